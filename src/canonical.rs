@@ -1,0 +1,147 @@
+//! The canonical form of a table, which `aabc fmt` writes and `aabc fmt --check` enforces:
+//! UTF-8 without BOM, the schema's column order, cells trimmed, line ends inside cells as LF,
+//! rows in the schema's sort order, minimal quoting, LF after every record.
+//!
+//! Canonical bytes are what the release checksums are computed from, so the same rows always
+//! give the same bytes. Files are replaced atomically: a failure leaves the old file intact.
+
+use crate::error::{Error, Result};
+use crate::rules::SortOrder;
+use crate::schema::Schema;
+use crate::table::{check_header, record_pos, CsvReader};
+use std::io::Write;
+use std::path::Path;
+
+/// Reads a table and returns its canonical bytes. Refuses (with the reason) a file whose header
+/// lacks or adds columns or whose bytes are not UTF-8: those need a person, not a formatter.
+pub fn canonical_bytes(schema: &Schema, path: &Path) -> Result<Vec<u8>> {
+    let fail = |message: String| Error::Csv {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut reader = CsvReader::open(path)?;
+    let mut record = csv::ByteRecord::new();
+    let mut header: Option<Vec<String>> = None;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut map = None;
+    while reader.read(&mut record).map_err(|e| fail(e.to_string()))? {
+        let pos = record_pos(&record);
+        let mut fields = Vec::with_capacity(record.len());
+        for f in record.iter() {
+            let s = std::str::from_utf8(f)
+                .map_err(|_| fail(format!("line {}: invalid UTF-8; fix the encoding first (`aabc validate` shows where)", pos.line)))?;
+            fields.push(s.trim().replace("\r\n", "\n").replace('\r', "\n"));
+        }
+        match &header {
+            None => {
+                let expected: Vec<&str> = schema.column_names().collect();
+                let actual: Vec<&str> = fields.iter().map(String::as_str).collect();
+                let (m, issues) = check_header(&expected, &actual);
+                if let Some(i) = issues.iter().find(|i| !i.message.contains("out of place")) {
+                    return Err(fail(format!("header: {}; fix it first ({})", i.message, i.hint)));
+                }
+                map = Some(m);
+                header = Some(fields);
+            }
+            Some(h) => {
+                if fields.len() != h.len() {
+                    return Err(fail(format!(
+                        "line {}: {} fields where the header has {}; fix it first",
+                        pos.line,
+                        fields.len(),
+                        h.len()
+                    )));
+                }
+                let m = map.as_ref().expect("set with the header");
+                let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+                let mut cells = Vec::new();
+                m.cells(&refs, &mut cells);
+                rows.push(cells.into_iter().map(str::to_string).collect());
+            }
+        }
+    }
+    let sort = SortOrder::new(schema);
+    let key: Vec<usize> = schema.sort_key.clone();
+    rows.sort_by(|a, b| {
+        let ka: Vec<&str> = key.iter().map(|&c| a[c].as_str()).collect();
+        let kb: Vec<&str> = key.iter().map(|&c| b[c].as_str()).collect();
+        SortOrder::compare(sort.kinds(), &ka, &kb)
+    });
+    let mut out = Vec::new();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .quote_style(csv::QuoteStyle::Necessary)
+            .from_writer(&mut out);
+        w.write_record(schema.column_names()).map_err(|e| fail(e.to_string()))?;
+        for r in &rows {
+            w.write_record(r).map_err(|e| fail(e.to_string()))?;
+        }
+        w.flush().map_err(|e| Error::io(path, e))?;
+    }
+    Ok(out)
+}
+
+/// The first line on which two byte strings differ (1-based), or `None` when equal.
+pub fn first_difference(a: &[u8], b: &[u8]) -> Option<u64> {
+    if a == b {
+        return None;
+    }
+    let at = a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+    Some(a[..at].iter().filter(|&&c| c == b'\n').count() as u64 + 1)
+}
+
+/// Replaces a file's contents atomically: write a temporary file beside it, sync, rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(tmp.path(), e))?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+    }
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn schema() -> Schema {
+        Schema::from_value(
+            Path::new("t.json"),
+            json!({
+                "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "note": {"type": ["string", "null"]}},
+                "x-sortKey": ["id"]
+            }),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn canonical_form_sorts_trims_reorders_and_quotes_minimally() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.csv");
+        std::fs::write(&p, "\u{feff}name,id,note\r\n\" b \",10,\"x\r\ny\"\r\na,9,\"plain\"\r\n").unwrap();
+        let out = canonical_bytes(&schema(), &p).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "id,name,note\n9,a,plain\n10,b,\"x\ny\"\n");
+    }
+
+    #[test]
+    fn a_missing_column_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.csv");
+        std::fs::write(&p, "id,note\n1,x\n").unwrap();
+        let err = canonical_bytes(&schema(), &p).unwrap_err().to_string();
+        assert!(err.contains("\"name\" is missing"), "{err}");
+    }
+
+    #[test]
+    fn first_difference_counts_lines() {
+        assert_eq!(first_difference(b"a\nb\nc\n", b"a\nb\nc\n"), None);
+        assert_eq!(first_difference(b"a\nb\nc\n", b"a\nB\nc\n"), Some(2));
+        assert_eq!(first_difference(b"a\n", b"a\nb\n"), Some(2));
+    }
+}

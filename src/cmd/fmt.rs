@@ -1,0 +1,67 @@
+//! `aabc fmt`: rewrite the dataset's CSV files in canonical form.
+//!
+//! Canonical form: the schema's column order, cells trimmed, rows sorted by the schema's sort
+//! key, minimal quoting, LF line ends, UTF-8 without BOM. `--check` changes nothing: it names
+//! each file that is not canonical, with the first line that differs, and exits 1.
+//! Files are replaced atomically.
+
+use crate::cmd::{FOUND, OK};
+use aabc::canonical::{canonical_bytes, first_difference, write_atomic};
+use aabc::metadata::Dataset;
+use aabc::schema::Schema;
+use aabc::validate::display;
+use aabc::{Error, Result};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Repository root holding dataset/ and schema/.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Only report files that are not canonical; change nothing.
+    #[arg(long)]
+    check: bool,
+    /// Format FILE against this row schema instead of the dataset's tables.
+    #[arg(long, value_name = "S.json", requires = "file")]
+    schema: Option<PathBuf>,
+    /// CSV file to format (with --schema).
+    #[arg(value_name = "FILE.csv", requires = "schema")]
+    file: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<u8> {
+    let mut tables = Vec::new();
+    match (&args.schema, &args.file) {
+        (Some(s), Some(f)) => tables.push((Schema::load(s)?, f.clone())),
+        _ => {
+            let dataset = Dataset::open(&args.root)?;
+            for r in &dataset.meta.resources {
+                tables.push((Schema::load(&dataset.schema_path(r))?, dataset.data_path(r)));
+            }
+        }
+    }
+    let mut differing = 0;
+    for (schema, path) in &tables {
+        let canonical = canonical_bytes(schema, path)?;
+        let current = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        match first_difference(&current, &canonical) {
+            None => {
+                if !args.check {
+                    println!("{}: already canonical", display(path));
+                }
+            }
+            Some(line) if args.check => {
+                differing += 1;
+                println!(
+                    "{}: not canonical (first difference at line {line}); run `aabc fmt` to rewrite it",
+                    display(path)
+                );
+            }
+            Some(_) => {
+                write_atomic(path, &canonical)?;
+                println!("{}: rewritten in canonical form", display(path));
+            }
+        }
+    }
+    Ok(if differing > 0 { FOUND } else { OK })
+}

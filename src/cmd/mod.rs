@@ -1,0 +1,10 @@
+//! One module per subcommand: each has its help text, its `Args` and a `run` function that
+//! returns the process exit code.
+
+pub mod fmt;
+pub mod validate;
+
+/// Exit code: success (valid, canonical).
+pub const OK: u8 = 0;
+/// Exit code: the command ran and found problems.
+pub const FOUND: u8 = 1;

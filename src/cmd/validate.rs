@@ -1,0 +1,78 @@
+//! `aabc validate`: check the dataset, or any CSV against any row schema.
+//!
+//! Run from the repository root with no arguments, it checks every table that
+//! `dataset/dataset.json` lists against its schema, with all declared rules. With
+//! `--schema S.json FILE.csv` it checks one file against one row schema (foreign keys and
+//! coverage need the dataset and are skipped).
+//!
+//! Exit codes: 0 valid (warnings allowed), 1 invalid (or warnings under `--strict`),
+//! 2 could not run (missing file, unreadable schema).
+
+use crate::cmd::{FOUND, OK};
+use aabc::metadata::Dataset;
+use aabc::report::{Format, Renderer, Tally};
+use aabc::rules::Context;
+use aabc::schema::Schema;
+use aabc::validate::{display, validate_dataset, validate_table, TableJob};
+use aabc::{Error, Result};
+use std::io::BufWriter;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Repository root holding dataset/ and schema/.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Check FILE against this row schema instead of checking the dataset.
+    #[arg(long, value_name = "S.json", requires = "file")]
+    schema: Option<PathBuf>,
+    /// CSV file to check (with --schema).
+    #[arg(value_name = "FILE.csv", requires = "schema")]
+    file: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    strict: bool,
+}
+
+pub fn run(args: Args) -> Result<u8> {
+    let stdout = std::io::stdout().lock();
+    let mut renderer = Renderer::new(BufWriter::new(stdout), args.format, args.strict);
+    let mut tally = Tally::default();
+    let today = chrono::Local::now().date_naive();
+    let mut emit = |p: aabc::report::Problem| {
+        tally.add(&p);
+        renderer.emit(&p)
+    };
+    let files = match (&args.schema, &args.file) {
+        (Some(schema), Some(file)) => {
+            let schema = Schema::load(schema)?;
+            if !file.exists() {
+                return Err(Error::io(file, std::io::Error::new(std::io::ErrorKind::NotFound, "no such file")));
+            }
+            let job = TableJob {
+                schema: &schema,
+                path: file,
+                ctx: Context {
+                    today,
+                    ..Context::today_only()
+                },
+                collect_keys: false,
+            };
+            let outcome = validate_table(&job, &Default::default(), &mut emit)?;
+            vec![(display(file), outcome.rows)]
+        }
+        _ => {
+            let dataset = Dataset::open(&args.root)?;
+            validate_dataset(&dataset, today, &mut emit)?
+        }
+    };
+    renderer
+        .summary(&files, tally)
+        .and_then(|_| renderer.flush())
+        .map_err(|e| Error::Other(format!("cannot write the report: {e}")))?;
+    let failed = tally.errors > 0 || (args.strict && tally.warnings > 0);
+    Ok(if failed { FOUND } else { OK })
+}

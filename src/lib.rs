@@ -1,0 +1,16 @@
+//! aabc: the toolkit of the Armenia–Azerbaijan Border Crisis event dataset.
+//!
+//! The library reads a dataset described by a metadata file and JSON Schemas (one per table),
+//! validates it (schema plus declared consistency rules), and writes it in canonical form.
+//! The `aabc` binary is a thin command-line layer over these modules.
+
+pub mod canonical;
+pub mod error;
+pub mod metadata;
+pub mod report;
+pub mod rules;
+pub mod schema;
+pub mod table;
+pub mod validate;
+
+pub use error::{Error, Result};

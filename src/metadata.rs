@@ -1,0 +1,170 @@
+//! The dataset's metadata file (`dataset/dataset.json`): name, title, version, description,
+//! licences, coverage period, keywords, creators, and the tables (resources) with the schema of
+//! each. The tool reads it to know which CSV files to check against which schema, and the
+//! release, codebook and citation are built from it.
+
+use crate::error::{Error, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Where the metadata file sits, relative to a repository root.
+pub const METADATA_PATH: &str = "dataset/dataset.json";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct License {
+    /// SPDX identifier, e.g. `CC-BY-SA-4.0`.
+    pub name: String,
+    pub title: Option<String>,
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Coverage {
+    /// First day an event may have.
+    pub start: Option<NaiveDate>,
+    /// Last day an event may have; open (today) when null.
+    pub end: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Creator {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orcid: Option<String>,
+}
+
+/// One table of the dataset: a CSV file and the row schema it follows.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Resource {
+    pub name: String,
+    /// CSV path, relative to the metadata file.
+    pub path: String,
+    /// Row schema path, relative to the metadata file.
+    pub schema: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Metadata {
+    pub name: String,
+    pub title: String,
+    pub version: String,
+    pub description: String,
+    pub licenses: Vec<License>,
+    #[serde(default)]
+    pub attribution: Option<String>,
+    pub coverage: Coverage,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    pub creators: Vec<Creator>,
+    pub resources: Vec<Resource>,
+}
+
+/// The metadata of a dataset, with the paths it names resolved.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// The metadata file.
+    pub path: PathBuf,
+    pub meta: Metadata,
+}
+
+impl Dataset {
+    /// Reads `dataset/dataset.json` under a repository root.
+    pub fn open(root: &Path) -> Result<Dataset> {
+        Dataset::load(&join(root, METADATA_PATH))
+    }
+
+    /// Reads a metadata file.
+    pub fn load(path: &Path) -> Result<Dataset> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let meta: Metadata = serde_json::from_str(&text).map_err(|e| Error::Json {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        let fail = |message: String| Error::Metadata {
+            path: path.to_path_buf(),
+            message,
+        };
+        if meta.resources.is_empty() {
+            return Err(fail("\"resources\" is empty: name at least one table".into()));
+        }
+        for (i, r) in meta.resources.iter().enumerate() {
+            if meta.resources[..i].iter().any(|o| o.name == r.name) {
+                return Err(fail(format!("resource name {:?} is used twice", r.name)));
+            }
+        }
+        if let (Some(s), Some(e)) = (meta.coverage.start, meta.coverage.end) {
+            if s > e {
+                return Err(fail(format!("coverage starts ({s}) after it ends ({e})")));
+            }
+        }
+        Ok(Dataset {
+            path: path.to_path_buf(),
+            meta,
+        })
+    }
+
+    /// The directory of the metadata file, against which resource paths are resolved.
+    pub fn dir(&self) -> PathBuf {
+        self.path.parent().map(Path::to_path_buf).unwrap_or_default()
+    }
+
+    /// Path of a resource's CSV file.
+    pub fn data_path(&self, r: &Resource) -> PathBuf {
+        join(&self.dir(), &r.path)
+    }
+
+    /// Path of a resource's row schema.
+    pub fn schema_path(&self, r: &Resource) -> PathBuf {
+        join(&self.dir(), &r.schema)
+    }
+
+    pub fn resource(&self, name: &str) -> Option<&Resource> {
+        self.meta.resources.iter().find(|r| r.name == name)
+    }
+}
+
+/// Joins paths the way a user would write them: `.` as a base disappears, `a/../b` collapses,
+/// so that messages show `dataset/events.csv` rather than `./dataset/../dataset/events.csv`.
+pub fn join(base: &Path, rel: &str) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in base.join(rel).components() {
+        use std::path::Component;
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let last = out.components().next_back();
+                if matches!(last, Some(Component::Normal(_))) {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_keeps_paths_readable() {
+        assert_eq!(join(Path::new("."), "dataset/events.csv"), Path::new("dataset/events.csv"));
+        assert_eq!(join(Path::new("./dataset"), "../schema/e.json"), Path::new("schema/e.json"));
+        assert_eq!(join(Path::new("/r/dataset"), "../schema/e.json"), Path::new("/r/schema/e.json"));
+        assert_eq!(join(Path::new(".."), "x"), Path::new("../x"));
+    }
+
+    #[test]
+    fn shipped_metadata_reads() {
+        let d = Dataset::open(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+        assert!(d.resource("events").is_some());
+        assert!(d.meta.coverage.start.is_some());
+    }
+}

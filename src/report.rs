@@ -1,0 +1,282 @@
+//! The one diagnostic type of the validator and its three renderers.
+//!
+//! Every check (CSV structure, JSON Schema, consistency rules) produces a [`Problem`]; every
+//! output format consumes it. A problem carries its location (file, physical line, character
+//! column, column name), the offending value, a stable rule id and a one-line hint, so that a
+//! contributor can fix it without reading the validator's code.
+
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// How bad a problem is. Errors make validation fail; warnings only with `--strict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One thing wrong with a file, located precisely enough to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    /// Path of the file as the user named it (relative paths stay relative).
+    pub file: String,
+    /// 1-based physical line; right even when an earlier quoted cell spans several lines.
+    pub line: Option<u64>,
+    /// 1-based character column of the start of the cell (or of the offending byte).
+    pub column: Option<u64>,
+    /// Name of the CSV column concerned, when there is one.
+    pub field: Option<String>,
+    /// The offending cell value, as written in the file.
+    pub value: Option<String>,
+    /// Stable identifier of the check that failed (e.g. `killed-total`, `schema/type`, `csv/header`).
+    pub rule: String,
+    pub message: String,
+    pub hint: String,
+}
+
+/// Output format of `aabc validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// `file:line:col: error[rule] message` plus a hint line, and a summary.
+    Human,
+    /// One JSON object per problem, one per line (JSON Lines).
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`).
+    Github,
+}
+
+/// Counts of what was checked and found, for the closing summary.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub errors: u64,
+    pub warnings: u64,
+}
+
+impl Tally {
+    pub fn add(&mut self, p: &Problem) {
+        match p.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+    }
+}
+
+/// Writes problems as they arrive in the chosen format.
+pub struct Renderer<W: Write> {
+    out: W,
+    format: Format,
+    /// With `--strict`, warnings are shown and counted as errors.
+    strict: bool,
+}
+
+impl<W: Write> Renderer<W> {
+    pub fn new(out: W, format: Format, strict: bool) -> Self {
+        Renderer {
+            out,
+            format,
+            strict,
+        }
+    }
+
+    /// Renders one problem, promoting a warning to an error under `--strict`.
+    pub fn emit(&mut self, problem: &Problem) -> io::Result<()> {
+        let mut owned;
+        let p = if self.strict && problem.severity == Severity::Warning {
+            owned = problem.clone();
+            owned.severity = Severity::Error;
+            &owned
+        } else {
+            problem
+        };
+        match self.format {
+            Format::Human => write_human(&mut self.out, p),
+            Format::Json => {
+                serde_json::to_writer(&mut self.out, p)?;
+                self.out.write_all(b"\n")
+            }
+            Format::Github => write_github(&mut self.out, p),
+        }
+    }
+
+    /// Writes the closing summary (human format only: the others stay machine-readable).
+    pub fn summary(&mut self, files: &[(String, u64)], tally: Tally) -> io::Result<()> {
+        if self.format != Format::Human {
+            return Ok(());
+        }
+        let rows: u64 = files.iter().map(|(_, n)| n).sum();
+        let names: Vec<&str> = files.iter().map(|(f, _)| f.as_str()).collect();
+        let verdict = if tally.errors == 0 { "valid" } else { "INVALID" };
+        writeln!(
+            self.out,
+            "{verdict}: {} file(s), {rows} row(s) checked ({}); {} error(s), {} warning(s)",
+            files.len(),
+            names.join(", "),
+            tally.errors,
+            tally.warnings
+        )
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+fn location(p: &Problem) -> String {
+    let mut s = p.file.clone();
+    if let Some(line) = p.line {
+        s.push_str(&format!(":{line}"));
+        if let Some(col) = p.column {
+            s.push_str(&format!(":{col}"));
+        }
+    }
+    s
+}
+
+fn write_human<W: Write>(out: &mut W, p: &Problem) -> io::Result<()> {
+    let mut what = String::new();
+    if let Some(field) = &p.field {
+        what.push_str(field);
+        if let Some(v) = &p.value {
+            what.push_str(&format!(" = {}", quote_value(v)));
+        }
+        what.push_str(": ");
+    }
+    writeln!(
+        out,
+        "{}: {}[{}] {}{}",
+        location(p),
+        p.severity.as_str(),
+        p.rule,
+        what,
+        p.message
+    )?;
+    if !p.hint.is_empty() {
+        writeln!(out, "    hint: {}", p.hint)?;
+    }
+    Ok(())
+}
+
+/// Shows a value in double quotes, long values shortened, newlines visible.
+fn quote_value(v: &str) -> String {
+    let mut s: String = v.chars().take(60).collect();
+    if v.chars().count() > 60 {
+        s.push('…');
+    }
+    format!("{:?}", s)
+}
+
+fn write_github<W: Write>(out: &mut W, p: &Problem) -> io::Result<()> {
+    let mut props = format!("file={}", escape_property(&p.file));
+    if let Some(line) = p.line {
+        props.push_str(&format!(",line={line}"));
+    }
+    if let Some(col) = p.column {
+        props.push_str(&format!(",col={col}"));
+    }
+    props.push_str(&format!(",title={}", escape_property(&p.rule)));
+    let mut msg = String::new();
+    if let Some(field) = &p.field {
+        msg.push_str(field);
+        if let Some(v) = &p.value {
+            msg.push_str(&format!(" = {}", quote_value(v)));
+        }
+        msg.push_str(": ");
+    }
+    msg.push_str(&p.message);
+    if !p.hint.is_empty() {
+        msg.push_str(" Hint: ");
+        msg.push_str(&p.hint);
+    }
+    writeln!(
+        out,
+        "::{} {}::{}",
+        p.severity.as_str(),
+        props,
+        escape_data(&msg)
+    )
+}
+
+/// Escaping of GitHub workflow command data (the part after `::`).
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escaping of GitHub workflow command properties (`file=`, `title=`).
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Problem {
+        Problem {
+            severity: Severity::Error,
+            file: "dataset/events.csv".into(),
+            line: Some(12),
+            column: Some(40),
+            field: Some("killed_total".into()),
+            value: Some("5".into()),
+            rule: "killed-total".into(),
+            message: "is 5 but the parts add up to 4".into(),
+            hint: "make it the sum, or put the unattributed part in killed_unknown".into(),
+        }
+    }
+
+    fn render(format: Format, strict: bool, p: &Problem) -> String {
+        let mut buf = Vec::new();
+        Renderer::new(&mut buf, format, strict).emit(p).unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn human_names_file_line_column_rule_and_hint() {
+        let s = render(Format::Human, false, &sample());
+        assert_eq!(
+            s,
+            "dataset/events.csv:12:40: error[killed-total] killed_total = \"5\": is 5 but the parts add up to 4\n    hint: make it the sum, or put the unattributed part in killed_unknown\n"
+        );
+    }
+
+    #[test]
+    fn json_is_one_object_per_line() {
+        let s = render(Format::Json, false, &sample());
+        let v: serde_json::Value = serde_json::from_str(s.trim_end()).unwrap();
+        assert_eq!(v["line"], 12);
+        assert_eq!(v["column"], 40);
+        assert_eq!(v["rule"], "killed-total");
+        assert_eq!(v["severity"], "error");
+    }
+
+    #[test]
+    fn github_escapes_properties_and_data() {
+        let mut p = sample();
+        p.message = "50% off,\nreally".into();
+        p.file = "a,b:c.csv".into();
+        let s = render(Format::Github, false, &p);
+        assert!(s.starts_with("::error file=a%2Cb%3Ac.csv,line=12,col=40,title=killed-total::"));
+        assert!(s.contains("50%25 off,%0Areally"));
+    }
+
+    #[test]
+    fn strict_promotes_warnings() {
+        let mut p = sample();
+        p.severity = Severity::Warning;
+        assert!(render(Format::Human, true, &p).contains(": error["));
+        assert!(render(Format::Human, false, &p).contains(": warning["));
+    }
+}

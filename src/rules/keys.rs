@@ -1,0 +1,235 @@
+//! Table rules, which keep state across rows: unique primary key, canonical sort order, and
+//! foreign keys into another table.
+//!
+//! Memory stays flat as rows grow: the primary-key check keeps a 64-bit hash per row (about
+//! ten bytes), not the keys; a repeated hash is only a candidate, confirmed by comparing the
+//! real keys in a second pass over the candidates' rows.
+
+use super::Finding;
+use crate::schema::{Kind, Schema};
+use crate::table::RecordPos;
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Joins key cells with a separator that cannot occur in a CSV cell of one line.
+fn key_text(cells: &[&str], columns: &[usize], buf: &mut String) {
+    buf.clear();
+    for (i, &c) in columns.iter().enumerate() {
+        if i > 0 {
+            buf.push('\u{1f}');
+        }
+        buf.push_str(cells[c]);
+    }
+}
+
+/// Uniqueness of the primary key.
+pub struct PrimaryKey {
+    pub columns: Vec<usize>,
+    seen: HashSet<u64>,
+    /// Rows whose key hash was seen before: (hash, key, position).
+    candidates: Vec<(u64, String, RecordPos)>,
+    buf: String,
+}
+
+/// A duplicated key confirmed by [`PrimaryKey::confirm`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    pub key: String,
+    pub pos: RecordPos,
+    pub first_line: u64,
+}
+
+impl PrimaryKey {
+    pub fn new(columns: Vec<usize>) -> PrimaryKey {
+        PrimaryKey {
+            columns,
+            seen: HashSet::new(),
+            candidates: Vec::new(),
+            buf: String::new(),
+        }
+    }
+
+    /// Records one row's key; a repeated hash becomes a candidate duplicate.
+    pub fn check(&mut self, cells: &[&str], pos: RecordPos) {
+        if self.columns.is_empty() {
+            return;
+        }
+        key_text(cells, &self.columns, &mut self.buf);
+        let h = xxh3_64(self.buf.as_bytes());
+        if !self.seen.insert(h) {
+            self.candidates.push((h, self.buf.clone(), pos));
+        }
+    }
+
+    pub fn has_candidates(&self) -> bool {
+        !self.candidates.is_empty()
+    }
+
+    /// Second pass: `rows` yields every row again (cells in schema order, position); returns
+    /// the candidates whose key really occurred on an earlier line.
+    pub fn confirm<'a>(&self, rows: impl Iterator<Item = (Vec<String>, RecordPos)>) -> Vec<Duplicate> {
+        let wanted: HashSet<u64> = self.candidates.iter().map(|c| c.0).collect();
+        let mut first: HashMap<String, u64> = HashMap::new();
+        let mut buf = String::new();
+        for (cells, pos) in rows {
+            let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+            key_text(&refs, &self.columns, &mut buf);
+            if wanted.contains(&xxh3_64(buf.as_bytes())) {
+                first.entry(buf.clone()).or_insert(pos.line);
+            }
+        }
+        self.candidates
+            .iter()
+            .filter_map(|(_, key, pos)| {
+                let &first_line = first.get(key)?;
+                (first_line < pos.line).then(|| Duplicate {
+                    key: key.clone(),
+                    pos: *pos,
+                    first_line,
+                })
+            })
+            .collect()
+    }
+
+    /// The finding for a confirmed duplicate.
+    pub fn finding(&self, schema: &Schema, d: &Duplicate) -> Finding {
+        let names: Vec<&str> = self.columns.iter().map(|&c| schema.columns[c].name.as_str()).collect();
+        Finding::error(
+            "primary-key",
+            self.columns[0],
+            format!("duplicates the {} of line {}", names.join(" + "), d.first_line),
+            "every row needs its own key: give this row a new id (never reuse a retired one)",
+        )
+    }
+}
+
+/// Canonical order of the rows.
+pub struct SortOrder {
+    columns: Vec<usize>,
+    kinds: Vec<Kind>,
+    previous: Vec<String>,
+    previous_line: u64,
+}
+
+impl SortOrder {
+    pub fn new(schema: &Schema) -> SortOrder {
+        SortOrder {
+            columns: schema.sort_key.clone(),
+            kinds: schema.sort_key.iter().map(|&c| schema.columns[c].kind).collect(),
+            previous: Vec::new(),
+            previous_line: 0,
+        }
+    }
+
+    /// Compares two rows by the sort key (numbers numerically, blank first, text by bytes).
+    pub fn compare(kinds: &[Kind], a: &[&str], b: &[&str]) -> Ordering {
+        for ((k, x), y) in kinds.iter().zip(a).zip(b) {
+            let o = compare_cells(*k, x, y);
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        Ordering::Equal
+    }
+
+    pub fn kinds(&self) -> &[Kind] {
+        &self.kinds
+    }
+
+    pub fn check(&mut self, schema: &Schema, cells: &[&str], line: u64, out: &mut Vec<Finding>) {
+        if self.columns.is_empty() {
+            return;
+        }
+        let current: Vec<&str> = self.columns.iter().map(|&c| cells[c]).collect();
+        if !self.previous.is_empty() {
+            let prev: Vec<&str> = self.previous.iter().map(String::as_str).collect();
+            if Self::compare(&self.kinds, &current, &prev) == Ordering::Less {
+                let names: Vec<&str> = self.columns.iter().map(|&c| schema.columns[c].name.as_str()).collect();
+                out.push(Finding::error(
+                    "sort-order",
+                    self.columns[0],
+                    format!(
+                        "row is out of order: by {} it belongs before the row on line {}",
+                        names.join(", then "),
+                        self.previous_line
+                    ),
+                    "rows are kept sorted; run `aabc fmt` to sort them",
+                ));
+            }
+        }
+        self.previous.clear();
+        self.previous.extend(current.iter().map(|s| s.to_string()));
+        self.previous_line = line;
+    }
+}
+
+fn compare_cells(kind: Kind, a: &str, b: &str) -> Ordering {
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => return Ordering::Equal,
+        (true, false) => return Ordering::Less,
+        (false, true) => return Ordering::Greater,
+        _ => {}
+    }
+    if matches!(kind, Kind::Integer | Kind::Number) {
+        if let (Ok(x), Ok(y)) = (a.parse::<f64>(), b.parse::<f64>()) {
+            return x.partial_cmp(&y).unwrap_or(Ordering::Equal);
+        }
+    }
+    a.cmp(b)
+}
+
+/// The keys of a referenced table, with where each one is defined.
+#[derive(Debug, Default, Clone)]
+pub struct KeyIndex {
+    pub keys: HashMap<String, RecordPos>,
+}
+
+/// Foreign-key checks of one table against already indexed tables; remembers which keys were
+/// used, so that unused ones can be reported.
+pub struct References<'i> {
+    links: Vec<(usize, String, &'i KeyIndex)>,
+    /// Keys used, by referenced resource name.
+    pub used: HashMap<String, HashSet<String>>,
+}
+
+impl<'i> References<'i> {
+    /// `index` gives the key index of a resource by name, when it is available.
+    pub fn new(schema: &Schema, index: impl Fn(&str) -> Option<&'i KeyIndex>) -> References<'i> {
+        let links = schema
+            .foreign_keys
+            .iter()
+            .filter_map(|fk| Some((fk.field, fk.resource.clone(), index(&fk.resource)?)))
+            .collect();
+        References {
+            links,
+            used: HashMap::new(),
+        }
+    }
+
+    pub fn check(&mut self, schema: &Schema, cells: &[&str], out: &mut Vec<Finding>) {
+        for (field, resource, ix) in &self.links {
+            let col = &schema.columns[*field];
+            let cell = cells[*field];
+            if cell.is_empty() {
+                continue;
+            }
+            let used = self.used.entry(resource.clone()).or_default();
+            let items = cell.split(if col.kind == Kind::StringList { col.delimiter.as_str() } else { "\u{0}" });
+            for item in items {
+                if ix.keys.contains_key(item) {
+                    if !used.contains(item) {
+                        used.insert(item.to_string());
+                    }
+                } else {
+                    out.push(Finding::error(
+                        "foreign-key",
+                        *field,
+                        format!("refers to {item:?}, which is not a key of {resource}"),
+                        format!("add {item:?} to the {resource} table first, or correct the id"),
+                    ));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Figure rules: a total equals the sum of its parts; an estimate flag accompanies figures.
+
+use super::{integer, Finding};
+use crate::schema::Schema;
+
+pub fn sum(id: &str, cells: &[&str], total: usize, parts: &[usize], schema: &Schema, out: &mut Vec<Finding>) {
+    let Ok(t) = integer(cells[total]) else { return };
+    let mut given = Vec::new();
+    let mut sum = 0i64;
+    for &p in parts {
+        match integer(cells[p]) {
+            Ok(Some(n)) => {
+                sum += n;
+                given.push(format!("{} {n}", schema.columns[p].name));
+            }
+            Ok(None) => {}
+            Err(()) => return,
+        }
+    }
+    let tn = &schema.columns[total].name;
+    let names: Vec<&str> = parts.iter().map(|&p| schema.columns[p].name.as_str()).collect();
+    match t {
+        None if !given.is_empty() => out.push(Finding::error(
+            id,
+            total,
+            format!("is blank, but parts are given ({})", given.join(" + ")),
+            format!("set {tn} to {sum}, the sum of {}", names.join(", ")),
+        )),
+        Some(t) if t != sum => {
+            let parts_text = if given.is_empty() { "no part is given".to_string() } else { given.join(" + ") };
+            out.push(Finding::error(
+                id,
+                total,
+                format!("is {t}, but the parts add up to {sum} ({parts_text})"),
+                format!(
+                    "{tn} must equal the sum of {} (blank counts as 0); put an unattributed figure in the part for unknowns",
+                    names.join(", ")
+                ),
+            ))
+        }
+        _ => {}
+    }
+}
+
+pub fn present_iff_any(id: &str, cells: &[&str], field: usize, any: &[usize], schema: &Schema, out: &mut Vec<Finding>) {
+    let given: Vec<&str> = any
+        .iter()
+        .filter(|&&c| !cells[c].is_empty())
+        .map(|&c| schema.columns[c].name.as_str())
+        .collect();
+    let name = &schema.columns[field].name;
+    if cells[field].is_empty() && !given.is_empty() {
+        out.push(Finding::error(
+            id,
+            field,
+            format!("is blank, but the row gives figures ({})", given.join(", ")),
+            format!("set {name} to say how exact the figures are"),
+        ));
+    } else if !cells[field].is_empty() && given.is_empty() {
+        out.push(Finding::error(
+            id,
+            field,
+            "is set, but the row gives no figure".to_string(),
+            format!("leave {name} blank when no figure is given"),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{found, row, with};
+
+    #[test]
+    fn sum_of_parts() {
+        assert!(found(&row()).is_empty());
+        assert_eq!(found(&with(6, "8")), ["total"]);
+        // Blank parts count as zero.
+        let mut r = row();
+        r[5] = "";
+        r[6] = "3";
+        assert!(found(&r).is_empty());
+        // Parts given, total blank.
+        assert_eq!(found(&with(6, "")), ["total"]);
+        // A total without parts is an error: the unattributed part must be named.
+        let mut r = row();
+        r[4] = "";
+        r[5] = "";
+        assert_eq!(found(&r), ["total"]);
+    }
+
+    #[test]
+    fn estimate_present_exactly_when_figures_are() {
+        assert_eq!(found(&with(7, "")), ["estimate"]);
+        let mut r = row();
+        r[4] = "";
+        r[5] = "";
+        r[6] = "";
+        assert_eq!(found(&r), ["estimate"]);
+        r[7] = "";
+        assert!(found(&r).is_empty());
+    }
+}

@@ -1,0 +1,561 @@
+//! Validation of CSV tables against their row schemas: the file itself (encoding, header,
+//! field counts, quotes), every row against the JSON Schema, and the consistency rules.
+//!
+//! Rows stream through one reused record buffer; each row is converted once to typed JSON,
+//! checked with the compiled validator's fast `is_valid` path, and only an invalid row pays for
+//! collecting and describing its errors. Problems are handed to the caller as they are found,
+//! in file order.
+
+use crate::error::{Error, Result};
+use crate::metadata::Dataset;
+use crate::report::{Problem, Severity};
+use crate::rules::{Context, Finding, KeyIndex, PrimaryKey, References, RowRules, SortOrder};
+use crate::schema::{Kind, Schema};
+use crate::table::{self, check_header, record_pos, ColumnMap, CsvReader, Locator, RecordPos};
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// What validating one table found, besides the problems already emitted.
+#[derive(Debug, Default)]
+pub struct TableOutcome {
+    /// Data rows read (the header excluded).
+    pub rows: u64,
+    /// Primary keys and where they are, when the caller asked for them (referenced tables).
+    pub keys: Option<KeyIndex>,
+    /// Keys of other tables this table referred to, by resource.
+    pub used: HashMap<String, HashSet<String>>,
+}
+
+/// Sink for problems as they are found.
+pub type Emit<'a> = dyn FnMut(Problem) -> std::io::Result<()> + 'a;
+
+/// One table to check.
+pub struct TableJob<'a> {
+    pub schema: &'a Schema,
+    pub path: &'a Path,
+    pub ctx: Context,
+    /// Whether to return the table's primary keys (other tables refer to them).
+    pub collect_keys: bool,
+}
+
+/// Validates one CSV table, emitting problems in file order.
+pub fn validate_table(
+    job: &TableJob<'_>,
+    index: &HashMap<String, KeyIndex>,
+    emit: &mut Emit<'_>,
+) -> Result<TableOutcome> {
+    let mut t = TableCheck {
+        schema: job.schema,
+        file: display(job.path),
+        path: job.path.to_path_buf(),
+        locator: Locator::new(job.path),
+        map: ColumnMap {
+            file_index: vec![None; job.schema.columns.len()],
+            width: 0,
+        },
+    };
+    let io = |e: std::io::Error| Error::Other(format!("cannot write the report: {e}"));
+    let mut reader = CsvReader::open(job.path)?;
+    let mut record = csv::ByteRecord::new();
+    let mut out = TableOutcome::default();
+    if reader.has_bom {
+        emit(t.at(
+            Some((1, 1)),
+            None,
+            None,
+            "csv/bom",
+            "file starts with a byte order mark (BOM)".into(),
+            "save the file as UTF-8 without BOM; `aabc fmt` removes it".into(),
+        ))
+        .map_err(io)?;
+    }
+    let read = |reader: &mut CsvReader, record: &mut csv::ByteRecord| {
+        reader.read(record).map_err(|e| Error::Csv {
+            path: job.path.to_path_buf(),
+            message: e.to_string(),
+        })
+    };
+    if !read(&mut reader, &mut record)? {
+        emit(t.at(
+            Some((1, 1)),
+            None,
+            None,
+            "csv/empty",
+            "file is empty: it needs at least the header row".into(),
+            format!("start the file with the header: {}", job.schema.column_names().collect::<Vec<_>>().join(",")),
+        ))
+        .map_err(io)?;
+        return Ok(out);
+    }
+    let header_pos = record_pos(&record);
+    let mut last_pos = header_pos;
+    // The header.
+    let mut names = Vec::with_capacity(record.len());
+    for i in 0..record.len() {
+        match std::str::from_utf8(&record[i]) {
+            Ok(s) => names.push(s.to_string()),
+            Err(e) => {
+                let p = t.utf8_problem(header_pos, i, e.valid_up_to());
+                emit(p).map_err(io)?;
+                names.push(String::from_utf8_lossy(&record[i]).into_owned());
+            }
+        }
+    }
+    let expected: Vec<&str> = job.schema.column_names().collect();
+    let actual: Vec<&str> = names.iter().map(String::as_str).collect();
+    let (map, issues) = check_header(&expected, &actual);
+    t.map = map;
+    for issue in issues {
+        let loc = issue.field.map(|f| t.locator.locate(header_pos, f, 0)).unwrap_or((header_pos.line, 1));
+        emit(Problem {
+            severity: Severity::Error,
+            file: t.file.clone(),
+            line: Some(loc.0),
+            column: Some(loc.1),
+            field: issue.name,
+            value: None,
+            rule: "csv/header".into(),
+            message: issue.message,
+            hint: issue.hint,
+        })
+        .map_err(io)?;
+    }
+    let schema = job.schema;
+    let rules = RowRules::new(schema, job.ctx, |c| t.map.is_present(c));
+    let mut pk = PrimaryKey::new(
+        schema.primary_key.iter().copied().filter(|&c| t.map.is_present(c)).collect(),
+    );
+    let mut sort = SortOrder::new(schema);
+    let sort_ok = schema.sort_key.iter().all(|&c| t.map.is_present(c));
+    let mut refs = References::new(schema, |name| index.get(name));
+    let mut keys = (job.collect_keys && schema.primary_key.len() == 1).then(KeyIndex::default);
+    // One JSON object reused for every row: keys stay, values are replaced.
+    let mut object: Map<String, Value> = schema
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| t.map.is_present(*i))
+        .map(|(_, c)| (c.name.clone(), Value::Null))
+        .collect();
+    let present: Vec<usize> = (0..schema.columns.len()).filter(|&c| t.map.is_present(c)).collect();
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut row = Value::Object(Map::new());
+    while read(&mut reader, &mut record)? {
+        let pos = record_pos(&record);
+        last_pos = pos;
+        out.rows += 1;
+        if record.len() != t.map.width {
+            let (line, col) = if record.len() > t.map.width {
+                t.locator.locate(pos, t.map.width, 0)
+            } else {
+                (pos.line, 1)
+            };
+            emit(t.at(
+                Some((line, col)),
+                None,
+                None,
+                "csv/field-count",
+                format!("row has {} fields, the header has {}", record.len(), t.map.width),
+                "check for a missing or extra comma, or an unquoted comma inside a cell (quote the cell)".into(),
+            ))
+            .map_err(io)?;
+            continue;
+        }
+        // Decode every field as UTF-8 without copying.
+        let mut bad = None;
+        let mut fields: Vec<&str> = Vec::with_capacity(t.map.width);
+        for i in 0..record.len() {
+            match std::str::from_utf8(&record[i]) {
+                Ok(s) => fields.push(s),
+                Err(e) => {
+                    bad = Some((i, e.valid_up_to()));
+                    break;
+                }
+            }
+        }
+        if let Some((i, at)) = bad {
+            emit(t.utf8_problem(pos, i, at)).map_err(io)?;
+            continue;
+        }
+        let mut cells: Vec<&str> = Vec::with_capacity(schema.columns.len());
+        t.map.cells(&fields, &mut cells);
+
+        // JSON Schema: typed row, fast path first.
+        if let Value::Object(mut obj) = std::mem::take(&mut row) {
+            if obj.is_empty() {
+                obj = std::mem::take(&mut object);
+            }
+            for (slot, &c) in obj.values_mut().zip(&present) {
+                *slot = schema.cell_to_json(c, cells[c]);
+            }
+            row = Value::Object(obj);
+        }
+        if !schema.validator().is_valid(&row) {
+            for e in schema.validator().iter_errors(&row) {
+                if let Some(p) = t.schema_problem(pos, &cells, &e) {
+                    emit(p).map_err(io)?;
+                }
+            }
+        }
+        // Consistency rules.
+        findings.clear();
+        rules.check(&cells, &mut findings);
+        if sort_ok {
+            sort.check(schema, &cells, pos.line, &mut findings);
+        }
+        refs.check(schema, &cells, &mut findings);
+        for f in findings.drain(..) {
+            emit(t.finding(pos, &cells, f)).map_err(io)?;
+        }
+        pk.check(&cells, pos);
+        if let Some(k) = keys.as_mut() {
+            let key = cells[schema.primary_key[0]];
+            k.keys.entry(key.to_string()).or_insert(pos);
+        }
+    }
+    if let Some((line, col)) = table::unclosed_quote(job.path, last_pos) {
+        emit(t.at(
+            Some((line, col)),
+            None,
+            None,
+            "csv/quote",
+            "a quoted cell is opened here and never closed: the rest of the file was read as one cell".into(),
+            "add the closing double quote; a quote inside a quoted cell is written twice (\"\")".into(),
+        ))
+        .map_err(io)?;
+    }
+    if pk.has_candidates() {
+        let rows = reread(job.path, &t.map)?;
+        for d in pk.confirm(rows.into_iter()) {
+            let cells: Vec<&str> = d.key.split('\u{1f}').collect();
+            let mut padded = vec![""; schema.columns.len()];
+            for (&c, v) in pk.columns.iter().zip(&cells) {
+                padded[c] = v;
+            }
+            let f = pk.finding(schema, &d);
+            emit(t.finding(d.pos, &padded, f)).map_err(io)?;
+        }
+    }
+    out.keys = keys;
+    out.used = refs.used;
+    Ok(out)
+}
+
+/// Reads every row again, in schema column order (for the rare second pass).
+fn reread(path: &Path, map: &ColumnMap) -> Result<Vec<(Vec<String>, RecordPos)>> {
+    let mut reader = CsvReader::open(path)?;
+    let mut record = csv::ByteRecord::new();
+    let mut rows = Vec::new();
+    let mut first = true;
+    while reader.read(&mut record).map_err(|e| Error::Csv {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })? {
+        if std::mem::take(&mut first) || record.len() != map.width {
+            continue;
+        }
+        let fields: Vec<String> = record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+        let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+        let mut cells = Vec::new();
+        map.cells(&refs, &mut cells);
+        rows.push((cells.iter().map(|s| s.to_string()).collect(), record_pos(&record)));
+    }
+    Ok(rows)
+}
+
+/// Path as shown to users: relative stays relative, without a leading `./`.
+pub fn display(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+struct TableCheck<'s> {
+    schema: &'s Schema,
+    file: String,
+    #[allow(dead_code)]
+    path: PathBuf,
+    locator: Locator,
+    map: ColumnMap,
+}
+
+impl TableCheck<'_> {
+    fn at(
+        &self,
+        loc: Option<(u64, u64)>,
+        field: Option<String>,
+        value: Option<String>,
+        rule: &str,
+        message: String,
+        hint: String,
+    ) -> Problem {
+        Problem {
+            severity: Severity::Error,
+            file: self.file.clone(),
+            line: loc.map(|l| l.0),
+            column: loc.map(|l| l.1),
+            field,
+            value,
+            rule: rule.to_string(),
+            message,
+            hint,
+        }
+    }
+
+    fn cell_location(&mut self, pos: RecordPos, column: usize) -> (u64, u64) {
+        match self.map.file_index[column] {
+            Some(f) => self.locator.locate(pos, f, 0),
+            None => (pos.line, 1),
+        }
+    }
+
+    fn utf8_problem(&mut self, pos: RecordPos, field: usize, valid_up_to: usize) -> Problem {
+        let (line, col) = self.locator.locate(pos, field, valid_up_to);
+        let name = self
+            .map
+            .file_index
+            .iter()
+            .position(|&f| f == Some(field))
+            .map(|c| self.schema.columns[c].name.clone());
+        self.at(
+            Some((line, col)),
+            name,
+            None,
+            "csv/utf8",
+            format!("invalid UTF-8 byte sequence {valid_up_to} bytes into the cell"),
+            "save the file as UTF-8 (it looks like another encoding, such as Windows-1252)".into(),
+        )
+    }
+
+    fn finding(&mut self, pos: RecordPos, cells: &[&str], f: Finding) -> Problem {
+        let (loc, field, value) = match f.column {
+            Some(c) => (
+                self.cell_location(pos, c),
+                Some(self.schema.columns[c].name.clone()),
+                Some(cells[c].to_string()),
+            ),
+            None => ((pos.line, 1), None, None),
+        };
+        let mut p = self.at(Some(loc), field, value, &f.rule, f.message, f.hint);
+        p.severity = f.severity;
+        p
+    }
+
+    /// Describes one JSON Schema error in the contributor's terms (column, cell, what to do).
+    fn schema_problem(&mut self, pos: RecordPos, cells: &[&str], e: &jsonschema::ValidationError<'_>) -> Option<Problem> {
+        let path = e.instance_path().as_str().to_string();
+        let name = path.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
+        let column = self.schema.column_index(&name);
+        let kind = e.kind();
+        let rule = format!("schema/{}", kind.keyword());
+        let (message, hint) = match column {
+            Some(c) => describe(self.schema, c, cells[c], e),
+            None => (e.to_string(), "make the row match the schema".to_string()),
+        };
+        if let ValidationErrorKind::Required { .. } | ValidationErrorKind::AdditionalProperties { .. } = kind {
+            // The header check reports missing and extra columns once, not on every row.
+            return None;
+        }
+        let f = Finding {
+            rule,
+            column,
+            message,
+            hint,
+            severity: Severity::Error,
+        };
+        Some(self.finding(pos, cells, f))
+    }
+}
+
+/// The first of a column's `examples`, as it would be written in a cell.
+fn example(col: &crate::schema::Column) -> Option<String> {
+    let ex = col.schema.get("examples")?.as_array()?.first()?;
+    Some(match ex {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(&col.delimiter),
+        other => other.to_string(),
+    })
+}
+
+/// Turns a JSON Schema error on one cell into a message and a hint.
+fn describe(schema: &Schema, c: usize, cell: &str, e: &jsonschema::ValidationError<'_>) -> (String, String) {
+    let col = &schema.columns[c];
+    let about = col.description.as_deref().unwrap_or("");
+    let instance = e.instance();
+    let allowed = |terms: &[String]| -> String {
+        if terms.len() <= 30 {
+            terms.join(", ")
+        } else {
+            format!("{}, … ({} values; see the codebook)", terms[..30].join(", "), terms.len())
+        }
+    };
+    let closest = |terms: &[String]| -> Option<String> {
+        terms
+            .iter()
+            .map(|t| (strsim::damerau_levenshtein(&t.to_lowercase(), &cell.to_lowercase()), t))
+            .filter(|(d, t)| *d <= 2.max(t.len() / 3))
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, t)| t.clone())
+    };
+    match e.kind() {
+        ValidationErrorKind::Type { kind } if instance.is_null() => {
+            let _ = kind;
+            ("is blank, but the column is required".into(), format!("fill it in: {about}"))
+        }
+        ValidationErrorKind::Type { kind } => {
+            let want = match kind {
+                TypeKind::Single(t) => t.to_string(),
+                TypeKind::Multiple(_) => col.kind.name().to_string(),
+            };
+            let hint = match col.kind {
+                Kind::Integer => "write a whole number with digits only (no spaces, separators or words); leave blank when not reported".into(),
+                Kind::Number => "write a number with a dot for decimals; leave blank when not reported".into(),
+                Kind::Boolean => "write true or false, in lower case".into(),
+                _ => format!("write a {}", col.kind.name()),
+            };
+            (format!("is not a valid {want}"), hint)
+        }
+        ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. } => {
+            let conditional = e.schema_path().as_str().contains("/then/") || e.schema_path().as_str().contains("/else/");
+            let terms: Vec<String> = match e.kind() {
+                ValidationErrorKind::Enum { options } => options
+                    .as_array()
+                    .map(|a| a.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).collect())
+                    .unwrap_or_default(),
+                _ => col.terms.as_ref().map(|t| t.iter().map(|t| t.value.clone()).collect()).unwrap_or_default(),
+            };
+            let message = if conditional {
+                "is not allowed together with the other values of this row".to_string()
+            } else {
+                format!("is not in the vocabulary of {}", col.name)
+            };
+            let hint = match closest(&terms) {
+                Some(t) => format!("did you mean {t:?}? allowed here: {}", allowed(&terms)),
+                None => format!("use one of: {}", allowed(&terms)),
+            };
+            (message, hint)
+        }
+        ValidationErrorKind::Format { format } if format == "date" => (
+            "is not a real calendar date in YYYY-MM-DD form".into(),
+            "write the date as YYYY-MM-DD with a day that exists in that month".into(),
+        ),
+        ValidationErrorKind::Format { format } => (format!("is not a valid {format}"), format!("write a valid {format}")),
+        ValidationErrorKind::Pattern { pattern } => {
+            let item = if e.instance_path().as_str().matches('/').count() > 1 {
+                format!("item {} ", instance)
+            } else {
+                String::new()
+            };
+            let hint = match example(col) {
+                Some(ex) => format!("write it in the form {ex}"),
+                None => format!("follow the form the column requires: {about}"),
+            };
+            (format!("{item}does not match the pattern {pattern}"), hint)
+        }
+        ValidationErrorKind::Minimum { limit } => (format!("is below the minimum {limit}"), format!("{}: {about}", col.name)),
+        ValidationErrorKind::Maximum { limit } => (format!("is above the maximum {limit}"), format!("check the figure; {about}")),
+        ValidationErrorKind::MaxLength { limit } => (
+            format!("is {} characters long; the limit is {limit}", cell.chars().count()),
+            "shorten it".into(),
+        ),
+        ValidationErrorKind::MinLength { limit } => (format!("is shorter than {limit} characters"), format!("{about}")),
+        ValidationErrorKind::MinItems { limit } => (format!("needs at least {limit} item(s)"), format!("{about}")),
+        ValidationErrorKind::UniqueItems => ("lists the same item more than once".into(), "remove the repeated item".into()),
+        _ => (e.to_string(), format!("make the cell match the schema: {about}")),
+    }
+}
+
+/// A dataset validation: every table of the metadata file, referenced tables first, then the
+/// unused keys of referenced tables as warnings.
+pub fn validate_dataset(dataset: &Dataset, today: chrono::NaiveDate, emit: &mut Emit<'_>) -> Result<Vec<(String, u64)>> {
+    let ctx = Context {
+        coverage_start: dataset.meta.coverage.start,
+        coverage_end: dataset.meta.coverage.end,
+        today,
+    };
+    let mut schemas = Vec::new();
+    for r in &dataset.meta.resources {
+        schemas.push(Schema::load(&dataset.schema_path(r))?);
+    }
+    let referenced: HashSet<String> = schemas
+        .iter()
+        .flat_map(|s| s.foreign_keys.iter().map(|fk| fk.resource.clone()))
+        .collect();
+    for s in &schemas {
+        for fk in &s.foreign_keys {
+            if dataset.resource(&fk.resource).is_none() {
+                return Err(Error::Schema {
+                    path: s.path.clone(),
+                    message: format!("x-foreignKeys refers to resource {:?}, which the metadata file does not list", fk.resource),
+                });
+            }
+        }
+    }
+    // Referenced tables first, so that their keys are known when the others are checked.
+    let mut order: Vec<usize> = (0..schemas.len()).collect();
+    order.sort_by_key(|&i| !referenced.contains(&dataset.meta.resources[i].name));
+    let mut indexes: HashMap<String, KeyIndex> = HashMap::new();
+    let mut index_of: HashMap<String, usize> = HashMap::new();
+    let mut used: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut counts = Vec::new();
+    for i in order {
+        let r = &dataset.meta.resources[i];
+        let path = dataset.data_path(r);
+        let job = TableJob {
+            schema: &schemas[i],
+            path: &path,
+            ctx,
+            collect_keys: referenced.contains(&r.name),
+        };
+        let outcome = validate_table(&job, &indexes, emit)?;
+        counts.push((display(&path), outcome.rows));
+        for (res, keys) in outcome.used {
+            used.entry(res).or_default().extend(keys);
+        }
+        if let Some(k) = outcome.keys {
+            indexes.insert(r.name.clone(), k);
+            index_of.insert(r.name.clone(), i);
+        }
+    }
+    // Unused keys of referenced tables, in file order.
+    let io = |e: std::io::Error| Error::Other(format!("cannot write the report: {e}"));
+    let mut names: Vec<&String> = indexes.keys().collect();
+    names.sort();
+    for name in names {
+        let index = &indexes[name];
+        let i = index_of[name];
+        let r = &dataset.meta.resources[i];
+        let schema = &schemas[i];
+        let path = dataset.data_path(r);
+        let mut locator = Locator::new(&path);
+        let used = used.get(name);
+        let mut unused: Vec<(&String, &RecordPos)> = index
+            .keys
+            .iter()
+            .filter(|(k, _)| used.is_none_or(|u| !u.contains(*k)))
+            .collect();
+        unused.sort_by_key(|(_, p)| p.byte);
+        let pk = schema.primary_key[0];
+        for (key, pos) in unused {
+            let (line, col) = locator.locate(*pos, pk, 0);
+            emit(Problem {
+                severity: Severity::Warning,
+                file: display(&path),
+                line: Some(line),
+                column: Some(col),
+                field: Some(schema.columns[pk].name.clone()),
+                value: Some(key.clone()),
+                rule: "unused-key".into(),
+                message: format!("no other table refers to this {name} row"),
+                hint: "cite it from an event, or remove it if it is not needed".into(),
+            })
+            .map_err(io)?;
+        }
+    }
+    Ok(counts)
+}
