@@ -1,0 +1,70 @@
+//! Helpers shared by the integration tests: run the real binary, parse its JSON report.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn aabc() -> Command {
+    let mut c = Command::cargo_bin("aabc").unwrap();
+    c.current_dir(root());
+    c
+}
+
+/// One problem of `--format json`, reduced to what the tests assert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    pub line: u64,
+    pub column: u64,
+    pub rule: String,
+    pub field: Option<String>,
+}
+
+pub fn seen(line: u64, column: u64, rule: &str, field: Option<&str>) -> Seen {
+    Seen {
+        line,
+        column,
+        rule: rule.to_string(),
+        field: field.map(str::to_string),
+    }
+}
+
+/// Runs `aabc validate --format json` with extra args; returns exit code and problems.
+pub fn validate_json(args: &[&str]) -> (i32, Vec<serde_json::Value>) {
+    let out = aabc().arg("validate").arg("--format").arg("json").args(args).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let problems = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    (out.status.code().unwrap(), problems)
+}
+
+pub fn reduce(problems: &[serde_json::Value]) -> Vec<Seen> {
+    problems
+        .iter()
+        .map(|p| Seen {
+            line: p["line"].as_u64().unwrap(),
+            column: p["column"].as_u64().unwrap(),
+            rule: p["rule"].as_str().unwrap().to_string(),
+            field: p["field"].as_str().map(str::to_string),
+        })
+        .collect()
+}
+
+/// Copies a directory tree (for tests that change files).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
