@@ -28,8 +28,12 @@ pub fn canonical_bytes(schema: &Schema, path: &Path) -> Result<Vec<u8>> {
         let pos = record_pos(&record);
         let mut fields = Vec::with_capacity(record.len());
         for f in record.iter() {
-            let s = std::str::from_utf8(f)
-                .map_err(|_| fail(format!("line {}: invalid UTF-8; fix the encoding first (`aabc validate` shows where)", pos.line)))?;
+            let s = std::str::from_utf8(f).map_err(|_| {
+                fail(format!(
+                    "line {}: invalid UTF-8; fix the encoding first (`aabc validate` shows where)",
+                    pos.line
+                ))
+            })?;
             fields.push(s.trim().replace("\r\n", "\n").replace('\r', "\n"));
         }
         match &header {
@@ -38,7 +42,10 @@ pub fn canonical_bytes(schema: &Schema, path: &Path) -> Result<Vec<u8>> {
                 let actual: Vec<&str> = fields.iter().map(String::as_str).collect();
                 let (m, issues) = check_header(&expected, &actual);
                 if let Some(i) = issues.iter().find(|i| !i.message.contains("out of place")) {
-                    return Err(fail(format!("header: {}; fix it first ({})", i.message, i.hint)));
+                    return Err(fail(format!(
+                        "header: {}; fix it first ({})",
+                        i.message, i.hint
+                    )));
                 }
                 map = Some(m);
                 header = Some(fields);
@@ -73,7 +80,8 @@ pub fn canonical_bytes(schema: &Schema, path: &Path) -> Result<Vec<u8>> {
             .terminator(csv::Terminator::Any(b'\n'))
             .quote_style(csv::QuoteStyle::Necessary)
             .from_writer(&mut out);
-        w.write_record(schema.column_names()).map_err(|e| fail(e.to_string()))?;
+        w.write_record(schema.column_names())
+            .map_err(|e| fail(e.to_string()))?;
         for r in &rows {
             w.write_record(r).map_err(|e| fail(e.to_string()))?;
         }
@@ -87,16 +95,25 @@ pub fn first_difference(a: &[u8], b: &[u8]) -> Option<u64> {
     if a == b {
         return None;
     }
-    let at = a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+    let at = a
+        .iter()
+        .zip(b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
     Some(a[..at].iter().filter(|&&c| c == b'\n').count() as u64 + 1)
 }
 
 /// Replaces a file's contents atomically: write a temporary file beside it, sync, rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(tmp.path(), e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::io(tmp.path(), e))?;
     if let Ok(meta) = std::fs::metadata(path) {
         let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
     }
@@ -124,9 +141,16 @@ mod tests {
     fn canonical_form_sorts_trims_reorders_and_quotes_minimally() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("t.csv");
-        std::fs::write(&p, "\u{feff}name,id,note\r\n\" b \",10,\"x\r\ny\"\r\na,9,\"plain\"\r\n").unwrap();
+        std::fs::write(
+            &p,
+            "\u{feff}name,id,note\r\n\" b \",10,\"x\r\ny\"\r\na,9,\"plain\"\r\n",
+        )
+        .unwrap();
         let out = canonical_bytes(&schema(), &p).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "id,name,note\n9,a,plain\n10,b,\"x\ny\"\n");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "id,name,note\n9,a,plain\n10,b,\"x\ny\"\n"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! The `aabc` binary is a thin command-line layer over these modules.
 
 pub mod canonical;
+pub mod codebook;
 pub mod error;
 pub mod metadata;
 pub mod report;

@@ -20,6 +20,8 @@ enum Command {
     Validate(cmd::validate::Args),
     /// Rewrite the dataset's CSV files in canonical form (--check only reports).
     Fmt(cmd::fmt::Args),
+    /// Print the codebook (every column, type, meaning, allowed values, rules) from the schemas.
+    Codebook(cmd::codebook::Args),
 }
 
 fn main() -> ExitCode {
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(a) => cmd::validate::run(a),
         Command::Fmt(a) => cmd::fmt::run(a),
+        Command::Codebook(a) => cmd::codebook::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

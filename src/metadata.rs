@@ -86,7 +86,9 @@ impl Dataset {
             message,
         };
         if meta.resources.is_empty() {
-            return Err(fail("\"resources\" is empty: name at least one table".into()));
+            return Err(fail(
+                "\"resources\" is empty: name at least one table".into(),
+            ));
         }
         for (i, r) in meta.resources.iter().enumerate() {
             if meta.resources[..i].iter().any(|o| o.name == r.name) {
@@ -106,7 +108,10 @@ impl Dataset {
 
     /// The directory of the metadata file, against which resource paths are resolved.
     pub fn dir(&self) -> PathBuf {
-        self.path.parent().map(Path::to_path_buf).unwrap_or_default()
+        self.path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
     }
 
     /// Path of a resource's CSV file.
@@ -155,9 +160,18 @@ mod tests {
 
     #[test]
     fn join_keeps_paths_readable() {
-        assert_eq!(join(Path::new("."), "dataset/events.csv"), Path::new("dataset/events.csv"));
-        assert_eq!(join(Path::new("./dataset"), "../schema/e.json"), Path::new("schema/e.json"));
-        assert_eq!(join(Path::new("/r/dataset"), "../schema/e.json"), Path::new("/r/schema/e.json"));
+        assert_eq!(
+            join(Path::new("."), "dataset/events.csv"),
+            Path::new("dataset/events.csv")
+        );
+        assert_eq!(
+            join(Path::new("./dataset"), "../schema/e.json"),
+            Path::new("schema/e.json")
+        );
+        assert_eq!(
+            join(Path::new("/r/dataset"), "../schema/e.json"),
+            Path::new("/r/schema/e.json")
+        );
         assert_eq!(join(Path::new(".."), "x"), Path::new("../x"));
     }
 

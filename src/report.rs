@@ -116,7 +116,11 @@ impl<W: Write> Renderer<W> {
         }
         let rows: u64 = files.iter().map(|(_, n)| n).sum();
         let names: Vec<&str> = files.iter().map(|(f, _)| f.as_str()).collect();
-        let verdict = if tally.errors == 0 { "valid" } else { "INVALID" };
+        let verdict = if tally.errors == 0 {
+            "valid"
+        } else {
+            "INVALID"
+        };
         writeln!(
             self.out,
             "{verdict}: {} file(s), {rows} row(s) checked ({}); {} error(s), {} warning(s)",

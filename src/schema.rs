@@ -97,7 +97,11 @@ pub struct ForeignKey {
 #[derive(Debug, Clone)]
 pub enum RuleSpec {
     /// `start` <= `end`.
-    DateOrder { id: String, start: usize, end: usize },
+    DateOrder {
+        id: String,
+        start: usize,
+        end: usize,
+    },
     /// The span from `start` to `end` fits the precision named in `precision`
     /// (`day`: any span; `month`: first to last day of one month; `year`: of one year).
     DatePrecision {
@@ -128,7 +132,11 @@ pub enum RuleSpec {
         separator: String,
     },
     /// `field` equals the title of the vocabulary value in `code`.
-    TitleOf { id: String, field: usize, code: usize },
+    TitleOf {
+        id: String,
+        field: usize,
+        code: usize,
+    },
     /// No cell has leading or trailing whitespace.
     Trimmed { id: String },
     /// No cell would be run as a formula by a spreadsheet.
@@ -183,7 +191,9 @@ impl Schema {
             .and_then(Value::as_object)
             .ok_or_else(|| fail("the schema has no \"properties\" object: it must describe one row as an object".into()))?;
         if props.is_empty() {
-            return Err(fail("\"properties\" is empty: a row needs at least one column".into()));
+            return Err(fail(
+                "\"properties\" is empty: a row needs at least one column".into(),
+            ));
         }
         let mut columns = Vec::with_capacity(props.len());
         for (name, prop) in props {
@@ -194,10 +204,11 @@ impl Schema {
             .build(&document)
             .map_err(|e| fail(format!("not a valid JSON Schema (draft 2020-12): {e}")))?;
         let index = |name: &str, what: &str| -> Result<usize> {
-            columns
-                .iter()
-                .position(|c| c.name == name)
-                .ok_or_else(|| fail(format!("{what} names column {name:?}, which is not in \"properties\"")))
+            columns.iter().position(|c| c.name == name).ok_or_else(|| {
+                fail(format!(
+                    "{what} names column {name:?}, which is not in \"properties\""
+                ))
+            })
         };
         let names = |key: &str| -> Result<Vec<usize>> {
             match document.get(key) {
@@ -219,8 +230,12 @@ impl Schema {
             for fk in fks {
                 let field = fk.get("fields").and_then(Value::as_str);
                 let reference = fk.get("reference");
-                let resource = reference.and_then(|r| r.get("resource")).and_then(Value::as_str);
-                let rfield = reference.and_then(|r| r.get("fields")).and_then(Value::as_str);
+                let resource = reference
+                    .and_then(|r| r.get("resource"))
+                    .and_then(Value::as_str);
+                let rfield = reference
+                    .and_then(|r| r.get("fields"))
+                    .and_then(Value::as_str);
                 match (field, resource, rfield) {
                     (Some(f), Some(r), Some(rf)) => foreign_keys.push(ForeignKey {
                         field: index(f, "x-foreignKeys")?,
@@ -249,8 +264,14 @@ impl Schema {
         }
         Ok(Schema {
             path: path.to_path_buf(),
-            id: document.get("$id").and_then(Value::as_str).map(str::to_string),
-            title: document.get("title").and_then(Value::as_str).map(str::to_string),
+            id: document
+                .get("$id")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            title: document
+                .get("title")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             description: document
                 .get("description")
                 .and_then(Value::as_str)
@@ -343,7 +364,10 @@ fn string_list(v: &Value) -> Option<Vec<String>> {
 fn declared_types(prop: &Value) -> Vec<String> {
     match prop.get("type") {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -352,7 +376,11 @@ fn column(name: &str, prop: &Value) -> Result<Column, String> {
     let mut types = declared_types(prop);
     let mut terms = None;
     let mut null_description = None;
-    if let Some(branches) = prop.get("oneOf").or_else(|| prop.get("anyOf")).and_then(Value::as_array) {
+    if let Some(branches) = prop
+        .get("oneOf")
+        .or_else(|| prop.get("anyOf"))
+        .and_then(Value::as_array)
+    {
         let mut list = Vec::new();
         for b in branches {
             if let Some(c) = b.get("const") {
@@ -369,16 +397,26 @@ fn column(name: &str, prop: &Value) -> Result<Column, String> {
                         types.push("boolean".into());
                         v.to_string()
                     }
-                    _ => return Err("vocabulary constants must be strings, numbers or booleans".into()),
+                    _ => {
+                        return Err(
+                            "vocabulary constants must be strings, numbers or booleans".into()
+                        )
+                    }
                 };
                 list.push(Term {
                     value,
                     title: b.get("title").and_then(Value::as_str).map(str::to_string),
-                    description: b.get("description").and_then(Value::as_str).map(str::to_string),
+                    description: b
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
                 });
             } else if declared_types(b) == ["null"] {
                 types.push("null".into());
-                null_description = b.get("description").and_then(Value::as_str).map(str::to_string);
+                null_description = b
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
             } else {
                 types.extend(declared_types(b));
             }
@@ -442,7 +480,10 @@ fn column(name: &str, prop: &Value) -> Result<Column, String> {
         name: name.to_string(),
         kind,
         nullable,
-        description: prop.get("description").and_then(Value::as_str).map(str::to_string),
+        description: prop
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         terms,
         null_description,
         delimiter,
@@ -473,11 +514,17 @@ fn rule(
         message: format!("rule {id:?} ({kind}) needs {key:?}"),
     };
     let col = |key: &str| -> Result<usize> {
-        let name = r.get(key).and_then(Value::as_str).ok_or_else(|| missing(key))?;
+        let name = r
+            .get(key)
+            .and_then(Value::as_str)
+            .ok_or_else(|| missing(key))?;
         index(name, &what)
     };
     let cols = |key: &str| -> Result<Vec<usize>> {
-        let list = r.get(key).and_then(string_list).ok_or_else(|| missing(key))?;
+        let list = r
+            .get(key)
+            .and_then(string_list)
+            .ok_or_else(|| missing(key))?;
         list.iter().map(|n| index(n, &what)).collect()
     };
     Ok(match kind {
@@ -575,7 +622,14 @@ mod tests {
         let kinds: Vec<_> = s.columns.iter().map(|c| c.kind).collect();
         assert_eq!(
             kinds,
-            [Kind::String, Kind::Date, Kind::Integer, Kind::Boolean, Kind::StringList, Kind::String]
+            [
+                Kind::String,
+                Kind::Date,
+                Kind::Integer,
+                Kind::Boolean,
+                Kind::StringList,
+                Kind::String
+            ]
         );
         assert!(s.columns[2].nullable && !s.columns[0].nullable && s.columns[5].nullable);
         assert_eq!(s.columns[5].title_of("b"), Some("Bee"));
@@ -611,7 +665,8 @@ mod tests {
     #[test]
     fn shipped_schemas_load() {
         for name in ["events", "sources"] {
-            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("schema/{name}.schema.json"));
+            let path =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("schema/{name}.schema.json"));
             let s = Schema::load(&path).unwrap();
             assert!(!s.primary_key.is_empty());
         }

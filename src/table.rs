@@ -36,7 +36,8 @@ impl CsvReader {
         let mut head = [0u8; 3];
         let n = read_up_to(&mut file, &mut head).map_err(|e| Error::io(path, e))?;
         let has_bom = n == 3 && head == BOM;
-        file.seek(SeekFrom::Start(0)).map_err(|e| Error::io(path, e))?;
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| Error::io(path, e))?;
         let inner = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -64,7 +65,9 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 
 /// Position of a record just read.
 pub fn record_pos(record: &csv::ByteRecord) -> RecordPos {
-    let p = record.position().expect("csv records read from a reader carry a position");
+    let p = record
+        .position()
+        .expect("csv records read from a reader carry a position");
     RecordPos {
         byte: p.byte(),
         line: p.line(),
@@ -94,7 +97,11 @@ impl ColumnMap {
     /// The file's fields in schema column order (absent columns read as blank).
     pub fn cells<'r>(&self, fields: &[&'r str], out: &mut Vec<&'r str>) {
         out.clear();
-        out.extend(self.file_index.iter().map(|i| i.map_or("", |i| fields.get(i).copied().unwrap_or(""))));
+        out.extend(
+            self.file_index
+                .iter()
+                .map(|i| i.map_or("", |i| fields.get(i).copied().unwrap_or(""))),
+        );
     }
 
     pub fn is_present(&self, column: usize) -> bool {
@@ -121,7 +128,9 @@ pub fn check_header(expected: &[&str], actual: &[&str]) -> (ColumnMap, Vec<Heade
             });
         }
     }
-    let missing: Vec<usize> = (0..expected.len()).filter(|&i| file_index[i].is_none()).collect();
+    let missing: Vec<usize> = (0..expected.len())
+        .filter(|&i| file_index[i].is_none())
+        .collect();
     let extra: Vec<usize> = (0..actual.len())
         .filter(|&i| !expected.contains(&actual[i]) && !actual[..i].contains(&actual[i]))
         .collect();
@@ -131,16 +140,29 @@ pub fn check_header(expected: &[&str], actual: &[&str]) -> (ColumnMap, Vec<Heade
         let best = missing
             .iter()
             .filter(|&&m| !paired_missing[m])
-            .map(|&m| (m, strsim::damerau_levenshtein(&actual[x].to_lowercase(), &expected[m].to_lowercase())))
+            .map(|&m| {
+                (
+                    m,
+                    strsim::damerau_levenshtein(
+                        &actual[x].to_lowercase(),
+                        &expected[m].to_lowercase(),
+                    ),
+                )
+            })
             .min_by_key(|&(_, d)| d);
         match best {
-            Some((m, d)) if d <= 3.max(expected[m].len() / 4) || actual[x].trim() == expected[m] => {
+            Some((m, d))
+                if d <= 3.max(expected[m].len() / 4) || actual[x].trim() == expected[m] =>
+            {
                 paired_missing[m] = true;
                 file_index[m] = Some(x);
                 issues.push(HeaderIssue {
                     field: Some(x),
                     name: Some(actual[x].to_string()),
-                    message: format!("column {:?} is misspelled: the schema calls it {:?}", actual[x], expected[m]),
+                    message: format!(
+                        "column {:?} is misspelled: the schema calls it {:?}",
+                        actual[x], expected[m]
+                    ),
                     hint: format!("rename the column to {:?}", expected[m]),
                 });
             }
@@ -148,13 +170,18 @@ pub fn check_header(expected: &[&str], actual: &[&str]) -> (ColumnMap, Vec<Heade
                 field: Some(x),
                 name: Some(actual[x].to_string()),
                 message: format!("column {:?} is not in the schema", actual[x]),
-                hint: "remove it, or add it to the schema (a new optional column goes at the end)".into(),
+                hint: "remove it, or add it to the schema (a new optional column goes at the end)"
+                    .into(),
             }),
         }
     }
     for &m in &missing {
         if !paired_missing[m] {
-            let after = if m == 0 { "first".to_string() } else { format!("after {:?}", expected[m - 1]) };
+            let after = if m == 0 {
+                "first".to_string()
+            } else {
+                format!("after {:?}", expected[m - 1])
+            };
             issues.push(HeaderIssue {
                 field: None,
                 name: Some(expected[m].to_string()),
@@ -172,12 +199,24 @@ pub fn check_header(expected: &[&str], actual: &[&str]) -> (ColumnMap, Vec<Heade
     let keep = longest_increasing(&present.iter().map(|&(_, f)| f).collect::<Vec<_>>());
     for (k, &(s, f)) in present.iter().enumerate() {
         if !keep[k] {
-            let after = if s == 0 { "first".to_string() } else { format!("after {:?}", expected[s - 1]) };
+            let after = if s == 0 {
+                "first".to_string()
+            } else {
+                format!("after {:?}", expected[s - 1])
+            };
             issues.push(HeaderIssue {
                 field: Some(f),
                 name: Some(expected[s].to_string()),
-                message: format!("column {:?} is out of place: it is column {} here but {} in the schema", expected[s], f + 1, s + 1),
-                hint: format!("move it to position {} ({after}); `aabc fmt` does it", s + 1),
+                message: format!(
+                    "column {:?} is out of place: it is column {} here but {} in the schema",
+                    expected[s],
+                    f + 1,
+                    s + 1
+                ),
+                hint: format!(
+                    "move it to position {} ({after}); `aabc fmt` does it",
+                    s + 1
+                ),
             });
         }
     }
@@ -314,7 +353,10 @@ mod tests {
         let (_, issues) = check_header(&expected, &["id", "date_start", "date_end", "notes"]);
         assert!(issues.is_empty());
 
-        let (map, issues) = check_header(&expected, &["id", "date_strat", "date_end", "notes", "colour"]);
+        let (map, issues) = check_header(
+            &expected,
+            &["id", "date_strat", "date_end", "notes", "colour"],
+        );
         let msgs: Vec<_> = issues.iter().map(|i| i.message.as_str()).collect();
         assert_eq!(
             msgs,
@@ -327,7 +369,10 @@ mod tests {
 
         let (_, issues) = check_header(&expected, &["id", "date_end", "date_start", "notes"]);
         assert_eq!(issues.len(), 1);
-        assert!(issues[0].message.contains("\"date_end\" is out of place"), "{issues:?}");
+        assert!(
+            issues[0].message.contains("\"date_end\" is out of place"),
+            "{issues:?}"
+        );
 
         let (map, issues) = check_header(&expected, &["id", "date_start", "notes"]);
         assert_eq!(issues[0].message, "column \"date_end\" is missing");

@@ -15,7 +15,7 @@ use crate::table::{self, check_header, record_pos, ColumnMap, CsvReader, Locator
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What validating one table found, besides the problems already emitted.
 #[derive(Debug, Default)]
@@ -49,7 +49,6 @@ pub fn validate_table(
     let mut t = TableCheck {
         schema: job.schema,
         file: display(job.path),
-        path: job.path.to_path_buf(),
         locator: Locator::new(job.path),
         map: ColumnMap {
             file_index: vec![None; job.schema.columns.len()],
@@ -84,7 +83,10 @@ pub fn validate_table(
             None,
             "csv/empty",
             "file is empty: it needs at least the header row".into(),
-            format!("start the file with the header: {}", job.schema.column_names().collect::<Vec<_>>().join(",")),
+            format!(
+                "start the file with the header: {}",
+                job.schema.column_names().collect::<Vec<_>>().join(",")
+            ),
         ))
         .map_err(io)?;
         return Ok(out);
@@ -108,7 +110,10 @@ pub fn validate_table(
     let (map, issues) = check_header(&expected, &actual);
     t.map = map;
     for issue in issues {
-        let loc = issue.field.map(|f| t.locator.locate(header_pos, f, 0)).unwrap_or((header_pos.line, 1));
+        let loc = issue
+            .field
+            .map(|f| t.locator.locate(header_pos, f, 0))
+            .unwrap_or((header_pos.line, 1));
         emit(Problem {
             severity: Severity::Error,
             file: t.file.clone(),
@@ -125,7 +130,12 @@ pub fn validate_table(
     let schema = job.schema;
     let rules = RowRules::new(schema, job.ctx, |c| t.map.is_present(c));
     let mut pk = PrimaryKey::new(
-        schema.primary_key.iter().copied().filter(|&c| t.map.is_present(c)).collect(),
+        schema
+            .primary_key
+            .iter()
+            .copied()
+            .filter(|&c| t.map.is_present(c))
+            .collect(),
     );
     let mut sort = SortOrder::new(schema);
     let sort_ok = schema.sort_key.iter().all(|&c| t.map.is_present(c));
@@ -139,7 +149,9 @@ pub fn validate_table(
         .filter(|(i, _)| t.map.is_present(*i))
         .map(|(_, c)| (c.name.clone(), Value::Null))
         .collect();
-    let present: Vec<usize> = (0..schema.columns.len()).filter(|&c| t.map.is_present(c)).collect();
+    let present: Vec<usize> = (0..schema.columns.len())
+        .filter(|&c| t.map.is_present(c))
+        .collect();
     let mut findings: Vec<Finding> = Vec::new();
     let mut row = Value::Object(Map::new());
     while read(&mut reader, &mut record)? {
@@ -256,11 +268,17 @@ fn reread(path: &Path, map: &ColumnMap) -> Result<Vec<(Vec<String>, RecordPos)>>
         if std::mem::take(&mut first) || record.len() != map.width {
             continue;
         }
-        let fields: Vec<String> = record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+        let fields: Vec<String> = record
+            .iter()
+            .map(|f| String::from_utf8_lossy(f).into_owned())
+            .collect();
         let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
         let mut cells = Vec::new();
         map.cells(&refs, &mut cells);
-        rows.push((cells.iter().map(|s| s.to_string()).collect(), record_pos(&record)));
+        rows.push((
+            cells.iter().map(|s| s.to_string()).collect(),
+            record_pos(&record),
+        ));
     }
     Ok(rows)
 }
@@ -274,8 +292,6 @@ pub fn display(path: &Path) -> String {
 struct TableCheck<'s> {
     schema: &'s Schema,
     file: String,
-    #[allow(dead_code)]
-    path: PathBuf,
     locator: Locator,
     map: ColumnMap,
 }
@@ -343,9 +359,19 @@ impl TableCheck<'_> {
     }
 
     /// Describes one JSON Schema error in the contributor's terms (column, cell, what to do).
-    fn schema_problem(&mut self, pos: RecordPos, cells: &[&str], e: &jsonschema::ValidationError<'_>) -> Option<Problem> {
+    fn schema_problem(
+        &mut self,
+        pos: RecordPos,
+        cells: &[&str],
+        e: &jsonschema::ValidationError<'_>,
+    ) -> Option<Problem> {
         let path = e.instance_path().as_str().to_string();
-        let name = path.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
+        let name = path
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .to_string();
         let column = self.schema.column_index(&name);
         let kind = e.kind();
         let rule = format!("schema/{}", kind.keyword());
@@ -353,7 +379,9 @@ impl TableCheck<'_> {
             Some(c) => describe(self.schema, c, cells[c], e),
             None => (e.to_string(), "make the row match the schema".to_string()),
         };
-        if let ValidationErrorKind::Required { .. } | ValidationErrorKind::AdditionalProperties { .. } = kind {
+        if let ValidationErrorKind::Required { .. }
+        | ValidationErrorKind::AdditionalProperties { .. } = kind
+        {
             // The header check reports missing and extra columns once, not on every row.
             return None;
         }
@@ -383,7 +411,12 @@ fn example(col: &crate::schema::Column) -> Option<String> {
 }
 
 /// Turns a JSON Schema error on one cell into a message and a hint.
-fn describe(schema: &Schema, c: usize, cell: &str, e: &jsonschema::ValidationError<'_>) -> (String, String) {
+fn describe(
+    schema: &Schema,
+    c: usize,
+    cell: &str,
+    e: &jsonschema::ValidationError<'_>,
+) -> (String, String) {
     let col = &schema.columns[c];
     let about = col.description.as_deref().unwrap_or("");
     let instance = e.instance();
@@ -391,13 +424,22 @@ fn describe(schema: &Schema, c: usize, cell: &str, e: &jsonschema::ValidationErr
         if terms.len() <= 30 {
             terms.join(", ")
         } else {
-            format!("{}, … ({} values; see the codebook)", terms[..30].join(", "), terms.len())
+            format!(
+                "{}, … ({} values; see the codebook)",
+                terms[..30].join(", "),
+                terms.len()
+            )
         }
     };
     let closest = |terms: &[String]| -> Option<String> {
         terms
             .iter()
-            .map(|t| (strsim::damerau_levenshtein(&t.to_lowercase(), &cell.to_lowercase()), t))
+            .map(|t| {
+                (
+                    strsim::damerau_levenshtein(&t.to_lowercase(), &cell.to_lowercase()),
+                    t,
+                )
+            })
             .filter(|(d, t)| *d <= 2.max(t.len() / 3))
             .min_by_key(|(d, _)| *d)
             .map(|(_, t)| t.clone())
@@ -405,7 +447,10 @@ fn describe(schema: &Schema, c: usize, cell: &str, e: &jsonschema::ValidationErr
     match e.kind() {
         ValidationErrorKind::Type { kind } if instance.is_null() => {
             let _ = kind;
-            ("is blank, but the column is required".into(), format!("fill it in: {about}"))
+            (
+                "is blank, but the column is required".into(),
+                format!("fill it in: {about}"),
+            )
         }
         ValidationErrorKind::Type { kind } => {
             let want = match kind {
@@ -420,14 +465,25 @@ fn describe(schema: &Schema, c: usize, cell: &str, e: &jsonschema::ValidationErr
             };
             (format!("is not a valid {want}"), hint)
         }
-        ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. } => {
-            let conditional = e.schema_path().as_str().contains("/then/") || e.schema_path().as_str().contains("/else/");
+        ValidationErrorKind::OneOfNotValid { .. }
+        | ValidationErrorKind::Enum { .. }
+        | ValidationErrorKind::Constant { .. } => {
+            let conditional = e.schema_path().as_str().contains("/then/")
+                || e.schema_path().as_str().contains("/else/");
             let terms: Vec<String> = match e.kind() {
                 ValidationErrorKind::Enum { options } => options
                     .as_array()
-                    .map(|a| a.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).collect())
+                    .map(|a| {
+                        a.iter()
+                            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                            .collect()
+                    })
                     .unwrap_or_default(),
-                _ => col.terms.as_ref().map(|t| t.iter().map(|t| t.value.clone()).collect()).unwrap_or_default(),
+                _ => col
+                    .terms
+                    .as_ref()
+                    .map(|t| t.iter().map(|t| t.value.clone()).collect())
+                    .unwrap_or_default(),
             };
             let message = if conditional {
                 "is not allowed together with the other values of this row".to_string()
@@ -444,7 +500,10 @@ fn describe(schema: &Schema, c: usize, cell: &str, e: &jsonschema::ValidationErr
             "is not a real calendar date in YYYY-MM-DD form".into(),
             "write the date as YYYY-MM-DD with a day that exists in that month".into(),
         ),
-        ValidationErrorKind::Format { format } => (format!("is not a valid {format}"), format!("write a valid {format}")),
+        ValidationErrorKind::Format { format } => (
+            format!("is not a valid {format}"),
+            format!("write a valid {format}"),
+        ),
         ValidationErrorKind::Pattern { pattern } => {
             let item = if e.instance_path().as_str().matches('/').count() > 1 {
                 format!("item {} ", instance)
@@ -457,22 +516,46 @@ fn describe(schema: &Schema, c: usize, cell: &str, e: &jsonschema::ValidationErr
             };
             (format!("{item}does not match the pattern {pattern}"), hint)
         }
-        ValidationErrorKind::Minimum { limit } => (format!("is below the minimum {limit}"), format!("{}: {about}", col.name)),
-        ValidationErrorKind::Maximum { limit } => (format!("is above the maximum {limit}"), format!("check the figure; {about}")),
+        ValidationErrorKind::Minimum { limit } => (
+            format!("is below the minimum {limit}"),
+            format!("{}: {about}", col.name),
+        ),
+        ValidationErrorKind::Maximum { limit } => (
+            format!("is above the maximum {limit}"),
+            format!("check the figure; {about}"),
+        ),
         ValidationErrorKind::MaxLength { limit } => (
-            format!("is {} characters long; the limit is {limit}", cell.chars().count()),
+            format!(
+                "is {} characters long; the limit is {limit}",
+                cell.chars().count()
+            ),
             "shorten it".into(),
         ),
-        ValidationErrorKind::MinLength { limit } => (format!("is shorter than {limit} characters"), format!("{about}")),
-        ValidationErrorKind::MinItems { limit } => (format!("needs at least {limit} item(s)"), format!("{about}")),
-        ValidationErrorKind::UniqueItems => ("lists the same item more than once".into(), "remove the repeated item".into()),
-        _ => (e.to_string(), format!("make the cell match the schema: {about}")),
+        ValidationErrorKind::MinLength { limit } => (
+            format!("is shorter than {limit} characters"),
+            about.to_string(),
+        ),
+        ValidationErrorKind::MinItems { limit } => {
+            (format!("needs at least {limit} item(s)"), about.to_string())
+        }
+        ValidationErrorKind::UniqueItems => (
+            "lists the same item more than once".into(),
+            "remove the repeated item".into(),
+        ),
+        _ => (
+            e.to_string(),
+            format!("make the cell match the schema: {about}"),
+        ),
     }
 }
 
 /// A dataset validation: every table of the metadata file, referenced tables first, then the
 /// unused keys of referenced tables as warnings.
-pub fn validate_dataset(dataset: &Dataset, today: chrono::NaiveDate, emit: &mut Emit<'_>) -> Result<Vec<(String, u64)>> {
+pub fn validate_dataset(
+    dataset: &Dataset,
+    today: chrono::NaiveDate,
+    emit: &mut Emit<'_>,
+) -> Result<Vec<(String, u64)>> {
     let ctx = Context {
         coverage_start: dataset.meta.coverage.start,
         coverage_end: dataset.meta.coverage.end,

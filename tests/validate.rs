@@ -11,9 +11,19 @@ fn check(fixture: &str) -> (i32, Vec<Seen>) {
     for p in &problems {
         assert_eq!(p["file"], path.as_str());
         assert!(!p["message"].as_str().unwrap().is_empty());
-        assert!(!p["hint"].as_str().unwrap().is_empty(), "every problem says how to fix it: {p}");
+        assert!(
+            !p["hint"].as_str().unwrap().is_empty(),
+            "every problem says how to fix it: {p}"
+        );
     }
     (code, reduce(&problems))
+}
+
+/// Each fixture is invalid with exactly the problems listed.
+fn expect_each(cases: &[(&str, Vec<Seen>)]) {
+    for (fixture, expected) in cases {
+        assert_eq!(&check(fixture), &(1, expected.clone()), "{fixture}");
+    }
 }
 
 #[test]
@@ -30,65 +40,117 @@ fn file_level_problems() {
         ("utf8.csv", vec![seen(3, 128, "csv/utf8", Some("location"))]),
         (
             "unclosed_quote.csv",
-            vec![seen(3, 241, "trimmed", Some("notes")), seen(3, 241, "csv/quote", None)],
+            vec![
+                seen(3, 241, "trimmed", Some("notes")),
+                seen(3, 241, "csv/quote", None),
+            ],
         ),
     ];
-    for (fixture, expected) in cases {
-        assert_eq!(&check(fixture), &(1, expected.clone()), "{fixture}");
-    }
+    expect_each(cases);
 }
 
 #[test]
 fn header_problems_name_the_column() {
     let cases: &[(&str, Vec<Seen>)] = &[
-        ("header_misspelled.csv", vec![seen(1, 10, "csv/header", Some("date_strat"))]),
-        ("header_missing.csv", vec![seen(1, 1, "csv/header", Some("location"))]),
-        ("header_moved.csv", vec![seen(1, 10, "csv/header", Some("date_end"))]),
-        ("header_extra.csv", vec![seen(1, 412, "csv/header", Some("colour"))]),
+        (
+            "header_misspelled.csv",
+            vec![seen(1, 10, "csv/header", Some("date_strat"))],
+        ),
+        (
+            "header_missing.csv",
+            vec![seen(1, 1, "csv/header", Some("location"))],
+        ),
+        (
+            "header_moved.csv",
+            vec![seen(1, 10, "csv/header", Some("date_end"))],
+        ),
+        (
+            "header_extra.csv",
+            vec![seen(1, 412, "csv/header", Some("colour"))],
+        ),
     ];
-    for (fixture, expected) in cases {
-        assert_eq!(&check(fixture), &(1, expected.clone()), "{fixture}");
-    }
+    expect_each(cases);
 }
 
 #[test]
 fn schema_problems_point_at_the_cell() {
     let cases: &[(&str, Vec<Seen>)] = &[
-        ("vocabulary.csv", vec![seen(2, 37, "schema/oneOf", Some("event_type"))]),
-        ("acled_pair.csv", vec![seen(2, 55, "schema/enum", Some("acled_sub_event_type"))]),
-        ("integer.csv", vec![seen(2, 185, "schema/type", Some("killed_am_military"))]),
-        ("boolean.csv", vec![seen(2, 230, "schema/type", Some("disputed"))]),
+        (
+            "vocabulary.csv",
+            vec![seen(2, 37, "schema/oneOf", Some("event_type"))],
+        ),
+        (
+            "acled_pair.csv",
+            vec![seen(2, 55, "schema/enum", Some("acled_sub_event_type"))],
+        ),
+        (
+            "integer.csv",
+            vec![seen(2, 185, "schema/type", Some("killed_am_military"))],
+        ),
+        (
+            "boolean.csv",
+            vec![seen(2, 230, "schema/type", Some("disputed"))],
+        ),
         // The note of the row before spans lines 3-4: the bad row is on physical line 5.
         (
             "multiline_then_bad_date.csv",
-            vec![seen(5, 11, "schema/format", Some("date_start")), seen(5, 22, "schema/format", Some("date_end"))],
+            vec![
+                seen(5, 11, "schema/format", Some("date_start")),
+                seen(5, 22, "schema/format", Some("date_end")),
+            ],
         ),
     ];
-    for (fixture, expected) in cases {
-        assert_eq!(&check(fixture), &(1, expected.clone()), "{fixture}");
-    }
+    expect_each(cases);
 }
 
 #[test]
 fn consistency_rules_point_at_the_cell() {
     let cases: &[(&str, Vec<Seen>)] = &[
-        ("date_order.csv", vec![seen(2, 22, "date-order", Some("date_end"))]),
-        ("date_precision.csv", vec![seen(2, 22, "date-precision", Some("date_end"))]),
+        (
+            "date_order.csv",
+            vec![seen(2, 22, "date-order", Some("date_end"))],
+        ),
+        (
+            "date_precision.csv",
+            vec![seen(2, 22, "date-precision", Some("date_end"))],
+        ),
         (
             "future.csv",
-            vec![seen(2, 11, "date-coverage", Some("date_start")), seen(2, 22, "date-coverage", Some("date_end"))],
+            vec![
+                seen(2, 11, "date-coverage", Some("date_start")),
+                seen(2, 22, "date-coverage", Some("date_end")),
+            ],
         ),
-        ("killed_total.csv", vec![seen(2, 191, "killed-total", Some("killed_total"))]),
-        ("casualty_estimate.csv", vec![seen(2, 199, "casualty-estimate", Some("casualty_estimate"))]),
-        ("admin1_country.csv", vec![seen(2, 119, "admin1-in-country", Some("admin1_code"))]),
-        ("whitespace.csv", vec![seen(2, 125, "trimmed", Some("location"))]),
-        ("formula.csv", vec![seen(2, 241, "no-formula", Some("notes"))]),
-        ("duplicate_id.csv", vec![seen(3, 1, "primary-key", Some("event_id"))]),
-        ("unsorted.csv", vec![seen(4, 11, "sort-order", Some("date_start"))]),
+        (
+            "killed_total.csv",
+            vec![seen(2, 191, "killed-total", Some("killed_total"))],
+        ),
+        (
+            "casualty_estimate.csv",
+            vec![seen(2, 199, "casualty-estimate", Some("casualty_estimate"))],
+        ),
+        (
+            "admin1_country.csv",
+            vec![seen(2, 119, "admin1-in-country", Some("admin1_code"))],
+        ),
+        (
+            "whitespace.csv",
+            vec![seen(2, 125, "trimmed", Some("location"))],
+        ),
+        (
+            "formula.csv",
+            vec![seen(2, 241, "no-formula", Some("notes"))],
+        ),
+        (
+            "duplicate_id.csv",
+            vec![seen(3, 1, "primary-key", Some("event_id"))],
+        ),
+        (
+            "unsorted.csv",
+            vec![seen(4, 11, "sort-order", Some("date_start"))],
+        ),
     ];
-    for (fixture, expected) in cases {
-        assert_eq!(&check(fixture), &(1, expected.clone()), "{fixture}");
-    }
+    expect_each(cases);
 }
 
 #[test]
@@ -98,7 +160,10 @@ fn references_between_tables_and_unused_sources() {
     let got = reduce(&problems);
     assert_eq!(
         got,
-        [seen(2, 236, "foreign-key", Some("source_ids")), seen(4, 1, "unused-key", Some("source_id"))]
+        [
+            seen(2, 236, "foreign-key", Some("source_ids")),
+            seen(4, 1, "unused-key", Some("source_id"))
+        ]
     );
     assert_eq!(problems[0]["severity"], "error");
     assert_eq!(problems[1]["severity"], "warning");
@@ -107,19 +172,13 @@ fn references_between_tables_and_unused_sources() {
 
 #[test]
 fn warnings_pass_unless_strict() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&root().join("tests/fixtures/dataset_refs"), dir.path());
+    let dir = fixture_copy("dataset_refs");
     // Fix the unknown reference: only the unused-source warning is left.
     let events = dir.path().join("dataset/events.csv");
-    let text = std::fs::read_to_string(&events).unwrap().replace("S004;S404", "S004");
-    std::fs::write(&events, text).unwrap();
-    // The copied metadata points at the schemas relative to the fixture's place in the repo.
-    let meta = dir.path().join("dataset/dataset.json");
-    let schema_dir = root().join("schema");
-    let m = std::fs::read_to_string(&meta)
+    let text = std::fs::read_to_string(&events)
         .unwrap()
-        .replace("../../../../schema", schema_dir.to_str().unwrap());
-    std::fs::write(&meta, m).unwrap();
+        .replace("S004;S404", "S004");
+    std::fs::write(&events, text).unwrap();
     let root_arg = dir.path().to_str().unwrap();
     let (code, problems) = validate_json(&["--root", root_arg]);
     assert_eq!((code, problems.len()), (0, 1));
@@ -130,7 +189,12 @@ fn warnings_pass_unless_strict() {
 #[test]
 fn human_output_has_location_rule_hint_and_summary() {
     let out = aabc()
-        .args(["validate", "--schema", SCHEMA, "tests/fixtures/killed_total.csv"])
+        .args([
+            "validate",
+            "--schema",
+            SCHEMA,
+            "tests/fixtures/killed_total.csv",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -144,7 +208,14 @@ fn human_output_has_location_rule_hint_and_summary() {
 #[test]
 fn github_output_is_workflow_annotations() {
     let out = aabc()
-        .args(["validate", "--format", "github", "--schema", SCHEMA, "tests/fixtures/date_order.csv"])
+        .args([
+            "validate",
+            "--format",
+            "github",
+            "--schema",
+            SCHEMA,
+            "tests/fixtures/date_order.csv",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -164,10 +235,26 @@ fn cannot_run_exits_2_without_panicking() {
     let no_props = dir.path().join("noprops.json");
     std::fs::write(&no_props, r#"{"type": "object"}"#).unwrap();
     let cases: Vec<Vec<String>> = vec![
-        vec!["--schema".into(), SCHEMA.into(), "tests/fixtures/nope.csv".into()],
-        vec!["--schema".into(), "schema/nope.json".into(), "tests/fixtures/valid.csv".into()],
-        vec!["--schema".into(), bad_json.to_str().unwrap().into(), "tests/fixtures/valid.csv".into()],
-        vec!["--schema".into(), no_props.to_str().unwrap().into(), "tests/fixtures/valid.csv".into()],
+        vec![
+            "--schema".into(),
+            SCHEMA.into(),
+            "tests/fixtures/nope.csv".into(),
+        ],
+        vec![
+            "--schema".into(),
+            "schema/nope.json".into(),
+            "tests/fixtures/valid.csv".into(),
+        ],
+        vec![
+            "--schema".into(),
+            bad_json.to_str().unwrap().into(),
+            "tests/fixtures/valid.csv".into(),
+        ],
+        vec![
+            "--schema".into(),
+            no_props.to_str().unwrap().into(),
+            "tests/fixtures/valid.csv".into(),
+        ],
         vec!["--root".into(), dir.path().to_str().unwrap().into()],
     ];
     for args in cases {

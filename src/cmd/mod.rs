@@ -1,6 +1,7 @@
 //! One module per subcommand: each has its help text, its `Args` and a `run` function that
 //! returns the process exit code.
 
+pub mod codebook;
 pub mod fmt;
 pub mod validate;
 

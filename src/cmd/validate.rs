@@ -50,7 +50,10 @@ pub fn run(args: Args) -> Result<u8> {
         (Some(schema), Some(file)) => {
             let schema = Schema::load(schema)?;
             if !file.exists() {
-                return Err(Error::io(file, std::io::Error::new(std::io::ErrorKind::NotFound, "no such file")));
+                return Err(Error::io(
+                    file,
+                    std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+                ));
             }
             let job = TableJob {
                 schema: &schema,

@@ -34,7 +34,14 @@ pub fn prefix(
     }
 }
 
-pub fn title_of(id: &str, cells: &[&str], field: usize, code: usize, schema: &Schema, out: &mut Vec<Finding>) {
+pub fn title_of(
+    id: &str,
+    cells: &[&str],
+    field: usize,
+    code: usize,
+    schema: &Schema,
+    out: &mut Vec<Finding>,
+) {
     let Some(title) = schema.columns[code].title_of(cells[code]) else {
         return;
     };

@@ -4,21 +4,35 @@ use super::{date, Context, Finding};
 use crate::schema::Schema;
 use chrono::{Datelike, NaiveDate};
 
-pub fn order(id: &str, cells: &[&str], start: usize, end: usize, schema: &Schema, out: &mut Vec<Finding>) {
+pub fn order(
+    id: &str,
+    cells: &[&str],
+    start: usize,
+    end: usize,
+    schema: &Schema,
+    out: &mut Vec<Finding>,
+) {
     if let (Some(s), Some(e)) = (date(cells[start]), date(cells[end])) {
         if s > e {
             out.push(Finding::error(
                 id,
                 end,
                 format!("{} is before {} {s}", e, schema.columns[start].name),
-                format!("{} must be on or after {}: swap the dates or correct one", schema.columns[end].name, schema.columns[start].name),
+                format!(
+                    "{} must be on or after {}: swap the dates or correct one",
+                    schema.columns[end].name, schema.columns[start].name
+                ),
             ));
         }
     }
 }
 
 fn last_day_of_month(d: NaiveDate) -> NaiveDate {
-    let (y, m) = if d.month() == 12 { (d.year() + 1, 1) } else { (d.year(), d.month() + 1) };
+    let (y, m) = if d.month() == 12 {
+        (d.year() + 1, 1)
+    } else {
+        (d.year(), d.month() + 1)
+    };
     NaiveDate::from_ymd_opt(y, m, 1).expect("first of a month exists") - chrono::Days::new(1)
 }
 
@@ -36,7 +50,11 @@ pub fn precision(
     };
     let (sn, en) = (&schema.columns[start].name, &schema.columns[end].name);
     let expected = match cells[precision] {
-        "month" => Some((s.with_day(1).expect("day 1 exists"), last_day_of_month(s), "month")),
+        "month" => Some((
+            s.with_day(1).expect("day 1 exists"),
+            last_day_of_month(s),
+            "month",
+        )),
         "year" => Some((
             NaiveDate::from_ymd_opt(s.year(), 1, 1).expect("1 January exists"),
             NaiveDate::from_ymd_opt(s.year(), 12, 31).expect("31 December exists"),
@@ -49,7 +67,9 @@ pub fn precision(
             out.push(Finding::error(
                 id,
                 start,
-                format!("a {unit}-precision event must start on the first day of its {unit} ({first})"),
+                format!(
+                    "a {unit}-precision event must start on the first day of its {unit} ({first})"
+                ),
                 format!("set {sn} to {first}, or use day precision if the source gives the day"),
             ));
         } else if e != last {
@@ -63,7 +83,14 @@ pub fn precision(
     }
 }
 
-pub fn coverage(id: &str, cells: &[&str], fields: &[usize], ctx: &Context, schema: &Schema, out: &mut Vec<Finding>) {
+pub fn coverage(
+    id: &str,
+    cells: &[&str],
+    fields: &[usize],
+    ctx: &Context,
+    schema: &Schema,
+    out: &mut Vec<Finding>,
+) {
     for &f in fields {
         let Some(d) = date(cells[f]) else { continue };
         let name = &schema.columns[f].name;
@@ -86,7 +113,9 @@ pub fn coverage(id: &str, cells: &[&str], fields: &[usize], ctx: &Context, schem
                 id,
                 f,
                 format!("{d} is in the future (today is {})", ctx.today),
-                format!("record events once they have happened; check {name} for a typo in the year"),
+                format!(
+                    "record events once they have happened; check {name} for a typo in the year"
+                ),
             ));
         }
     }

@@ -25,7 +25,8 @@ pub fn no_formula(id: &str, cells: &[&str], _schema: &Schema, out: &mut Vec<Find
             out.push(Finding::error(
                 id,
                 i,
-                "starts with a character that makes spreadsheets run the cell as a formula".to_string(),
+                "starts with a character that makes spreadsheets run the cell as a formula"
+                    .to_string(),
                 "reword the cell so it does not start with =, +, - or @",
             ));
         }

@@ -68,7 +68,7 @@ impl PrimaryKey {
 
     /// Second pass: `rows` yields every row again (cells in schema order, position); returns
     /// the candidates whose key really occurred on an earlier line.
-    pub fn confirm<'a>(&self, rows: impl Iterator<Item = (Vec<String>, RecordPos)>) -> Vec<Duplicate> {
+    pub fn confirm(&self, rows: impl Iterator<Item = (Vec<String>, RecordPos)>) -> Vec<Duplicate> {
         let wanted: HashSet<u64> = self.candidates.iter().map(|c| c.0).collect();
         let mut first: HashMap<String, u64> = HashMap::new();
         let mut buf = String::new();
@@ -94,11 +94,19 @@ impl PrimaryKey {
 
     /// The finding for a confirmed duplicate.
     pub fn finding(&self, schema: &Schema, d: &Duplicate) -> Finding {
-        let names: Vec<&str> = self.columns.iter().map(|&c| schema.columns[c].name.as_str()).collect();
+        let names: Vec<&str> = self
+            .columns
+            .iter()
+            .map(|&c| schema.columns[c].name.as_str())
+            .collect();
         Finding::error(
             "primary-key",
             self.columns[0],
-            format!("duplicates the {} of line {}", names.join(" + "), d.first_line),
+            format!(
+                "duplicates the {} of line {}",
+                names.join(" + "),
+                d.first_line
+            ),
             "every row needs its own key: give this row a new id (never reuse a retired one)",
         )
     }
@@ -116,7 +124,11 @@ impl SortOrder {
     pub fn new(schema: &Schema) -> SortOrder {
         SortOrder {
             columns: schema.sort_key.clone(),
-            kinds: schema.sort_key.iter().map(|&c| schema.columns[c].kind).collect(),
+            kinds: schema
+                .sort_key
+                .iter()
+                .map(|&c| schema.columns[c].kind)
+                .collect(),
             previous: Vec::new(),
             previous_line: 0,
         }
@@ -145,7 +157,11 @@ impl SortOrder {
         if !self.previous.is_empty() {
             let prev: Vec<&str> = self.previous.iter().map(String::as_str).collect();
             if Self::compare(&self.kinds, &current, &prev) == Ordering::Less {
-                let names: Vec<&str> = self.columns.iter().map(|&c| schema.columns[c].name.as_str()).collect();
+                let names: Vec<&str> = self
+                    .columns
+                    .iter()
+                    .map(|&c| schema.columns[c].name.as_str())
+                    .collect();
                 out.push(Finding::error(
                     "sort-order",
                     self.columns[0],
@@ -215,7 +231,11 @@ impl<'i> References<'i> {
                 continue;
             }
             let used = self.used.entry(resource.clone()).or_default();
-            let items = cell.split(if col.kind == Kind::StringList { col.delimiter.as_str() } else { "\u{0}" });
+            let items = cell.split(if col.kind == Kind::StringList {
+                col.delimiter.as_str()
+            } else {
+                "\u{0}"
+            });
             for item in items {
                 if ix.keys.contains_key(item) {
                     if !used.contains(item) {
@@ -231,5 +251,98 @@ impl<'i> References<'i> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{row, schema};
+
+    fn pos(line: u64) -> RecordPos {
+        RecordPos {
+            byte: line * 100,
+            line,
+        }
+    }
+
+    #[test]
+    fn primary_key_confirms_real_duplicates_only() {
+        let s = schema();
+        let mut pk = PrimaryKey::new(vec![0]);
+        let (a, b) = (row(), {
+            let mut r = row();
+            r[0] = "E2";
+            r
+        });
+        pk.check(&a, pos(2));
+        pk.check(&b, pos(3));
+        assert!(!pk.has_candidates());
+        pk.check(&a, pos(4));
+        assert!(pk.has_candidates());
+        let rows = [(&a, 2), (&b, 3), (&a, 4)]
+            .into_iter()
+            .map(|(r, l)| (r.iter().map(|s| s.to_string()).collect(), pos(l)));
+        let dups = pk.confirm(rows);
+        assert_eq!(dups.len(), 1);
+        assert_eq!((dups[0].first_line, dups[0].pos.line), (2, 4));
+        assert_eq!(pk.finding(&s, &dups[0]).rule, "primary-key");
+    }
+
+    #[test]
+    fn sort_order_flags_a_row_that_goes_back() {
+        let mut s = schema();
+        s.sort_key = vec![1, 0];
+        let mut order = SortOrder::new(&s);
+        let mut out = Vec::new();
+        let early = {
+            let mut r = row();
+            r[1] = "2022-01-01";
+            r
+        };
+        let late = row();
+        order.check(&s, &early, 2, &mut out);
+        order.check(&s, &late, 3, &mut out);
+        assert!(out.is_empty());
+        order.check(&s, &early, 4, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].rule, "sort-order");
+        assert!(out[0].message.contains("line 3"), "{}", out[0].message);
+    }
+
+    #[test]
+    fn numbers_sort_numerically_and_blank_first() {
+        use Kind::*;
+        assert_eq!(
+            SortOrder::compare(&[Integer], &["9"], &["10"]),
+            Ordering::Less
+        );
+        assert_eq!(
+            SortOrder::compare(&[String], &["9"], &["10"]),
+            Ordering::Greater
+        );
+        assert_eq!(SortOrder::compare(&[String], &[""], &["a"]), Ordering::Less);
+    }
+
+    #[test]
+    fn foreign_keys_must_exist_and_usage_is_recorded() {
+        let mut s = schema();
+        s.foreign_keys = vec![crate::schema::ForeignKey {
+            field: 11,
+            resource: "notes".into(),
+            reference_field: "id".into(),
+        }];
+        let mut ix = KeyIndex::default();
+        ix.keys.insert("a note".into(), pos(2));
+        let mut refs = References::new(&s, |_| Some(&ix));
+        let mut out = Vec::new();
+        refs.check(&s, &row(), &mut out);
+        assert!(out.is_empty());
+        assert!(refs.used["notes"].contains("a note"));
+        let mut r = row();
+        r[11] = "another";
+        refs.check(&s, &r, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].rule, "foreign-key");
     }
 }

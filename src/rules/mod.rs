@@ -82,17 +82,33 @@ impl<'s> RowRules<'s> {
     pub fn check(&self, cells: &[&str], out: &mut Vec<Finding>) {
         for rule in &self.rules {
             match rule {
-                RuleSpec::DateOrder { id, start, end } => dates::order(id, cells, *start, *end, self.schema, out),
-                RuleSpec::DatePrecision { id, start, end, precision } => {
-                    dates::precision(id, cells, *start, *end, *precision, self.schema, out)
+                RuleSpec::DateOrder { id, start, end } => {
+                    dates::order(id, cells, *start, *end, self.schema, out)
                 }
-                RuleSpec::DateCoverage { id, fields } => dates::coverage(id, cells, fields, &self.ctx, self.schema, out),
-                RuleSpec::Sum { id, total, parts } => totals::sum(id, cells, *total, parts, self.schema, out),
-                RuleSpec::PresentIffAny { id, field, any } => totals::present_iff_any(id, cells, *field, any, self.schema, out),
-                RuleSpec::CodePrefix { id, field, prefix, separator } => {
-                    codes::prefix(id, cells, *field, *prefix, separator, self.schema, out)
+                RuleSpec::DatePrecision {
+                    id,
+                    start,
+                    end,
+                    precision,
+                } => dates::precision(id, cells, *start, *end, *precision, self.schema, out),
+                RuleSpec::DateCoverage { id, fields } => {
+                    dates::coverage(id, cells, fields, &self.ctx, self.schema, out)
                 }
-                RuleSpec::TitleOf { id, field, code } => codes::title_of(id, cells, *field, *code, self.schema, out),
+                RuleSpec::Sum { id, total, parts } => {
+                    totals::sum(id, cells, *total, parts, self.schema, out)
+                }
+                RuleSpec::PresentIffAny { id, field, any } => {
+                    totals::present_iff_any(id, cells, *field, any, self.schema, out)
+                }
+                RuleSpec::CodePrefix {
+                    id,
+                    field,
+                    prefix,
+                    separator,
+                } => codes::prefix(id, cells, *field, *prefix, separator, self.schema, out),
+                RuleSpec::TitleOf { id, field, code } => {
+                    codes::title_of(id, cells, *field, *code, self.schema, out)
+                }
                 RuleSpec::Trimmed { id } => hygiene::trimmed(id, cells, self.schema, out),
                 RuleSpec::NoFormula { id } => hygiene::no_formula(id, cells, self.schema, out),
             }
@@ -104,10 +120,19 @@ impl<'s> RowRules<'s> {
 fn columns_of(rule: &RuleSpec) -> Vec<usize> {
     match rule {
         RuleSpec::DateOrder { start, end, .. } => vec![*start, *end],
-        RuleSpec::DatePrecision { start, end, precision, .. } => vec![*start, *end, *precision],
+        RuleSpec::DatePrecision {
+            start,
+            end,
+            precision,
+            ..
+        } => vec![*start, *end, *precision],
         RuleSpec::DateCoverage { fields, .. } => fields.clone(),
-        RuleSpec::Sum { total, parts, .. } => std::iter::once(*total).chain(parts.iter().copied()).collect(),
-        RuleSpec::PresentIffAny { field, any, .. } => std::iter::once(*field).chain(any.iter().copied()).collect(),
+        RuleSpec::Sum { total, parts, .. } => std::iter::once(*total)
+            .chain(parts.iter().copied())
+            .collect(),
+        RuleSpec::PresentIffAny { field, any, .. } => {
+            std::iter::once(*field).chain(any.iter().copied()).collect()
+        }
         RuleSpec::CodePrefix { field, prefix, .. } => vec![*field, *prefix],
         RuleSpec::TitleOf { field, code, .. } => vec![*field, *code],
         RuleSpec::Trimmed { .. } | RuleSpec::NoFormula { .. } => Vec::new(),
@@ -179,7 +204,20 @@ pub(crate) mod testing {
 
     /// A valid row; tests change one cell at a time.
     pub fn row() -> Vec<&'static str> {
-        vec!["E1", "2022-09-12", "2022-09-14", "day", "3", "4", "7", "exact", "AM", "Syunik", "AM-SU", "a note"]
+        vec![
+            "E1",
+            "2022-09-12",
+            "2022-09-14",
+            "day",
+            "3",
+            "4",
+            "7",
+            "exact",
+            "AM",
+            "Syunik",
+            "AM-SU",
+            "a note",
+        ]
     }
 
     pub fn ctx() -> Context {

@@ -3,7 +3,14 @@
 use super::{integer, Finding};
 use crate::schema::Schema;
 
-pub fn sum(id: &str, cells: &[&str], total: usize, parts: &[usize], schema: &Schema, out: &mut Vec<Finding>) {
+pub fn sum(
+    id: &str,
+    cells: &[&str],
+    total: usize,
+    parts: &[usize],
+    schema: &Schema,
+    out: &mut Vec<Finding>,
+) {
     let Ok(t) = integer(cells[total]) else { return };
     let mut given = Vec::new();
     let mut sum = 0i64;
@@ -18,7 +25,10 @@ pub fn sum(id: &str, cells: &[&str], total: usize, parts: &[usize], schema: &Sch
         }
     }
     let tn = &schema.columns[total].name;
-    let names: Vec<&str> = parts.iter().map(|&p| schema.columns[p].name.as_str()).collect();
+    let names: Vec<&str> = parts
+        .iter()
+        .map(|&p| schema.columns[p].name.as_str())
+        .collect();
     match t {
         None if !given.is_empty() => out.push(Finding::error(
             id,
@@ -27,7 +37,11 @@ pub fn sum(id: &str, cells: &[&str], total: usize, parts: &[usize], schema: &Sch
             format!("set {tn} to {sum}, the sum of {}", names.join(", ")),
         )),
         Some(t) if t != sum => {
-            let parts_text = if given.is_empty() { "no part is given".to_string() } else { given.join(" + ") };
+            let parts_text = if given.is_empty() {
+                "no part is given".to_string()
+            } else {
+                given.join(" + ")
+            };
             out.push(Finding::error(
                 id,
                 total,
@@ -42,7 +56,14 @@ pub fn sum(id: &str, cells: &[&str], total: usize, parts: &[usize], schema: &Sch
     }
 }
 
-pub fn present_iff_any(id: &str, cells: &[&str], field: usize, any: &[usize], schema: &Schema, out: &mut Vec<Finding>) {
+pub fn present_iff_any(
+    id: &str,
+    cells: &[&str],
+    field: usize,
+    any: &[usize],
+    schema: &Schema,
+    out: &mut Vec<Finding>,
+) {
     let given: Vec<&str> = any
         .iter()
         .filter(|&&c| !cells[c].is_empty())

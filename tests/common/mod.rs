@@ -34,7 +34,13 @@ pub fn seen(line: u64, column: u64, rule: &str, field: Option<&str>) -> Seen {
 
 /// Runs `aabc validate --format json` with extra args; returns exit code and problems.
 pub fn validate_json(args: &[&str]) -> (i32, Vec<serde_json::Value>) {
-    let out = aabc().arg("validate").arg("--format").arg("json").args(args).output().unwrap();
+    let out = aabc()
+        .arg("validate")
+        .arg("--format")
+        .arg("json")
+        .args(args)
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     let problems = text
         .lines()
@@ -67,4 +73,18 @@ pub fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(e.path(), target).unwrap();
         }
     }
+}
+
+/// A writable copy of a fixture dataset root (tests/fixtures/NAME), with its metadata pointing
+/// at the repository's schemas.
+pub fn fixture_copy(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("tests/fixtures").join(name), dir.path());
+    let meta = dir.path().join("dataset/dataset.json");
+    let schema_dir = root().join("schema");
+    let m = std::fs::read_to_string(&meta)
+        .unwrap()
+        .replace("../../../../schema", schema_dir.to_str().unwrap());
+    std::fs::write(&meta, m).unwrap();
+    dir
 }

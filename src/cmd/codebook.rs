@@ -1,0 +1,38 @@
+//! `aabc codebook`: print the codebook of every table (Markdown), generated from the schemas.
+
+use crate::cmd::OK;
+use aabc::metadata::Dataset;
+use aabc::schema::Schema;
+use aabc::Result;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Repository root holding dataset/ and schema/.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+}
+
+pub fn run(args: Args) -> Result<u8> {
+    let dataset = Dataset::open(&args.root)?;
+    print!("{}", codebook(&dataset)?);
+    Ok(OK)
+}
+
+/// The codebook of all tables of a dataset.
+pub fn codebook(dataset: &Dataset) -> Result<String> {
+    let mut out = format!(
+        "# Codebook: {}\n\nGenerated from the JSON Schemas by `aabc codebook`; do not edit by hand.\n\n",
+        dataset.meta.title
+    );
+    for r in &dataset.meta.resources {
+        let schema = Schema::load(&dataset.schema_path(r))?;
+        let title = schema.title.clone().unwrap_or_else(|| r.name.clone());
+        out.push_str(&aabc::codebook::markdown(
+            &schema,
+            &format!("`{}` ({title})", r.path),
+        ));
+        out.push('\n');
+    }
+    Ok(out)
+}

@@ -1,0 +1,134 @@
+//! The codebook: a Markdown description of every column of a table (type, whether it may be
+//! blank, meaning, allowed values with their definitions) and of its declared rules, generated
+//! from the row schema so that it can never disagree with what the validator enforces.
+
+use crate::schema::{Kind, RuleSpec, Schema};
+use std::fmt::Write;
+
+/// Markdown codebook of one table; `heading` is the level-2 heading text.
+pub fn markdown(schema: &Schema, heading: &str) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "## {heading}\n");
+    if let Some(d) = &schema.description {
+        let _ = writeln!(s, "{d}\n");
+    }
+    let _ = writeln!(s, "| # | column | type | blank allowed | meaning |");
+    let _ = writeln!(s, "|---|---|---|---|---|");
+    for (i, c) in schema.columns.iter().enumerate() {
+        let kind = match (c.kind, &c.terms) {
+            (Kind::String, Some(_)) => "vocabulary".to_string(),
+            (Kind::StringList, _) => format!("list of strings, separated by `{}`", c.delimiter),
+            (k, _) => k.name().to_string(),
+        };
+        let _ = writeln!(
+            s,
+            "| {} | `{}` | {} | {} | {} |",
+            i + 1,
+            c.name,
+            kind,
+            if c.nullable { "yes" } else { "no" },
+            cell(c.description.as_deref().unwrap_or(""))
+        );
+    }
+    for c in schema.columns.iter().filter(|c| c.terms.is_some()) {
+        let terms = c.terms.as_ref().expect("filtered");
+        let _ = writeln!(s, "\n### `{}` values\n", c.name);
+        let titled = terms.iter().any(|t| t.title.is_some());
+        if titled {
+            let _ = writeln!(s, "| value | name | definition |\n|---|---|---|");
+        } else {
+            let _ = writeln!(s, "| value | definition |\n|---|---|");
+        }
+        for t in terms {
+            let def = cell(t.description.as_deref().unwrap_or(""));
+            if titled {
+                let _ = writeln!(
+                    s,
+                    "| `{}` | {} | {} |",
+                    t.value,
+                    cell(t.title.as_deref().unwrap_or("")),
+                    def
+                );
+            } else {
+                let _ = writeln!(s, "| `{}` | {} |", t.value, def);
+            }
+        }
+        if let Some(n) = &c.null_description {
+            if titled {
+                let _ = writeln!(s, "| (blank) | | {} |", cell(n));
+            } else {
+                let _ = writeln!(s, "| (blank) | {} |", cell(n));
+            }
+        }
+    }
+    let rules = rules(schema);
+    if !rules.is_empty() {
+        let _ = writeln!(s, "\n### Rules\n");
+        for r in rules {
+            let _ = writeln!(s, "- {r}");
+        }
+    }
+    s
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// One line per table rule, in words.
+fn rules(schema: &Schema) -> Vec<String> {
+    let n = |i: &usize| format!("`{}`", schema.columns[*i].name);
+    let list = |v: &[usize]| v.iter().map(n).collect::<Vec<_>>().join(", ");
+    let mut out = Vec::new();
+    if !schema.primary_key.is_empty() {
+        out.push(format!(
+            "`primary-key`: {} is unique.",
+            list(&schema.primary_key)
+        ));
+    }
+    if !schema.sort_key.is_empty() {
+        out.push(format!(
+            "`sort-order`: rows are sorted by {}.",
+            list(&schema.sort_key)
+        ));
+    }
+    for fk in &schema.foreign_keys {
+        out.push(format!(
+            "`foreign-key`: every item of {} is a `{}` of the {} table.",
+            n(&fk.field),
+            fk.reference_field,
+            fk.resource
+        ));
+    }
+    for r in &schema.rules {
+        out.push(match r {
+            RuleSpec::DateOrder { id, start, end } => format!("`{id}`: {} is on or after {}.", n(end), n(start)),
+            RuleSpec::DatePrecision { id, start, end, precision } => format!(
+                "`{id}`: {} and {} fit {}: `month` spans the first to the last day of one month, `year` of one year.",
+                n(start),
+                n(end),
+                n(precision)
+            ),
+            RuleSpec::DateCoverage { id, fields } => {
+                format!("`{id}`: {} lie inside the dataset's coverage and not in the future.", list(fields))
+            }
+            RuleSpec::Sum { id, total, parts } => format!(
+                "`{id}`: whenever any of them is given, {} equals the sum of {} (blank counts as 0).",
+                n(total),
+                list(parts)
+            ),
+            RuleSpec::PresentIffAny { id, field, any } => {
+                format!("`{id}`: {} is filled exactly when any of {} is.", n(field), list(any))
+            }
+            RuleSpec::CodePrefix { id, field, prefix, separator } => {
+                format!("`{id}`: {} starts with {} followed by `{separator}`.", n(field), n(prefix))
+            }
+            RuleSpec::TitleOf { id, field, code } => format!("`{id}`: {} is the name of the code in {}.", n(field), n(code)),
+            RuleSpec::Trimmed { id } => format!("`{id}`: no cell has leading or trailing whitespace."),
+            RuleSpec::NoFormula { id } => {
+                format!("`{id}`: no cell starts with `=`, `+`, `-` or `@` unless it is a number (spreadsheet formula injection).")
+            }
+        });
+    }
+    out
+}

@@ -1,0 +1,102 @@
+//! `aabc fmt`: canonical form, `--check`, and refusal to touch files it cannot fix safely.
+
+mod common;
+use common::*;
+
+#[test]
+fn the_shipped_dataset_is_canonical() {
+    let out = aabc().args(["fmt", "--check"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn check_names_the_file_and_line_then_fmt_rewrites_it() {
+    let dir = fixture_copy("dataset_refs");
+    let root_arg = dir.path().to_str().unwrap();
+    let events = dir.path().join("dataset/events.csv");
+    let canonical = std::fs::read_to_string(&events).unwrap();
+    // Swap the two data rows, pad a cell and use CRLF line ends.
+    let mut lines: Vec<&str> = canonical.split_inclusive('\n').collect();
+    let first = lines.remove(1);
+    lines.push(first);
+    let messy = lines
+        .concat()
+        .replace("Lake Sev", " Lake Sev ")
+        .replace('\n', "\r\n");
+    std::fs::write(&events, &messy).unwrap();
+
+    let out = aabc()
+        .args(["fmt", "--check", "--root", root_arg])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let shown = format!(
+        "{}: not canonical (first difference at line 1)",
+        events.display()
+    );
+    assert!(text.contains(&shown), "{text}");
+    // --check changes nothing.
+    assert_eq!(std::fs::read_to_string(&events).unwrap(), messy);
+
+    let out = aabc().args(["fmt", "--root", root_arg]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&events).unwrap(), canonical);
+    let out = aabc()
+        .args(["fmt", "--check", "--root", root_arg])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_file_with_a_missing_column_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("events.csv");
+    let original = std::fs::read(root().join("tests/fixtures/header_missing.csv")).unwrap();
+    std::fs::write(&file, &original).unwrap();
+    let out = aabc()
+        .args([
+            "fmt",
+            "--schema",
+            "schema/events.schema.json",
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("column \"location\" is missing"), "{err}");
+    assert_eq!(std::fs::read(&file).unwrap(), original);
+}
+
+#[test]
+fn fmt_of_one_file_against_a_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.csv");
+    std::fs::write(
+        &file,
+        std::fs::read(root().join("tests/fixtures/unsorted.csv")).unwrap(),
+    )
+    .unwrap();
+    let out = aabc()
+        .args([
+            "fmt",
+            "--schema",
+            "schema/events.schema.json",
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let sorted = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        sorted,
+        std::fs::read_to_string(root().join("tests/fixtures/valid.csv")).unwrap()
+    );
+}
