@@ -32,6 +32,10 @@ pub enum Error {
     /// A CSV file could not be parsed far enough to continue.
     #[error("{path}: {message}")]
     Csv { path: PathBuf, message: String },
+    /// The command ran but refused to act (an invalid dataset, a published version whose bytes
+    /// would change). Exit code 1, like any other finding.
+    #[error("{0}")]
+    Refused(String),
     /// Anything else, with a message that says what and where.
     #[error("{0}")]
     Other(String),

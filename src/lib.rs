@@ -4,14 +4,21 @@
 //! validates it (schema plus declared consistency rules), and writes it in canonical form.
 //! The `aabc` binary is a thin command-line layer over these modules.
 
+pub mod bundle;
 pub mod canonical;
+pub mod changelog;
+pub mod checksum;
+pub mod citation;
 pub mod codebook;
 pub mod error;
+pub mod export;
 pub mod metadata;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod summary;
 pub mod table;
 pub mod validate;
+pub mod verify;
 
 pub use error::{Error, Result};

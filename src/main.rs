@@ -20,6 +20,12 @@ enum Command {
     Validate(cmd::validate::Args),
     /// Rewrite the dataset's CSV files in canonical form (--check only reports).
     Fmt(cmd::fmt::Args),
+    /// Build the release bundle (Parquet, JSON, CSV, checksums, citation) of the dataset.
+    Release(cmd::release::Args),
+    /// Write one table in one format (parquet, json, jsonl, csv).
+    Export(cmd::export::Args),
+    /// Check a release bundle (directory or zip): checksums, validity, formats agree.
+    Verify(cmd::verify::Args),
     /// Print the codebook (every column, type, meaning, allowed values, rules) from the schemas.
     Codebook(cmd::codebook::Args),
 }
@@ -30,9 +36,16 @@ fn main() -> ExitCode {
         Command::Validate(a) => cmd::validate::run(a),
         Command::Fmt(a) => cmd::fmt::run(a),
         Command::Codebook(a) => cmd::codebook::run(a),
+        Command::Release(a) => cmd::release::run(a),
+        Command::Export(a) => cmd::export::run(a),
+        Command::Verify(a) => cmd::verify::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        Err(e @ aabc::Error::Refused(_)) => {
+            eprintln!("aabc: {e}");
+            ExitCode::from(1)
+        }
         Err(e) => {
             eprintln!("aabc: error: {e}");
             ExitCode::from(2)

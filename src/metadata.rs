@@ -34,6 +34,27 @@ pub struct Creator {
     pub orcid: Option<String>,
 }
 
+/// A source the whole dataset is drawn from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DataSource {
+    pub title: String,
+    pub path: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+}
+
+/// Which figures the release README summarises: counts by year of a date column and by the
+/// values of some columns, and sums of some numeric columns, all of one table.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Summary {
+    pub table: String,
+    pub year_of: Option<String>,
+    #[serde(default)]
+    pub count_by: Vec<String>,
+    #[serde(default)]
+    pub sum: Vec<String>,
+}
+
 /// One table of the dataset: a CSV file and the row schema it follows.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Resource {
@@ -51,13 +72,17 @@ pub struct Metadata {
     pub version: String,
     pub description: String,
     pub licenses: Vec<License>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<DataSource>,
     pub coverage: Coverage,
     #[serde(default)]
     pub keywords: Vec<String>,
     pub creators: Vec<Creator>,
     pub resources: Vec<Resource>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Summary>,
 }
 
 /// The metadata of a dataset, with the paths it names resolved.

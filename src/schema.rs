@@ -91,6 +91,9 @@ pub struct ForeignKey {
     pub field: usize,
     pub resource: String,
     pub reference_field: String,
+    /// For a list column: name of the link table (one row per row key and item) that release
+    /// bundles add, so that tools without list keys (SQL, Frictionless) can join the tables.
+    pub link: Option<String>,
 }
 
 /// A consistency rule declared in `x-rules`, with its columns resolved to indexes.
@@ -241,6 +244,7 @@ impl Schema {
                         field: index(f, "x-foreignKeys")?,
                         resource: r.to_string(),
                         reference_field: rf.to_string(),
+                        link: fk.get("link").and_then(Value::as_str).map(str::to_string),
                     }),
                     _ => {
                         return Err(fail(

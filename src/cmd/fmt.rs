@@ -11,30 +11,22 @@ use aabc::metadata::Dataset;
 use aabc::schema::Schema;
 use aabc::validate::display;
 use aabc::{Error, Result};
-use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Repository root holding dataset/ and schema/.
-    #[arg(long, default_value = ".", value_name = "DIR")]
-    root: PathBuf,
     /// Only report files that are not canonical; change nothing.
     #[arg(long)]
     check: bool,
-    /// Format FILE against this row schema instead of the dataset's tables.
-    #[arg(long, value_name = "S.json", requires = "file")]
-    schema: Option<PathBuf>,
-    /// CSV file to format (with --schema).
-    #[arg(value_name = "FILE.csv", requires = "schema")]
-    file: Option<PathBuf>,
+    #[command(flatten)]
+    target: crate::cmd::target::Target,
 }
 
 pub fn run(args: Args) -> Result<u8> {
     let mut tables = Vec::new();
-    match (&args.schema, &args.file) {
+    match (&args.target.schema, &args.target.file) {
         (Some(s), Some(f)) => tables.push((Schema::load(s)?, f.clone())),
         _ => {
-            let dataset = Dataset::open(&args.root)?;
+            let dataset = Dataset::open(&args.target.root)?;
             for r in &dataset.meta.resources {
                 tables.push((Schema::load(&dataset.schema_path(r))?, dataset.data_path(r)));
             }

@@ -2,8 +2,12 @@
 //! returns the process exit code.
 
 pub mod codebook;
+pub mod export;
 pub mod fmt;
+pub mod release;
+pub mod target;
 pub mod validate;
+pub mod verify;
 
 /// Exit code: success (valid, canonical).
 pub const OK: u8 = 0;

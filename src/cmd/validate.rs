@@ -16,19 +16,11 @@ use aabc::schema::Schema;
 use aabc::validate::{display, validate_dataset, validate_table, TableJob};
 use aabc::{Error, Result};
 use std::io::BufWriter;
-use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Repository root holding dataset/ and schema/.
-    #[arg(long, default_value = ".", value_name = "DIR")]
-    root: PathBuf,
-    /// Check FILE against this row schema instead of checking the dataset.
-    #[arg(long, value_name = "S.json", requires = "file")]
-    schema: Option<PathBuf>,
-    /// CSV file to check (with --schema).
-    #[arg(value_name = "FILE.csv", requires = "schema")]
-    file: Option<PathBuf>,
+    #[command(flatten)]
+    target: crate::cmd::target::Target,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
@@ -46,7 +38,7 @@ pub fn run(args: Args) -> Result<u8> {
         tally.add(&p);
         renderer.emit(&p)
     };
-    let files = match (&args.schema, &args.file) {
+    let files = match (&args.target.schema, &args.target.file) {
         (Some(schema), Some(file)) => {
             let schema = Schema::load(schema)?;
             if !file.exists() {
@@ -68,7 +60,7 @@ pub fn run(args: Args) -> Result<u8> {
             vec![(display(file), outcome.rows)]
         }
         _ => {
-            let dataset = Dataset::open(&args.root)?;
+            let dataset = Dataset::open(&args.target.root)?;
             validate_dataset(&dataset, today, &mut emit)?
         }
     };

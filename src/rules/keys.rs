@@ -331,6 +331,7 @@ mod tests {
             field: 11,
             resource: "notes".into(),
             reference_field: "id".into(),
+            link: None,
         }];
         let mut ix = KeyIndex::default();
         ix.keys.insert("a note".into(), pos(2));

@@ -88,3 +88,15 @@ pub fn fixture_copy(name: &str) -> tempfile::TempDir {
     std::fs::write(&meta, m).unwrap();
     dir
 }
+
+/// The dataset_refs fixture with its unknown source reference removed: valid, with one warning
+/// (an unused source).
+pub fn valid_fixture_copy() -> tempfile::TempDir {
+    let dir = fixture_copy("dataset_refs");
+    let events = dir.path().join("dataset/events.csv");
+    let text = std::fs::read_to_string(&events)
+        .unwrap()
+        .replace("S004;S404", "S004");
+    std::fs::write(&events, text).unwrap();
+    dir
+}

@@ -1,0 +1,171 @@
+//! Writing a validated table in the release formats: Parquet (typed, via Arrow), JSON (an array
+//! of typed objects), JSON Lines and canonical CSV. Every writer streams rows from a CSV
+//! source, so memory stays flat; every writer is deterministic (same rows, same bytes).
+//!
+//! Types come from the row schema only ([`crate::schema::Kind`]): nothing here names a column.
+
+pub mod arrow;
+pub mod datapackage;
+pub mod json;
+pub mod parquet;
+
+use crate::error::{Error, Result};
+use crate::schema::Schema;
+use std::io::{Read, Write};
+use std::path::Path;
+
+/// Output formats of `aabc export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Parquet,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Parquet => "parquet",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+/// Facts stored in exported files so that a file can be traced to its source.
+#[derive(Debug, Clone, Default)]
+pub struct Provenance {
+    /// Dataset name and version, when exporting a dataset table.
+    pub dataset: Option<String>,
+    pub version: Option<String>,
+    /// SHA-256 (hex) of the canonical CSV the file was built from.
+    pub source_sha256: Option<String>,
+}
+
+/// Streams the rows of a CSV whose header is exactly the schema's columns.
+pub struct Rows<R: Read> {
+    reader: csv::Reader<R>,
+    record: csv::StringRecord,
+    name: String,
+}
+
+impl<R: Read> Rows<R> {
+    /// Opens a CSV source; `name` is used in messages. The header must equal the schema's
+    /// columns: an export is made from a valid table (`aabc validate` explains any mismatch).
+    pub fn new(schema: &Schema, source: R, name: &str) -> Result<Rows<R>> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(source);
+        let header = reader.headers().map_err(|e| csv_error(name, e))?;
+        let expected: Vec<&str> = schema.column_names().collect();
+        if header.iter().collect::<Vec<_>>() != expected {
+            return Err(Error::Csv {
+                path: name.into(),
+                message: "the header is not exactly the schema's columns in order; run `aabc validate` to see why".into(),
+            });
+        }
+        Ok(Rows {
+            reader,
+            record: csv::StringRecord::new(),
+            name: name.to_string(),
+        })
+    }
+
+    /// The next row's cells, in schema column order; `None` at the end.
+    pub fn next_row(&mut self) -> Result<Option<&csv::StringRecord>> {
+        match self.reader.read_record(&mut self.record) {
+            Ok(true) => Ok(Some(&self.record)),
+            Ok(false) => Ok(None),
+            Err(e) => Err(csv_error(&self.name, e)),
+        }
+    }
+
+    /// Physical line of the row last read.
+    pub fn line(&self) -> u64 {
+        self.record.position().map_or(0, |p| p.line())
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+fn csv_error(name: &str, e: csv::Error) -> Error {
+    Error::Csv {
+        path: name.into(),
+        message: e.to_string(),
+    }
+}
+
+/// Writes one table from a CSV source in one format.
+pub fn export<R: Read, W: Write + Send>(
+    schema: &Schema,
+    source: R,
+    name: &str,
+    format: Format,
+    provenance: &Provenance,
+    out: W,
+) -> Result<u64> {
+    let rows = Rows::new(schema, source, name)?;
+    match format {
+        Format::Parquet => parquet::write(schema, rows, provenance, out),
+        Format::Json => json::write(schema, rows, json::Layout::Array, out),
+        Format::Jsonl => json::write(schema, rows, json::Layout::Lines, out),
+        Format::Csv => copy_csv(schema, rows, out),
+    }
+}
+
+/// Writes rows back as canonical CSV (minimal quoting, LF).
+fn copy_csv<R: Read, W: Write>(schema: &Schema, mut rows: Rows<R>, out: W) -> Result<u64> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(out);
+    let werr = |e: csv::Error| Error::Other(format!("cannot write CSV: {e}"));
+    w.write_record(schema.column_names()).map_err(werr)?;
+    let mut n = 0;
+    while let Some(r) = rows.next_row()? {
+        w.write_record(r).map_err(werr)?;
+        n += 1;
+    }
+    w.flush()
+        .map_err(|e| Error::Other(format!("cannot write CSV: {e}")))?;
+    Ok(n)
+}
+
+/// Exports a table to a file, writing a temporary file beside it and renaming it into place.
+pub fn export_to_path<R: Read>(
+    schema: &Schema,
+    source: R,
+    name: &str,
+    format: Format,
+    provenance: &Provenance,
+    path: &Path,
+) -> Result<u64> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    let n = {
+        let w = std::io::BufWriter::new(tmp.as_file_mut());
+        export(schema, source, name, format, provenance, w)?
+    };
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::io(tmp.path(), e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(n)
+}
+
+/// Message for a cell that does not convert to its column's type.
+pub(crate) fn bad_cell(name: &str, line: u64, column: &str, value: &str, kind: &str) -> Error {
+    Error::Csv {
+        path: name.into(),
+        message: format!(
+            "line {line}: {column} = {value:?} is not a valid {kind}; run `aabc validate` first"
+        ),
+    }
+}

@@ -1,0 +1,87 @@
+//! Interoperability: a freshly built release bundle is loaded by independent readers (pyarrow,
+//! pandas, polars, DuckDB, frictionless, Python's jsonschema, cffconvert) in
+//! tests/interop/test_bundle.py. The readers live in virtualenvs made by
+//! `bash tests/interop/setup.sh` (which `.ci/run` runs).
+
+mod common;
+use common::*;
+use std::process::Command;
+
+fn tool(rel: &str) -> std::path::PathBuf {
+    let p = root().join(rel);
+    assert!(
+        p.exists(),
+        "{} is missing: run `bash tests/interop/setup.sh` once to install the pinned readers",
+        p.display()
+    );
+    p
+}
+
+#[test]
+fn independent_readers_load_the_release_bundle() {
+    let python = tool(".venv/bin/python");
+    let cffconvert = tool(".venv-cff/bin/cffconvert");
+    let dist = tempfile::tempdir().unwrap();
+    let out = aabc()
+        .args(["release", "--out", dist.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("dataset/dataset.json")).unwrap(),
+    )
+    .unwrap();
+    let bundle = dist.path().join(format!(
+        "{}-{}",
+        meta["name"].as_str().unwrap(),
+        meta["version"].as_str().unwrap()
+    ));
+    let run = Command::new(python)
+        .args([
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/interop/test_bundle.py",
+        ])
+        .current_dir(root())
+        .env("AABC_BUNDLE", &bundle)
+        .env("AABC_CFFCONVERT", &cffconvert)
+        .output()
+        .unwrap();
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    println!("{report}");
+    assert!(
+        run.status.success(),
+        "the interoperability tests failed:\n{report}"
+    );
+    assert!(report.contains(" passed"), "{report}");
+}
+
+#[test]
+fn the_repository_citation_file_is_valid_cff() {
+    let out = Command::new(tool(".venv-cff/bin/cffconvert"))
+        .args([
+            "--validate",
+            "-i",
+            root().join("CITATION.cff").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,0 +1,184 @@
+"""Loads a real release bundle with independent readers and checks what users rely on.
+
+The bundle directory comes from AABC_BUNDLE (tests/interop.rs builds one and runs this file).
+"""
+import csv
+import datetime
+import hashlib
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+
+import duckdb
+import frictionless
+import jsonschema
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+BUNDLE = pathlib.Path(os.environ["AABC_BUNDLE"])
+META = json.loads((BUNDLE / "dataset.json").read_text())
+TABLES = [r["name"] for r in META["resources"]]
+EVENT_SCHEMA = json.loads((BUNDLE / "schema" / "events.schema.json").read_text())
+COUNTS = [n for n, p in EVENT_SCHEMA["properties"].items() if "integer" in p.get("type", [])]
+VOCABULARIES = [n for n, p in EVENT_SCHEMA["properties"].items() if "oneOf" in p]
+
+
+def csv_rows(table):
+    with open(BUNDLE / f"{table}.csv", newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+# The offensive of 12 September 2022, as the article gives it.
+OFFENSIVE = {"date_start": "2022-09-12", "event_type": "offensive", "killed_am_military": 105,
+             "killed_az_military": 71, "displaced": 7600, "casualty_estimate": "at_least"}
+
+
+def the_offensive(rows):
+    found = [r for r in rows if str(r["date_start"]) == OFFENSIVE["date_start"] and r["event_type"] == "offensive"]
+    assert len(found) == 1
+    return found[0]
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_pyarrow_reads_every_table_with_the_csv_row_count(table):
+    t = pq.read_table(BUNDLE / f"{table}.parquet")
+    assert t.num_rows == len(csv_rows(table)) > 0
+
+
+def test_pyarrow_types_metadata_and_statistics():
+    f = pq.ParquetFile(BUNDLE / "events.parquet")
+    s = f.schema_arrow
+    assert s.field("date_start").type == pa.date32()
+    for name in COUNTS:
+        assert s.field(name).type == pa.int32() and s.field(name).nullable
+    for name in VOCABULARIES:
+        assert pa.types.is_dictionary(s.field(name).type), name
+    assert s.field("source_ids").type == pa.list_(pa.field("item", pa.string(), nullable=False))
+    assert s.field("disputed").type == pa.bool_()
+    for name in EVENT_SCHEMA["properties"]:
+        assert s.field(name).metadata[b"description"].decode() == EVENT_SCHEMA["properties"][name]["description"]
+    kv = f.metadata.metadata
+    assert kv[b"aabc:version"].decode() == META["version"]
+    assert kv[b"aabc:dataset"].decode() == META["name"]
+    assert kv[b"aabc:schema_id"].decode() == EVENT_SCHEMA["$id"]
+    assert kv[b"aabc:source_csv_sha256"].decode() == hashlib.sha256((BUNDLE / "events.csv").read_bytes()).hexdigest()
+    col = f.metadata.row_group(0).column(list(EVENT_SCHEMA["properties"]).index("killed_total"))
+    assert col.compression == "ZSTD"
+    assert col.statistics is not None and col.statistics.has_min_max
+    assert col.statistics.null_count > 0
+
+
+def test_pandas_dtypes_and_known_values():
+    df = pd.read_parquet(BUNDLE / "events.parquet")
+    assert len(df) == len(csv_rows("events"))
+    assert isinstance(df["date_start"].iloc[0], datetime.date)
+    for name in COUNTS:
+        assert str(df[name].dtype) == "Int32", name
+    assert df["killed_total"].isna().any()
+    for name in VOCABULARIES:
+        assert isinstance(df[name].dtype, pd.CategoricalDtype), name
+    row = the_offensive(df.to_dict("records"))
+    for k, v in OFFENSIVE.items():
+        assert str(row[k]) == str(v), k
+
+
+def test_polars_dtypes_and_known_values():
+    df = pl.read_parquet(BUNDLE / "events.parquet")
+    assert df.height == len(csv_rows("events"))
+    assert df.schema["date_start"] == pl.Date
+    for name in COUNTS:
+        assert df.schema[name] == pl.Int32, name
+    for name in VOCABULARIES:
+        assert df.schema[name] == pl.Categorical, name
+    assert df.schema["source_ids"] == pl.List(pl.String)
+    assert df["killed_total"].null_count() > 0
+    row = the_offensive(df.to_dicts())
+    for k, v in OFFENSIVE.items():
+        assert str(row[k]) == str(v), k
+
+
+def test_duckdb_types_joins_and_known_values():
+    con = duckdb.connect()
+    described = con.execute(f"DESCRIBE SELECT * FROM '{BUNDLE / 'events.parquet'}'").fetchall()
+    types = {row[0]: row[1] for row in described}
+    assert types["date_start"] == "DATE"
+    for name in COUNTS:
+        assert types[name] == "INTEGER", name
+    assert types["source_ids"] == "VARCHAR[]"
+    n = con.execute(f"SELECT count(*) FROM '{BUNDLE / 'events.parquet'}'").fetchone()[0]
+    assert n == len(csv_rows("events"))
+    k = con.execute(f"""SELECT killed_am_military, killed_az_military, displaced FROM '{BUNDLE / 'events.parquet'}'
+                    WHERE date_start = DATE '2022-09-12' AND event_type = 'offensive'""").fetchall()
+    assert k == [(105, 71, 7600)]
+    # The link table joins events to sources without unnesting.
+    orphans = con.execute(f"""SELECT count(*) FROM '{BUNDLE / 'event_sources.parquet'}' l
+                          LEFT JOIN '{BUNDLE / 'sources.parquet'}' s USING (source_id)
+                          WHERE s.source_id IS NULL""").fetchone()[0]
+    assert orphans == 0
+    listed = con.execute(f"SELECT sum(len(source_ids)) FROM '{BUNDLE / 'events.parquet'}'").fetchone()[0]
+    assert listed == con.execute(f"SELECT count(*) FROM '{BUNDLE / 'event_sources.parquet'}'").fetchone()[0]
+
+
+def test_frictionless_finds_the_package_valid():
+    report = frictionless.validate(BUNDLE / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "message"])
+    assert report.stats["tasks"] == len(TABLES)
+
+
+def test_frictionless_checks_the_foreign_keys(tmp_path):
+    copy = tmp_path / "bundle"
+    shutil.copytree(BUNDLE, copy)
+    link = copy / "event_sources.csv"
+    link.write_text(link.read_text().replace(",S004\n", ",S999\n", 1))
+    dp = json.loads((copy / "datapackage.json").read_text())
+    for r in dp["resources"]:  # keep the hash check out of the way: this test is about keys
+        r.pop("hash", None)
+        r.pop("bytes", None)
+    (copy / "datapackage.json").write_text(json.dumps(dp))
+    report = frictionless.validate(copy / "datapackage.json")
+    assert not report.valid
+    assert "foreign-key" in [e[0] for e in report.flatten(["type"])]
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_every_json_object_is_valid_against_the_schema(table):
+    schema = json.loads((BUNDLE / "schema" / f"{table}.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    objects = json.loads((BUNDLE / f"{table}.json").read_text())
+    lines = [json.loads(l) for l in (BUNDLE / f"{table}.jsonl").read_text().splitlines()]
+    assert objects == lines
+    assert len(objects) == len(csv_rows(table))
+    for obj in objects:
+        errors = list(validator.iter_errors(obj))
+        assert not errors, (obj, [e.message for e in errors])
+
+
+def test_json_values_are_typed():
+    row = the_offensive(json.loads((BUNDLE / "events.json").read_text()))
+    assert row["killed_am_military"] == 105 and isinstance(row["disputed"], bool)
+    assert isinstance(row["source_ids"], list) and row["killed_civilians"] is None
+
+
+def test_citation_cff_is_valid():
+    cff = os.environ.get("AABC_CFFCONVERT")
+    assert cff, "AABC_CFFCONVERT must point at the cffconvert executable"
+    out = subprocess.run([cff, "--validate", "-i", str(BUNDLE / "CITATION.cff")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    text = (BUNDLE / "CITATION.cff").read_text()
+    assert f'version: "{META["version"]}"' in text and "date-released:" in text
+
+
+def test_checksums_cover_every_file():
+    listed = {}
+    for line in (BUNDLE / "SHA256SUMS").read_text().splitlines():
+        digest, path = line.split("  ", 1)
+        listed[path] = digest
+    files = {str(p.relative_to(BUNDLE)) for p in BUNDLE.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    assert set(listed) == files
+    for path, digest in listed.items():
+        assert hashlib.sha256((BUNDLE / path).read_bytes()).hexdigest() == digest
