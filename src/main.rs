@@ -26,6 +26,10 @@ enum Command {
     Export(cmd::export::Args),
     /// Check a release bundle (directory or zip): checksums, validity, formats agree.
     Verify(cmd::verify::Args),
+    /// List rows added, removed and changed, and schema changes, between two versions.
+    Diff(cmd::diff::Args),
+    /// Print a citation of a published version, or of one event in it.
+    Cite(cmd::cite::Args),
     /// Print the codebook (every column, type, meaning, allowed values, rules) from the schemas.
     Codebook(cmd::codebook::Args),
 }
@@ -39,6 +43,8 @@ fn main() -> ExitCode {
         Command::Release(a) => cmd::release::run(a),
         Command::Export(a) => cmd::export::run(a),
         Command::Verify(a) => cmd::verify::run(a),
+        Command::Diff(a) => cmd::diff::run(a),
+        Command::Cite(a) => cmd::cite::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -55,6 +55,18 @@ pub struct Summary {
     pub sum: Vec<String>,
 }
 
+/// Where published releases are recorded, and which table's ids they protect.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Releases {
+    /// CSV of published versions (version, date, commit, zip_sha256, rows), relative to the
+    /// metadata file.
+    pub record: String,
+    /// CSV of retired ids (the table's key, retired_in, reason), relative to the metadata file.
+    pub retired: String,
+    /// The table whose ids may never disappear silently.
+    pub table: String,
+}
+
 /// One table of the dataset: a CSV file and the row schema it follows.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Resource {
@@ -83,6 +95,8 @@ pub struct Metadata {
     pub resources: Vec<Resource>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<Summary>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub releases: Option<Releases>,
 }
 
 /// The metadata of a dataset, with the paths it names resolved.

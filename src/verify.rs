@@ -41,7 +41,7 @@ pub fn verify(path: &Path) -> Result<Report> {
 
 /// Extracts a bundle zip (one top-level directory, no path leaving it) and returns that
 /// directory.
-fn extract(zip_path: &Path, into: &Path) -> Result<PathBuf> {
+pub fn extract(zip_path: &Path, into: &Path) -> Result<PathBuf> {
     let bad = |m: String| Error::Other(format!("{}: {m}", zip_path.display()));
     let file = std::fs::File::open(zip_path).map_err(|e| Error::io(zip_path, e))?;
     let mut z =

@@ -1,7 +1,9 @@
 //! One module per subcommand: each has its help text, its `Args` and a `run` function that
 //! returns the process exit code.
 
+pub mod cite;
 pub mod codebook;
+pub mod diff;
 pub mod export;
 pub mod fmt;
 pub mod release;

@@ -1,14 +1,18 @@
-//! `aabc release`: validate the dataset, then build `dist/<name>-<version>/` and its zip.
+//! `aabc release`: validate the dataset, check its version against the last published release,
+//! then build `dist/<name>-<version>/` and its zip.
 //!
-//! Refuses to build an invalid dataset (and shows why), a version without a dated section in
-//! CHANGELOG.md, or a version whose bundle already exists with other bytes. Building the same
-//! version again gives identical bytes and changes nothing.
+//! Refuses an invalid dataset (and shows why); a version without a dated section in
+//! CHANGELOG.md; a version smaller than the changes since the last published release require;
+//! a published version whose bytes would change. `--check` only prints the required bump and
+//! why (for CI). `--publish` also appends the release to the record (version, date, commit,
+//! SHA-256 of the zip, rows), which requires the data to be committed.
 
 use crate::cmd::{FOUND, OK};
 use aabc::bundle::{build, Inputs, Placed};
 use aabc::metadata::{join, Dataset};
 use aabc::report::{Format, Problem, Renderer, Severity};
-use aabc::validate::validate_dataset;
+use aabc::validate::{display, validate_dataset};
+use aabc::versioning::{self, Record};
 use aabc::{Error, Result};
 use std::path::PathBuf;
 
@@ -20,16 +24,72 @@ pub struct Args {
     /// Where bundles are written (default: dist/ under the root).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Only print the version bump the changes since the last published release require.
+    #[arg(long, conflicts_with = "publish")]
+    check: bool,
+    /// Record the release as published (the data must be committed).
+    #[arg(long)]
+    publish: bool,
 }
 
 pub fn run(args: Args) -> Result<u8> {
     let dataset = Dataset::open(&args.root)?;
+    let versions = dataset.meta.releases.is_some();
+    let check = if versions {
+        Some(versioning::check(&args.root, &dataset)?)
+    } else {
+        None
+    };
+    if args.check {
+        let Some(c) = check else {
+            println!("no release record is configured: any version may be released");
+            return Ok(OK);
+        };
+        match (&c.last, &c.already_published) {
+            (None, _) => println!("no version published yet: {} may be released", c.current),
+            (Some(_), Some(r)) => println!(
+                "version {} is already published (commit {}); only identical bytes may be rebuilt",
+                r.version, r.commit
+            ),
+            (Some(last), None) => {
+                println!("last published: {} (commit {})", last.version, last.commit);
+                match &c.required {
+                    None => println!("no change since: no bump required"),
+                    Some((bump, why)) => {
+                        println!("required bump: {} because:", bump.as_str());
+                        for w in why {
+                            println!("  - {w}");
+                        }
+                    }
+                }
+                println!("current version: {}", c.current);
+            }
+        }
+        return Ok(match c.refusal {
+            Some(r) => {
+                println!("REFUSED: {r}");
+                FOUND
+            }
+            None => {
+                println!("ok: {} may be released", c.current);
+                OK
+            }
+        });
+    }
+    if let Some(r) = check.as_ref().and_then(|c| c.refusal.clone()) {
+        return Err(Error::Refused(format!(
+            "{r}; raise the version in {} (see `aabc release --check`)",
+            display(&dataset.path)
+        )));
+    }
+    // Validation.
     let today = chrono::Local::now().date_naive();
     let mut problems: Vec<Problem> = Vec::new();
-    validate_dataset(&dataset, today, &mut |p| {
+    let counts = validate_dataset(&dataset, today, &mut |p| {
         problems.push(p);
         Ok(())
     })?;
+    problems.extend(versioning::published_id_problems(&args.root, &dataset)?);
     let errors = problems
         .iter()
         .filter(|p| p.severity == Severity::Error)
@@ -44,6 +104,15 @@ pub fn run(args: Args) -> Result<u8> {
         eprintln!("aabc: refusing to build a release: the dataset has {errors} error(s); fix them first (`aabc validate`)");
         return Ok(FOUND);
     }
+    let committed = || -> Result<bool> {
+        Ok(aabc::git::is_repo(&args.root)
+            && aabc::git::is_clean(&args.root, &["dataset", "schema", "CHANGELOG.md"])?)
+    };
+    if args.publish && !committed()? {
+        return Err(Error::Refused(
+            "publishing records the git commit of the data: commit dataset/, schema/ and CHANGELOG.md first".into(),
+        ));
+    }
     let changelog = join(&args.root, "CHANGELOG.md");
     let license = dataset.dir().join("LICENSE.md");
     let inputs = Inputs {
@@ -51,6 +120,17 @@ pub fn run(args: Args) -> Result<u8> {
         changelog: &changelog,
         license: Some(&license),
     };
+    // A published version may only be rebuilt with its recorded bytes.
+    if let Some(r) = check.as_ref().and_then(|c| c.already_published.clone()) {
+        let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+        let trial = build(&inputs, tmp.path())?;
+        if trial.zip_sha256 != r.zip_sha256 {
+            return Err(Error::Refused(format!(
+                "version {} is published (zip SHA-256 {}), and the data now builds to other bytes ({}): a published version is immutable; raise the version",
+                r.version, r.zip_sha256, trial.zip_sha256
+            )));
+        }
+    }
     let dist = args.out.unwrap_or_else(|| join(&args.root, "dist"));
     let built = build(&inputs, &dist)?;
     match built.placed {
@@ -70,5 +150,49 @@ pub fn run(args: Args) -> Result<u8> {
         built.zip_bytes,
         built.zip_sha256
     );
+    if args.publish {
+        if check
+            .as_ref()
+            .and_then(|c| c.already_published.as_ref())
+            .is_some()
+        {
+            println!(
+                "version {} is already recorded as published with these bytes",
+                dataset.meta.version
+            );
+            return Ok(OK);
+        }
+        let cfg = dataset
+            .meta
+            .releases
+            .as_ref()
+            .ok_or_else(|| Error::Metadata {
+                path: dataset.path.clone(),
+                message: "--publish needs a \"releases\" section in the metadata file".into(),
+            })?;
+        let table = dataset
+            .resource(&cfg.table)
+            .ok_or_else(|| Error::Other(format!("no table {:?}", cfg.table)))?;
+        let shown = display(&dataset.data_path(table));
+        let rows = counts
+            .iter()
+            .find(|(f, _)| *f == shown)
+            .map(|(_, n)| *n)
+            .unwrap_or(0);
+        let record = Record {
+            version: dataset.meta.version.clone(),
+            date: aabc::changelog::release_date(&changelog, &dataset.meta.version)?.to_string(),
+            commit: aabc::git::rev_parse(&args.root, "HEAD")?,
+            zip_sha256: built.zip_sha256.clone(),
+            rows,
+        };
+        versioning::append(&dataset, &record)?;
+        println!(
+            "published {} (commit {}); commit {} to make the record part of the repository",
+            record.version,
+            record.commit,
+            display(&versioning::record_path(&dataset)?)
+        );
+    }
     Ok(OK)
 }

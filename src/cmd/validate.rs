@@ -61,7 +61,11 @@ pub fn run(args: Args) -> Result<u8> {
         }
         _ => {
             let dataset = Dataset::open(&args.target.root)?;
-            validate_dataset(&dataset, today, &mut emit)?
+            let counts = validate_dataset(&dataset, today, &mut emit)?;
+            for p in aabc::versioning::published_id_problems(&args.target.root, &dataset)? {
+                emit(p).map_err(|e| Error::Other(format!("cannot write the report: {e}")))?;
+            }
+            counts
         }
     };
     renderer

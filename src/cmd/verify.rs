@@ -10,18 +10,31 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A bundle directory (dist/<name>-<version>) or its zip.
-    #[arg(value_name = "BUNDLE")]
-    bundle: PathBuf,
+    #[arg(value_name = "BUNDLE", required_unless_present = "rebuild")]
+    bundle: Option<PathBuf>,
+    /// Rebuild this published version from its recorded commit and compare its zip with the
+    /// recorded SHA-256 (run in the repository).
+    #[arg(long, value_name = "VERSION", conflicts_with = "bundle")]
+    rebuild: Option<String>,
+    /// Repository root (with --rebuild).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
 }
 
 pub fn run(args: Args) -> Result<u8> {
-    if !args.bundle.exists() {
+    if let Some(v) = &args.rebuild {
+        return rebuild(&args.root, v);
+    }
+    let bundle = args
+        .bundle
+        .expect("clap requires a bundle without --rebuild");
+    if !bundle.exists() {
         return Err(aabc::Error::io(
-            &args.bundle,
+            &bundle,
             std::io::Error::new(std::io::ErrorKind::NotFound, "no such bundle"),
         ));
     }
-    let report = aabc::verify::verify(&args.bundle)?;
+    let report = aabc::verify::verify(&bundle)?;
     for p in &report.problems {
         println!("MISMATCH: {p}");
     }
@@ -50,4 +63,40 @@ pub fn run(args: Args) -> Result<u8> {
     } else {
         FOUND
     })
+}
+
+/// Rebuilds a published version from its recorded commit, with this toolkit, and compares.
+fn rebuild(root: &std::path::Path, version: &str) -> Result<u8> {
+    use aabc::versioning::{parse, records};
+    let dataset = aabc::metadata::Dataset::open(root)?;
+    let wanted = parse(version).map_err(|m| aabc::Error::Other(format!("{version:?}: {m}")))?;
+    let list = records(&dataset)?;
+    let record = list
+        .iter()
+        .find(|r| parse(&r.version).ok().as_ref() == Some(&wanted))
+        .ok_or_else(|| {
+            aabc::Error::Other(format!("version {version} is not in the release record"))
+        })?;
+    let tmp = tempfile::tempdir().map_err(|e| aabc::Error::io(std::env::temp_dir(), e))?;
+    let src = tmp.path().join("src");
+    aabc::snapshot::checkout(root, &record.commit, &src)?;
+    let then = aabc::metadata::Dataset::open(&src)?;
+    let changelog = src.join("CHANGELOG.md");
+    let license = then.dir().join("LICENSE.md");
+    let inputs = aabc::bundle::Inputs {
+        dataset: &then,
+        changelog: &changelog,
+        license: Some(&license),
+    };
+    let built = aabc::bundle::build(&inputs, &tmp.path().join("dist"))?;
+    println!("rebuilt {} from commit {}", built.name, record.commit);
+    println!("  recorded zip SHA-256: {}", record.zip_sha256);
+    println!("  rebuilt  zip SHA-256: {}", built.zip_sha256);
+    if built.zip_sha256 == record.zip_sha256 {
+        println!("identical: the published bytes are reproducible");
+        Ok(OK)
+    } else {
+        println!("MISMATCH: the rebuilt archive differs from the published one");
+        Ok(FOUND)
+    }
 }

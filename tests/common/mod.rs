@@ -100,3 +100,67 @@ pub fn valid_fixture_copy() -> tempfile::TempDir {
     std::fs::write(&events, text).unwrap();
     dir
 }
+
+/// Runs git in `dir` with a fixed identity; panics on failure.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.invalid")
+        .env("GIT_COMMITTER_NAME", "test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.invalid")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A git repository holding a copy of the shipped dataset, schemas and changelog, with an
+/// empty release record, committed once.
+pub fn git_fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("dataset"), &dir.path().join("dataset"));
+    copy_tree(&root().join("schema"), &dir.path().join("schema"));
+    std::fs::copy(root().join("CHANGELOG.md"), dir.path().join("CHANGELOG.md")).unwrap();
+    std::fs::write(
+        dir.path().join("dataset/releases.csv"),
+        "version,date,commit,zip_sha256,rows\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("dataset/retired.csv"),
+        "event_id,retired_in,reason\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "/dist\n").unwrap();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "data"]);
+    dir
+}
+
+/// Sets the dataset version in a fixture and adds a dated changelog section for it.
+pub fn set_version(dir: &Path, version: &str) {
+    let meta = dir.join("dataset/dataset.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
+    v["version"] = serde_json::json!(version);
+    std::fs::write(&meta, serde_json::to_string_pretty(&v).unwrap() + "\n").unwrap();
+    let log = dir.join("CHANGELOG.md");
+    let text = std::fs::read_to_string(&log).unwrap();
+    // Before the newest dated section (below Unreleased).
+    let at = text
+        .match_indices("\n## [")
+        .map(|(i, _)| i + 1)
+        .find(|&i| !text[i..].starts_with("## [Unreleased]"))
+        .unwrap_or(text.len());
+    let entry =
+        format!("## [{version}] - 2026-11-25\n\n### Changed\n- Test release {version}.\n\n");
+    std::fs::write(&log, format!("{}{entry}{}", &text[..at], &text[at..])).unwrap();
+}

@@ -1,0 +1,59 @@
+//! `aabc diff OLD NEW`: events (and other rows) added, removed and changed, field by field,
+//! and schema changes. Each side is a bundle directory or zip, a CSV file, a repository
+//! directory, or a git revision. Text, Markdown (for CHANGELOG.md) or JSON; exit 0 either way,
+//! or 1 when there are differences with `--exit-code`.
+
+use crate::cmd::{FOUND, OK};
+use aabc::diff::{diff, markdown, text};
+use aabc::{Error, Result};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The older version.
+    old: String,
+    /// The newer version.
+    new: String,
+    /// Repository (for git revisions and for typing a bare CSV file).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Output,
+    /// Exit 1 when the versions differ, like `git diff --exit-code`.
+    #[arg(long)]
+    exit_code: bool,
+}
+
+pub fn run(args: Args) -> Result<u8> {
+    let old = aabc::snapshot::load(&args.old, &args.root)?;
+    let new = aabc::snapshot::load(&args.new, &args.root)?;
+    let d = diff(&old, &new);
+    match args.format {
+        Output::Text => print!("{}", text(&d)),
+        Output::Markdown => print!("{}", markdown(&d)),
+        Output::Json => {
+            let mut v = serde_json::to_value(&d).map_err(|e| Error::Other(e.to_string()))?;
+            if let Some((bump, why)) = d.required_bump() {
+                v["required_bump"] = serde_json::json!(bump);
+                v["reasons"] = serde_json::json!(why);
+            }
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&v).map_err(|e| Error::Other(e.to_string()))?
+            );
+        }
+    }
+    Ok(if args.exit_code && !d.is_empty() {
+        FOUND
+    } else {
+        OK
+    })
+}

@@ -1,0 +1,615 @@
+//! Differences between two versions of the dataset: rows added, removed and changed (matched by
+//! primary key, field by field), and schema changes (columns, types, constraints, vocabularies,
+//! rules), each classified by the version bump it requires under the dataset's policy.
+
+use crate::schema::{Column, Schema};
+use crate::snapshot::{Snapshot, TableSnap};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+
+/// The part of a SemVer version a change requires to be increased.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bump {
+    Patch,
+    Minor,
+    Major,
+}
+
+impl Bump {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bump::Patch => "patch",
+            Bump::Minor => "minor",
+            Bump::Major => "major",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SchemaChange {
+    pub table: String,
+    pub change: String,
+    pub bump: Bump,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Value,
+    pub after: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowChange {
+    pub key: String,
+    pub fields: Vec<FieldChange>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct TableDiff {
+    pub table: String,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub changed: Vec<RowChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diff {
+    pub old: String,
+    pub new: String,
+    pub old_version: Option<String>,
+    pub new_version: Option<String>,
+    pub schema: Vec<SchemaChange>,
+    pub tables: Vec<TableDiff>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.schema.is_empty()
+            && self
+                .tables
+                .iter()
+                .all(|t| t.added.is_empty() && t.removed.is_empty() && t.changed.is_empty())
+    }
+
+    /// The smallest bump the differences require, with the reasons; `None` when nothing changed.
+    pub fn required_bump(&self) -> Option<(Bump, Vec<String>)> {
+        let mut reasons: Vec<(Bump, String)> = self
+            .schema
+            .iter()
+            .map(|c| (c.bump, format!("{}: {}", c.table, c.change)))
+            .collect();
+        for t in &self.tables {
+            if !t.removed.is_empty() {
+                reasons.push((
+                    Bump::Major,
+                    format!(
+                        "{}: {} row(s) removed ({})",
+                        t.table,
+                        t.removed.len(),
+                        sample(&t.removed)
+                    ),
+                ));
+            }
+            if !t.added.is_empty() {
+                reasons.push((
+                    Bump::Minor,
+                    format!(
+                        "{}: {} row(s) added ({})",
+                        t.table,
+                        t.added.len(),
+                        sample(&t.added)
+                    ),
+                ));
+            }
+            if !t.changed.is_empty() {
+                let keys: Vec<String> = t.changed.iter().map(|c| c.key.clone()).collect();
+                reasons.push((
+                    Bump::Patch,
+                    format!(
+                        "{}: {} row(s) corrected ({})",
+                        t.table,
+                        keys.len(),
+                        sample(&keys)
+                    ),
+                ));
+            }
+        }
+        let bump = reasons.iter().map(|r| r.0).max()?;
+        let mut why: Vec<String> = reasons
+            .iter()
+            .filter(|r| r.0 == bump)
+            .map(|r| r.1.clone())
+            .collect();
+        why.extend(
+            reasons
+                .iter()
+                .filter(|r| r.0 != bump)
+                .map(|r| format!("also {}: {}", r.0.as_str(), r.1)),
+        );
+        Some((bump, why))
+    }
+}
+
+fn sample(keys: &[String]) -> String {
+    if keys.len() <= 5 {
+        keys.join(", ")
+    } else {
+        format!("{}, … and {} more", keys[..5].join(", "), keys.len() - 5)
+    }
+}
+
+/// Compares two snapshots table by table (tables present in both, plus tables added/removed).
+pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
+    let mut schema = Vec::new();
+    let mut tables = Vec::new();
+    for t in &old.tables {
+        match new.table(&t.name) {
+            None if new.partial => {}
+            None => schema.push(SchemaChange {
+                table: t.name.clone(),
+                change: "table removed".into(),
+                bump: Bump::Major,
+            }),
+            Some(n) => {
+                schema.extend(schema_changes(&t.name, &t.schema, &n.schema));
+                tables.push(rows_diff(t, n));
+            }
+        }
+    }
+    for t in &new.tables {
+        if old.table(&t.name).is_none() && !old.partial {
+            schema.push(SchemaChange {
+                table: t.name.clone(),
+                change: "table added".into(),
+                bump: Bump::Minor,
+            });
+        }
+    }
+    Diff {
+        old: old.label.clone(),
+        new: new.label.clone(),
+        old_version: old.version.clone(),
+        new_version: new.version.clone(),
+        schema,
+        tables,
+    }
+}
+
+fn rows_diff(old: &TableSnap, new: &TableSnap) -> TableDiff {
+    let old_keys: HashMap<String, usize> = (0..old.rows.len()).map(|i| (old.key(i), i)).collect();
+    let new_keys: HashMap<String, usize> = (0..new.rows.len()).map(|i| (new.key(i), i)).collect();
+    let mut d = TableDiff {
+        table: new.name.clone(),
+        ..TableDiff::default()
+    };
+    let common: Vec<&str> = new
+        .schema
+        .column_names()
+        .filter(|n| old.schema.column_index(n).is_some())
+        .collect();
+    for i in 0..old.rows.len() {
+        let k = old.key(i);
+        if !new_keys.contains_key(&k) {
+            d.removed.push(k);
+        }
+    }
+    for j in 0..new.rows.len() {
+        let k = new.key(j);
+        match old_keys.get(&k) {
+            None => d.added.push(k),
+            Some(&i) => {
+                let fields: Vec<FieldChange> = common
+                    .iter()
+                    .filter(|c| old.rows[i][**c] != new.rows[j][**c])
+                    .map(|c| FieldChange {
+                        field: c.to_string(),
+                        before: old.rows[i][*c].clone(),
+                        after: new.rows[j][*c].clone(),
+                    })
+                    .collect();
+                if !fields.is_empty() {
+                    d.changed.push(RowChange { key: k, fields });
+                }
+            }
+        }
+    }
+    d
+}
+
+/// Schema changes of one table, each with the bump it requires.
+pub fn schema_changes(table: &str, old: &Schema, new: &Schema) -> Vec<SchemaChange> {
+    let mut out = Vec::new();
+    let mut add = |bump: Bump, change: String| {
+        out.push(SchemaChange {
+            table: table.to_string(),
+            change,
+            bump,
+        })
+    };
+    let old_names: Vec<&str> = old.column_names().collect();
+    let new_names: Vec<&str> = new.column_names().collect();
+    for n in &old_names {
+        if !new_names.contains(n) {
+            add(Bump::Major, format!("column {n} removed or renamed"));
+        }
+    }
+    let last_old = new_names.iter().rposition(|n| old_names.contains(n));
+    for (pos, n) in new_names.iter().enumerate() {
+        if old_names.contains(n) {
+            continue;
+        }
+        let col = &new.columns[pos];
+        if last_old.is_none_or(|l| pos > l) && col.nullable {
+            add(Bump::Minor, format!("optional column {n} appended"));
+        } else if !col.nullable {
+            add(Bump::Major, format!("required column {n} added"));
+        } else {
+            add(
+                Bump::Major,
+                format!("column {n} inserted before existing columns"),
+            );
+        }
+    }
+    let common_old: Vec<&str> = old_names
+        .iter()
+        .filter(|n| new_names.contains(n))
+        .copied()
+        .collect();
+    let common_new: Vec<&str> = new_names
+        .iter()
+        .filter(|n| old_names.contains(n))
+        .copied()
+        .collect();
+    if common_old != common_new {
+        add(Bump::Major, "columns reordered".into());
+    }
+    for n in &common_new {
+        let a = &old.columns[old.column_index(n).expect("common")];
+        let b = &new.columns[new.column_index(n).expect("common")];
+        column_changes(a, b, &mut add);
+    }
+    for (key, what) in [
+        ("x-primaryKey", "primary key"),
+        ("x-sortKey", "sort order"),
+        ("x-foreignKeys", "foreign keys"),
+        ("allOf", "conditional constraints"),
+    ] {
+        if old.document.get(key) != new.document.get(key) {
+            add(Bump::Major, format!("{what} changed"));
+        }
+    }
+    let rules = |s: &Schema| -> BTreeMap<String, Value> {
+        s.document
+            .get("x-rules")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                (
+                    r.get("id")
+                        .or_else(|| r.get("rule"))
+                        .map(|v| v.to_string())
+                        .unwrap_or_default(),
+                    r.clone(),
+                )
+            })
+            .collect()
+    };
+    let (ro, rn) = (rules(old), rules(new));
+    for (id, r) in &rn {
+        match ro.get(id) {
+            None => add(Bump::Major, format!("rule {id} added")),
+            Some(o) if o != r => add(Bump::Major, format!("rule {id} changed")),
+            _ => {}
+        }
+    }
+    for id in ro.keys() {
+        if !rn.contains_key(id) {
+            add(Bump::Minor, format!("rule {id} removed"));
+        }
+    }
+    out
+}
+
+fn column_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
+    let n = &b.name;
+    if a.kind != b.kind {
+        add(
+            Bump::Major,
+            format!("column {n}: type {} → {}", a.kind.name(), b.kind.name()),
+        );
+    }
+    match (a.nullable, b.nullable) {
+        (true, false) => add(Bump::Major, format!("column {n}: blank no longer allowed")),
+        (false, true) => add(Bump::Minor, format!("column {n}: blank now allowed")),
+        _ => {}
+    }
+    if a.delimiter != b.delimiter {
+        add(Bump::Major, format!("column {n}: list delimiter changed"));
+    }
+    // Numeric and length bounds: tightening is major, loosening minor.
+    for (key, lower_is_tighter) in [
+        ("minimum", false),
+        ("maximum", true),
+        ("minLength", false),
+        ("maxLength", true),
+        ("minItems", false),
+        ("maxItems", true),
+    ] {
+        let x = a.schema.get(key).and_then(Value::as_f64);
+        let y = b.schema.get(key).and_then(Value::as_f64);
+        let tighter = match (x, y) {
+            (None, None) => continue,
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+            (Some(x), Some(y)) if x == y => continue,
+            (Some(x), Some(y)) => (y < x) == lower_is_tighter,
+        };
+        let show = |v: Option<f64>| v.map_or("none".to_string(), |v| v.to_string());
+        let bump = if tighter { Bump::Major } else { Bump::Minor };
+        add(bump, format!("column {n}: {key} {} → {}", show(x), show(y)));
+    }
+    for key in ["pattern", "format"] {
+        let (x, y) = (a.schema.get(key), b.schema.get(key));
+        let (xi, yi) = (
+            a.schema.get("items").and_then(|i| i.get(key)),
+            b.schema.get("items").and_then(|i| i.get(key)),
+        );
+        if x != y || xi != yi {
+            let bump = if y.is_none() && yi.is_none() {
+                Bump::Minor
+            } else {
+                Bump::Major
+            };
+            add(bump, format!("column {n}: {key} changed"));
+        }
+    }
+    let terms = |c: &Column| -> BTreeMap<String, Option<String>> {
+        c.terms
+            .iter()
+            .flatten()
+            .map(|t| (t.value.clone(), t.description.clone()))
+            .collect()
+    };
+    let (ta, tb) = (terms(a), terms(b));
+    if a.terms.is_some() || b.terms.is_some() {
+        if a.terms.is_some() && b.terms.is_none() {
+            add(
+                Bump::Minor,
+                format!("column {n}: vocabulary opened (any value allowed)"),
+            );
+        } else if a.terms.is_none() {
+            add(
+                Bump::Major,
+                format!("column {n}: closed vocabulary introduced"),
+            );
+        } else {
+            for (v, d) in &ta {
+                match tb.get(v) {
+                    None => add(Bump::Major, format!("column {n}: value {v} removed")),
+                    Some(e) if e != d => {
+                        add(Bump::Major, format!("column {n}: value {v} redefined"))
+                    }
+                    _ => {}
+                }
+            }
+            for v in tb.keys() {
+                if !ta.contains_key(v) {
+                    add(Bump::Minor, format!("column {n}: value {v} added"));
+                }
+            }
+        }
+    }
+    if a.description != b.description {
+        add(Bump::Patch, format!("column {n}: description reworded"));
+    }
+}
+
+/// Renders a diff as plain text.
+pub fn text(d: &Diff) -> String {
+    render(d, false)
+}
+
+/// Renders a diff as Markdown, ready to paste into CHANGELOG.md.
+pub fn markdown(d: &Diff) -> String {
+    render(d, true)
+}
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::Null => "(blank)".into(),
+        Value::String(s) => format!("{s:?}"),
+        other => other.to_string(),
+    }
+}
+
+fn render(d: &Diff, md: bool) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let ver = |label: &str, v: &Option<String>| match v {
+        Some(v) => format!("{label} ({v})"),
+        None => label.to_string(),
+    };
+    let (old, new) = (ver(&d.old, &d.old_version), ver(&d.new, &d.new_version));
+    let item = if md { "- " } else { "  " };
+    let code = |x: &str| if md { format!("`{x}`") } else { x.to_string() };
+    if md {
+        let _ = writeln!(s, "### Changes from {old} to {new}\n");
+    } else {
+        let _ = writeln!(s, "diff {old} → {new}");
+    }
+    if d.is_empty() {
+        let _ = writeln!(s, "{item}no differences");
+        return s;
+    }
+    if let Some((bump, _)) = d.required_bump() {
+        let _ = writeln!(s, "{item}required version bump: {}", bump.as_str());
+    }
+    if !d.schema.is_empty() {
+        let _ = writeln!(s, "{}", if md { "\n#### Schema\n" } else { "schema:" });
+        for c in &d.schema {
+            let _ = writeln!(
+                s,
+                "{item}{}: {} ({})",
+                code(&c.table),
+                c.change,
+                c.bump.as_str()
+            );
+        }
+    }
+    for t in &d.tables {
+        if t.added.is_empty() && t.removed.is_empty() && t.changed.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "{}",
+            if md {
+                format!("\n#### {}\n", code(&t.table))
+            } else {
+                format!("{}:", t.table)
+            }
+        );
+        if !t.added.is_empty() {
+            let keys: Vec<String> = t.added.iter().map(|k| code(k)).collect();
+            let _ = writeln!(s, "{item}added ({}): {}", t.added.len(), keys.join(", "));
+        }
+        if !t.removed.is_empty() {
+            let keys: Vec<String> = t.removed.iter().map(|k| code(k)).collect();
+            let _ = writeln!(
+                s,
+                "{item}removed ({}): {}",
+                t.removed.len(),
+                keys.join(", ")
+            );
+        }
+        for c in &t.changed {
+            let _ = writeln!(s, "{item}changed {}:", code(&c.key));
+            for f in &c.fields {
+                let _ = writeln!(
+                    s,
+                    "{}{}: {} → {}",
+                    if md { "  - " } else { "      " },
+                    code(&f.field),
+                    show(&f.before),
+                    show(&f.after)
+                );
+            }
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::path::Path;
+
+    fn schema(props: Value) -> Schema {
+        Schema::from_value(Path::new("t.json"), json!({"properties": props})).unwrap()
+    }
+
+    fn bumps(old: Value, new: Value) -> Vec<(Bump, String)> {
+        schema_changes("t", &schema(old), &schema(new))
+            .into_iter()
+            .map(|c| (c.bump, c.change))
+            .collect()
+    }
+
+    #[test]
+    fn columns_removed_moved_or_appended() {
+        let base = json!({"a": {"type": "string"}, "b": {"type": "string"}});
+        assert_eq!(
+            bumps(base.clone(), json!({"a": {"type": "string"}})),
+            [(Bump::Major, "column b removed or renamed".into())]
+        );
+        assert_eq!(
+            bumps(
+                base.clone(),
+                json!({"b": {"type": "string"}, "a": {"type": "string"}})
+            ),
+            [(Bump::Major, "columns reordered".into())]
+        );
+        assert_eq!(
+            bumps(
+                base.clone(),
+                json!({"a": {"type": "string"}, "b": {"type": "string"}, "c": {"type": ["string", "null"]}})
+            ),
+            [(Bump::Minor, "optional column c appended".into())]
+        );
+        assert_eq!(
+            bumps(
+                base,
+                json!({"a": {"type": "string"}, "b": {"type": "string"}, "c": {"type": "string"}})
+            ),
+            [(Bump::Major, "required column c added".into())]
+        );
+    }
+
+    #[test]
+    fn types_constraints_and_vocabularies() {
+        assert_eq!(
+            bumps(
+                json!({"n": {"type": "integer"}}),
+                json!({"n": {"type": "string"}})
+            )[0]
+            .0,
+            Bump::Major
+        );
+        assert_eq!(
+            bumps(
+                json!({"n": {"type": "integer", "maximum": 5}}),
+                json!({"n": {"type": "integer", "maximum": 9}})
+            )[0]
+            .0,
+            Bump::Minor
+        );
+        assert_eq!(
+            bumps(
+                json!({"n": {"type": "integer", "maximum": 9}}),
+                json!({"n": {"type": "integer", "maximum": 5}})
+            )[0]
+            .0,
+            Bump::Major
+        );
+        assert_eq!(
+            bumps(
+                json!({"n": {"type": "integer"}}),
+                json!({"n": {"type": ["integer", "null"]}})
+            )[0]
+            .0,
+            Bump::Minor
+        );
+        let v = |items: Value| json!({"k": {"oneOf": items}});
+        let ab = v(json!([{"const": "a", "description": "A"}, {"const": "b", "description": "B"}]));
+        let abc = v(
+            json!([{"const": "a", "description": "A"}, {"const": "b", "description": "B"}, {"const": "c", "description": "C"}]),
+        );
+        let a2 = v(
+            json!([{"const": "a", "description": "A, redefined"}, {"const": "b", "description": "B"}]),
+        );
+        assert_eq!(
+            bumps(ab.clone(), abc.clone()),
+            [(Bump::Minor, "column k: value c added".into())]
+        );
+        assert_eq!(
+            bumps(abc, ab.clone()),
+            [(Bump::Major, "column k: value c removed".into())]
+        );
+        assert_eq!(
+            bumps(ab, a2),
+            [(Bump::Major, "column k: value a redefined".into())]
+        );
+        assert_eq!(
+            bumps(
+                json!({"n": {"type": "integer", "description": "x"}}),
+                json!({"n": {"type": "integer", "description": "y"}})
+            ),
+            [(Bump::Patch, "column n: description reworded".into())]
+        );
+    }
+}

@@ -1,0 +1,154 @@
+//! A version of the dataset, loaded whole for comparison: from a repository checkout, a
+//! release bundle (directory or zip), a git revision, or a single CSV file. Used by `aabc diff`
+//! and by the version checks, which compare the data and schemas of two versions.
+
+use crate::error::{Error, Result};
+use crate::export::json::row_object;
+use crate::export::Rows;
+use crate::metadata::{Dataset, METADATA_PATH};
+use crate::schema::Schema;
+use serde_json::Value;
+use std::path::Path;
+
+/// One table of a snapshot: its schema and its rows as typed objects, in file order.
+pub struct TableSnap {
+    pub name: String,
+    pub schema: Schema,
+    pub rows: Vec<Value>,
+}
+
+impl TableSnap {
+    /// The key of a row: its primary key cells (or its position when the table has none).
+    pub fn key(&self, i: usize) -> String {
+        if self.schema.primary_key.is_empty() {
+            return format!("row {}", i + 1);
+        }
+        self.schema
+            .primary_key
+            .iter()
+            .map(|&c| match &self.rows[i][&self.schema.columns[c].name] {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+/// A whole version.
+pub struct Snapshot {
+    /// How the user named it.
+    pub label: String,
+    pub version: Option<String>,
+    pub tables: Vec<TableSnap>,
+    /// Holds one table of a dataset (a bare CSV file): other tables are not compared.
+    pub partial: bool,
+}
+
+impl Snapshot {
+    pub fn table(&self, name: &str) -> Option<&TableSnap> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+}
+
+/// Loads every table of a dataset whose metadata file is `meta_path`.
+pub fn from_metadata(meta_path: &Path, label: &str) -> Result<Snapshot> {
+    let dataset = Dataset::load(meta_path)?;
+    let mut tables = Vec::new();
+    for r in &dataset.meta.resources {
+        let schema = Schema::load(&dataset.schema_path(r))?;
+        let path = dataset.data_path(r);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let rows = read_rows(&schema, &bytes, &r.name)?;
+        tables.push(TableSnap {
+            name: r.name.clone(),
+            schema,
+            rows,
+        });
+    }
+    Ok(Snapshot {
+        label: label.to_string(),
+        version: Some(dataset.meta.version.clone()),
+        tables,
+        partial: false,
+    })
+}
+
+fn read_rows(schema: &Schema, csv: &[u8], name: &str) -> Result<Vec<Value>> {
+    let mut rows = Rows::new(schema, csv, name)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next_row()? {
+        out.push(row_object(schema, r));
+    }
+    Ok(out)
+}
+
+/// Loads a snapshot named the way users name versions on the command line: a bundle directory
+/// or zip, a repository checkout, a CSV file (typed with the repository's schema of the table
+/// whose file has that name, or its first table), or a git revision of `repo`.
+pub fn load(spec: &str, repo: &Path) -> Result<Snapshot> {
+    let path = Path::new(spec);
+    if path.is_dir() {
+        if path.join("dataset.json").is_file() {
+            return from_metadata(&path.join("dataset.json"), spec);
+        }
+        if path.join(METADATA_PATH).is_file() {
+            return from_metadata(&path.join(METADATA_PATH), spec);
+        }
+        return Err(Error::Other(format!(
+            "{spec}: neither a bundle (dataset.json) nor a repository (dataset/dataset.json)"
+        )));
+    }
+    if path.is_file() {
+        if spec.ends_with(".zip") {
+            let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+            let dir = crate::verify::extract(path, tmp.path())?;
+            return from_metadata(&dir.join("dataset.json"), spec);
+        }
+        let current = Dataset::open(repo)?;
+        let stem = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let r = current
+            .meta
+            .resources
+            .iter()
+            .find(|r| r.path.ends_with(&stem))
+            .unwrap_or(&current.meta.resources[0]);
+        let schema = Schema::load(&current.schema_path(r))?;
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let rows = read_rows(&schema, &bytes, spec)?;
+        return Ok(Snapshot {
+            label: spec.to_string(),
+            version: None,
+            tables: vec![TableSnap {
+                name: r.name.clone(),
+                schema,
+                rows,
+            }],
+            partial: true,
+        });
+    }
+    // A git revision.
+    let commit = crate::git::rev_parse(repo, spec).map_err(|_| {
+        Error::Other(format!(
+            "{spec:?} is not a bundle, a CSV file, a directory or a git revision"
+        ))
+    })?;
+    at_commit(repo, &commit, spec)
+}
+
+/// The dataset as committed in `commit`.
+pub fn at_commit(repo: &Path, commit: &str, label: &str) -> Result<Snapshot> {
+    let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    checkout(repo, commit, tmp.path())?;
+    let mut s = from_metadata(&tmp.path().join(METADATA_PATH), label)?;
+    s.label = label.to_string();
+    Ok(s)
+}
+
+/// Writes the files a release is built from (data, schemas, changelog) as of `commit`.
+pub fn checkout(repo: &Path, commit: &str, into: &Path) -> Result<()> {
+    crate::git::materialize(repo, commit, &["dataset", "schema", "CHANGELOG.md"], into)
+}
