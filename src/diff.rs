@@ -6,7 +6,7 @@ use crate::schema::{Column, Schema};
 use crate::snapshot::{Snapshot, TableSnap};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The part of a SemVer version a change requires to be increased.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -352,20 +352,49 @@ fn column_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
         let bump = if tighter { Bump::Major } else { Bump::Minor };
         add(bump, format!("column {n}: {key} {} → {}", show(x), show(y)));
     }
-    for key in ["pattern", "format"] {
-        let (x, y) = (a.schema.get(key), b.schema.get(key));
-        let (xi, yi) = (
-            a.schema.get("items").and_then(|i| i.get(key)),
-            b.schema.get("items").and_then(|i| i.get(key)),
-        );
-        if x != y || xi != yi {
-            let bump = if y.is_none() && yi.is_none() {
-                Bump::Minor
+    for (key, item) in [
+        ("pattern", false),
+        ("pattern", true),
+        ("format", false),
+        ("format", true),
+    ] {
+        let get = |c: &Column| {
+            let s = if item {
+                c.schema.get("items")
             } else {
-                Bump::Major
+                Some(&c.schema)
             };
-            add(bump, format!("column {n}: {key} changed"));
+            s.and_then(|s| s.get(key))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        let (x, y) = (get(a), get(b));
+        if x == y {
+            continue;
         }
+        let what = if item {
+            format!("{key} of the items")
+        } else {
+            key.to_string()
+        };
+        let bump = match (key, x.as_deref(), y.as_deref()) {
+            (_, _, None) => Bump::Minor,
+            ("pattern", Some(x), Some(y)) if regex_contained(x, y) == Some(true) => Bump::Minor,
+            _ => Bump::Major,
+        };
+        let verb = if bump == Bump::Minor {
+            "loosened"
+        } else {
+            "changed"
+        };
+        add(
+            bump,
+            format!(
+                "column {n}: {what} {verb} ({} → {})",
+                x.as_deref().unwrap_or("none"),
+                y.as_deref().unwrap_or("none")
+            ),
+        );
     }
     let terms = |c: &Column| -> BTreeMap<String, Option<String>> {
         c.terms
@@ -406,6 +435,54 @@ fn column_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
     if a.description != b.description {
         add(Bump::Patch, format!("column {n}: description reworded"));
     }
+}
+
+/// Whether every string `old` matches is matched by `new` (JSON Schema `pattern` semantics:
+/// a match anywhere in the string). `None` when a pattern cannot be compiled to a DFA here.
+///
+/// Walks the product of the two DFAs looking for a string that `old` accepts and `new` does
+/// not; the DFAs of the short patterns schemas use are small, so this is quick.
+pub fn regex_contained(old: &str, new: &str) -> Option<bool> {
+    use regex_automata::dfa::{dense, Automaton, StartKind};
+    use regex_automata::util::start;
+    use regex_automata::Anchored;
+    let build = |p: &str| {
+        dense::Builder::new()
+            .configure(dense::Config::new().start_kind(StartKind::Unanchored))
+            .build(p)
+            .ok()
+    };
+    let (da, db) = (build(old)?, build(new)?);
+    let cfg = start::Config::new().anchored(Anchored::No);
+    let (sa, sb) = (da.start_state(&cfg).ok()?, db.start_state(&cfg).ok()?);
+    let mut seen = HashSet::new();
+    let mut stack = vec![(sa, sb, false, false)];
+    while let Some((a, b, ma, mb)) = stack.pop() {
+        if !seen.insert((a, b, ma, mb)) {
+            continue;
+        }
+        // Ending the string here.
+        let ea = ma || da.is_match_state(da.next_eoi_state(a));
+        let eb = mb || db.is_match_state(db.next_eoi_state(b));
+        if ea && !eb {
+            return Some(false);
+        }
+        for byte in 0..=255u8 {
+            let (na, nb) = (da.next_state(a, byte), db.next_state(b, byte));
+            let ma2 = ma || da.is_match_state(na);
+            let mb2 = mb || db.is_match_state(nb);
+            // Once `new` has matched, every longer string matches too; a dead `old` that has
+            // not matched can never match.
+            if mb2 || (da.is_dead_state(na) && !ma2) {
+                continue;
+            }
+            stack.push((na, nb, ma2, mb2));
+        }
+        if seen.len() > 100_000 {
+            return None;
+        }
+    }
+    Some(true)
 }
 
 /// Renders a diff as plain text.
@@ -548,6 +625,26 @@ mod tests {
             ),
             [(Bump::Major, "required column c added".into())]
         );
+    }
+
+    #[test]
+    fn patterns_loosened_or_tightened() {
+        assert_eq!(
+            regex_contained("^AABC-[0-9]{4}$", "^AABC-[0-9]{4,}$"),
+            Some(true)
+        );
+        assert_eq!(
+            regex_contained("^AABC-[0-9]{4,}$", "^AABC-[0-9]{4}$"),
+            Some(false)
+        );
+        assert_eq!(regex_contained("^S[0-9]{3}$", "^S[0-9]+$"), Some(true));
+        assert_eq!(regex_contained("^[a-z]+$", "^[a-y]+$"), Some(false));
+        // Unanchored patterns match anywhere.
+        assert_eq!(regex_contained("abc", "b"), Some(true));
+        assert_eq!(regex_contained("b", "abc"), Some(false));
+        let p = |pat: &str| json!({"id": {"type": "string", "pattern": pat}});
+        assert_eq!(bumps(p("^A[0-9]{4}$"), p("^A[0-9]{4,}$"))[0].0, Bump::Minor);
+        assert_eq!(bumps(p("^A[0-9]{4,}$"), p("^A[0-9]{4}$"))[0].0, Bump::Major);
     }
 
     #[test]

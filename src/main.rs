@@ -30,6 +30,8 @@ enum Command {
     Diff(cmd::diff::Args),
     /// Print a citation of a published version, or of one event in it.
     Cite(cmd::cite::Args),
+    /// Write synthetic rows that follow a row schema (for benchmarks and scale tests).
+    Synth(cmd::synth::Args),
     /// Print the codebook (every column, type, meaning, allowed values, rules) from the schemas.
     Codebook(cmd::codebook::Args),
 }
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
         Command::Verify(a) => cmd::verify::run(a),
         Command::Diff(a) => cmd::diff::run(a),
         Command::Cite(a) => cmd::cite::run(a),
+        Command::Synth(a) => cmd::synth::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -282,37 +282,51 @@ impl Locator {
 
     fn try_locate(&mut self, pos: RecordPos, field: usize, within: usize) -> Option<(u64, u64)> {
         if self.file.is_none() {
-            self.file = Some(BufReader::new(File::open(&self.path).ok()?));
+            self.file = Some(BufReader::with_capacity(
+                1 << 14,
+                File::open(&self.path).ok()?,
+            ));
         }
         let file = self.file.as_mut()?;
         file.seek(SeekFrom::Start(pos.byte)).ok()?;
-        self.buf.clear();
-        file.take(1 << 20).read_to_end(&mut self.buf).ok()?;
         let (mut line, mut col) = (pos.line, 1u64);
         let (mut current, mut in_quotes) = (0usize, false);
         let mut field_start = (field == 0).then_some(0usize);
-        for (off, &b) in self.buf.iter().enumerate() {
-            if field_start.is_some_and(|s| off - s == within) {
-                return Some((line, col));
+        let mut off = 0usize;
+        // Read only as far as needed: up to the byte sought, or the end of the record.
+        loop {
+            self.buf.clear();
+            let n = file
+                .by_ref()
+                .take(1 << 12)
+                .read_to_end(&mut self.buf)
+                .ok()?;
+            if n == 0 {
+                return field_start.map(|_| (line, col));
             }
-            if b == b'"' {
-                in_quotes = !in_quotes;
-            } else if !in_quotes && b == b',' {
-                current += 1;
-                if current == field {
-                    field_start = Some(off + 1);
+            for &b in &self.buf {
+                if field_start.is_some_and(|s| off - s == within) {
+                    return Some((line, col));
                 }
-            } else if !in_quotes && (b == b'\n' || b == b'\r') {
-                break;
-            }
-            if b == b'\n' {
-                line += 1;
-                col = 1;
-            } else if b & 0xC0 != 0x80 {
-                col += 1;
+                if b == b'"' {
+                    in_quotes = !in_quotes;
+                } else if !in_quotes && b == b',' {
+                    current += 1;
+                    if current == field {
+                        field_start = Some(off + 1);
+                    }
+                } else if !in_quotes && (b == b'\n' || b == b'\r') {
+                    return field_start.map(|_| (line, col));
+                }
+                if b == b'\n' {
+                    line += 1;
+                    col = 1;
+                } else if b & 0xC0 != 0x80 {
+                    col += 1;
+                }
+                off += 1;
             }
         }
-        field_start.map(|_| (line, col))
     }
 }
 

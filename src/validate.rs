@@ -7,13 +7,15 @@
 //! in file order.
 
 use crate::error::{Error, Result};
+use crate::fastpath::{row_object, FastSchema};
 use crate::metadata::Dataset;
 use crate::report::{Problem, Severity};
 use crate::rules::{Context, Finding, KeyIndex, PrimaryKey, References, RowRules, SortOrder};
 use crate::schema::{Kind, Schema};
 use crate::table::{self, check_header, record_pos, ColumnMap, CsvReader, Locator, RecordPos};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
-use serde_json::{Map, Value};
+use rayon::prelude::*;
+use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -40,7 +42,29 @@ pub struct TableJob<'a> {
     pub collect_keys: bool,
 }
 
+/// Rows read and checked together: large enough to keep every core busy, small enough that
+/// memory stays flat.
+const BATCH: usize = 8192;
+
+/// What the parallel part found in one record.
+enum Verdict {
+    /// The record has another number of fields than the header.
+    FieldCount,
+    /// Field `field` is not UTF-8 after `at` bytes.
+    Utf8 { field: usize, at: usize },
+    /// Decoded and checked: schema errors and rule findings (in that order), and the hash of
+    /// its primary key.
+    Checked {
+        findings: Vec<Finding>,
+        key_hash: Option<u64>,
+    },
+}
+
 /// Validates one CSV table, emitting problems in file order.
+///
+/// Records are read in batches; each batch is checked in parallel (decoding, JSON Schema,
+/// row rules), then walked in order for what needs state (sort order, keys, references) and
+/// for reporting, so the output is the same whatever the number of cores.
 pub fn validate_table(
     job: &TableJob<'_>,
     index: &HashMap<String, KeyIndex>,
@@ -57,7 +81,6 @@ pub fn validate_table(
     };
     let io = |e: std::io::Error| Error::Other(format!("cannot write the report: {e}"));
     let mut reader = CsvReader::open(job.path)?;
-    let mut record = csv::ByteRecord::new();
     let mut out = TableOutcome::default();
     if reader.has_bom {
         emit(t.at(
@@ -76,6 +99,7 @@ pub fn validate_table(
             message: e.to_string(),
         })
     };
+    let mut record = csv::ByteRecord::new();
     if !read(&mut reader, &mut record)? {
         emit(t.at(
             Some((1, 1)),
@@ -128,103 +152,135 @@ pub fn validate_table(
         .map_err(io)?;
     }
     let schema = job.schema;
-    let rules = RowRules::new(schema, job.ctx, |c| t.map.is_present(c));
+    let map = t.map.clone();
+    let present = |c: usize| map.is_present(c);
+    let rules = RowRules::new(schema, job.ctx, present);
+    let fast = FastSchema::new(schema);
     let mut pk = PrimaryKey::new(
         schema
             .primary_key
             .iter()
             .copied()
-            .filter(|&c| t.map.is_present(c))
+            .filter(|&c| present(c))
             .collect(),
     );
     let mut sort = SortOrder::new(schema);
-    let sort_ok = schema.sort_key.iter().all(|&c| t.map.is_present(c));
+    let sort_ok = schema.sort_key.iter().all(|&c| present(c));
     let mut refs = References::new(schema, |name| index.get(name));
     let mut keys = (job.collect_keys && schema.primary_key.len() == 1).then(KeyIndex::default);
-    // One JSON object reused for every row: keys stay, values are replaced.
-    let mut object: Map<String, Value> = schema
-        .columns
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| t.map.is_present(*i))
-        .map(|(_, c)| (c.name.clone(), Value::Null))
-        .collect();
-    let present: Vec<usize> = (0..schema.columns.len())
-        .filter(|&c| t.map.is_present(c))
-        .collect();
-    let mut findings: Vec<Finding> = Vec::new();
-    let mut row = Value::Object(Map::new());
-    while read(&mut reader, &mut record)? {
-        let pos = record_pos(&record);
-        last_pos = pos;
-        out.rows += 1;
-        if record.len() != t.map.width {
-            let (line, col) = if record.len() > t.map.width {
-                t.locator.locate(pos, t.map.width, 0)
-            } else {
-                (pos.line, 1)
-            };
-            emit(t.at(
-                Some((line, col)),
-                None,
-                None,
-                "csv/field-count",
-                format!("row has {} fields, the header has {}", record.len(), t.map.width),
-                "check for a missing or extra comma, or an unquoted comma inside a cell (quote the cell)".into(),
-            ))
-            .map_err(io)?;
-            continue;
-        }
-        // Decode every field as UTF-8 without copying.
-        let mut bad = None;
-        let mut fields: Vec<&str> = Vec::with_capacity(t.map.width);
-        for i in 0..record.len() {
-            match std::str::from_utf8(&record[i]) {
-                Ok(s) => fields.push(s),
-                Err(e) => {
-                    bad = Some((i, e.valid_up_to()));
-                    break;
-                }
-            }
-        }
-        if let Some((i, at)) = bad {
-            emit(t.utf8_problem(pos, i, at)).map_err(io)?;
-            continue;
-        }
-        let mut cells: Vec<&str> = Vec::with_capacity(schema.columns.len());
-        t.map.cells(&fields, &mut cells);
+    // Columns the in-order pass reads: sort key, foreign keys, collected keys.
+    let mut ordered_cols: Vec<usize> = schema.sort_key.clone();
+    ordered_cols.extend(schema.foreign_keys.iter().map(|fk| fk.field));
+    if keys.is_some() {
+        ordered_cols.extend(schema.primary_key.iter().copied());
+    }
+    ordered_cols.retain(|&c| present(c));
 
-        // JSON Schema: typed row, fast path first.
-        if let Value::Object(mut obj) = std::mem::take(&mut row) {
-            if obj.is_empty() {
-                obj = std::mem::take(&mut object);
+    let mut batch: Vec<csv::ByteRecord> = Vec::new();
+    let mut findings: Vec<Finding> = Vec::new();
+    loop {
+        // Read a batch, reusing the record buffers.
+        let mut n = 0;
+        while n < BATCH {
+            if n == batch.len() {
+                batch.push(csv::ByteRecord::new());
             }
-            for (slot, &c) in obj.values_mut().zip(&present) {
-                *slot = schema.cell_to_json(c, cells[c]);
+            if !read(&mut reader, &mut batch[n])? {
+                break;
             }
-            row = Value::Object(obj);
+            n += 1;
         }
-        if !schema.validator().is_valid(&row) {
-            for e in schema.validator().iter_errors(&row) {
-                if let Some(p) = t.schema_problem(pos, &cells, &e) {
-                    emit(p).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        let pk_columns = pk.columns.clone();
+        let verdicts: Vec<Verdict> = batch[..n]
+            .par_iter()
+            .map_init(
+                || (Vec::new(), Vec::new()),
+                |(fields, cells), rec| {
+                    check_record(schema, &map, &fast, &rules, &pk_columns, rec, fields, cells)
+                },
+            )
+            .collect();
+        // In order: reporting and the rules that need state.
+        for (rec, verdict) in batch[..n].iter().zip(verdicts) {
+            let pos = record_pos(rec);
+            last_pos = pos;
+            out.rows += 1;
+            let (row_findings, key_hash) = match verdict {
+                Verdict::FieldCount => {
+                    let (line, col) = if rec.len() > map.width {
+                        t.locator.locate(pos, map.width, 0)
+                    } else {
+                        (pos.line, 1)
+                    };
+                    emit(t.at(
+                        Some((line, col)),
+                        None,
+                        None,
+                        "csv/field-count",
+                        format!("row has {} fields, the header has {}", rec.len(), map.width),
+                        "check for a missing or extra comma, or an unquoted comma inside a cell (quote the cell)".into(),
+                    ))
+                    .map_err(io)?;
+                    continue;
+                }
+                Verdict::Utf8 { field, at } => {
+                    emit(t.utf8_problem(pos, field, at)).map_err(io)?;
+                    continue;
+                }
+                Verdict::Checked { findings, key_hash } => (findings, key_hash),
+            };
+            // Decode the cells this pass needs (all of them when there is something to report).
+            let mut cells: Vec<&str> = vec![""; schema.columns.len()];
+            let wanted: Vec<usize> = if row_findings.is_empty() {
+                ordered_cols.clone()
+            } else {
+                (0..schema.columns.len()).filter(|&c| present(c)).collect()
+            };
+            for c in wanted {
+                if let Some(f) = map.file_index[c] {
+                    cells[c] = std::str::from_utf8(&rec[f]).unwrap_or("");
                 }
             }
-        }
-        // Consistency rules.
-        findings.clear();
-        rules.check(&cells, &mut findings);
-        if sort_ok {
-            sort.check(schema, &cells, pos.line, &mut findings);
-        }
-        refs.check(schema, &cells, &mut findings);
-        for f in findings.drain(..) {
-            emit(t.finding(pos, &cells, f)).map_err(io)?;
-        }
-        pk.check(&cells, pos);
-        if let Some(k) = keys.as_mut() {
-            let key = cells[schema.primary_key[0]];
-            k.keys.entry(key.to_string()).or_insert(pos);
+            findings.clear();
+            findings.extend(row_findings);
+            if sort_ok {
+                sort.check(schema, &cells, pos.line, &mut findings);
+            }
+            refs.check(schema, &cells, &mut findings);
+            for f in findings.drain(..) {
+                if f.column
+                    .is_some_and(|c| cells[c].is_empty() && map.file_index[c].is_some())
+                {
+                    // A cell not decoded above: decode the whole row for the report.
+                    for c in (0..schema.columns.len()).filter(|&c| present(c)) {
+                        cells[c] = std::str::from_utf8(&rec[map.file_index[c].expect("present")])
+                            .unwrap_or("");
+                    }
+                }
+                emit(t.finding(pos, &cells, f)).map_err(io)?;
+            }
+            if let Some(h) = key_hash {
+                let pk_columns = pk.columns.clone();
+                pk.check_hash(h, pos, || {
+                    let key: Vec<&str> = pk_columns
+                        .iter()
+                        .map(|&c| {
+                            std::str::from_utf8(&rec[map.file_index[c].expect("present")])
+                                .unwrap_or("")
+                        })
+                        .collect();
+                    key.join("\u{1f}")
+                });
+            }
+            if let Some(k) = keys.as_mut() {
+                let key = cells[schema.primary_key[0]];
+                if !k.keys.contains_key(key) {
+                    k.keys.insert(key.to_string(), pos);
+                }
+            }
         }
     }
     if let Some((line, col)) = table::unclosed_quote(job.path, last_pos) {
@@ -253,6 +309,79 @@ pub fn validate_table(
     out.keys = keys;
     out.used = refs.used;
     Ok(out)
+}
+
+/// The parallel part of validation for one record: decoding, JSON Schema (fast test first,
+/// full errors only for an invalid row), row rules, and the primary key's hash.
+#[allow(clippy::too_many_arguments)]
+fn check_record<'r>(
+    schema: &Schema,
+    map: &ColumnMap,
+    fast: &FastSchema,
+    rules: &RowRules<'_>,
+    pk_columns: &[usize],
+    rec: &'r csv::ByteRecord,
+    fields: &mut Vec<&'r str>,
+    cells: &mut Vec<&'r str>,
+) -> Verdict {
+    if rec.len() != map.width {
+        return Verdict::FieldCount;
+    }
+    fields.clear();
+    for i in 0..rec.len() {
+        match std::str::from_utf8(&rec[i]) {
+            Ok(s) => fields.push(s),
+            Err(e) => {
+                return Verdict::Utf8 {
+                    field: i,
+                    at: e.valid_up_to(),
+                }
+            }
+        }
+    }
+    map.cells(fields, cells);
+    let present = |c: usize| map.is_present(c);
+    let mut findings = Vec::new();
+    if !fast.is_valid(schema, cells, &present) {
+        let row = row_object(schema, cells, &present);
+        for e in schema.validator().iter_errors(&row) {
+            if let Some(f) = schema_finding(schema, cells, &e) {
+                findings.push(f);
+            }
+        }
+    }
+    rules.check(cells, &mut findings);
+    let key_hash = (!pk_columns.is_empty()).then(|| PrimaryKey::hash(cells, pk_columns));
+    Verdict::Checked { findings, key_hash }
+}
+
+/// Describes one JSON Schema error in the contributor's terms (column, cell, what to do);
+/// `None` for errors the header check reports once (missing or extra columns).
+fn schema_finding(
+    schema: &Schema,
+    cells: &[&str],
+    e: &jsonschema::ValidationError<'_>,
+) -> Option<Finding> {
+    let kind = e.kind();
+    if let ValidationErrorKind::Required { .. } | ValidationErrorKind::AdditionalProperties { .. } =
+        kind
+    {
+        return None;
+    }
+    let path = e.instance_path().as_str();
+    let name = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    let column = schema.column_index(name);
+    let (message, hint) = match column {
+        Some(c) => describe(schema, c, cells[c], e),
+        None => (e.to_string(), "make the row match the schema".to_string()),
+    };
+    Some(Finding {
+        rule: format!("schema/{}", kind.keyword()),
+        column,
+        message,
+        hint,
+        severity: Severity::Error,
+    })
 }
 
 /// Reads every row again, in schema column order (for the rare second pass).
@@ -356,43 +485,6 @@ impl TableCheck<'_> {
         let mut p = self.at(Some(loc), field, value, &f.rule, f.message, f.hint);
         p.severity = f.severity;
         p
-    }
-
-    /// Describes one JSON Schema error in the contributor's terms (column, cell, what to do).
-    fn schema_problem(
-        &mut self,
-        pos: RecordPos,
-        cells: &[&str],
-        e: &jsonschema::ValidationError<'_>,
-    ) -> Option<Problem> {
-        let path = e.instance_path().as_str().to_string();
-        let name = path
-            .trim_start_matches('/')
-            .split('/')
-            .next()
-            .unwrap_or("")
-            .to_string();
-        let column = self.schema.column_index(&name);
-        let kind = e.kind();
-        let rule = format!("schema/{}", kind.keyword());
-        let (message, hint) = match column {
-            Some(c) => describe(self.schema, c, cells[c], e),
-            None => (e.to_string(), "make the row match the schema".to_string()),
-        };
-        if let ValidationErrorKind::Required { .. }
-        | ValidationErrorKind::AdditionalProperties { .. } = kind
-        {
-            // The header check reports missing and extra columns once, not on every row.
-            return None;
-        }
-        let f = Finding {
-            rule,
-            column,
-            message,
-            hint,
-            severity: Severity::Error,
-        };
-        Some(self.finding(pos, cells, f))
     }
 }
 

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod export;
 pub mod fmt;
 pub mod release;
+pub mod synth;
 pub mod target;
 pub mod validate;
 pub mod verify;

@@ -26,10 +26,38 @@ fn key_text(cells: &[&str], columns: &[usize], buf: &mut String) {
 /// Uniqueness of the primary key.
 pub struct PrimaryKey {
     pub columns: Vec<usize>,
-    seen: HashSet<u64>,
+    seen: HashSet<u64, BuildIdentity>,
     /// Rows whose key hash was seen before: (hash, key, position).
     candidates: Vec<(u64, String, RecordPos)>,
     buf: String,
+}
+
+/// The keys are already xxh3 hashes: hashing them again would only cost time.
+#[derive(Default, Clone, Copy)]
+pub struct BuildIdentity;
+
+impl std::hash::BuildHasher for BuildIdentity {
+    type Hasher = IdentityHasher;
+    fn build_hasher(&self) -> IdentityHasher {
+        IdentityHasher(0)
+    }
+}
+
+#[derive(Default)]
+pub struct IdentityHasher(u64);
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | b as u64;
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 /// A duplicated key confirmed by [`PrimaryKey::confirm`].
@@ -44,10 +72,17 @@ impl PrimaryKey {
     pub fn new(columns: Vec<usize>) -> PrimaryKey {
         PrimaryKey {
             columns,
-            seen: HashSet::new(),
+            seen: HashSet::default(),
             candidates: Vec::new(),
             buf: String::new(),
         }
+    }
+
+    /// The hash of a row's key (cells in schema order).
+    pub fn hash(cells: &[&str], columns: &[usize]) -> u64 {
+        let mut buf = String::new();
+        key_text(cells, columns, &mut buf);
+        xxh3_64(buf.as_bytes())
     }
 
     /// Records one row's key; a repeated hash becomes a candidate duplicate.
@@ -57,8 +92,15 @@ impl PrimaryKey {
         }
         key_text(cells, &self.columns, &mut self.buf);
         let h = xxh3_64(self.buf.as_bytes());
-        if !self.seen.insert(h) {
-            self.candidates.push((h, self.buf.clone(), pos));
+        let key = self.buf.clone();
+        self.check_hash(h, pos, || key);
+    }
+
+    /// Records a row by the hash of its key; `key` gives the key text, asked only when the
+    /// hash was seen before.
+    pub fn check_hash(&mut self, hash: u64, pos: RecordPos, key: impl FnOnce() -> String) {
+        if !self.seen.insert(hash) {
+            self.candidates.push((hash, key(), pos));
         }
     }
 

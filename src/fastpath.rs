@@ -1,0 +1,298 @@
+//! A fast, exact validity test of one row against its JSON Schema, for the common case of a
+//! valid row: each column is checked on its own (a vocabulary by set membership, anything else
+//! by the column's own compiled sub-schema), and the schema's cross-column part (`allOf`,
+//! `if`/`then`, …) on a small object holding only the columns it mentions.
+//!
+//! It answers the same as validating the whole row object whenever the schema has the shape the
+//! toolkit reads (properties, required, no additional properties, combinators at the top, no
+//! `$ref`); otherwise it falls back to the whole-row validator. Either way, a row found invalid
+//! is then validated whole, so that its errors are described exactly as before.
+
+use crate::schema::{Kind, Schema};
+use serde_json::{Map, Value};
+use std::collections::{BTreeSet, HashSet};
+
+enum ColumnCheck {
+    /// A closed vocabulary: valid when blank (if allowed) or one of the values.
+    Terms {
+        values: HashSet<String>,
+        nullable: bool,
+    },
+    /// The column's own schema, compiled.
+    Schema(Box<jsonschema::Validator>),
+}
+
+/// The cross-column part of the schema and the columns it reads.
+struct Rest {
+    validator: jsonschema::Validator,
+    columns: Vec<usize>,
+}
+
+pub struct FastSchema {
+    /// `None` when the schema cannot be split exactly: use the whole-row validator.
+    columns: Option<Vec<ColumnCheck>>,
+    rest: Option<Rest>,
+}
+
+/// Root keywords whose meaning the split preserves.
+const SPLITTABLE: [&str; 17] = [
+    "$schema",
+    "$id",
+    "$comment",
+    "title",
+    "description",
+    "examples",
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "if",
+    "then",
+    "else",
+];
+
+fn compile(doc: &Value) -> Option<jsonschema::Validator> {
+    jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(doc)
+        .ok()
+}
+
+fn has_ref(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => {
+            m.contains_key("$ref") || m.contains_key("$dynamicRef") || m.values().any(has_ref)
+        }
+        Value::Array(a) => a.iter().any(has_ref),
+        _ => false,
+    }
+}
+
+/// Property names a sub-schema mentions (under `properties`, `required`, `dependentRequired`).
+fn mentioned(v: &Value, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("properties", Value::Object(p)) => {
+                        out.extend(p.keys().cloned());
+                        p.values().for_each(|s| mentioned(s, out));
+                    }
+                    ("required", Value::Array(a)) => {
+                        out.extend(a.iter().filter_map(|s| s.as_str().map(str::to_string)))
+                    }
+                    _ => mentioned(x, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| mentioned(x, out)),
+        _ => {}
+    }
+}
+
+impl FastSchema {
+    pub fn new(schema: &Schema) -> FastSchema {
+        let doc = &schema.document;
+        let whole = FastSchema {
+            columns: None,
+            rest: None,
+        };
+        let Some(root) = doc.as_object() else {
+            return whole;
+        };
+        let splittable = root
+            .keys()
+            .all(|k| k.starts_with("x-") || SPLITTABLE.contains(&k.as_str()))
+            && root.get("additionalProperties") == Some(&Value::Bool(false))
+            && !has_ref(doc);
+        if !splittable {
+            return whole;
+        }
+        let draft = root
+            .get("$schema")
+            .cloned()
+            .unwrap_or(Value::from("https://json-schema.org/draft/2020-12/schema"));
+        let mut columns = Vec::with_capacity(schema.columns.len());
+        for c in &schema.columns {
+            let pure_terms = c.kind == Kind::String
+                && c.terms.is_some()
+                && c.schema.as_object().is_some_and(|m| {
+                    m.keys().all(|k| {
+                        matches!(
+                            k.as_str(),
+                            "oneOf" | "anyOf" | "enum" | "description" | "title" | "examples"
+                        )
+                    })
+                })
+                && c.schema
+                    .get("oneOf")
+                    .or_else(|| c.schema.get("anyOf"))
+                    .and_then(Value::as_array)
+                    .is_none_or(|bs| {
+                        bs.iter().all(|b| {
+                            b.as_object().is_some_and(|m| {
+                                m.keys().all(|k| {
+                                    matches!(k.as_str(), "const" | "description" | "title" | "type")
+                                }) && (m.contains_key("const")
+                                    || m.get("type") == Some(&Value::from("null")))
+                            })
+                        })
+                    });
+            if pure_terms {
+                let values = c.terms.iter().flatten().map(|t| t.value.clone()).collect();
+                columns.push(ColumnCheck::Terms {
+                    values,
+                    nullable: c.nullable,
+                });
+            } else {
+                let mut sub = c.schema.clone();
+                if let Value::Object(m) = &mut sub {
+                    m.insert("$schema".into(), draft.clone());
+                }
+                match compile(&sub) {
+                    Some(v) => columns.push(ColumnCheck::Schema(Box::new(v))),
+                    None => return whole,
+                }
+            }
+        }
+        // The cross-column rest: the root without its per-column parts.
+        let mut rest_doc = Map::new();
+        for (k, v) in root {
+            if matches!(
+                k.as_str(),
+                "allOf" | "anyOf" | "oneOf" | "not" | "if" | "then" | "else"
+            ) {
+                rest_doc.insert(k.clone(), v.clone());
+            }
+        }
+        let rest = if rest_doc.is_empty() {
+            None
+        } else {
+            let mut names = BTreeSet::new();
+            mentioned(&Value::Object(rest_doc.clone()), &mut names);
+            rest_doc.insert("$schema".into(), draft);
+            let cols: Option<Vec<usize>> = names.iter().map(|n| schema.column_index(n)).collect();
+            match (compile(&Value::Object(rest_doc)), cols) {
+                (Some(validator), Some(columns)) => Some(Rest { validator, columns }),
+                _ => return whole,
+            }
+        };
+        FastSchema {
+            columns: Some(columns),
+            rest,
+        }
+    }
+
+    /// Whether the row (cells in schema order; `present` false for columns the file lacks) is
+    /// valid against the whole schema, ignoring absent columns.
+    pub fn is_valid(
+        &self,
+        schema: &Schema,
+        cells: &[&str],
+        present: &dyn Fn(usize) -> bool,
+    ) -> bool {
+        let Some(columns) = &self.columns else {
+            let row = row_object(schema, cells, present);
+            return schema.validator().is_valid(&row);
+        };
+        for (i, check) in columns.iter().enumerate() {
+            if !present(i) {
+                continue;
+            }
+            let cell = cells[i];
+            let ok = match check {
+                ColumnCheck::Terms { values, nullable } => {
+                    if cell.is_empty() {
+                        *nullable
+                    } else {
+                        values.contains(cell)
+                    }
+                }
+                ColumnCheck::Schema(v) => v.is_valid(&schema.cell_to_json(i, cell)),
+            };
+            if !ok {
+                return false;
+            }
+        }
+        match &self.rest {
+            None => true,
+            Some(rest) => {
+                let mut m = Map::with_capacity(rest.columns.len());
+                for &c in &rest.columns {
+                    if present(c) {
+                        m.insert(
+                            schema.columns[c].name.clone(),
+                            schema.cell_to_json(c, cells[c]),
+                        );
+                    }
+                }
+                rest.validator.is_valid(&Value::Object(m))
+            }
+        }
+    }
+
+    /// Whether the split is in use (false: whole-row validation).
+    pub fn is_split(&self) -> bool {
+        self.columns.is_some()
+    }
+}
+
+/// The row as the typed JSON object the schema describes (absent columns left out).
+pub fn row_object(schema: &Schema, cells: &[&str], present: &dyn Fn(usize) -> bool) -> Value {
+    let mut m = Map::with_capacity(cells.len());
+    for (i, c) in schema.columns.iter().enumerate() {
+        if present(i) {
+            m.insert(c.name.clone(), schema.cell_to_json(i, cells[i]));
+        }
+    }
+    Value::Object(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// The split test agrees with whole-row validation on valid and invalid rows.
+    #[test]
+    fn agrees_with_whole_row_validation() {
+        let s =
+            Schema::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/events.schema.json"))
+                .unwrap();
+        let fast = FastSchema::new(&s);
+        assert!(fast.is_split());
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid.csv"),
+        )
+        .unwrap();
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        let row: csv::StringRecord = r.records().next().unwrap().unwrap();
+        let base: Vec<String> = row.iter().map(str::to_string).collect();
+        let all = |_: usize| true;
+        let mut cases = vec![base.clone()];
+        for (col, bad) in [
+            ("event_type", "clash"),
+            ("acled_sub_event_type", "Attack"),
+            ("killed_total", "three"),
+            ("date_start", "2022-02-30"),
+            ("event_id", "X-1"),
+            ("disputed", "yes"),
+            ("source_ids", ""),
+            ("country", ""),
+            ("sector", ""),
+        ] {
+            let mut r = base.clone();
+            r[s.column_index(col).unwrap()] = bad.to_string();
+            cases.push(r);
+        }
+        for case in cases {
+            let cells: Vec<&str> = case.iter().map(String::as_str).collect();
+            let whole = s.validator().is_valid(&row_object(&s, &cells, &all));
+            assert_eq!(fast.is_valid(&s, &cells, &all), whole, "{cells:?}");
+        }
+    }
+}

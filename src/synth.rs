@@ -1,0 +1,503 @@
+//! Synthetic rows that follow a row schema, for benchmarks and scale tests: deterministic for a
+//! seed, valid by construction (every declared rule is satisfied), or with a known share of
+//! rows that each break one chosen rule.
+//!
+//! Values come from the schema only: vocabularies, types, bounds and `examples`; the declared
+//! rules (dates, sums, estimates, codes, sort order, keys) are then satisfied rule kind by rule
+//! kind. Nothing here names a column of this dataset.
+
+use crate::error::{Error, Result};
+use crate::schema::{Kind, RuleSpec, Schema};
+use chrono::{Datelike, NaiveDate};
+use std::io::Write;
+
+/// SplitMix64: tiny, fast, and its output for a seed never changes across versions, which a
+/// benchmark file's reproducibility needs.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (n > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        ((self.next_u64() as u128 * n as u128) >> 64) as u64
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= p && p > 0.0
+    }
+}
+
+/// Kinds of damage an invalid row carries (one per invalid row, in turn).
+const DAMAGE: [&str; 6] = [
+    "sum",
+    "date-order",
+    "vocabulary",
+    "integer",
+    "duplicate-key",
+    "whitespace",
+];
+
+/// What a synthesis run wrote.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Stats {
+    pub rows: u64,
+    pub invalid: u64,
+    /// Invalid rows by kind of damage.
+    pub by_damage: Vec<(String, u64)>,
+}
+
+const WORDS: [&str; 16] = [
+    "border",
+    "village",
+    "report",
+    "position",
+    "ministry",
+    "fire",
+    "road",
+    "talks",
+    "statement",
+    "soldiers",
+    "night",
+    "claim",
+    "district",
+    "heights",
+    "mission",
+    "corridor",
+];
+
+/// A value of an `examples` entry with its last run of digits replaced by `n` (zero-padded to
+/// at least the original width): a stable way to mint unique ids of the schema's form.
+fn numbered(example: &str, n: u64, min_width: usize) -> Option<String> {
+    let end = example.rfind(|c: char| c.is_ascii_digit())? + 1;
+    let start = example[..end]
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    let width = (end - start).max(min_width);
+    Some(format!(
+        "{}{:0width$}{}",
+        &example[..start],
+        n,
+        &example[end..]
+    ))
+}
+
+fn examples(schema: &Schema, c: usize) -> Vec<String> {
+    let col = &schema.columns[c];
+    col.schema
+        .get("examples")
+        .and_then(|e| e.as_array())
+        .into_iter()
+        .flatten()
+        .map(|v| match v {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .filter_map(|i| i.as_str())
+                .collect::<Vec<_>>()
+                .join(&col.delimiter),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+/// Writes `rows` synthetic rows (and the header) as CSV.
+pub fn write<W: Write>(
+    schema: &Schema,
+    rows: u64,
+    seed: u64,
+    invalid_rate: f64,
+    start: NaiveDate,
+    out: W,
+) -> Result<Stats> {
+    let mut rng = Rng::new(seed);
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    let werr = |e: csv::Error| Error::Other(format!("cannot write: {e}"));
+    w.write_record(schema.column_names()).map_err(werr)?;
+    let n = schema.columns.len();
+    let pk: Option<usize> = schema.primary_key.first().copied();
+    let date_rules: Vec<&RuleSpec> = schema
+        .rules
+        .iter()
+        .filter(|r| {
+            matches!(
+                r,
+                RuleSpec::DatePrecision { .. } | RuleSpec::DateOrder { .. }
+            )
+        })
+        .collect();
+    let sort_date = schema
+        .sort_key
+        .iter()
+        .copied()
+        .find(|&c| schema.columns[c].kind == Kind::Date);
+    let mut stats = Stats {
+        by_damage: DAMAGE.iter().map(|d| (d.to_string(), 0)).collect(),
+        ..Stats::default()
+    };
+    let mut previous_key = String::new();
+    let mut day = start;
+    // Spread the rows over the days from `start` to today, so no date lies in the future.
+    let span = (chrono::Local::now().date_naive() - start)
+        .num_days()
+        .max(1) as f64;
+    let advance = (span / rows.max(1) as f64).min(1.0) * 0.9;
+    let mut cells: Vec<String> = vec![String::new(); n];
+    for i in 0..rows {
+        // Dates advance slowly so that rows stay in canonical order.
+        if rng.chance(advance) {
+            day = day.succ_opt().unwrap_or(day);
+        }
+        for (c, cell) in cells.iter_mut().enumerate() {
+            *cell = value(schema, c, &mut rng, day);
+        }
+        if let Some(k) = pk {
+            let ex = examples(schema, k);
+            // One width for all ids, so that text order is number order.
+            let width = rows.to_string().len();
+            cells[k] = ex
+                .first()
+                .and_then(|e| numbered(e, i + 1, width))
+                .unwrap_or_else(|| format!("{:0width$}", i + 1));
+        }
+        if let Some(d) = sort_date {
+            cells[d] = day.to_string();
+        }
+        satisfy(&mut cells, &date_rules, &mut rng, day);
+        for r in &schema.rules {
+            satisfy_other(schema, r, &mut cells, &mut rng);
+        }
+        // Constraints the rules do not cover (conditionals between columns): draw the failing
+        // vocabulary cells again until the row is valid.
+        for _ in 0..64 {
+            let row = row_json(schema, &cells);
+            if schema.validator().is_valid(&row) {
+                break;
+            }
+            for e in schema.validator().iter_errors(&row) {
+                let Some(c) = schema.column_index(
+                    e.instance_path()
+                        .as_str()
+                        .trim_start_matches('/')
+                        .split('/')
+                        .next()
+                        .unwrap_or(""),
+                ) else {
+                    continue;
+                };
+                // An `enum` says what is allowed here; otherwise draw from the vocabulary again.
+                let options: Vec<String> = match e.kind() {
+                    jsonschema::error::ValidationErrorKind::Enum { options } => options
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect(),
+                    _ => schema.columns[c]
+                        .terms
+                        .iter()
+                        .flatten()
+                        .map(|t| t.value.clone())
+                        .collect(),
+                };
+                if !options.is_empty() {
+                    cells[c] = options[rng.below(options.len() as u64) as usize].clone();
+                }
+            }
+        }
+        if invalid_rate > 0.0 && rng.chance(invalid_rate) {
+            let d = (stats.invalid as usize) % DAMAGE.len();
+            if damage(schema, DAMAGE[d], &mut cells, &previous_key, pk) {
+                stats.invalid += 1;
+                stats.by_damage[d].1 += 1;
+            }
+        }
+        if let Some(k) = pk {
+            previous_key.clone_from(&cells[k]);
+        }
+        w.write_record(&cells).map_err(werr)?;
+        stats.rows += 1;
+    }
+    w.flush()
+        .map_err(|e| Error::Other(format!("cannot write: {e}")))?;
+    Ok(stats)
+}
+
+fn row_json(schema: &Schema, cells: &[String]) -> serde_json::Value {
+    serde_json::Value::Object(
+        schema
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.clone(), schema.cell_to_json(i, &cells[i])))
+            .collect(),
+    )
+}
+
+/// A random valid value for a column, before rules are applied.
+fn value(schema: &Schema, c: usize, rng: &mut Rng, day: NaiveDate) -> String {
+    let col = &schema.columns[c];
+    if col.nullable && rng.chance(0.6) {
+        return String::new();
+    }
+    if let Some(terms) = &col.terms {
+        return terms[rng.below(terms.len() as u64) as usize].value.clone();
+    }
+    match col.kind {
+        Kind::Integer | Kind::Number => {
+            let (lo, hi) = col.bounds();
+            let lo = lo.unwrap_or(0.0).max(0.0) as u64;
+            let hi = hi.unwrap_or(1000.0).min(lo as f64 + 20.0) as u64;
+            (lo + rng.below(hi - lo + 1)).to_string()
+        }
+        Kind::Boolean => if rng.chance(0.5) { "true" } else { "false" }.to_string(),
+        Kind::Date => day.to_string(),
+        Kind::StringList | Kind::String => {
+            let ex = examples(schema, c);
+            if !ex.is_empty() {
+                return ex[rng.below(ex.len() as u64) as usize].clone();
+            }
+            if col.schema.get("pattern").is_some() || col.schema.get("format").is_some() {
+                // A value of an unknown form cannot be invented: leave it blank if allowed.
+                return if col.nullable {
+                    String::new()
+                } else {
+                    "x".into()
+                };
+            }
+            let max = col
+                .schema
+                .get("maxLength")
+                .and_then(|v| v.as_u64())
+                .unwrap_or(200) as usize;
+            let words = 1 + rng.below(12) as usize;
+            let mut s = String::new();
+            for k in 0..words {
+                if k > 0 {
+                    s.push(' ');
+                }
+                s.push_str(WORDS[rng.below(WORDS.len() as u64) as usize]);
+            }
+            s.truncate(max);
+            s.trim_end().to_string()
+        }
+    }
+}
+
+/// Makes the date rules hold: precision, then order.
+fn satisfy(cells: &mut [String], rules: &[&RuleSpec], rng: &mut Rng, day: NaiveDate) {
+    for r in rules {
+        match r {
+            RuleSpec::DatePrecision {
+                start,
+                end,
+                precision,
+                ..
+            } => {
+                let p = cells[*precision].clone();
+                match p.as_str() {
+                    "month" => {
+                        let first = day.with_day(1).expect("day 1");
+                        cells[*start] = first.to_string();
+                        let next = if first.month() == 12 {
+                            NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+                        } else {
+                            NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+                        };
+                        cells[*end] = (next.expect("valid") - chrono::Days::new(1)).to_string();
+                        // Keep the sort order: a month-precision row sorts at the first of the month.
+                        if first < day {
+                            cells[*precision] = "day".into();
+                            cells[*start] = day.to_string();
+                            cells[*end] = day.to_string();
+                        }
+                    }
+                    "year" => {
+                        cells[*precision] = "day".into();
+                        cells[*start] = day.to_string();
+                        cells[*end] = day.to_string();
+                    }
+                    _ => {
+                        cells[*start] = day.to_string();
+                        cells[*end] = (day + chrono::Days::new(rng.below(3))).to_string();
+                    }
+                }
+            }
+            RuleSpec::DateOrder { start, end, .. } if cells[*end] < cells[*start] => {
+                cells[*end] = cells[*start].clone();
+            }
+            _ => {}
+        }
+    }
+}
+
+fn satisfy_other(schema: &Schema, r: &RuleSpec, cells: &mut [String], rng: &mut Rng) {
+    match r {
+        RuleSpec::Sum { total, parts, .. } => {
+            let given: Vec<i64> = parts
+                .iter()
+                .filter_map(|&p| cells[p].parse().ok())
+                .collect();
+            cells[*total] = if given.is_empty() {
+                String::new()
+            } else {
+                given.iter().sum::<i64>().to_string()
+            };
+        }
+        RuleSpec::PresentIffAny { field, any, .. } => {
+            let figures = any.iter().any(|&c| !cells[c].is_empty());
+            let col = &schema.columns[*field];
+            cells[*field] = match (&col.terms, figures) {
+                (Some(t), true) => t[rng.below(t.len() as u64) as usize].value.clone(),
+                (None, true) => "x".into(),
+                (_, false) => String::new(),
+            };
+        }
+        RuleSpec::CodePrefix {
+            field,
+            prefix,
+            separator,
+            ..
+        } => {
+            if let Some((head, _)) = cells[*field].split_once(separator.as_str()) {
+                let head = head.to_string();
+                let pcol = &schema.columns[*prefix];
+                let allowed = pcol
+                    .terms
+                    .as_ref()
+                    .is_none_or(|t| t.iter().any(|x| x.value == head));
+                if allowed {
+                    cells[*prefix] = head;
+                } else {
+                    cells[*field] = String::new();
+                }
+            } else if !cells[*field].is_empty() {
+                cells[*field] = String::new();
+            }
+        }
+        RuleSpec::TitleOf { field, code, .. } => {
+            cells[*field] = schema.columns[*code]
+                .title_of(&cells[*code])
+                .map(str::to_string)
+                .unwrap_or_default();
+        }
+        _ => {}
+    }
+}
+
+/// Breaks one rule in a valid row; false when the schema offers no way to.
+fn damage(
+    schema: &Schema,
+    kind: &str,
+    cells: &mut [String],
+    previous_key: &str,
+    pk: Option<usize>,
+) -> bool {
+    let find = |f: &dyn Fn(&RuleSpec) -> Option<(usize, usize)>| schema.rules.iter().find_map(f);
+    match kind {
+        "sum" => match find(&|r| match r {
+            RuleSpec::Sum { total, parts, .. } => Some((*total, parts[0])),
+            _ => None,
+        }) {
+            Some((total, part)) => {
+                let p: i64 = cells[part].parse().unwrap_or(0);
+                cells[part] = (p + 1).to_string();
+                cells[total] = if cells[total].is_empty() {
+                    "0".into()
+                } else {
+                    cells[total].clone()
+                };
+                true
+            }
+            None => false,
+        },
+        "date-order" => match find(&|r| match r {
+            RuleSpec::DateOrder { start, end, .. } => Some((*start, *end)),
+            _ => None,
+        }) {
+            Some((start, end)) => {
+                if let Ok(d) = NaiveDate::parse_from_str(&cells[start], "%Y-%m-%d") {
+                    cells[end] = (d - chrono::Days::new(1)).to_string();
+                }
+                true
+            }
+            None => false,
+        },
+        "vocabulary" => match schema
+            .columns
+            .iter()
+            .position(|c| c.terms.is_some() && !c.nullable)
+        {
+            Some(c) => {
+                cells[c] = "not_a_value".into();
+                true
+            }
+            None => false,
+        },
+        "integer" => match schema.columns.iter().position(|c| c.kind == Kind::Integer) {
+            Some(c) => {
+                cells[c] = "many".into();
+                true
+            }
+            None => false,
+        },
+        "duplicate-key" => match pk {
+            Some(k) if !previous_key.is_empty() => {
+                cells[k] = previous_key.to_string();
+                true
+            }
+            _ => false,
+        },
+        _ => match schema.columns.iter().position(|c| {
+            c.kind == Kind::String
+                && c.terms.is_none()
+                && !c.nullable
+                && c.schema.get("pattern").is_none()
+        }) {
+            Some(c) => {
+                cells[c] = format!(" {}", cells[c]);
+                true
+            }
+            None => false,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_minted_from_examples() {
+        assert_eq!(numbered("AABC-0001", 42, 1).as_deref(), Some("AABC-0042"));
+        assert_eq!(
+            numbered("AABC-0001", 42, 7).as_deref(),
+            Some("AABC-0000042")
+        );
+        assert_eq!(numbered("S004", 7, 1).as_deref(), Some("S007"));
+        assert_eq!(numbered("abc", 7, 1), None);
+    }
+
+    #[test]
+    fn the_generator_is_deterministic() {
+        let mut a = Rng::new(7);
+        let mut b = Rng::new(7);
+        let xs: Vec<u64> = (0..5).map(|_| a.next_u64()).collect();
+        let ys: Vec<u64> = (0..5).map(|_| b.next_u64()).collect();
+        assert_eq!(xs, ys);
+        assert_eq!(Rng::new(0).next_u64(), 0xE220_A839_7B1D_CDAF);
+    }
+}
