@@ -215,10 +215,15 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
     for t in &tables {
         let sha = sha256_hex(&t.csv);
         put(&format!("{}.csv", t.name), &t.csv)?;
-        let provenance = Provenance {
-            dataset: Some(meta.name.clone()),
-            version: Some(meta.version.clone()),
-            source_sha256: Some(sha),
+        let options = export::Options {
+            provenance: Provenance {
+                dataset: Some(meta.name.clone()),
+                version: Some(meta.version.clone()),
+                source_sha256: Some(sha),
+            },
+            zstd_level: export::RELEASE_ZSTD_LEVEL,
+            hash_source: false,
+            adaptive_dictionary: false,
         };
         for f in FORMATS {
             let mut bytes = Vec::new();
@@ -227,7 +232,7 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
                 t.csv.as_slice(),
                 &t.name,
                 f,
-                &provenance,
+                &options,
                 &mut bytes,
             )?;
             put(&format!("{}.{}", t.name, f.extension()), &bytes)?;

@@ -11,15 +11,50 @@
 use crate::schema::{Kind, Schema};
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashSet};
+use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
 enum ColumnCheck {
     /// A closed vocabulary: valid when blank (if allowed) or one of the values.
-    Terms {
-        values: HashSet<String>,
-        nullable: bool,
-    },
+    Terms { values: HashSet<String, Xxh3DefaultBuilder>, nullable: bool },
+    /// A plain string, at most `max` characters.
+    Text { nullable: bool, max: Option<usize> },
+    /// An integer within bounds.
+    Integer { nullable: bool, min: Option<i64>, max: Option<i64> },
+    /// An ISO date (`format: date`).
+    Date { nullable: bool },
     /// The column's own schema, compiled.
     Schema(Box<jsonschema::Validator>),
+}
+
+/// Keywords whose meaning a native check reproduces exactly (the others are annotations).
+const NATIVE: [&str; 9] = ["type", "description", "title", "examples", "$comment", "maxLength", "minimum", "maximum", "format"];
+
+/// A native check for a column whose schema uses only simple keywords, when there is one.
+fn native(c: &crate::schema::Column) -> Option<ColumnCheck> {
+    let m = c.schema.as_object()?;
+    if !m.keys().all(|k| NATIVE.contains(&k.as_str())) || c.terms.is_some() {
+        return None;
+    }
+    let int = |k: &str| m.get(k).map(|v| v.as_i64().ok_or(())).transpose();
+    let format = m.get("format").and_then(Value::as_str);
+    match (c.kind, format) {
+        (Kind::String, None) if !m.contains_key("minimum") && !m.contains_key("maximum") => Some(ColumnCheck::Text {
+            nullable: c.nullable,
+            max: match m.get("maxLength") {
+                None => None,
+                Some(v) => Some(v.as_u64()? as usize),
+            },
+        }),
+        (Kind::Integer, None) if !m.contains_key("maxLength") => Some(ColumnCheck::Integer {
+            nullable: c.nullable,
+            min: int("minimum").ok()?,
+            max: int("maximum").ok()?,
+        }),
+        (Kind::Date, Some("date")) if m.keys().all(|k| !matches!(k.as_str(), "maxLength" | "minimum" | "maximum")) => {
+            Some(ColumnCheck::Date { nullable: c.nullable })
+        }
+        _ => None,
+    }
 }
 
 /// The cross-column part of the schema and the columns it reads.
@@ -148,6 +183,8 @@ impl FastSchema {
                     values,
                     nullable: c.nullable,
                 });
+            } else if let Some(check) = native(c) {
+                columns.push(check);
             } else {
                 let mut sub = c.schema.clone();
                 if let Value::Object(m) = &mut sub {
@@ -193,26 +230,32 @@ impl FastSchema {
         &self,
         schema: &Schema,
         cells: &[&str],
-        present: &dyn Fn(usize) -> bool,
+        present: &[bool],
     ) -> bool {
         let Some(columns) = &self.columns else {
             let row = row_object(schema, cells, present);
             return schema.validator().is_valid(&row);
         };
         for (i, check) in columns.iter().enumerate() {
-            if !present(i) {
+            if !present[i] {
                 continue;
             }
             let cell = cells[i];
             let ok = match check {
-                ColumnCheck::Terms { values, nullable } => {
-                    if cell.is_empty() {
-                        *nullable
-                    } else {
-                        values.contains(cell)
-                    }
-                }
                 ColumnCheck::Schema(v) => v.is_valid(&schema.cell_to_json(i, cell)),
+                _ if cell.is_empty() => match check {
+                    ColumnCheck::Terms { nullable, .. }
+                    | ColumnCheck::Text { nullable, .. }
+                    | ColumnCheck::Integer { nullable, .. }
+                    | ColumnCheck::Date { nullable } => *nullable,
+                    ColumnCheck::Schema(_) => unreachable!("handled above"),
+                },
+                ColumnCheck::Terms { values, .. } => values.contains(cell),
+                ColumnCheck::Text { max, .. } => max.is_none_or(|m| cell.len() <= m || cell.chars().count() <= m),
+                ColumnCheck::Integer { min, max, .. } => cell
+                    .parse::<i64>()
+                    .is_ok_and(|n| min.is_none_or(|lo| n >= lo) && max.is_none_or(|hi| n <= hi)),
+                ColumnCheck::Date { .. } => crate::rules::date(cell).is_some(),
             };
             if !ok {
                 return false;
@@ -223,7 +266,7 @@ impl FastSchema {
             Some(rest) => {
                 let mut m = Map::with_capacity(rest.columns.len());
                 for &c in &rest.columns {
-                    if present(c) {
+                    if present[c] {
                         m.insert(
                             schema.columns[c].name.clone(),
                             schema.cell_to_json(c, cells[c]),
@@ -242,10 +285,10 @@ impl FastSchema {
 }
 
 /// The row as the typed JSON object the schema describes (absent columns left out).
-pub fn row_object(schema: &Schema, cells: &[&str], present: &dyn Fn(usize) -> bool) -> Value {
+pub fn row_object(schema: &Schema, cells: &[&str], present: &[bool]) -> Value {
     let mut m = Map::with_capacity(cells.len());
     for (i, c) in schema.columns.iter().enumerate() {
-        if present(i) {
+        if present[i] {
             m.insert(c.name.clone(), schema.cell_to_json(i, cells[i]));
         }
     }
@@ -272,21 +315,30 @@ mod tests {
         let mut r = csv::Reader::from_reader(text.as_bytes());
         let row: csv::StringRecord = r.records().next().unwrap().unwrap();
         let base: Vec<String> = row.iter().map(str::to_string).collect();
-        let all = |_: usize| true;
+        let all = vec![true; s.columns.len()];
         let mut cases = vec![base.clone()];
-        for (col, bad) in [
-            ("event_type", "clash"),
-            ("acled_sub_event_type", "Attack"),
-            ("killed_total", "three"),
-            ("date_start", "2022-02-30"),
-            ("event_id", "X-1"),
-            ("disputed", "yes"),
-            ("source_ids", ""),
-            ("country", ""),
-            ("sector", ""),
-        ] {
+        let bad_cells: Vec<(&str, String)> = vec![
+            ("event_type", "clash".into()),
+            ("acled_sub_event_type", "Attack".into()),
+            ("killed_total", "three".into()),
+            ("date_start", "2022-02-30".into()),
+            ("event_id", "X-1".into()),
+            ("disputed", "yes".into()),
+            ("source_ids", "".into()),
+            ("country", "".into()),
+            ("sector", "".into()),
+            ("killed_total", "-1".into()),
+            ("killed_total", "1000001".into()),
+            ("killed_total", "1.5".into()),
+            ("notes", "é".repeat(401)),
+            ("notes", "é".repeat(400)),
+            ("date_end", "2022-9-01".into()),
+            ("actor1", "".into()),
+            ("location", "".into()),
+        ];
+        for (col, bad) in bad_cells {
             let mut r = base.clone();
-            r[s.column_index(col).unwrap()] = bad.to_string();
+            r[s.column_index(col).unwrap()] = bad;
             cases.push(r);
         }
         for case in cases {

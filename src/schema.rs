@@ -65,6 +65,8 @@ pub struct Column {
     pub delimiter: String,
     /// The property's own schema, for exporters that need more than the above.
     pub schema: Value,
+    /// Titles of the vocabulary values that have one, for lookups on every row.
+    titles: std::collections::HashMap<String, String>,
 }
 
 impl Column {
@@ -76,12 +78,7 @@ impl Column {
 
     /// The title of a vocabulary value (e.g. the name of an ISO 3166-2 code).
     pub fn title_of(&self, value: &str) -> Option<&str> {
-        self.terms
-            .as_ref()?
-            .iter()
-            .find(|t| t.value == value)?
-            .title
-            .as_deref()
+        self.titles.get(value).map(String::as_str)
     }
 }
 
@@ -488,6 +485,11 @@ fn column(name: &str, prop: &Value) -> Result<Column, String> {
             .get("description")
             .and_then(Value::as_str)
             .map(str::to_string),
+        titles: terms
+            .iter()
+            .flatten()
+            .filter_map(|t| Some((t.value.clone(), t.title.clone()?)))
+            .collect(),
         terms,
         null_description,
         delimiter,

@@ -154,6 +154,7 @@ pub fn validate_table(
     let schema = job.schema;
     let map = t.map.clone();
     let present = |c: usize| map.is_present(c);
+    let present_cols: Vec<bool> = (0..schema.columns.len()).map(present).collect();
     let rules = RowRules::new(schema, job.ctx, present);
     let fast = FastSchema::new(schema);
     let mut pk = PrimaryKey::new(
@@ -176,113 +177,136 @@ pub fn validate_table(
     }
     ordered_cols.retain(|&c| present(c));
 
-    let mut batch: Vec<csv::ByteRecord> = Vec::new();
     let mut findings: Vec<Finding> = Vec::new();
-    loop {
-        // Read a batch, reusing the record buffers.
-        let mut n = 0;
-        while n < BATCH {
-            if n == batch.len() {
-                batch.push(csv::ByteRecord::new());
-            }
-            if !read(&mut reader, &mut batch[n])? {
-                break;
-            }
-            n += 1;
-        }
-        if n == 0 {
-            break;
-        }
-        let pk_columns = pk.columns.clone();
-        let verdicts: Vec<Verdict> = batch[..n]
-            .par_iter()
-            .map_init(
-                || (Vec::new(), Vec::new()),
-                |(fields, cells), rec| {
-                    check_record(schema, &map, &fast, &rules, &pk_columns, rec, fields, cells)
-                },
-            )
-            .collect();
-        // In order: reporting and the rules that need state.
-        for (rec, verdict) in batch[..n].iter().zip(verdicts) {
-            let pos = record_pos(rec);
-            last_pos = pos;
-            out.rows += 1;
-            let (row_findings, key_hash) = match verdict {
-                Verdict::FieldCount => {
-                    let (line, col) = if rec.len() > map.width {
-                        t.locator.locate(pos, map.width, 0)
-                    } else {
-                        (pos.line, 1)
-                    };
-                    emit(t.at(
-                        Some((line, col)),
-                        None,
-                        None,
-                        "csv/field-count",
-                        format!("row has {} fields, the header has {}", rec.len(), map.width),
-                        "check for a missing or extra comma, or an unquoted comma inside a cell (quote the cell)".into(),
-                    ))
-                    .map_err(io)?;
-                    continue;
+    // One thread reads batches of records while the others check the previous batch; the
+    // record buffers go back to the reader to be reused, so memory stays flat.
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Result<(Vec<csv::ByteRecord>, usize)>>(2);
+    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<csv::ByteRecord>>();
+    let path = job.path.to_path_buf();
+    std::thread::scope(|scope| -> Result<()> {
+        scope.spawn(move || loop {
+            let mut batch = empty_rx.try_recv().unwrap_or_default();
+            let mut n = 0;
+            while n < BATCH {
+                if n == batch.len() {
+                    batch.push(csv::ByteRecord::new());
                 }
-                Verdict::Utf8 { field, at } => {
-                    emit(t.utf8_problem(pos, field, at)).map_err(io)?;
-                    continue;
-                }
-                Verdict::Checked { findings, key_hash } => (findings, key_hash),
-            };
-            // Decode the cells this pass needs (all of them when there is something to report).
-            let mut cells: Vec<&str> = vec![""; schema.columns.len()];
-            let wanted: Vec<usize> = if row_findings.is_empty() {
-                ordered_cols.clone()
-            } else {
-                (0..schema.columns.len()).filter(|&c| present(c)).collect()
-            };
-            for c in wanted {
-                if let Some(f) = map.file_index[c] {
-                    cells[c] = std::str::from_utf8(&rec[f]).unwrap_or("");
-                }
-            }
-            findings.clear();
-            findings.extend(row_findings);
-            if sort_ok {
-                sort.check(schema, &cells, pos.line, &mut findings);
-            }
-            refs.check(schema, &cells, &mut findings);
-            for f in findings.drain(..) {
-                if f.column
-                    .is_some_and(|c| cells[c].is_empty() && map.file_index[c].is_some())
-                {
-                    // A cell not decoded above: decode the whole row for the report.
-                    for c in (0..schema.columns.len()).filter(|&c| present(c)) {
-                        cells[c] = std::str::from_utf8(&rec[map.file_index[c].expect("present")])
-                            .unwrap_or("");
+                match reader.read(&mut batch[n]) {
+                    Ok(true) => n += 1,
+                    Ok(false) => break,
+                    Err(e) => {
+                        let _ = full_tx.send(Err(Error::Csv {
+                            path: path.clone(),
+                            message: e.to_string(),
+                        }));
+                        return;
                     }
                 }
-                emit(t.finding(pos, &cells, f)).map_err(io)?;
             }
-            if let Some(h) = key_hash {
-                let pk_columns = pk.columns.clone();
-                pk.check_hash(h, pos, || {
-                    let key: Vec<&str> = pk_columns
-                        .iter()
-                        .map(|&c| {
-                            std::str::from_utf8(&rec[map.file_index[c].expect("present")])
-                                .unwrap_or("")
-                        })
-                        .collect();
-                    key.join("\u{1f}")
-                });
+            if n > 0 && full_tx.send(Ok((batch, n))).is_err() {
+                return;
             }
-            if let Some(k) = keys.as_mut() {
-                let key = cells[schema.primary_key[0]];
-                if !k.keys.contains_key(key) {
-                    k.keys.insert(key.to_string(), pos);
+            if n < BATCH {
+                return;
+            }
+        });
+        for message in full_rx {
+            let (batch, n) = message?;
+            let pk_columns = pk.columns.clone();
+            let verdicts: Vec<Verdict> = batch[..n]
+                .par_iter()
+                .map_init(
+                    || (Vec::new(), Vec::new()),
+                    |(fields, cells), rec| check_record(schema, &map, &fast, &rules, &pk_columns, &present_cols, rec, fields, cells),
+                )
+                .collect();
+            // In order: reporting and the rules that need state.
+            let mut cells: Vec<&str> = Vec::with_capacity(schema.columns.len());
+            for (rec, verdict) in batch[..n].iter().zip(verdicts) {
+                let pos = record_pos(rec);
+                last_pos = pos;
+                out.rows += 1;
+                let (row_findings, key_hash) = match verdict {
+                    Verdict::FieldCount => {
+                        let (line, col) = if rec.len() > map.width {
+                            t.locator.locate(pos, map.width, 0)
+                        } else {
+                            (pos.line, 1)
+                        };
+                        emit(t.at(
+                            Some((line, col)),
+                            None,
+                            None,
+                            "csv/field-count",
+                            format!("row has {} fields, the header has {}", rec.len(), map.width),
+                            "check for a missing or extra comma, or an unquoted comma inside a cell (quote the cell)".into(),
+                        ))
+                        .map_err(io)?;
+                        continue;
+                    }
+                    Verdict::Utf8 { field, at } => {
+                        emit(t.utf8_problem(pos, field, at)).map_err(io)?;
+                        continue;
+                    }
+                    Verdict::Checked { findings, key_hash } => (findings, key_hash),
+                };
+                // Decode the cells this pass needs (all of them when there is something to report).
+                cells.clear();
+                cells.resize(schema.columns.len(), "");
+                let all: Vec<usize>;
+                let wanted: &[usize] = if row_findings.is_empty() {
+                    &ordered_cols
+                } else {
+                    all = (0..schema.columns.len()).collect();
+                    &all
+                };
+                for &c in wanted {
+                    if let Some(f) = map.file_index[c] {
+                        cells[c] = std::str::from_utf8(&rec[f]).unwrap_or("");
+                    }
+                }
+                findings.clear();
+                findings.extend(row_findings);
+                if sort_ok {
+                    sort.check(schema, &cells, pos.line, &mut findings);
+                }
+                refs.check(schema, &cells, &mut findings);
+                for f in findings.drain(..) {
+                    if f.column
+                        .is_some_and(|c| cells[c].is_empty() && map.file_index[c].is_some())
+                    {
+                        // A cell not decoded above: decode the whole row for the report.
+                        for c in (0..schema.columns.len()).filter(|&c| present(c)) {
+                            cells[c] = std::str::from_utf8(&rec[map.file_index[c].expect("present")])
+                                .unwrap_or("");
+                        }
+                    }
+                    emit(t.finding(pos, &cells, f)).map_err(io)?;
+                }
+                if let Some(h) = key_hash {
+                    let pk_columns = pk.columns.clone();
+                    pk.check_hash(h, pos, || {
+                        let key: Vec<&str> = pk_columns
+                            .iter()
+                            .map(|&c| {
+                                std::str::from_utf8(&rec[map.file_index[c].expect("present")])
+                                    .unwrap_or("")
+                            })
+                            .collect();
+                        key.join("\u{1f}")
+                    });
+                }
+                if let Some(k) = keys.as_mut() {
+                    let key = cells[schema.primary_key[0]];
+                    if !k.keys.contains_key(key) {
+                        k.keys.insert(key.to_string(), pos);
+                    }
                 }
             }
+            let _ = empty_tx.send(batch);
         }
-    }
+        Ok(())
+    })?;
     if let Some((line, col)) = table::unclosed_quote(job.path, last_pos) {
         emit(t.at(
             Some((line, col)),
@@ -320,6 +344,7 @@ fn check_record<'r>(
     fast: &FastSchema,
     rules: &RowRules<'_>,
     pk_columns: &[usize],
+    present: &[bool],
     rec: &'r csv::ByteRecord,
     fields: &mut Vec<&'r str>,
     cells: &mut Vec<&'r str>,
@@ -328,22 +353,28 @@ fn check_record<'r>(
         return Verdict::FieldCount;
     }
     fields.clear();
+    // One UTF-8 check for the whole record; a field is then a slice of it (a field that does
+    // not start and end on character boundaries is checked on its own, to say where).
+    let whole = std::str::from_utf8(rec.as_slice()).ok();
     for i in 0..rec.len() {
-        match std::str::from_utf8(&rec[i]) {
-            Ok(s) => fields.push(s),
-            Err(e) => {
-                return Verdict::Utf8 {
-                    field: i,
-                    at: e.valid_up_to(),
+        let decoded = whole.and_then(|w| w.get(rec.range(i)?));
+        match decoded {
+            Some(s) => fields.push(s),
+            None => match std::str::from_utf8(&rec[i]) {
+                Ok(s) => fields.push(s),
+                Err(e) => {
+                    return Verdict::Utf8 {
+                        field: i,
+                        at: e.valid_up_to(),
+                    }
                 }
-            }
+            },
         }
     }
     map.cells(fields, cells);
-    let present = |c: usize| map.is_present(c);
     let mut findings = Vec::new();
-    if !fast.is_valid(schema, cells, &present) {
-        let row = row_object(schema, cells, &present);
+    if !fast.is_valid(schema, cells, present) {
+        let row = row_object(schema, cells, present);
         for e in schema.validator().iter_errors(&row) {
             if let Some(f) = schema_finding(schema, cells, &e) {
                 findings.push(f);

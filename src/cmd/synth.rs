@@ -58,15 +58,7 @@ pub fn run(args: Args) -> Result<u8> {
                 let w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
                 aabc::synth::write(&schema, args.rows, args.seed, args.invalid_rate, start, w)?
             };
-            // A data file, readable like any other (temporary files are created private).
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let _ = tmp
-                    .as_file()
-                    .set_permissions(std::fs::Permissions::from_mode(0o644));
-            }
-            tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+            aabc::canonical::persist(tmp, path)?;
             stats
         }
         None => {

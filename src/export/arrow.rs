@@ -113,7 +113,7 @@ impl Builder {
             }),
             Builder::Date(b) if blank => b.append_null(),
             Builder::Date(b) => {
-                let d = NaiveDate::parse_from_str(cell, "%Y-%m-%d").map_err(|_| "date")?;
+                let d = crate::rules::date(cell).ok_or("date")?;
                 b.append_value((d - EPOCH).num_days() as i32)
             }
             Builder::List(b, _) if blank => b.append_null(),
@@ -148,26 +148,20 @@ pub fn next_batch<R: Read>(
     rows: &mut Rows<R>,
     size: usize,
 ) -> Result<Option<RecordBatch>> {
-    let mut builders: Vec<Builder> = schema
-        .columns
-        .iter()
-        .map(|c| Builder::new(c, size))
-        .collect();
+    let mut builders: Vec<Builder> = schema.columns.iter().map(|c| Builder::new(c, size)).collect();
     let mut n = 0;
+    let mut bad: Option<(usize, String, &'static str)> = None;
     while n < size {
         let Some(r) = rows.next_row()? else { break };
-        let r = r.clone();
         for (i, b) in builders.iter_mut().enumerate() {
             let cell = r.get(i).unwrap_or("");
             if let Err(kind) = b.append(cell) {
-                return Err(bad_cell(
-                    rows.name(),
-                    rows.line(),
-                    &schema.columns[i].name,
-                    cell,
-                    kind,
-                ));
+                bad = Some((i, cell.to_string(), kind));
+                break;
             }
+        }
+        if let Some((i, cell, kind)) = bad {
+            return Err(bad_cell(rows.name(), rows.line(), &schema.columns[i].name, &cell, kind));
         }
         n += 1;
     }
@@ -177,7 +171,5 @@ pub fn next_batch<R: Read>(
     let arrays: Vec<ArrayRef> = builders.iter_mut().map(Builder::finish).collect();
     RecordBatch::try_new(arrow_schema.clone(), arrays)
         .map(Some)
-        .map_err(|e| {
-            crate::Error::Other(format!("{}: cannot build a record batch: {e}", rows.name()))
-        })
+        .map_err(|e| crate::Error::Other(format!("{}: cannot build a record batch: {e}", rows.name())))
 }

@@ -34,6 +34,36 @@ impl Format {
     }
 }
 
+/// How exported files are written.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub provenance: Provenance,
+    /// ZSTD level of Parquet files (3, the default, is fast; release bundles use
+    /// [`RELEASE_ZSTD_LEVEL`] for smaller archives).
+    pub zstd_level: i32,
+    /// Hash the source while reading it and record the SHA-256 as the Parquet file's
+    /// `aabc:source_csv_sha256` (when the provenance does not give one).
+    pub hash_source: bool,
+    /// Turn dictionary encoding off for free-text columns whose values are mostly distinct
+    /// (faster, smaller). Off for release bundles, whose bytes are fixed.
+    pub adaptive_dictionary: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            provenance: Provenance::default(),
+            zstd_level: 3,
+            hash_source: false,
+            adaptive_dictionary: true,
+        }
+    }
+}
+
+/// ZSTD level of the Parquet files of release bundles. Part of the published bytes: changing
+/// it changes every bundle, so it stays fixed.
+pub const RELEASE_ZSTD_LEVEL: i32 = 9;
+
 /// Facts stored in exported files so that a file can be traced to its source.
 #[derive(Debug, Clone, Default)]
 pub struct Provenance {
@@ -57,6 +87,7 @@ impl<R: Read> Rows<R> {
     pub fn new(schema: &Schema, source: R, name: &str) -> Result<Rows<R>> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
+            .buffer_capacity(1 << 17)
             .from_reader(source);
         let header = reader.headers().map_err(|e| csv_error(name, e))?;
         let expected: Vec<&str> = schema.column_names().collect();
@@ -90,6 +121,42 @@ impl<R: Read> Rows<R> {
     pub fn name(&self) -> &str {
         &self.name
     }
+
+    /// The source, once the rows have been read.
+    pub fn into_source(self) -> R {
+        self.reader.into_inner()
+    }
+}
+
+/// A reader that computes the SHA-256 of what passes through it (when asked to).
+pub struct HashingReader<R> {
+    inner: R,
+    hasher: Option<sha2::Sha256>,
+}
+
+impl<R: Read> HashingReader<R> {
+    pub fn new(inner: R, hash: bool) -> HashingReader<R> {
+        HashingReader {
+            inner,
+            hasher: hash.then(<sha2::Sha256 as sha2::Digest>::new),
+        }
+    }
+
+    /// The hex SHA-256 of everything read, if hashing.
+    pub fn finish(self) -> Option<String> {
+        use sha2::Digest;
+        self.hasher.map(|h| h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    }
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(h) = self.hasher.as_mut() {
+            sha2::Digest::update(h, &buf[..n]);
+        }
+        Ok(n)
+    }
 }
 
 fn csv_error(name: &str, e: csv::Error) -> Error {
@@ -100,17 +167,18 @@ fn csv_error(name: &str, e: csv::Error) -> Error {
 }
 
 /// Writes one table from a CSV source in one format.
-pub fn export<R: Read, W: Write + Send>(
+pub fn export<R: Read + Send, W: Write + Send>(
     schema: &Schema,
     source: R,
     name: &str,
     format: Format,
-    provenance: &Provenance,
+    options: &Options,
     out: W,
 ) -> Result<u64> {
-    let rows = Rows::new(schema, source, name)?;
+    let hashing = options.hash_source && options.provenance.source_sha256.is_none() && format == Format::Parquet;
+    let rows = Rows::new(schema, HashingReader::new(source, hashing), name)?;
     match format {
-        Format::Parquet => parquet::write(schema, rows, provenance, out),
+        Format::Parquet => parquet::write(schema, rows, options, out),
         Format::Json => json::write(schema, rows, json::Layout::Array, out),
         Format::Jsonl => json::write(schema, rows, json::Layout::Lines, out),
         Format::Csv => copy_csv(schema, rows, out),
@@ -136,12 +204,12 @@ fn copy_csv<R: Read, W: Write>(schema: &Schema, mut rows: Rows<R>, out: W) -> Re
 }
 
 /// Exports a table to a file, writing a temporary file beside it and renaming it into place.
-pub fn export_to_path<R: Read>(
+pub fn export_to_path<R: Read + Send>(
     schema: &Schema,
     source: R,
     name: &str,
     format: Format,
-    provenance: &Provenance,
+    options: &Options,
     path: &Path,
 ) -> Result<u64> {
     let dir = path
@@ -151,12 +219,9 @@ pub fn export_to_path<R: Read>(
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
     let n = {
         let w = std::io::BufWriter::new(tmp.as_file_mut());
-        export(schema, source, name, format, provenance, w)?
+        export(schema, source, name, format, options, w)?
     };
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| Error::io(tmp.path(), e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    crate::canonical::persist(tmp, path)?;
     Ok(n)
 }
 

@@ -3,18 +3,22 @@
 //! source CSV. Written with a fixed `created_by`, so the bytes depend only on the rows.
 
 use super::arrow::{arrow_schema, next_batch};
-use super::{Provenance, Rows};
+use super::{HashingReader, Options, Provenance, Rows};
 use crate::error::{Error, Result};
 use crate::schema::Schema;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::schema::types::ColumnPath;
 use std::io::{Read, Write};
 use std::sync::Arc;
 
-/// Rows per record batch and row group.
-pub const BATCH_ROWS: usize = 64 * 1024;
+/// Rows per record batch.
+pub const BATCH_ROWS: usize = 32 * 1024;
+/// Rows per row group: large enough for good compression and statistics, small enough that a
+/// writer's buffers stay small.
+pub const ROW_GROUP_ROWS: usize = 128 * 1024;
 
 /// Key-value metadata stored in every Parquet file.
 pub fn key_values(schema: &Schema, p: &Provenance) -> Vec<KeyValue> {
@@ -68,39 +72,122 @@ pub fn pandas_metadata(schema: &Schema) -> String {
         "index_columns": [],
         "column_indexes": [],
         "columns": columns,
-        "creator": {"library": "aabc", "version": env!("CARGO_PKG_VERSION")},
+        "creator": {"library": "aabc", "version": CREATOR_VERSION},
         "pandas_version": "2.0.0",
     })
     .to_string()
 }
 
-pub fn write<R: Read, W: Write + Send>(
+/// The writer version recorded in every Parquet file. Part of the published bytes of every
+/// release, so it is fixed here rather than taken from the crate version.
+const CREATOR_VERSION: &str = "0.1.0";
+
+/// What the reading thread hands the writing thread.
+enum Message {
+    Batch(Result<arrow::record_batch::RecordBatch>),
+    /// The source is exhausted; its SHA-256, when it was hashed.
+    Done(Option<String>),
+}
+
+/// Free-text columns whose first batch is mostly distinct values: dictionary encoding would
+/// cost time and bytes there, so it is turned off for them.
+fn high_cardinality(schema: &Schema, batch: &arrow::record_batch::RecordBatch) -> Vec<String> {
+    use arrow::array::{Array, AsArray};
+    let mut out = Vec::new();
+    for (i, c) in schema.columns.iter().enumerate() {
+        let col = batch.column(i);
+        if c.kind != crate::schema::Kind::String || c.terms.is_some() || col.data_type() != &arrow::datatypes::DataType::Utf8 {
+            continue;
+        }
+        let strings = col.as_string::<i32>();
+        let values: Vec<&str> = (0..strings.len()).filter(|&r| !strings.is_null(r)).map(|r| strings.value(r)).collect();
+        let distinct: std::collections::HashSet<&str> = values.iter().copied().collect();
+        if values.len() >= 1000 && distinct.len() * 2 > values.len() {
+            out.push(c.name.clone());
+        }
+    }
+    out
+}
+
+/// Writes rows as Parquet. One thread parses the CSV and builds Arrow batches while the other
+/// encodes and compresses them, in order, so the bytes do not depend on timing.
+pub fn write<R: Read + Send, W: Write + Send>(
     schema: &Schema,
-    mut rows: Rows<R>,
-    p: &Provenance,
+    mut rows: Rows<HashingReader<R>>,
+    options: &Options,
     out: W,
 ) -> Result<u64> {
-    let fail = |e: parquet::errors::ParquetError| {
-        Error::Other(format!("{}: cannot write Parquet: {e}", rows_name(p)))
-    };
+    let p = &options.provenance;
+    let fail = |e: parquet::errors::ParquetError| Error::Other(format!("{}: cannot write Parquet: {e}", rows_name(p)));
     // pyarrow takes the pandas metadata from the Arrow schema stored in the file.
     let mut meta = std::collections::HashMap::new();
     meta.insert("pandas".to_string(), pandas_metadata(schema));
     let aschema = Arc::new(arrow_schema(schema).with_metadata(meta));
-    let props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(9).map_err(fail)?))
-        .set_statistics_enabled(EnabledStatistics::Page)
-        .set_max_row_group_row_count(Some(BATCH_ROWS * 16))
-        .set_created_by(format!("aabc {}", env!("CARGO_PKG_VERSION")))
-        .set_key_value_metadata(Some(key_values(schema, p)))
-        .build();
-    let mut writer = ArrowWriter::try_new(out, aschema.clone(), Some(props)).map_err(fail)?;
+    let level = ZstdLevel::try_new(options.zstd_level).map_err(fail)?;
     let mut n = 0u64;
-    while let Some(batch) = next_batch(schema, &aschema, &mut rows, BATCH_ROWS)? {
-        n += batch.num_rows() as u64;
-        writer.write(&batch).map_err(fail)?;
-    }
-    writer.close().map_err(fail)?;
+    let mut out = Some(out);
+    std::thread::scope(|scope| -> Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Message>(2);
+        let producer_schema = aschema.clone();
+        scope.spawn(move || {
+            loop {
+                match next_batch(schema, &producer_schema, &mut rows, BATCH_ROWS) {
+                    Ok(Some(b)) => {
+                        if tx.send(Message::Batch(Ok(b))).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = tx.send(Message::Batch(Err(e)));
+                        return;
+                    }
+                }
+            }
+            let _ = tx.send(Message::Done(rows.into_source().finish()));
+        });
+        let mut writer: Option<ArrowWriter<W>> = None;
+        // The writer is made once the first batch shows what the columns hold.
+        let mut open = |first: Option<&arrow::record_batch::RecordBatch>| -> Result<ArrowWriter<W>> {
+            let mut props = WriterProperties::builder()
+                .set_compression(Compression::ZSTD(level))
+                .set_statistics_enabled(EnabledStatistics::Page)
+                .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+                .set_created_by(format!("aabc {CREATOR_VERSION}"))
+                .set_key_value_metadata(Some(key_values(schema, p)));
+            if options.adaptive_dictionary {
+                for name in first.map(|b| high_cardinality(schema, b)).unwrap_or_default() {
+                    props = props.set_column_dictionary_enabled(ColumnPath::from(name.as_str()), false);
+                }
+            }
+            ArrowWriter::try_new(out.take().expect("opened once"), aschema.clone(), Some(props.build())).map_err(fail)
+        };
+        for message in rx {
+            match message {
+                Message::Batch(batch) => {
+                    let batch = batch?;
+                    if writer.is_none() {
+                        writer = Some(open(Some(&batch))?);
+                    }
+                    n += batch.num_rows() as u64;
+                    writer.as_mut().expect("opened").write(&batch).map_err(fail)?;
+                }
+                Message::Done(sha) => {
+                    if writer.is_none() {
+                        writer = Some(open(None)?);
+                    }
+                    let w = writer.as_mut().expect("opened");
+                    if let Some(sha) = sha {
+                        w.append_key_value_metadata(KeyValue::new("aabc:source_csv_sha256".to_string(), sha));
+                    }
+                }
+            }
+        }
+        match writer {
+            Some(w) => w.close().map(|_| ()).map_err(fail),
+            None => Err(Error::Other(format!("{}: the rows stopped before the end", rows_name(p)))),
+        }
+    })?;
     Ok(n)
 }
 

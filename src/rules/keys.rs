@@ -80,9 +80,15 @@ impl PrimaryKey {
 
     /// The hash of a row's key (cells in schema order).
     pub fn hash(cells: &[&str], columns: &[usize]) -> u64 {
-        let mut buf = String::new();
-        key_text(cells, columns, &mut buf);
-        xxh3_64(buf.as_bytes())
+        // The same bytes as `key_text`, hashed without building the string.
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for (i, &c) in columns.iter().enumerate() {
+            if i > 0 {
+                h.update("\u{1f}".as_bytes());
+            }
+            h.update(cells[c].as_bytes());
+        }
+        h.digest()
     }
 
     /// Records one row's key; a repeated hash becomes a candidate duplicate.
@@ -195,15 +201,18 @@ impl SortOrder {
         if self.columns.is_empty() {
             return;
         }
-        let current: Vec<&str> = self.columns.iter().map(|&c| cells[c]).collect();
         if !self.previous.is_empty() {
-            let prev: Vec<&str> = self.previous.iter().map(String::as_str).collect();
-            if Self::compare(&self.kinds, &current, &prev) == Ordering::Less {
-                let names: Vec<&str> = self
-                    .columns
-                    .iter()
-                    .map(|&c| schema.columns[c].name.as_str())
-                    .collect();
+            // Compared in place: this runs on every row.
+            let order = self
+                .columns
+                .iter()
+                .zip(&self.kinds)
+                .zip(&self.previous)
+                .map(|((&c, &k), p)| compare_cells(k, cells[c], p))
+                .find(|o| *o != Ordering::Equal)
+                .unwrap_or(Ordering::Equal);
+            if order == Ordering::Less {
+                let names: Vec<&str> = self.columns.iter().map(|&c| schema.columns[c].name.as_str()).collect();
                 out.push(Finding::error(
                     "sort-order",
                     self.columns[0],
@@ -216,8 +225,12 @@ impl SortOrder {
                 ));
             }
         }
-        self.previous.clear();
-        self.previous.extend(current.iter().map(|s| s.to_string()));
+        // Keep the previous key, reusing the strings' buffers.
+        self.previous.resize(self.columns.len(), String::new());
+        for (p, &c) in self.previous.iter_mut().zip(&self.columns) {
+            p.clear();
+            p.push_str(cells[c]);
+        }
         self.previous_line = line;
     }
 }
@@ -329,6 +342,14 @@ mod tests {
         assert_eq!(dups.len(), 1);
         assert_eq!((dups[0].first_line, dups[0].pos.line), (2, 4));
         assert_eq!(pk.finding(&s, &dups[0]).rule, "primary-key");
+    }
+
+    #[test]
+    fn the_streamed_key_hash_equals_the_hash_of_the_key_text() {
+        let cells = ["a", "b", "c"];
+        let mut buf = String::new();
+        key_text(&cells, &[0, 2], &mut buf);
+        assert_eq!(PrimaryKey::hash(&cells, &[0, 2]), xxh3_64(buf.as_bytes()));
     }
 
     #[test]

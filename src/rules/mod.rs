@@ -139,12 +139,19 @@ fn columns_of(rule: &RuleSpec) -> Vec<usize> {
     }
 }
 
-/// Parses an ISO date cell; `None` when blank or malformed (the schema reports those).
-pub(crate) fn date(cell: &str) -> Option<NaiveDate> {
-    if cell.len() != 10 {
+/// Parses an ISO date cell (`YYYY-MM-DD`); `None` when blank, malformed or not a real date.
+///
+/// Hand-parsed because it runs several times per row: chrono's format-string parser is the
+/// general tool and costs several times more.
+pub fn date(cell: &str) -> Option<NaiveDate> {
+    let b = cell.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    NaiveDate::parse_from_str(cell, "%Y-%m-%d").ok()
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + (d - b'0') as u32))
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
 /// Parses an integer cell: `Ok(None)` when blank, `Err` when malformed (the schema reports it).
@@ -153,6 +160,17 @@ pub(crate) fn integer(cell: &str) -> Result<Option<i64>, ()> {
         Ok(None)
     } else {
         cell.parse().map(Some).map_err(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    #[test]
+    fn dates_parse_strictly() {
+        assert_eq!(super::date("2022-09-12").unwrap().to_string(), "2022-09-12");
+        for bad in ["2022-02-30", "2022-9-12", "2022/09/12", "20a2-09-12", "", "2022-09-123"] {
+            assert!(super::date(bad).is_none(), "{bad}");
+        }
     }
 }
 

@@ -3,45 +3,40 @@
 use super::{integer, Finding};
 use crate::schema::Schema;
 
-pub fn sum(
-    id: &str,
-    cells: &[&str],
-    total: usize,
-    parts: &[usize],
-    schema: &Schema,
-    out: &mut Vec<Finding>,
-) {
+pub fn sum(id: &str, cells: &[&str], total: usize, parts: &[usize], schema: &Schema, out: &mut Vec<Finding>) {
     let Ok(t) = integer(cells[total]) else { return };
-    let mut given = Vec::new();
     let mut sum = 0i64;
+    let mut any = false;
     for &p in parts {
         match integer(cells[p]) {
             Ok(Some(n)) => {
                 sum += n;
-                given.push(format!("{} {n}", schema.columns[p].name));
+                any = true;
             }
             Ok(None) => {}
             Err(()) => return,
         }
     }
-    let tn = &schema.columns[total].name;
-    let names: Vec<&str> = parts
+    if t.map_or(!any, |t| t == sum) {
+        return;
+    }
+    // Only a failing row pays for the message.
+    let given: Vec<String> = parts
         .iter()
-        .map(|&p| schema.columns[p].name.as_str())
+        .filter(|&&p| !cells[p].is_empty())
+        .map(|&p| format!("{} {}", schema.columns[p].name, cells[p]))
         .collect();
+    let tn = &schema.columns[total].name;
+    let names: Vec<&str> = parts.iter().map(|&p| schema.columns[p].name.as_str()).collect();
     match t {
-        None if !given.is_empty() => out.push(Finding::error(
+        None => out.push(Finding::error(
             id,
             total,
             format!("is blank, but parts are given ({})", given.join(" + ")),
             format!("set {tn} to {sum}, the sum of {}", names.join(", ")),
         )),
-        Some(t) if t != sum => {
-            let parts_text = if given.is_empty() {
-                "no part is given".to_string()
-            } else {
-                given.join(" + ")
-            };
+        Some(t) => {
+            let parts_text = if given.is_empty() { "no part is given".to_string() } else { given.join(" + ") };
             out.push(Finding::error(
                 id,
                 total,
@@ -52,7 +47,6 @@ pub fn sum(
                 ),
             ))
         }
-        _ => {}
     }
 }
 
