@@ -224,6 +224,7 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
             zstd_level: export::RELEASE_ZSTD_LEVEL,
             hash_source: false,
             adaptive_dictionary: false,
+            size_hint: 0,
         };
         for f in FORMATS {
             let mut bytes = Vec::new();

@@ -105,7 +105,10 @@ pub fn first_difference(a: &[u8], b: &[u8]) -> Option<u64> {
 
 /// Replaces a file's contents atomically: write a temporary file beside it, sync, rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
     persist(tmp, path)
@@ -114,7 +117,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Moves a finished temporary file into place: synced, with the permissions of the file it
 /// replaces, or those of an ordinary new file (temporary files are created private).
 pub fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
-    tmp.as_file().sync_all().map_err(|e| Error::io(tmp.path(), e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::io(tmp.path(), e))?;
     match std::fs::metadata(path) {
         Ok(meta) => {
             let _ = tmp.as_file().set_permissions(meta.permissions());
@@ -123,7 +128,9 @@ pub fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;
-                let _ = tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+                let _ = tmp
+                    .as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(0o644));
             }
         }
     }

@@ -15,11 +15,18 @@ use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
 enum ColumnCheck {
     /// A closed vocabulary: valid when blank (if allowed) or one of the values.
-    Terms { values: HashSet<String, Xxh3DefaultBuilder>, nullable: bool },
+    Terms {
+        values: HashSet<String, Xxh3DefaultBuilder>,
+        nullable: bool,
+    },
     /// A plain string, at most `max` characters.
     Text { nullable: bool, max: Option<usize> },
     /// An integer within bounds.
-    Integer { nullable: bool, min: Option<i64>, max: Option<i64> },
+    Integer {
+        nullable: bool,
+        min: Option<i64>,
+        max: Option<i64>,
+    },
     /// An ISO date (`format: date`).
     Date { nullable: bool },
     /// The column's own schema, compiled.
@@ -27,7 +34,17 @@ enum ColumnCheck {
 }
 
 /// Keywords whose meaning a native check reproduces exactly (the others are annotations).
-const NATIVE: [&str; 9] = ["type", "description", "title", "examples", "$comment", "maxLength", "minimum", "maximum", "format"];
+const NATIVE: [&str; 9] = [
+    "type",
+    "description",
+    "title",
+    "examples",
+    "$comment",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "format",
+];
 
 /// A native check for a column whose schema uses only simple keywords, when there is one.
 fn native(c: &crate::schema::Column) -> Option<ColumnCheck> {
@@ -38,20 +55,27 @@ fn native(c: &crate::schema::Column) -> Option<ColumnCheck> {
     let int = |k: &str| m.get(k).map(|v| v.as_i64().ok_or(())).transpose();
     let format = m.get("format").and_then(Value::as_str);
     match (c.kind, format) {
-        (Kind::String, None) if !m.contains_key("minimum") && !m.contains_key("maximum") => Some(ColumnCheck::Text {
-            nullable: c.nullable,
-            max: match m.get("maxLength") {
-                None => None,
-                Some(v) => Some(v.as_u64()? as usize),
-            },
-        }),
+        (Kind::String, None) if !m.contains_key("minimum") && !m.contains_key("maximum") => {
+            Some(ColumnCheck::Text {
+                nullable: c.nullable,
+                max: match m.get("maxLength") {
+                    None => None,
+                    Some(v) => Some(v.as_u64()? as usize),
+                },
+            })
+        }
         (Kind::Integer, None) if !m.contains_key("maxLength") => Some(ColumnCheck::Integer {
             nullable: c.nullable,
             min: int("minimum").ok()?,
             max: int("maximum").ok()?,
         }),
-        (Kind::Date, Some("date")) if m.keys().all(|k| !matches!(k.as_str(), "maxLength" | "minimum" | "maximum")) => {
-            Some(ColumnCheck::Date { nullable: c.nullable })
+        (Kind::Date, Some("date"))
+            if m.keys()
+                .all(|k| !matches!(k.as_str(), "maxLength" | "minimum" | "maximum")) =>
+        {
+            Some(ColumnCheck::Date {
+                nullable: c.nullable,
+            })
         }
         _ => None,
     }
@@ -226,12 +250,7 @@ impl FastSchema {
 
     /// Whether the row (cells in schema order; `present` false for columns the file lacks) is
     /// valid against the whole schema, ignoring absent columns.
-    pub fn is_valid(
-        &self,
-        schema: &Schema,
-        cells: &[&str],
-        present: &[bool],
-    ) -> bool {
+    pub fn is_valid(&self, schema: &Schema, cells: &[&str], present: &[bool]) -> bool {
         let Some(columns) = &self.columns else {
             let row = row_object(schema, cells, present);
             return schema.validator().is_valid(&row);
@@ -251,7 +270,9 @@ impl FastSchema {
                     ColumnCheck::Schema(_) => unreachable!("handled above"),
                 },
                 ColumnCheck::Terms { values, .. } => values.contains(cell),
-                ColumnCheck::Text { max, .. } => max.is_none_or(|m| cell.len() <= m || cell.chars().count() <= m),
+                ColumnCheck::Text { max, .. } => {
+                    max.is_none_or(|m| cell.len() <= m || cell.chars().count() <= m)
+                }
                 ColumnCheck::Integer { min, max, .. } => cell
                     .parse::<i64>()
                     .is_ok_and(|n| min.is_none_or(|lo| n >= lo) && max.is_none_or(|hi| n <= hi)),

@@ -17,6 +17,7 @@ pub mod export;
 pub mod fastpath;
 pub mod git;
 pub mod metadata;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod schema;

@@ -180,9 +180,12 @@ pub fn validate_table(
     let mut findings: Vec<Finding> = Vec::new();
     // One thread reads batches of records while the others check the previous batch; the
     // record buffers go back to the reader to be reused, so memory stays flat.
-    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Result<(Vec<csv::ByteRecord>, usize)>>(2);
+    let (full_tx, full_rx) =
+        std::sync::mpsc::sync_channel::<Result<(Vec<csv::ByteRecord>, usize)>>(2);
     let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<csv::ByteRecord>>();
     let path = job.path.to_path_buf();
+    let size = std::fs::metadata(job.path).map(|m| m.len()).unwrap_or(0);
+    let mut progress = crate::progress::Progress::bytes(size, "validating");
     std::thread::scope(|scope| -> Result<()> {
         scope.spawn(move || loop {
             let mut batch = empty_rx.try_recv().unwrap_or_default();
@@ -212,12 +215,25 @@ pub fn validate_table(
         });
         for message in full_rx {
             let (batch, n) = message?;
+            progress.set(batch[n - 1].position().map_or(0, |p| p.byte()));
             let pk_columns = pk.columns.clone();
             let verdicts: Vec<Verdict> = batch[..n]
                 .par_iter()
                 .map_init(
                     || (Vec::new(), Vec::new()),
-                    |(fields, cells), rec| check_record(schema, &map, &fast, &rules, &pk_columns, &present_cols, rec, fields, cells),
+                    |(fields, cells), rec| {
+                        check_record(
+                            schema,
+                            &map,
+                            &fast,
+                            &rules,
+                            &pk_columns,
+                            &present_cols,
+                            rec,
+                            fields,
+                            cells,
+                        )
+                    },
                 )
                 .collect();
             // In order: reporting and the rules that need state.
@@ -277,24 +293,15 @@ pub fn validate_table(
                     {
                         // A cell not decoded above: decode the whole row for the report.
                         for c in (0..schema.columns.len()).filter(|&c| present(c)) {
-                            cells[c] = std::str::from_utf8(&rec[map.file_index[c].expect("present")])
-                                .unwrap_or("");
+                            cells[c] =
+                                std::str::from_utf8(&rec[map.file_index[c].expect("present")])
+                                    .unwrap_or("");
                         }
                     }
                     emit(t.finding(pos, &cells, f)).map_err(io)?;
                 }
                 if let Some(h) = key_hash {
-                    let pk_columns = pk.columns.clone();
-                    pk.check_hash(h, pos, || {
-                        let key: Vec<&str> = pk_columns
-                            .iter()
-                            .map(|&c| {
-                                std::str::from_utf8(&rec[map.file_index[c].expect("present")])
-                                    .unwrap_or("")
-                            })
-                            .collect();
-                        key.join("\u{1f}")
-                    });
+                    pk.check_hash(h);
                 }
                 if let Some(k) = keys.as_mut() {
                     let key = cells[schema.primary_key[0]];
@@ -318,9 +325,10 @@ pub fn validate_table(
         ))
         .map_err(io)?;
     }
-    if pk.has_candidates() {
-        let rows = reread(job.path, &t.map)?;
-        for d in pk.confirm(rows.into_iter()) {
+    let repeated = pk.repeated();
+    if !repeated.is_empty() {
+        let rows = RowsAgain::open(job.path, &t.map)?;
+        for d in pk.confirm(&repeated, rows) {
             let cells: Vec<&str> = d.key.split('\u{1f}').collect();
             let mut padded = vec![""; schema.columns.len()];
             for (&c, v) in pk.columns.iter().zip(&cells) {
@@ -415,32 +423,53 @@ fn schema_finding(
     })
 }
 
-/// Reads every row again, in schema column order (for the rare second pass).
-fn reread(path: &Path, map: &ColumnMap) -> Result<Vec<(Vec<String>, RecordPos)>> {
-    let mut reader = CsvReader::open(path)?;
-    let mut record = csv::ByteRecord::new();
-    let mut rows = Vec::new();
-    let mut first = true;
-    while reader.read(&mut record).map_err(|e| Error::Csv {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })? {
-        if std::mem::take(&mut first) || record.len() != map.width {
-            continue;
-        }
-        let fields: Vec<String> = record
-            .iter()
-            .map(|f| String::from_utf8_lossy(f).into_owned())
-            .collect();
-        let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
-        let mut cells = Vec::new();
-        map.cells(&refs, &mut cells);
-        rows.push((
-            cells.iter().map(|s| s.to_string()).collect(),
-            record_pos(&record),
-        ));
+/// Every row again, in schema column order, streamed (for the rare second pass).
+struct RowsAgain<'m> {
+    reader: CsvReader,
+    record: csv::ByteRecord,
+    map: &'m ColumnMap,
+    header_done: bool,
+}
+
+impl<'m> RowsAgain<'m> {
+    fn open(path: &Path, map: &'m ColumnMap) -> Result<RowsAgain<'m>> {
+        Ok(RowsAgain {
+            reader: CsvReader::open(path)?,
+            record: csv::ByteRecord::new(),
+            map,
+            header_done: false,
+        })
     }
-    Ok(rows)
+}
+
+impl Iterator for RowsAgain<'_> {
+    type Item = (Vec<String>, RecordPos);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            // The file was read whole once already: a read error now ends the pass.
+            if !self.reader.read(&mut self.record).ok()? {
+                return None;
+            }
+            if !std::mem::replace(&mut self.header_done, true)
+                || self.record.len() != self.map.width
+            {
+                continue;
+            }
+            let fields: Vec<String> = self
+                .record
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect();
+            let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+            let mut cells = Vec::new();
+            self.map.cells(&refs, &mut cells);
+            return Some((
+                cells.iter().map(|s| s.to_string()).collect(),
+                record_pos(&self.record),
+            ));
+        }
+    }
 }
 
 /// Path as shown to users: relative stays relative, without a leading `./`.

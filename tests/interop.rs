@@ -22,16 +22,7 @@ fn independent_readers_load_the_release_bundle() {
     let python = tool(".venv/bin/python");
     let cffconvert = tool(".venv-cff/bin/cffconvert");
     let dist = tempfile::tempdir().unwrap();
-    let out = aabc()
-        .args(["release", "--out", dist.path().to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    aabc_ok(&["release", "--out", dist.path().to_str().unwrap()]);
     let meta: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(root().join("dataset/dataset.json")).unwrap(),
     )
@@ -41,6 +32,17 @@ fn independent_readers_load_the_release_bundle() {
         meta["name"].as_str().unwrap(),
         meta["version"].as_str().unwrap()
     ));
+    // The events, also as a Hive-partitioned directory.
+    let partitioned = dist.path().join("events-by-year");
+    aabc_ok(&[
+        "export",
+        "--format",
+        "parquet",
+        "--partition-by",
+        "year",
+        "--out",
+        partitioned.to_str().unwrap(),
+    ]);
     let run = Command::new(python)
         .args([
             "-m",
@@ -53,6 +55,7 @@ fn independent_readers_load_the_release_bundle() {
         .current_dir(root())
         .env("AABC_BUNDLE", &bundle)
         .env("AABC_CFFCONVERT", &cffconvert)
+        .env("AABC_PARTITIONED", &partitioned)
         .output()
         .unwrap();
     let report = format!(

@@ -260,23 +260,11 @@ fn export_writes_one_table_in_each_format() {
 fn export_of_an_invalid_cell_fails_with_its_line_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("x.parquet");
-    let run = aabc()
-        .args([
-            "export",
-            "--format",
-            "parquet",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .args([
-            "--schema",
-            "schema/events.schema.json",
-            "tests/fixtures/integer.csv",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(run.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&run.stderr);
+    let (code, _, err) = export_csv(
+        Path::new("tests/fixtures/integer.csv"),
+        &["--format", "parquet", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(code, 2);
     assert!(
         err.contains("line 2: killed_am_military = \"three\" is not a valid integer"),
         "{err}"

@@ -81,3 +81,18 @@ fn acled_sub_event_types_are_tied_to_their_event_types() {
     );
     assert_eq!(types.len(), 6);
 }
+
+#[test]
+fn the_benchmark_schema_for_qsv_is_derived_from_the_events_schema() {
+    let out = std::process::Command::new("python3")
+        .arg(root().join("bench/qsv_schema.py"))
+        .output()
+        .expect("python3 runs bench/qsv_schema.py");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let committed = std::fs::read(root().join("bench/qsv-events.schema.json")).unwrap();
+    assert!(out.stdout == committed, "bench/qsv-events.schema.json is stale: run `python3 bench/qsv_schema.py > bench/qsv-events.schema.json`");
+}

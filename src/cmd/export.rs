@@ -12,14 +12,24 @@ use aabc::validate::display;
 use aabc::{Error, Result};
 use std::path::PathBuf;
 
+/// How to split a Parquet export into a Hive-partitioned directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PartitionBy {
+    /// One directory per year of the table's date (`year=2021/…`).
+    Year,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Output format.
     #[arg(long, value_enum)]
     format: Format,
-    /// Output file.
+    /// Output file (a directory with --partition-by).
     #[arg(long, value_name = "PATH")]
     out: PathBuf,
+    /// Write a Hive-partitioned directory of Parquet files instead of one file.
+    #[arg(long, value_enum, value_name = "KEY")]
+    partition_by: Option<PartitionBy>,
     /// ZSTD level of a Parquet file (1 to 22; higher is smaller and slower).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(i32).range(1..=22))]
     zstd_level: i32,
@@ -64,9 +74,28 @@ pub fn run(args: Args) -> Result<u8> {
         // explicitly for other files.
         hash_source: args.target.schema.is_none() || args.hash_source,
         adaptive_dictionary: true,
+        size_hint: std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
     };
     let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
     let source = std::io::BufReader::with_capacity(1 << 16, file);
+    if let Some(PartitionBy::Year) = args.partition_by {
+        if args.format != Format::Parquet {
+            return Err(Error::Other(
+                "--partition-by writes Parquet: use it with --format parquet".into(),
+            ));
+        }
+        let (n, parts) =
+            aabc::export::export_by_year(&schema, source, &display(&path), &options, &args.out)?;
+        for (year, rows) in &parts {
+            eprintln!("  year={year}: {rows} rows");
+        }
+        eprintln!(
+            "wrote {n} rows in {} partitions under {}",
+            parts.len(),
+            args.out.display()
+        );
+        return Ok(OK);
+    }
     let n = export_to_path(
         &schema,
         source,

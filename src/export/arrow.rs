@@ -148,7 +148,11 @@ pub fn next_batch<R: Read>(
     rows: &mut Rows<R>,
     size: usize,
 ) -> Result<Option<RecordBatch>> {
-    let mut builders: Vec<Builder> = schema.columns.iter().map(|c| Builder::new(c, size)).collect();
+    let mut builders: Vec<Builder> = schema
+        .columns
+        .iter()
+        .map(|c| Builder::new(c, size))
+        .collect();
     let mut n = 0;
     let mut bad: Option<(usize, String, &'static str)> = None;
     while n < size {
@@ -161,7 +165,13 @@ pub fn next_batch<R: Read>(
             }
         }
         if let Some((i, cell, kind)) = bad {
-            return Err(bad_cell(rows.name(), rows.line(), &schema.columns[i].name, &cell, kind));
+            return Err(bad_cell(
+                rows.name(),
+                rows.line(),
+                &schema.columns[i].name,
+                &cell,
+                kind,
+            ));
         }
         n += 1;
     }
@@ -171,5 +181,7 @@ pub fn next_batch<R: Read>(
     let arrays: Vec<ArrayRef> = builders.iter_mut().map(Builder::finish).collect();
     RecordBatch::try_new(arrow_schema.clone(), arrays)
         .map(Some)
-        .map_err(|e| crate::Error::Other(format!("{}: cannot build a record batch: {e}", rows.name())))
+        .map_err(|e| {
+            crate::Error::Other(format!("{}: cannot build a record batch: {e}", rows.name()))
+        })
 }

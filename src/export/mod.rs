@@ -8,6 +8,7 @@ pub mod arrow;
 pub mod datapackage;
 pub mod json;
 pub mod parquet;
+pub mod partition;
 
 use crate::error::{Error, Result};
 use crate::schema::Schema;
@@ -47,6 +48,8 @@ pub struct Options {
     /// Turn dictionary encoding off for free-text columns whose values are mostly distinct
     /// (faster, smaller). Off for release bundles, whose bytes are fixed.
     pub adaptive_dictionary: bool,
+    /// Size of the source in bytes, when known (for the progress bar only).
+    pub size_hint: u64,
 }
 
 impl Default for Options {
@@ -56,6 +59,7 @@ impl Default for Options {
             zstd_level: 3,
             hash_source: false,
             adaptive_dictionary: true,
+            size_hint: 0,
         }
     }
 }
@@ -126,12 +130,20 @@ impl<R: Read> Rows<R> {
     pub fn into_source(self) -> R {
         self.reader.into_inner()
     }
+
+    /// The source, while the rows are being read.
+    pub fn source(&self) -> &R {
+        self.reader.get_ref()
+    }
 }
 
-/// A reader that computes the SHA-256 of what passes through it (when asked to).
+/// A reader that counts what passes through it (for progress) and computes its SHA-256 (when
+/// asked to).
 pub struct HashingReader<R> {
     inner: R,
     hasher: Option<sha2::Sha256>,
+    /// Bytes read so far, readable from another thread.
+    pub count: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl<R: Read> HashingReader<R> {
@@ -139,19 +151,23 @@ impl<R: Read> HashingReader<R> {
         HashingReader {
             inner,
             hasher: hash.then(<sha2::Sha256 as sha2::Digest>::new),
+            count: Default::default(),
         }
     }
 
     /// The hex SHA-256 of everything read, if hashing.
     pub fn finish(self) -> Option<String> {
         use sha2::Digest;
-        self.hasher.map(|h| h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+        self.hasher
+            .map(|h| h.finalize().iter().map(|b| format!("{b:02x}")).collect())
     }
 }
 
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
+        self.count
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
         if let Some(h) = self.hasher.as_mut() {
             sha2::Digest::update(h, &buf[..n]);
         }
@@ -175,7 +191,9 @@ pub fn export<R: Read + Send, W: Write + Send>(
     options: &Options,
     out: W,
 ) -> Result<u64> {
-    let hashing = options.hash_source && options.provenance.source_sha256.is_none() && format == Format::Parquet;
+    let hashing = options.hash_source
+        && options.provenance.source_sha256.is_none()
+        && format == Format::Parquet;
     let rows = Rows::new(schema, HashingReader::new(source, hashing), name)?;
     match format {
         Format::Parquet => parquet::write(schema, rows, options, out),
@@ -223,6 +241,23 @@ pub fn export_to_path<R: Read + Send>(
     };
     crate::canonical::persist(tmp, path)?;
     Ok(n)
+}
+
+/// Exports a table as Hive-partitioned Parquet files under `dir`, one directory per year
+/// (see [`partition`]). Returns the rows written and the rows of each partition.
+pub fn export_by_year<R: Read + Send>(
+    schema: &Schema,
+    source: R,
+    name: &str,
+    options: &Options,
+    dir: &Path,
+) -> Result<(u64, Vec<(String, u64)>)> {
+    let rows = Rows::new(
+        schema,
+        HashingReader::new(source, options.hash_source),
+        name,
+    )?;
+    partition::write_by_year(schema, rows, options, dir)
 }
 
 /// Message for a cell that does not convert to its column's type.

@@ -6,6 +6,7 @@ use super::arrow::{arrow_schema, next_batch};
 use super::{HashingReader, Options, Provenance, Rows};
 use crate::error::{Error, Result};
 use crate::schema::Schema;
+use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
@@ -84,23 +85,29 @@ const CREATOR_VERSION: &str = "0.1.0";
 
 /// What the reading thread hands the writing thread.
 enum Message {
-    Batch(Result<arrow::record_batch::RecordBatch>),
+    Batch(Result<RecordBatch>),
     /// The source is exhausted; its SHA-256, when it was hashed.
     Done(Option<String>),
 }
 
 /// Free-text columns whose first batch is mostly distinct values: dictionary encoding would
 /// cost time and bytes there, so it is turned off for them.
-fn high_cardinality(schema: &Schema, batch: &arrow::record_batch::RecordBatch) -> Vec<String> {
+fn high_cardinality(schema: &Schema, batch: &RecordBatch) -> Vec<String> {
     use arrow::array::{Array, AsArray};
     let mut out = Vec::new();
     for (i, c) in schema.columns.iter().enumerate() {
         let col = batch.column(i);
-        if c.kind != crate::schema::Kind::String || c.terms.is_some() || col.data_type() != &arrow::datatypes::DataType::Utf8 {
+        if c.kind != crate::schema::Kind::String
+            || c.terms.is_some()
+            || col.data_type() != &arrow::datatypes::DataType::Utf8
+        {
             continue;
         }
         let strings = col.as_string::<i32>();
-        let values: Vec<&str> = (0..strings.len()).filter(|&r| !strings.is_null(r)).map(|r| strings.value(r)).collect();
+        let values: Vec<&str> = (0..strings.len())
+            .filter(|&r| !strings.is_null(r))
+            .map(|r| strings.value(r))
+            .collect();
         let distinct: std::collections::HashSet<&str> = values.iter().copied().collect();
         if values.len() >= 1000 && distinct.len() * 2 > values.len() {
             out.push(c.name.clone());
@@ -109,24 +116,53 @@ fn high_cardinality(schema: &Schema, batch: &arrow::record_batch::RecordBatch) -
     out
 }
 
-/// Writes rows as Parquet. One thread parses the CSV and builds Arrow batches while the other
-/// encodes and compresses them, in order, so the bytes do not depend on timing.
-pub fn write<R: Read + Send, W: Write + Send>(
-    schema: &Schema,
-    mut rows: Rows<HashingReader<R>>,
-    options: &Options,
-    out: W,
-) -> Result<u64> {
-    let p = &options.provenance;
-    let fail = |e: parquet::errors::ParquetError| Error::Other(format!("{}: cannot write Parquet: {e}", rows_name(p)));
-    // pyarrow takes the pandas metadata from the Arrow schema stored in the file.
+/// The Arrow schema written into every file: the table's, with the pandas metadata (pyarrow
+/// takes it from the Arrow schema stored in the file).
+pub(crate) fn file_schema(schema: &Schema) -> Arc<arrow::datatypes::Schema> {
     let mut meta = std::collections::HashMap::new();
     meta.insert("pandas".to_string(), pandas_metadata(schema));
-    let aschema = Arc::new(arrow_schema(schema).with_metadata(meta));
-    let level = ZstdLevel::try_new(options.zstd_level).map_err(fail)?;
-    let mut n = 0u64;
-    let mut out = Some(out);
-    std::thread::scope(|scope| -> Result<()> {
+    Arc::new(arrow_schema(schema).with_metadata(meta))
+}
+
+/// Writer properties; `first` (the first batch) lets free-text columns skip dictionaries.
+pub(crate) fn properties(
+    schema: &Schema,
+    options: &Options,
+    first: Option<&RecordBatch>,
+    row_group_rows: usize,
+) -> Result<WriterProperties> {
+    let level = ZstdLevel::try_new(options.zstd_level)
+        .map_err(|e| Error::Other(format!("ZSTD level: {e}")))?;
+    let mut props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(level))
+        .set_statistics_enabled(EnabledStatistics::Page)
+        .set_max_row_group_row_count(Some(row_group_rows))
+        .set_created_by(format!("aabc {CREATOR_VERSION}"))
+        .set_key_value_metadata(Some(key_values(schema, &options.provenance)));
+    if options.adaptive_dictionary {
+        for name in first
+            .map(|b| high_cardinality(schema, b))
+            .unwrap_or_default()
+        {
+            props = props.set_column_dictionary_enabled(ColumnPath::from(name.as_str()), false);
+        }
+    }
+    Ok(props.build())
+}
+
+/// Runs the two-thread pipeline: one thread parses the CSV and builds Arrow batches, the
+/// calling thread hands each batch, in order, to `consume`. Returns the source's SHA-256 when
+/// it was hashed.
+pub(crate) fn pipeline<R: Read + Send>(
+    schema: &Schema,
+    aschema: &Arc<arrow::datatypes::Schema>,
+    size_hint: u64,
+    mut rows: Rows<HashingReader<R>>,
+    mut consume: impl FnMut(RecordBatch) -> Result<()>,
+) -> Result<Option<String>> {
+    let read = rows.source().count.clone();
+    let mut progress = crate::progress::Progress::bytes(size_hint, "exporting");
+    std::thread::scope(|scope| -> Result<Option<String>> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Message>(2);
         let producer_schema = aschema.clone();
         scope.spawn(move || {
@@ -146,48 +182,62 @@ pub fn write<R: Read + Send, W: Write + Send>(
             }
             let _ = tx.send(Message::Done(rows.into_source().finish()));
         });
-        let mut writer: Option<ArrowWriter<W>> = None;
-        // The writer is made once the first batch shows what the columns hold.
-        let mut open = |first: Option<&arrow::record_batch::RecordBatch>| -> Result<ArrowWriter<W>> {
-            let mut props = WriterProperties::builder()
-                .set_compression(Compression::ZSTD(level))
-                .set_statistics_enabled(EnabledStatistics::Page)
-                .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
-                .set_created_by(format!("aabc {CREATOR_VERSION}"))
-                .set_key_value_metadata(Some(key_values(schema, p)));
-            if options.adaptive_dictionary {
-                for name in first.map(|b| high_cardinality(schema, b)).unwrap_or_default() {
-                    props = props.set_column_dictionary_enabled(ColumnPath::from(name.as_str()), false);
-                }
-            }
-            ArrowWriter::try_new(out.take().expect("opened once"), aschema.clone(), Some(props.build())).map_err(fail)
-        };
         for message in rx {
             match message {
                 Message::Batch(batch) => {
-                    let batch = batch?;
-                    if writer.is_none() {
-                        writer = Some(open(Some(&batch))?);
-                    }
-                    n += batch.num_rows() as u64;
-                    writer.as_mut().expect("opened").write(&batch).map_err(fail)?;
+                    progress.set(read.load(std::sync::atomic::Ordering::Relaxed));
+                    consume(batch?)?
                 }
-                Message::Done(sha) => {
-                    if writer.is_none() {
-                        writer = Some(open(None)?);
-                    }
-                    let w = writer.as_mut().expect("opened");
-                    if let Some(sha) = sha {
-                        w.append_key_value_metadata(KeyValue::new("aabc:source_csv_sha256".to_string(), sha));
-                    }
-                }
+                Message::Done(sha) => return Ok(sha),
             }
         }
-        match writer {
-            Some(w) => w.close().map(|_| ()).map_err(fail),
-            None => Err(Error::Other(format!("{}: the rows stopped before the end", rows_name(p)))),
+        Err(Error::Other(
+            "the reading thread stopped before the end of the rows".into(),
+        ))
+    })
+}
+
+/// Writes rows as one Parquet file. Parsing and encoding run on two threads, and batches are
+/// written in order, so the bytes do not depend on timing.
+pub fn write<R: Read + Send, W: Write + Send>(
+    schema: &Schema,
+    rows: Rows<HashingReader<R>>,
+    options: &Options,
+    out: W,
+) -> Result<u64> {
+    let p = &options.provenance;
+    let fail = |e: parquet::errors::ParquetError| {
+        Error::Other(format!("{}: cannot write Parquet: {e}", rows_name(p)))
+    };
+    let aschema = file_schema(schema);
+    let mut n = 0u64;
+    let mut out = Some(out);
+    let mut writer: Option<ArrowWriter<W>> = None;
+    // The writer is made once the first batch shows what the columns hold.
+    let mut open = |first: Option<&RecordBatch>| -> Result<ArrowWriter<W>> {
+        let props = properties(schema, options, first, ROW_GROUP_ROWS)?;
+        ArrowWriter::try_new(
+            out.take().expect("opened once"),
+            aschema.clone(),
+            Some(props),
+        )
+        .map_err(fail)
+    };
+    let sha = pipeline(schema, &aschema, options.size_hint, rows, |batch| {
+        if writer.is_none() {
+            writer = Some(open(Some(&batch))?);
         }
+        n += batch.num_rows() as u64;
+        writer.as_mut().expect("opened").write(&batch).map_err(fail)
     })?;
+    let mut w = match writer {
+        Some(w) => w,
+        None => open(None)?,
+    };
+    if let Some(sha) = sha {
+        w.append_key_value_metadata(KeyValue::new("aabc:source_csv_sha256".to_string(), sha));
+    }
+    w.close().map_err(fail)?;
     Ok(n)
 }
 

@@ -6,7 +6,8 @@ use crate::schema::Schema;
 pub fn trimmed(id: &str, cells: &[&str], _schema: &Schema, out: &mut Vec<Finding>) {
     for (i, c) in cells.iter().enumerate() {
         // Whitespace can only be at the ends: look at the first and last characters only.
-        let ends = c.chars().next().is_some_and(char::is_whitespace) || c.chars().next_back().is_some_and(char::is_whitespace);
+        let ends = c.chars().next().is_some_and(char::is_whitespace)
+            || c.chars().next_back().is_some_and(char::is_whitespace);
         if ends {
             out.push(Finding::error(
                 id,

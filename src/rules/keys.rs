@@ -10,7 +10,6 @@ use crate::schema::{Kind, Schema};
 use crate::table::RecordPos;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
-use xxhash_rust::xxh3::xxh3_64;
 
 /// Joins key cells with a separator that cannot occur in a CSV cell of one line.
 fn key_text(cells: &[&str], columns: &[usize], buf: &mut String) {
@@ -24,40 +23,14 @@ fn key_text(cells: &[&str], columns: &[usize], buf: &mut String) {
 }
 
 /// Uniqueness of the primary key.
+///
+/// While rows stream by, only a 64-bit hash of each key is kept, spread over 256 vectors by
+/// its top byte (8 bytes a row, and no large reallocation at once). At the end each vector is
+/// sorted: equal neighbours are candidate duplicates, confirmed on the real keys by a second
+/// pass over the file that only candidates pay for.
 pub struct PrimaryKey {
     pub columns: Vec<usize>,
-    seen: HashSet<u64, BuildIdentity>,
-    /// Rows whose key hash was seen before: (hash, key, position).
-    candidates: Vec<(u64, String, RecordPos)>,
-    buf: String,
-}
-
-/// The keys are already xxh3 hashes: hashing them again would only cost time.
-#[derive(Default, Clone, Copy)]
-pub struct BuildIdentity;
-
-impl std::hash::BuildHasher for BuildIdentity {
-    type Hasher = IdentityHasher;
-    fn build_hasher(&self) -> IdentityHasher {
-        IdentityHasher(0)
-    }
-}
-
-#[derive(Default)]
-pub struct IdentityHasher(u64);
-
-impl std::hash::Hasher for IdentityHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | b as u64;
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
+    parts: Vec<Vec<u64>>,
 }
 
 /// A duplicated key confirmed by [`PrimaryKey::confirm`].
@@ -72,9 +45,7 @@ impl PrimaryKey {
     pub fn new(columns: Vec<usize>) -> PrimaryKey {
         PrimaryKey {
             columns,
-            seen: HashSet::default(),
-            candidates: Vec::new(),
-            buf: String::new(),
+            parts: vec![Vec::new(); 256],
         }
     }
 
@@ -91,53 +62,56 @@ impl PrimaryKey {
         h.digest()
     }
 
-    /// Records one row's key; a repeated hash becomes a candidate duplicate.
-    pub fn check(&mut self, cells: &[&str], pos: RecordPos) {
-        if self.columns.is_empty() {
-            return;
-        }
-        key_text(cells, &self.columns, &mut self.buf);
-        let h = xxh3_64(self.buf.as_bytes());
-        let key = self.buf.clone();
-        self.check_hash(h, pos, || key);
-    }
-
-    /// Records a row by the hash of its key; `key` gives the key text, asked only when the
-    /// hash was seen before.
-    pub fn check_hash(&mut self, hash: u64, pos: RecordPos, key: impl FnOnce() -> String) {
-        if !self.seen.insert(hash) {
-            self.candidates.push((hash, key(), pos));
+    /// Records one row's key.
+    pub fn check(&mut self, cells: &[&str]) {
+        if !self.columns.is_empty() {
+            self.check_hash(Self::hash(cells, &self.columns));
         }
     }
 
-    pub fn has_candidates(&self) -> bool {
-        !self.candidates.is_empty()
+    /// Records a row by the hash of its key.
+    pub fn check_hash(&mut self, hash: u64) {
+        self.parts[(hash >> 56) as usize].push(hash);
+    }
+
+    /// Hashes seen more than once (sorting the recorded hashes in place).
+    pub fn repeated(&mut self) -> HashSet<u64> {
+        let mut out = HashSet::new();
+        for p in &mut self.parts {
+            p.sort_unstable();
+            out.extend(p.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]));
+        }
+        out
     }
 
     /// Second pass: `rows` yields every row again (cells in schema order, position); returns
-    /// the candidates whose key really occurred on an earlier line.
-    pub fn confirm(&self, rows: impl Iterator<Item = (Vec<String>, RecordPos)>) -> Vec<Duplicate> {
-        let wanted: HashSet<u64> = self.candidates.iter().map(|c| c.0).collect();
+    /// the rows whose key really occurred on an earlier line.
+    pub fn confirm(
+        &self,
+        repeated: &HashSet<u64>,
+        rows: impl Iterator<Item = (Vec<String>, RecordPos)>,
+    ) -> Vec<Duplicate> {
         let mut first: HashMap<String, u64> = HashMap::new();
+        let mut found = Vec::new();
         let mut buf = String::new();
         for (cells, pos) in rows {
             let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+            if !repeated.contains(&Self::hash(&refs, &self.columns)) {
+                continue;
+            }
             key_text(&refs, &self.columns, &mut buf);
-            if wanted.contains(&xxh3_64(buf.as_bytes())) {
-                first.entry(buf.clone()).or_insert(pos.line);
+            match first.get(&buf) {
+                None => {
+                    first.insert(buf.clone(), pos.line);
+                }
+                Some(&first_line) => found.push(Duplicate {
+                    key: buf.clone(),
+                    pos,
+                    first_line,
+                }),
             }
         }
-        self.candidates
-            .iter()
-            .filter_map(|(_, key, pos)| {
-                let &first_line = first.get(key)?;
-                (first_line < pos.line).then(|| Duplicate {
-                    key: key.clone(),
-                    pos: *pos,
-                    first_line,
-                })
-            })
-            .collect()
+        found
     }
 
     /// The finding for a confirmed duplicate.
@@ -212,7 +186,11 @@ impl SortOrder {
                 .find(|o| *o != Ordering::Equal)
                 .unwrap_or(Ordering::Equal);
             if order == Ordering::Less {
-                let names: Vec<&str> = self.columns.iter().map(|&c| schema.columns[c].name.as_str()).collect();
+                let names: Vec<&str> = self
+                    .columns
+                    .iter()
+                    .map(|&c| schema.columns[c].name.as_str())
+                    .collect();
                 out.push(Finding::error(
                     "sort-order",
                     self.columns[0],
@@ -330,15 +308,16 @@ mod tests {
             r[0] = "E2";
             r
         });
-        pk.check(&a, pos(2));
-        pk.check(&b, pos(3));
-        assert!(!pk.has_candidates());
-        pk.check(&a, pos(4));
-        assert!(pk.has_candidates());
+        pk.check(&a);
+        pk.check(&b);
+        assert!(pk.repeated().is_empty());
+        pk.check(&a);
+        let repeated = pk.repeated();
+        assert_eq!(repeated.len(), 1);
         let rows = [(&a, 2), (&b, 3), (&a, 4)]
             .into_iter()
             .map(|(r, l)| (r.iter().map(|s| s.to_string()).collect(), pos(l)));
-        let dups = pk.confirm(rows);
+        let dups = pk.confirm(&repeated, rows);
         assert_eq!(dups.len(), 1);
         assert_eq!((dups[0].first_line, dups[0].pos.line), (2, 4));
         assert_eq!(pk.finding(&s, &dups[0]).rule, "primary-key");
@@ -349,7 +328,10 @@ mod tests {
         let cells = ["a", "b", "c"];
         let mut buf = String::new();
         key_text(&cells, &[0, 2], &mut buf);
-        assert_eq!(PrimaryKey::hash(&cells, &[0, 2]), xxh3_64(buf.as_bytes()));
+        assert_eq!(
+            PrimaryKey::hash(&cells, &[0, 2]),
+            xxhash_rust::xxh3::xxh3_64(buf.as_bytes())
+        );
     }
 
     #[test]

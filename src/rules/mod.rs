@@ -149,7 +149,9 @@ pub fn date(cell: &str) -> Option<NaiveDate> {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + (d - b'0') as u32))
+        b[r].iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + (d - b'0') as u32)
+        })
     };
     NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
@@ -168,7 +170,14 @@ mod date_tests {
     #[test]
     fn dates_parse_strictly() {
         assert_eq!(super::date("2022-09-12").unwrap().to_string(), "2022-09-12");
-        for bad in ["2022-02-30", "2022-9-12", "2022/09/12", "20a2-09-12", "", "2022-09-123"] {
+        for bad in [
+            "2022-02-30",
+            "2022-9-12",
+            "2022/09/12",
+            "20a2-09-12",
+            "",
+            "2022-09-123",
+        ] {
             assert!(super::date(bad).is_none(), "{bad}");
         }
     }

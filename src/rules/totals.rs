@@ -3,7 +3,14 @@
 use super::{integer, Finding};
 use crate::schema::Schema;
 
-pub fn sum(id: &str, cells: &[&str], total: usize, parts: &[usize], schema: &Schema, out: &mut Vec<Finding>) {
+pub fn sum(
+    id: &str,
+    cells: &[&str],
+    total: usize,
+    parts: &[usize],
+    schema: &Schema,
+    out: &mut Vec<Finding>,
+) {
     let Ok(t) = integer(cells[total]) else { return };
     let mut sum = 0i64;
     let mut any = false;
@@ -27,7 +34,10 @@ pub fn sum(id: &str, cells: &[&str], total: usize, parts: &[usize], schema: &Sch
         .map(|&p| format!("{} {}", schema.columns[p].name, cells[p]))
         .collect();
     let tn = &schema.columns[total].name;
-    let names: Vec<&str> = parts.iter().map(|&p| schema.columns[p].name.as_str()).collect();
+    let names: Vec<&str> = parts
+        .iter()
+        .map(|&p| schema.columns[p].name.as_str())
+        .collect();
     match t {
         None => out.push(Finding::error(
             id,
@@ -36,7 +46,11 @@ pub fn sum(id: &str, cells: &[&str], total: usize, parts: &[usize], schema: &Sch
             format!("set {tn} to {sum}, the sum of {}", names.join(", ")),
         )),
         Some(t) => {
-            let parts_text = if given.is_empty() { "no part is given".to_string() } else { given.join(" + ") };
+            let parts_text = if given.is_empty() {
+                "no part is given".to_string()
+            } else {
+                given.join(" + ")
+            };
             out.push(Finding::error(
                 id,
                 total,

@@ -164,3 +164,32 @@ pub fn set_version(dir: &Path, version: &str) {
         format!("## [{version}] - 2026-11-25\n\n### Changed\n- Test release {version}.\n\n");
     std::fs::write(&log, format!("{}{entry}{}", &text[..at], &text[at..])).unwrap();
 }
+
+/// Runs `aabc` with `args` from the repository root: exit code, stdout, stderr.
+pub fn run_aabc(args: &[&str]) -> (i32, String, String) {
+    let out = aabc().args(args).output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs `aabc` and asserts it succeeded; returns stdout and stderr.
+pub fn aabc_ok(args: &[&str]) -> (String, String) {
+    let (code, out, err) = run_aabc(args);
+    assert_eq!(code, 0, "aabc {args:?} failed:\n{out}{err}");
+    (out, err)
+}
+
+/// `aabc export --schema schema/events.schema.json FILE` plus `args`.
+pub fn export_csv(file: &Path, args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["export"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&[
+        "--schema",
+        "schema/events.schema.json",
+        file.to_str().unwrap(),
+    ]);
+    run_aabc(&all)
+}

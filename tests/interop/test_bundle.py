@@ -182,3 +182,19 @@ def test_checksums_cover_every_file():
     assert set(listed) == files
     for path, digest in listed.items():
         assert hashlib.sha256((BUNDLE / path).read_bytes()).hexdigest() == digest
+
+
+def test_the_partitioned_export_reads_as_one_table():
+    """`aabc export --partition-by year`: DuckDB and polars read the directory as one table."""
+    root = pathlib.Path(os.environ["AABC_PARTITIONED"])
+    by_year = {}
+    for r in csv_rows("events"):
+        by_year[int(r["date_start"][:4])] = by_year.get(int(r["date_start"][:4]), 0) + 1
+    con = duckdb.connect()
+    got = con.execute(f"""SELECT year, count(*) FROM read_parquet('{root}/**/*.parquet', hive_partitioning = true)
+                         GROUP BY year ORDER BY year""").fetchall()
+    assert dict(got) == by_year
+    df = pl.scan_parquet(f"{root}/**/*.parquet", hive_partitioning=True).collect()
+    assert df.height == sum(by_year.values())
+    assert df.schema["date_start"] == pl.Date and df.schema["killed_total"] == pl.Int32
+    assert dict(df.group_by("year").len().iter_rows()) == by_year
