@@ -382,7 +382,7 @@ fn check_record<'r>(
     map.cells(fields, cells);
     let mut findings = Vec::new();
     if !fast.is_valid(schema, cells, present) {
-        let row = row_object(schema, cells, present);
+        let row = row_object(schema, cells, Some(present));
         for e in schema.validator().iter_errors(&row) {
             if let Some(f) = schema_finding(schema, cells, &e) {
                 findings.push(f);

@@ -289,3 +289,26 @@ fn the_repository_citation_file_is_generated_from_the_metadata() {
         "CITATION.cff is stale; expected:\n{expected}"
     );
 }
+
+#[test]
+fn a_build_that_fails_midway_leaves_no_partial_bundle() {
+    let dir = valid_fixture_copy();
+    std::fs::copy(root().join("CHANGELOG.md"), dir.path().join("CHANGELOG.md")).unwrap();
+    // Reading the licence fails after the data files were already written to the staging area.
+    std::fs::create_dir(dir.path().join("dataset/LICENSE.md")).unwrap();
+    let dist = dir.path().join("dist");
+    let out = aabc()
+        .args(["release", "--root", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let left: Vec<_> = std::fs::read_dir(&dist)
+        .map(|d| d.map(|e| e.unwrap().file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}

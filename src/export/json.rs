@@ -5,7 +5,7 @@
 use super::Rows;
 use crate::error::{Error, Result};
 use crate::schema::Schema;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::io::{Read, Write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,14 +18,10 @@ pub enum Layout {
 
 /// Converts one row of cells to its typed JSON object.
 pub fn row_object(schema: &Schema, cells: &csv::StringRecord) -> Value {
-    let mut m = Map::with_capacity(schema.columns.len());
-    for (i, c) in schema.columns.iter().enumerate() {
-        m.insert(
-            c.name.clone(),
-            schema.cell_to_json(i, cells.get(i).unwrap_or("")),
-        );
-    }
-    Value::Object(m)
+    let refs: Vec<&str> = (0..schema.columns.len())
+        .map(|i| cells.get(i).unwrap_or(""))
+        .collect();
+    crate::fastpath::row_object(schema, &refs, None)
 }
 
 pub fn write<R: Read, W: Write>(
