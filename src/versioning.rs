@@ -132,6 +132,8 @@ pub struct Check {
     pub refusal: Option<String>,
     /// The current version is already published (its bytes must then be identical).
     pub already_published: Option<Record>,
+    /// Something the check could not do (e.g. no git history to rebuild the last release from).
+    pub note: Option<String>,
 }
 
 /// Compares the working dataset with the last published release (rebuilt from its commit).
@@ -152,6 +154,7 @@ pub fn check(repo: &Path, dataset: &Dataset) -> Result<Check> {
             .iter()
             .find(|r| parse(&r.version).ok() == Some(cur.clone()))
             .cloned(),
+        note: None,
     };
     let Some(last) = c.last.clone() else {
         return Ok(c);
@@ -159,10 +162,19 @@ pub fn check(repo: &Path, dataset: &Dataset) -> Result<Check> {
     if c.already_published.is_some() {
         return Ok(c);
     }
-    let old = crate::snapshot::at_commit(repo, &last.commit, &format!("release {}", last.version))?;
-    let new = crate::snapshot::from_metadata(&dataset.path, "working tree")?;
-    let d = diff(&old, &new);
-    c.required = d.required_bump();
+    let d = if crate::git::is_repo(repo) {
+        let old =
+            crate::snapshot::at_commit(repo, &last.commit, &format!("release {}", last.version))?;
+        let new = crate::snapshot::from_metadata(&dataset.path, "working tree")?;
+        Some(diff(&old, &new))
+    } else {
+        c.note = Some(format!(
+            "no git history here: the changes since {} cannot be compared, so only the version order is checked",
+            last.version
+        ));
+        None
+    };
+    c.required = d.as_ref().and_then(Diff::required_bump);
     let last_v = parse(&last.version).map_err(Error::Other)?;
     match (bump_between(&last_v, &cur), &c.required) {
         (None, _) => {
@@ -181,7 +193,7 @@ pub fn check(repo: &Path, dataset: &Dataset) -> Result<Check> {
         }
         _ => {}
     }
-    c.diff = Some(d);
+    c.diff = d;
     Ok(c)
 }
 

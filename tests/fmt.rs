@@ -54,46 +54,33 @@ fn check_names_the_file_and_line_then_fmt_rewrites_it() {
     assert_eq!(out.status.code(), Some(0));
 }
 
-#[test]
-fn a_file_with_a_missing_column_is_refused_and_left_untouched() {
+/// Copies a fixture file into a temporary directory and runs `aabc fmt --schema` on the copy.
+fn fmt_copy_of(fixture: &str) -> (tempfile::TempDir, std::path::PathBuf, i32, String) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("events.csv");
+    std::fs::copy(root().join("tests/fixtures").join(fixture), &file).unwrap();
+    let (code, _, err) = run_aabc(&[
+        "fmt",
+        "--schema",
+        "schema/events.schema.json",
+        file.to_str().unwrap(),
+    ]);
+    (dir, file, code, err)
+}
+
+#[test]
+fn a_file_with_a_missing_column_is_refused_and_left_untouched() {
     let original = std::fs::read(root().join("tests/fixtures/header_missing.csv")).unwrap();
-    std::fs::write(&file, &original).unwrap();
-    let out = aabc()
-        .args([
-            "fmt",
-            "--schema",
-            "schema/events.schema.json",
-            file.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).unwrap();
+    let (_dir, file, code, err) = fmt_copy_of("header_missing.csv");
+    assert_eq!(code, 2);
     assert!(err.contains("column \"location\" is missing"), "{err}");
     assert_eq!(std::fs::read(&file).unwrap(), original);
 }
 
 #[test]
 fn fmt_of_one_file_against_a_schema() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("t.csv");
-    std::fs::write(
-        &file,
-        std::fs::read(root().join("tests/fixtures/unsorted.csv")).unwrap(),
-    )
-    .unwrap();
-    let out = aabc()
-        .args([
-            "fmt",
-            "--schema",
-            "schema/events.schema.json",
-            file.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    let (_dir, file, code, _) = fmt_copy_of("unsorted.csv");
+    assert_eq!(code, 0);
     let sorted = std::fs::read_to_string(&file).unwrap();
     assert_eq!(
         sorted,

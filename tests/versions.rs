@@ -354,3 +354,32 @@ fn every_recorded_release_rebuilds_byte_identical() {
         assert!(text.contains("identical"), "{text}");
     }
 }
+
+#[test]
+fn without_git_history_the_checks_warn_instead_of_failing() {
+    // A copy of the data as a tarball would give it: no .git, but a release record.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_tree(&root().join("dataset"), &d.join("dataset"));
+    copy_tree(&root().join("schema"), &d.join("schema"));
+    std::fs::copy(root().join("CHANGELOG.md"), d.join("CHANGELOG.md")).unwrap();
+    set_version(d, "9.0.0");
+    let (code, problems) = validate_json(&["--root", d.to_str().unwrap()]);
+    assert_eq!(code, 0, "{problems:?}");
+    assert!(problems.iter().all(|p| p["severity"] == "warning"));
+    assert!(
+        problems.iter().any(|p| p["rule"] == "published-ids"),
+        "{problems:?}"
+    );
+    let (code, _, err) = run(d, &["release"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("no git history here"), "{err}");
+    // The version order is still checked.
+    set_version(d, "0.9.0");
+    let (code, _, err) = run(d, &["release"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("is not greater than the last published version"),
+        "{err}"
+    );
+}

@@ -40,6 +40,9 @@ pub fn run(args: Args) -> Result<u8> {
     } else {
         None
     };
+    if let Some(note) = check.as_ref().and_then(|c| c.note.as_ref()) {
+        eprintln!("aabc: warning: {note}");
+    }
     if args.check {
         let Some(c) = check else {
             println!("no release record is configured: any version may be released");
