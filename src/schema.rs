@@ -296,6 +296,13 @@ impl Schema {
         self.columns.iter().position(|c| c.name == name)
     }
 
+    /// The column a JSON Schema error on a row object is about (the first segment of its
+    /// instance path), if any.
+    pub fn error_column(&self, e: &jsonschema::ValidationError<'_>) -> Option<usize> {
+        let path = e.instance_path().as_str();
+        self.column_index(path.trim_start_matches('/').split('/').next()?)
+    }
+
     /// The compiled validator of one row (as a JSON object).
     pub fn validator(&self) -> &jsonschema::Validator {
         &self.validator

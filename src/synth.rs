@@ -191,14 +191,7 @@ pub fn write<W: Write>(
             }
             let row = row_json(schema, &cells);
             for e in schema.validator().iter_errors(&row) {
-                let Some(c) = schema.column_index(
-                    e.instance_path()
-                        .as_str()
-                        .trim_start_matches('/')
-                        .split('/')
-                        .next()
-                        .unwrap_or(""),
-                ) else {
+                let Some(c) = schema.error_column(&e) else {
                     continue;
                 };
                 // An `enum` says what is allowed here; otherwise draw from the vocabulary again.

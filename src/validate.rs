@@ -407,9 +407,7 @@ fn schema_finding(
     {
         return None;
     }
-    let path = e.instance_path().as_str();
-    let name = path.trim_start_matches('/').split('/').next().unwrap_or("");
-    let column = schema.column_index(name);
+    let column = schema.error_column(e);
     let (message, hint) = match column {
         Some(c) => describe(schema, c, cells[c], e),
         None => (e.to_string(), "make the row match the schema".to_string()),

@@ -1,18 +1,18 @@
 //! Date rules: order of start and end, consistency with the declared precision, coverage.
 
-use super::{date, Context, Finding};
+use super::{Context, Finding, RowDates};
 use crate::schema::Schema;
 use chrono::{Datelike, NaiveDate};
 
 pub fn order(
     id: &str,
-    cells: &[&str],
+    row: &RowDates,
     start: usize,
     end: usize,
     schema: &Schema,
     out: &mut Vec<Finding>,
 ) {
-    if let (Some(s), Some(e)) = (date(cells[start]), date(cells[end])) {
+    if let (Some(s), Some(e)) = (row.get(start), row.get(end)) {
         if s > e {
             out.push(Finding::error(
                 id,
@@ -38,18 +38,18 @@ fn last_day_of_month(d: NaiveDate) -> NaiveDate {
 
 pub fn precision(
     id: &str,
-    cells: &[&str],
+    row: &RowDates,
     start: usize,
     end: usize,
     precision: usize,
     schema: &Schema,
     out: &mut Vec<Finding>,
 ) {
-    let (Some(s), Some(e)) = (date(cells[start]), date(cells[end])) else {
+    let (Some(s), Some(e)) = (row.get(start), row.get(end)) else {
         return;
     };
     let (sn, en) = (&schema.columns[start].name, &schema.columns[end].name);
-    let expected = match cells[precision] {
+    let expected = match row.cells[precision] {
         "month" => Some((
             s.with_day(1).expect("day 1 exists"),
             last_day_of_month(s),
@@ -85,14 +85,16 @@ pub fn precision(
 
 pub fn coverage(
     id: &str,
-    cells: &[&str],
+    row: &RowDates,
     fields: &[usize],
     ctx: &Context,
     schema: &Schema,
     out: &mut Vec<Finding>,
 ) {
     for &f in fields {
-        let Some(d) = date(cells[f]) else { continue };
+        let Some(d) = row.get(f) else {
+            continue;
+        };
         let name = &schema.columns[f].name;
         if let Some(first) = ctx.coverage_start.filter(|&c| d < c) {
             out.push(Finding::error(

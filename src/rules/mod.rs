@@ -64,6 +64,42 @@ pub struct RowRules<'s> {
     schema: &'s Schema,
     rules: Vec<&'s RuleSpec>,
     ctx: Context,
+    /// Columns the date rules read, parsed once per row for all of them.
+    date_columns: Vec<usize>,
+}
+
+/// Most date columns parsed up front per row; more are parsed when asked.
+const ROW_DATES: usize = 8;
+
+/// One row's cells with its dates parsed once for every date rule (several rules read the
+/// same cells).
+pub struct RowDates<'r> {
+    pub cells: &'r [&'r str],
+    parsed: [(usize, Option<NaiveDate>); ROW_DATES],
+    len: usize,
+}
+
+impl<'r> RowDates<'r> {
+    fn new(columns: &[usize], cells: &'r [&'r str]) -> RowDates<'r> {
+        let mut d = RowDates {
+            cells,
+            parsed: [(usize::MAX, None); ROW_DATES],
+            len: 0,
+        };
+        for &c in columns.iter().take(ROW_DATES) {
+            d.parsed[d.len] = (c, date(cells[c]));
+            d.len += 1;
+        }
+        d
+    }
+
+    /// The date in column `c`, `None` when blank or malformed.
+    pub fn get(&self, c: usize) -> Option<NaiveDate> {
+        match self.parsed[..self.len].iter().find(|p| p.0 == c) {
+            Some(p) => p.1,
+            None => date(self.cells[c]),
+        }
+    }
 }
 
 impl<'s> RowRules<'s> {
@@ -74,25 +110,46 @@ impl<'s> RowRules<'s> {
             .rules
             .iter()
             .filter(|r| columns_of(r).iter().all(|&c| present(c)))
+            .collect::<Vec<_>>();
+        let mut date_columns: Vec<usize> = rules
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r,
+                    RuleSpec::DateOrder { .. }
+                        | RuleSpec::DatePrecision { .. }
+                        | RuleSpec::DateCoverage { .. }
+                )
+            })
+            .flat_map(|r| columns_of(r))
+            .filter(|&c| schema.columns[c].kind == crate::schema::Kind::Date)
             .collect();
-        RowRules { schema, rules, ctx }
+        date_columns.sort_unstable();
+        date_columns.dedup();
+        RowRules {
+            schema,
+            rules,
+            ctx,
+            date_columns,
+        }
     }
 
     /// Runs every row rule on one row (cells in schema column order).
     pub fn check(&self, cells: &[&str], out: &mut Vec<Finding>) {
+        let dates = RowDates::new(&self.date_columns, cells);
         for rule in &self.rules {
             match rule {
                 RuleSpec::DateOrder { id, start, end } => {
-                    dates::order(id, cells, *start, *end, self.schema, out)
+                    dates::order(id, &dates, *start, *end, self.schema, out)
                 }
                 RuleSpec::DatePrecision {
                     id,
                     start,
                     end,
                     precision,
-                } => dates::precision(id, cells, *start, *end, *precision, self.schema, out),
+                } => dates::precision(id, &dates, *start, *end, *precision, self.schema, out),
                 RuleSpec::DateCoverage { id, fields } => {
-                    dates::coverage(id, cells, fields, &self.ctx, self.schema, out)
+                    dates::coverage(id, &dates, fields, &self.ctx, self.schema, out)
                 }
                 RuleSpec::Sum { id, total, parts } => {
                     totals::sum(id, cells, *total, parts, self.schema, out)
