@@ -1,6 +1,6 @@
 //! Errors that stop a command from running at all (exit code 2).
 //!
-//! Problems *in* the data are not errors: they are [`crate::report::Problem`] values that the
+//! Problems *in* the data are not errors: they are [`crate::validate::report::Problem`] values that the
 //! validator collects and reports together. An [`Error`] means the tool could not do its job:
 //! a file is missing, a schema is unreadable, a write failed.
 

@@ -150,7 +150,7 @@ pub fn write<W: Write>(
     };
     let mut previous_key = String::new();
     let mut day = start;
-    let fast = crate::fastpath::FastSchema::new(schema);
+    let fast = crate::validate::fastpath::FastSchema::new(schema);
     let all_present = vec![true; schema.columns.len()];
     // Spread the rows over the days from `start` to today, so no date lies in the future.
     let span = (chrono::Local::now().date_naive() - start)

@@ -173,7 +173,7 @@ fn verify_catches_formats_that_disagree_even_with_matching_checksums() {
             if l.ends_with("  events.json") {
                 format!(
                     "{}  events.json\n",
-                    aabc::checksum::sha256_hex(text.as_bytes())
+                    aabc::release::checksum::sha256_hex(text.as_bytes())
                 )
             } else {
                 format!("{l}\n")
@@ -234,8 +234,9 @@ fn export_writes_one_table_in_each_format() {
         }
     }
     let schema = aabc::schema::Schema::load(&root().join("schema/events.schema.json")).unwrap();
-    let a = aabc::verify::read_parquet(&out_dir.path().join("events.parquet"), &schema).unwrap();
-    let b = aabc::verify::read_parquet(&bundle.join("events.parquet"), &schema).unwrap();
+    let a = aabc::release::verify::read_parquet(&out_dir.path().join("events.parquet"), &schema)
+        .unwrap();
+    let b = aabc::release::verify::read_parquet(&bundle.join("events.parquet"), &schema).unwrap();
     assert_eq!(a, b);
     let sources = out_dir.path().join("sources.json");
     let run = aabc()
@@ -279,10 +280,11 @@ fn export_of_an_invalid_cell_fails_with_its_line_and_writes_nothing() {
 
 #[test]
 fn the_repository_citation_file_is_generated_from_the_metadata() {
-    let dataset = aabc::metadata::Dataset::open(&root()).unwrap();
+    let dataset = aabc::schema::metadata::Dataset::open(&root()).unwrap();
     let date =
-        aabc::changelog::release_date(&root().join("CHANGELOG.md"), &dataset.meta.version).ok();
-    let expected = aabc::citation::cff(&dataset.meta, date);
+        aabc::release::changelog::release_date(&root().join("CHANGELOG.md"), &dataset.meta.version)
+            .ok();
+    let expected = aabc::release::citation::cff(&dataset.meta, date);
     let actual = std::fs::read_to_string(root().join("CITATION.cff")).unwrap();
     assert!(
         actual == expected,

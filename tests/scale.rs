@@ -106,13 +106,13 @@ fn parquet_export_of_any_csv_holds_the_same_values() {
     );
     assert_eq!(run.0, 0, "{}", run.2);
     let schema = aabc::schema::Schema::load(&root().join("schema/events.schema.json")).unwrap();
-    let from_parquet = aabc::verify::read_parquet(&out, &schema).unwrap();
+    let from_parquet = aabc::release::verify::read_parquet(&out, &schema).unwrap();
     let text = std::fs::read(&file).unwrap();
-    let mut rows = aabc::export::Rows::new(&schema, text.as_slice(), "rows").unwrap();
+    let mut rows = aabc::release::export::Rows::new(&schema, text.as_slice(), "rows").unwrap();
     let mut n = 0;
     while let Some(r) = rows.next_row().unwrap() {
         assert_eq!(
-            aabc::export::json::row_object(&schema, r),
+            aabc::release::export::json::row_object(&schema, r),
             from_parquet[n],
             "row {n}"
         );
@@ -160,7 +160,8 @@ fn partitioned_export_writes_one_directory_per_year_and_never_overwrites() {
     for y in &years {
         assert!(y.starts_with("year=20"), "{y}");
         let rows =
-            aabc::verify::read_parquet(&out.join(y).join("part-0.parquet"), &schema).unwrap();
+            aabc::release::verify::read_parquet(&out.join(y).join("part-0.parquet"), &schema)
+                .unwrap();
         assert!(rows
             .iter()
             .all(|r| r["date_start"].as_str().unwrap()[..4] == y[5..]));

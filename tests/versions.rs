@@ -58,7 +58,10 @@ fn publish_records_the_release_and_the_rebuild_matches_it() {
     assert_eq!(fields[1], "2026-11-25");
     assert_eq!(fields[2], head);
     let zip = d.join("dist/aabc-events-1.0.0.zip");
-    assert_eq!(fields[3], aabc::checksum::sha256_file(&zip).unwrap());
+    assert_eq!(
+        fields[3],
+        aabc::release::checksum::sha256_file(&zip).unwrap()
+    );
     assert_eq!(
         fields[4].parse::<usize>().unwrap(),
         std::fs::read_to_string(d.join("dataset/events.csv"))
@@ -289,7 +292,7 @@ fn cite_a_version_or_an_event_in_every_format() {
     set_version(d, "1.0.0");
     git(d, &["commit", "-qam", "1.0.0"]);
     publish(d);
-    let sha = aabc::checksum::sha256_file(&d.join("dist/aabc-events-1.0.0.zip")).unwrap();
+    let sha = aabc::release::checksum::sha256_file(&d.join("dist/aabc-events-1.0.0.zip")).unwrap();
 
     let (code, out, _) = run(d, &["cite", "--format", "bibtex"]);
     assert_eq!(code, 0);

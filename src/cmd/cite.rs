@@ -3,9 +3,9 @@
 //! `1.0.0` are the same.
 
 use crate::cmd::OK;
-use aabc::cite::{render, Cited, Style};
-use aabc::metadata::Dataset;
-use aabc::versioning::{latest, parse, records};
+use aabc::schema::metadata::Dataset;
+use aabc::versions::cite::{render, Cited, Style};
+use aabc::versions::versioning::{latest, parse, records};
 use aabc::{Error, Result};
 use std::path::PathBuf;
 
@@ -47,10 +47,10 @@ pub fn run(args: Args) -> Result<u8> {
     };
     // The metadata and data as published.
     let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    aabc::snapshot::checkout(&args.root, &record.commit, tmp.path())?;
+    aabc::versions::snapshot::checkout(&args.root, &record.commit, tmp.path())?;
     let then = Dataset::open(tmp.path())?;
     if let Some(id) = &args.event {
-        let snap = aabc::snapshot::from_metadata(&then.path, "release")?;
+        let snap = aabc::versions::snapshot::from_metadata(&then.path, "release")?;
         let table = then
             .meta
             .releases

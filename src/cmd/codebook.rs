@@ -1,7 +1,7 @@
 //! `aabc codebook`: print the codebook of every table (Markdown), generated from the schemas.
 
 use crate::cmd::OK;
-use aabc::metadata::Dataset;
+use aabc::schema::metadata::Dataset;
 use aabc::schema::Schema;
 use aabc::Result;
 use std::path::PathBuf;
@@ -28,7 +28,7 @@ pub fn codebook(dataset: &Dataset) -> Result<String> {
     for r in &dataset.meta.resources {
         let schema = Schema::load(&dataset.schema_path(r))?;
         let title = schema.title.clone().unwrap_or_else(|| r.name.clone());
-        out.push_str(&aabc::codebook::markdown(
+        out.push_str(&aabc::release::codebook::markdown(
             &schema,
             &format!("`{}` ({title})", r.path),
         ));

@@ -4,7 +4,7 @@
 //! or 1 when there are differences with `--exit-code`.
 
 use crate::cmd::{FOUND, OK};
-use aabc::diff::{diff, markdown, text};
+use aabc::versions::diff::{diff, markdown, text};
 use aabc::{Error, Result};
 use std::path::PathBuf;
 
@@ -33,8 +33,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<u8> {
-    let old = aabc::snapshot::load(&args.old, &args.root)?;
-    let new = aabc::snapshot::load(&args.new, &args.root)?;
+    let old = aabc::versions::snapshot::load(&args.old, &args.root)?;
+    let new = aabc::versions::snapshot::load(&args.new, &args.root)?;
     let d = diff(&old, &new);
     match args.format {
         Output::Text => print!("{}", text(&d)),

@@ -5,8 +5,8 @@
 //! schema. The output is written to a temporary file and renamed into place.
 
 use crate::cmd::OK;
-use aabc::export::{export_to_path, Format, Options, Provenance};
-use aabc::metadata::Dataset;
+use aabc::release::export::{export_to_path, Format, Options, Provenance};
+use aabc::schema::metadata::Dataset;
 use aabc::schema::Schema;
 use aabc::validate::display;
 use aabc::{Error, Result};
@@ -84,8 +84,13 @@ pub fn run(args: Args) -> Result<u8> {
                 "--partition-by writes Parquet: use it with --format parquet".into(),
             ));
         }
-        let (n, parts) =
-            aabc::export::export_by_year(&schema, source, &display(&path), &options, &args.out)?;
+        let (n, parts) = aabc::release::export::export_by_year(
+            &schema,
+            source,
+            &display(&path),
+            &options,
+            &args.out,
+        )?;
         for (year, rows) in &parts {
             eprintln!("  year={year}: {rows} rows");
         }

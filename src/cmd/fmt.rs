@@ -6,9 +6,9 @@
 //! Files are replaced atomically.
 
 use crate::cmd::{FOUND, OK};
-use aabc::canonical::{canonical_bytes, first_difference, write_atomic};
-use aabc::metadata::Dataset;
+use aabc::schema::metadata::Dataset;
 use aabc::schema::Schema;
+use aabc::table::canonical::{canonical_bytes, first_difference, write_atomic};
 use aabc::validate::display;
 use aabc::{Error, Result};
 

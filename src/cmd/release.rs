@@ -8,11 +8,11 @@
 //! SHA-256 of the zip, rows), which requires the data to be committed.
 
 use crate::cmd::{FOUND, OK};
-use aabc::bundle::{build, Inputs, Placed};
-use aabc::metadata::{join, Dataset};
-use aabc::report::{Format, Problem, Renderer, Severity};
+use aabc::release::bundle::{build, Inputs, Placed};
+use aabc::schema::metadata::{join, Dataset};
+use aabc::validate::report::{Format, Problem, Renderer, Severity};
 use aabc::validate::{display, validate_dataset};
-use aabc::versioning::{self, Record};
+use aabc::versions::versioning::{self, Record};
 use aabc::{Error, Result};
 use std::path::PathBuf;
 
@@ -108,8 +108,8 @@ pub fn run(args: Args) -> Result<u8> {
         return Ok(FOUND);
     }
     let committed = || -> Result<bool> {
-        Ok(aabc::git::is_repo(&args.root)
-            && aabc::git::is_clean(&args.root, &["dataset", "schema", "CHANGELOG.md"])?)
+        Ok(aabc::versions::git::is_repo(&args.root)
+            && aabc::versions::git::is_clean(&args.root, &["dataset", "schema", "CHANGELOG.md"])?)
     };
     if args.publish && !committed()? {
         return Err(Error::Refused(
@@ -184,8 +184,9 @@ pub fn run(args: Args) -> Result<u8> {
             .unwrap_or(0);
         let record = Record {
             version: dataset.meta.version.clone(),
-            date: aabc::changelog::release_date(&changelog, &dataset.meta.version)?.to_string(),
-            commit: aabc::git::rev_parse(&args.root, "HEAD")?,
+            date: aabc::release::changelog::release_date(&changelog, &dataset.meta.version)?
+                .to_string(),
+            commit: aabc::versions::git::rev_parse(&args.root, "HEAD")?,
             zip_sha256: built.zip_sha256.clone(),
             rows,
         };

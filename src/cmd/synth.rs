@@ -3,7 +3,7 @@
 //! scale tests: `aabc synth --rows 1000000 --seed 1 --out big.csv`.
 
 use crate::cmd::OK;
-use aabc::metadata::Dataset;
+use aabc::schema::metadata::Dataset;
 use aabc::schema::Schema;
 use aabc::{Error, Result};
 use std::io::Write;
@@ -58,7 +58,7 @@ pub fn run(args: Args) -> Result<u8> {
                 let w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
                 aabc::synth::write(&schema, args.rows, args.seed, args.invalid_rate, start, w)?
             };
-            aabc::canonical::persist(tmp, path)?;
+            aabc::table::canonical::persist(tmp, path)?;
             stats
         }
         None => {

@@ -9,10 +9,10 @@
 //! 2 could not run (missing file, unreadable schema).
 
 use crate::cmd::{FOUND, OK};
-use aabc::metadata::Dataset;
-use aabc::report::{Format, Renderer, Tally};
-use aabc::rules::Context;
+use aabc::schema::metadata::Dataset;
 use aabc::schema::Schema;
+use aabc::validate::report::{Format, Renderer, Tally};
+use aabc::validate::rules::Context;
 use aabc::validate::{display, validate_dataset, validate_table, TableJob};
 use aabc::{Error, Result};
 use std::io::BufWriter;
@@ -34,7 +34,7 @@ pub fn run(args: Args) -> Result<u8> {
     let mut renderer = Renderer::new(BufWriter::new(stdout), args.format, args.strict);
     let mut tally = Tally::default();
     let today = chrono::Local::now().date_naive();
-    let mut emit = |p: aabc::report::Problem| {
+    let mut emit = |p: aabc::validate::report::Problem| {
         tally.add(&p);
         renderer.emit(&p)
     };
@@ -62,7 +62,8 @@ pub fn run(args: Args) -> Result<u8> {
         _ => {
             let dataset = Dataset::open(&args.target.root)?;
             let counts = validate_dataset(&dataset, today, &mut emit)?;
-            for p in aabc::versioning::published_id_problems(&args.target.root, &dataset)? {
+            for p in aabc::versions::versioning::published_id_problems(&args.target.root, &dataset)?
+            {
                 emit(p).map_err(|e| Error::Other(format!("cannot write the report: {e}")))?;
             }
             counts

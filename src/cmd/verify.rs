@@ -34,7 +34,7 @@ pub fn run(args: Args) -> Result<u8> {
             std::io::Error::new(std::io::ErrorKind::NotFound, "no such bundle"),
         ));
     }
-    let report = aabc::verify::verify(&bundle)?;
+    let report = aabc::release::verify::verify(&bundle)?;
     for p in &report.problems {
         println!("MISMATCH: {p}");
     }
@@ -67,8 +67,8 @@ pub fn run(args: Args) -> Result<u8> {
 
 /// Rebuilds a published version from its recorded commit, with this toolkit, and compares.
 fn rebuild(root: &std::path::Path, version: &str) -> Result<u8> {
-    use aabc::versioning::{parse, records};
-    let dataset = aabc::metadata::Dataset::open(root)?;
+    use aabc::versions::versioning::{parse, records};
+    let dataset = aabc::schema::metadata::Dataset::open(root)?;
     let wanted = parse(version).map_err(|m| aabc::Error::Other(format!("{version:?}: {m}")))?;
     let list = records(&dataset)?;
     let record = list
@@ -79,16 +79,16 @@ fn rebuild(root: &std::path::Path, version: &str) -> Result<u8> {
         })?;
     let tmp = tempfile::tempdir().map_err(|e| aabc::Error::io(std::env::temp_dir(), e))?;
     let src = tmp.path().join("src");
-    aabc::snapshot::checkout(root, &record.commit, &src)?;
-    let then = aabc::metadata::Dataset::open(&src)?;
+    aabc::versions::snapshot::checkout(root, &record.commit, &src)?;
+    let then = aabc::schema::metadata::Dataset::open(&src)?;
     let changelog = src.join("CHANGELOG.md");
     let license = then.dir().join("LICENSE.md");
-    let inputs = aabc::bundle::Inputs {
+    let inputs = aabc::release::bundle::Inputs {
         dataset: &then,
         changelog: &changelog,
         license: Some(&license),
     };
-    let built = aabc::bundle::build(&inputs, &tmp.path().join("dist"))?;
+    let built = aabc::release::bundle::build(&inputs, &tmp.path().join("dist"))?;
     println!("rebuilt {} from commit {}", built.name, record.commit);
     println!("  recorded zip SHA-256: {}", record.zip_sha256);
     println!("  rebuilt  zip SHA-256: {}", built.zip_sha256);

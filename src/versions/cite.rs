@@ -1,8 +1,8 @@
 //! Citations of a published dataset version, or of one event in it, in plain text, BibTeX, RIS
 //! and CFF, built from the version's metadata and its entry in the release record.
 
-use crate::metadata::Metadata;
-use crate::versioning::Record;
+use crate::schema::metadata::Metadata;
+use crate::versions::versioning::Record;
 
 /// Output formats of `aabc cite`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -104,7 +104,7 @@ pub fn render(c: &Cited<'_>, style: Style) -> String {
             let date = chrono::NaiveDate::parse_from_str(&r.date, "%Y-%m-%d").ok();
             let mut meta = m.clone();
             meta.version = r.version.clone();
-            let mut s = crate::citation::cff(&meta, date);
+            let mut s = crate::release::citation::cff(&meta, date);
             s.push_str("identifiers:\n");
             s.push_str("  - type: other\n");
             s.push_str(&format!("    value: \"sha256:{}\"\n", r.zip_sha256));

@@ -21,7 +21,7 @@ pub fn row_object(schema: &Schema, cells: &csv::StringRecord) -> Value {
     let refs: Vec<&str> = (0..schema.columns.len())
         .map(|i| cells.get(i).unwrap_or(""))
         .collect();
-    crate::fastpath::row_object(schema, &refs, None)
+    crate::validate::fastpath::row_object(schema, &refs, None)
 }
 
 pub fn write<R: Read, W: Write>(

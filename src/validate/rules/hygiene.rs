@@ -38,7 +38,7 @@ pub fn no_formula(id: &str, cells: &[&str], _schema: &Schema, out: &mut Vec<Find
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{found, with};
+    use crate::validate::rules::testing::{found, with};
 
     #[test]
     fn whitespace_around_a_cell() {

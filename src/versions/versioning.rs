@@ -8,10 +8,10 @@
 //! or an optional column is appended at the end; PATCH when existing rows are corrected (or
 //! only descriptions change).
 
-use crate::diff::{diff, Bump, Diff};
 use crate::error::{Error, Result};
-use crate::metadata::{Dataset, Releases};
-use crate::report::{Problem, Severity};
+use crate::schema::metadata::{Dataset, Releases};
+use crate::validate::report::{Problem, Severity};
+use crate::versions::diff::{diff, Bump, Diff};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -49,14 +49,14 @@ fn config(dataset: &Dataset) -> Result<&Releases> {
 }
 
 pub fn record_path(dataset: &Dataset) -> Result<PathBuf> {
-    Ok(crate::metadata::join(
+    Ok(crate::schema::metadata::join(
         &dataset.dir(),
         &config(dataset)?.record,
     ))
 }
 
 pub fn retired_path(dataset: &Dataset) -> Result<PathBuf> {
-    Ok(crate::metadata::join(
+    Ok(crate::schema::metadata::join(
         &dataset.dir(),
         &config(dataset)?.retired,
     ))
@@ -162,10 +162,13 @@ pub fn check(repo: &Path, dataset: &Dataset) -> Result<Check> {
     if c.already_published.is_some() {
         return Ok(c);
     }
-    let d = if crate::git::is_repo(repo) {
-        let old =
-            crate::snapshot::at_commit(repo, &last.commit, &format!("release {}", last.version))?;
-        let new = crate::snapshot::from_metadata(&dataset.path, "working tree")?;
+    let d = if crate::versions::git::is_repo(repo) {
+        let old = crate::versions::snapshot::at_commit(
+            repo,
+            &last.commit,
+            &format!("release {}", last.version),
+        )?;
+        let new = crate::versions::snapshot::from_metadata(&dataset.path, "working tree")?;
         Some(diff(&old, &new))
     } else {
         c.note = Some(format!(
@@ -286,7 +289,7 @@ pub fn published_id_problems(repo: &Path, dataset: &Dataset) -> Result<Vec<Probl
     if records.is_empty() {
         return Ok(problems);
     }
-    if !crate::git::is_repo(repo) {
+    if !crate::versions::git::is_repo(repo) {
         problems.push(Problem {
             severity: Severity::Warning,
             ..problem(
@@ -305,7 +308,7 @@ pub fn published_id_problems(repo: &Path, dataset: &Dataset) -> Result<Vec<Probl
         .map(|p| p.to_path_buf())
         .unwrap_or_else(|_| data.clone());
     let rel = table_rel.to_string_lossy().replace('\\', "/");
-    let pre = crate::git::prefix(repo)?;
+    let pre = crate::versions::git::prefix(repo)?;
     let mut reported = HashSet::new();
     for r in &records {
         let bytes = std::process::Command::new("git")
@@ -353,7 +356,7 @@ pub fn append(dataset: &Dataset, record: &Record) -> Result<()> {
         w.serialize(r).map_err(|e| Error::Other(e.to_string()))?;
     }
     let bytes = w.into_inner().map_err(|e| Error::Other(e.to_string()))?;
-    crate::canonical::write_atomic(&path, &bytes)
+    crate::table::canonical::write_atomic(&path, &bytes)
 }
 
 #[cfg(test)]

@@ -6,13 +6,19 @@
 //! collecting and describing its errors. Problems are handed to the caller as they are found,
 //! in file order.
 
+pub mod fastpath;
+pub mod report;
+pub mod rules;
+
 use crate::error::{Error, Result};
-use crate::fastpath::{row_object, FastSchema};
-use crate::metadata::Dataset;
-use crate::report::{Problem, Severity};
-use crate::rules::{Context, Finding, KeyIndex, PrimaryKey, References, RowRules, SortOrder};
+use crate::schema::metadata::Dataset;
 use crate::schema::{Kind, Schema};
 use crate::table::{self, check_header, record_pos, ColumnMap, CsvReader, Locator, RecordPos};
+use crate::validate::fastpath::{row_object, FastSchema};
+use crate::validate::report::{Problem, Severity};
+use crate::validate::rules::{
+    Context, Finding, KeyIndex, PrimaryKey, References, RowRules, SortOrder,
+};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use rayon::prelude::*;
 use serde_json::Value;

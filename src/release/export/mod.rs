@@ -239,7 +239,7 @@ pub fn export_to_path<R: Read + Send>(
         let w = std::io::BufWriter::new(tmp.as_file_mut());
         export(schema, source, name, format, options, w)?
     };
-    crate::canonical::persist(tmp, path)?;
+    crate::table::canonical::persist(tmp, path)?;
     Ok(n)
 }
 

@@ -13,8 +13,8 @@ mod totals;
 
 pub use keys::{KeyIndex, PrimaryKey, References, SortOrder};
 
-use crate::report::Severity;
 use crate::schema::{RuleSpec, Schema};
+use crate::validate::report::Severity;
 use chrono::NaiveDate;
 
 /// What a rule found in one row, before the validator attaches file and position.

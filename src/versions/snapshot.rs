@@ -3,9 +3,9 @@
 //! and by the version checks, which compare the data and schemas of two versions.
 
 use crate::error::{Error, Result};
-use crate::export::json::row_object;
-use crate::export::Rows;
-use crate::metadata::{Dataset, METADATA_PATH};
+use crate::release::export::json::row_object;
+use crate::release::export::Rows;
+use crate::schema::metadata::{Dataset, METADATA_PATH};
 use crate::schema::Schema;
 use serde_json::Value;
 use std::path::Path;
@@ -102,7 +102,7 @@ pub fn load(spec: &str, repo: &Path) -> Result<Snapshot> {
     if path.is_file() {
         if spec.ends_with(".zip") {
             let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-            let dir = crate::verify::extract(path, tmp.path())?;
+            let dir = crate::release::verify::extract(path, tmp.path())?;
             return from_metadata(&dir.join("dataset.json"), spec);
         }
         let current = Dataset::open(repo)?;
@@ -131,7 +131,7 @@ pub fn load(spec: &str, repo: &Path) -> Result<Snapshot> {
         });
     }
     // A git revision.
-    let commit = crate::git::rev_parse(repo, spec).map_err(|_| {
+    let commit = crate::versions::git::rev_parse(repo, spec).map_err(|_| {
         Error::Other(format!(
             "{spec:?} is not a bundle, a CSV file, a directory or a git revision"
         ))
@@ -150,5 +150,5 @@ pub fn at_commit(repo: &Path, commit: &str, label: &str) -> Result<Snapshot> {
 
 /// Writes the files a release is built from (data, schemas, changelog) as of `commit`.
 pub fn checkout(repo: &Path, commit: &str, into: &Path) -> Result<()> {
-    crate::git::materialize(repo, commit, &["dataset", "schema", "CHANGELOG.md"], into)
+    crate::versions::git::materialize(repo, commit, &["dataset", "schema", "CHANGELOG.md"], into)
 }

@@ -2,7 +2,7 @@
 //! resource per table, whose Table Schema is derived from the row's JSON Schema (types,
 //! constraints, vocabularies, descriptions, primary and foreign keys).
 
-use crate::metadata::Metadata;
+use crate::schema::metadata::Metadata;
 use crate::schema::{Kind, Schema};
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};

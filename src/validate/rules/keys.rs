@@ -290,7 +290,7 @@ impl<'i> References<'i> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::{row, schema};
+    use crate::validate::rules::testing::{row, schema};
 
     fn pos(line: u64) -> RecordPos {
         RecordPos {

@@ -2,14 +2,14 @@
 //! data against the bundle's own schemas, and agreement of the CSV, JSON, JSON Lines and Parquet
 //! copies of each table, row by row and value by value.
 
-use crate::bundle::{list_files, SUMS};
-use crate::checksum::{parse_sums, sha256_file};
 use crate::error::{Error, Result};
-use crate::export::json::row_object;
-use crate::export::Rows;
-use crate::metadata::Dataset;
-use crate::report::Severity;
+use crate::release::bundle::{list_files, SUMS};
+use crate::release::checksum::{parse_sums, sha256_file};
+use crate::release::export::json::row_object;
+use crate::release::export::Rows;
+use crate::schema::metadata::Dataset;
 use crate::schema::Schema;
+use crate::validate::report::Severity;
 use arrow::array::{Array, AsArray};
 use arrow::datatypes::{DataType, Date32Type, Float64Type, Int32Type, Int64Type};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -231,7 +231,7 @@ fn compare_formats(
     check("parquet", read_parquet(&parquet, schema));
     // The Parquet file names the CSV it was built from.
     if let Ok(kv) = parquet_key_values(&parquet) {
-        let sha = crate::checksum::sha256_hex(&csv);
+        let sha = crate::release::checksum::sha256_hex(&csv);
         if kv.get("aabc:source_csv_sha256") != Some(&sha) {
             problems.push(format!(
                 "{name}.parquet: its aabc:source_csv_sha256 is not the SHA-256 of {name}.csv"

@@ -97,7 +97,7 @@ pub fn present_iff_any(
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{found, row, with};
+    use crate::validate::rules::testing::{found, row, with};
 
     #[test]
     fn sum_of_parts() {

@@ -3,7 +3,7 @@
 //! rules), each classified by the version bump it requires under the dataset's policy.
 
 use crate::schema::{Column, Schema};
-use crate::snapshot::{Snapshot, TableSnap};
+use crate::versions::snapshot::{Snapshot, TableSnap};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -9,14 +9,14 @@
 //! place, so a failure leaves no partial bundle; an existing bundle of the same version is never
 //! overwritten unless the new bytes are identical.
 
-use crate::canonical::canonical_bytes;
-use crate::checksum::{sha256_file, sha256_hex, sums_text};
 use crate::error::{Error, Result};
-use crate::export::datapackage::{self, TableFile};
-use crate::export::{self, Format, Provenance, Rows};
-use crate::metadata::{Dataset, Metadata, Resource};
-use crate::rules::SortOrder;
+use crate::release::checksum::{sha256_file, sha256_hex, sums_text};
+use crate::release::export::datapackage::{self, TableFile};
+use crate::release::export::{self, Format, Provenance, Rows};
+use crate::schema::metadata::{Dataset, Metadata, Resource};
 use crate::schema::{Kind, Schema};
+use crate::table::canonical::canonical_bytes;
+use crate::validate::rules::SortOrder;
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 use std::io::Write;
@@ -183,7 +183,7 @@ fn file_name(path: &str) -> String {
 fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
     let dataset = inputs.dataset;
     let meta = &dataset.meta;
-    let released = crate::changelog::release_date(inputs.changelog, &meta.version)?;
+    let released = crate::release::changelog::release_date(inputs.changelog, &meta.version)?;
     let mut tables = Vec::new();
     for r in &meta.resources {
         let schema_path = dataset.schema_path(r);
@@ -268,11 +268,12 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
     )?;
     put(
         "CITATION.cff",
-        crate::citation::cff(meta, Some(released)).as_bytes(),
+        crate::release::citation::cff(meta, Some(released)).as_bytes(),
     )?;
     let changelog =
         std::fs::read_to_string(inputs.changelog).map_err(|e| Error::io(inputs.changelog, e))?;
-    let changelog = crate::changelog::up_to(&changelog, &meta.version).unwrap_or(changelog);
+    let changelog =
+        crate::release::changelog::up_to(&changelog, &meta.version).unwrap_or(changelog);
     put("CHANGELOG.md", changelog.as_bytes())?;
     if let Some(l) = inputs.license.filter(|l| l.exists()) {
         put(
@@ -461,11 +462,11 @@ fn readme(meta: &Metadata, released: NaiveDate, tables: &[Table]) -> Result<Stri
     }
     if let Some(spec) = &meta.summary {
         if let Some(t) = tables.iter().find(|t| t.name == spec.table) {
-            let c = crate::summary::counts(&t.schema, spec, &t.csv)?;
+            let c = crate::release::summary::counts(&t.schema, spec, &t.csv)?;
             let _ = writeln!(
                 s,
                 "## Figures\n\n{}",
-                crate::summary::markdown(&c, spec.year_of.as_deref())
+                crate::release::summary::markdown(&c, spec.year_of.as_deref())
             );
         }
     }
@@ -476,7 +477,7 @@ fn readme(meta: &Metadata, released: NaiveDate, tables: &[Table]) -> Result<Stri
         let _ = writeln!(
             s,
             "{}",
-            crate::codebook::markdown(&t.schema, &format!("`{}` ({title})", t.name))
+            crate::release::codebook::markdown(&t.schema, &format!("`{}` ({title})", t.name))
         );
     }
     Ok(s)

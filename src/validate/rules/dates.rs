@@ -125,7 +125,7 @@ pub fn coverage(
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{found, row, with};
+    use crate::validate::rules::testing::{found, row, with};
 
     #[test]
     fn date_order() {

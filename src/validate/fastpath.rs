@@ -276,7 +276,7 @@ impl FastSchema {
                 ColumnCheck::Integer { min, max, .. } => cell
                     .parse::<i64>()
                     .is_ok_and(|n| min.is_none_or(|lo| n >= lo) && max.is_none_or(|hi| n <= hi)),
-                ColumnCheck::Date { .. } => crate::rules::date(cell).is_some(),
+                ColumnCheck::Date { .. } => crate::validate::rules::date(cell).is_some(),
             };
             if !ok {
                 return false;

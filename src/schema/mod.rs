@@ -13,6 +13,8 @@
 //!   joined by `x-delimiter` (default `;`);
 //! - `x-primaryKey`, `x-sortKey`, `x-foreignKeys` and `x-rules` declare table-level rules.
 
+pub mod metadata;
+
 use crate::error::{Error, Result};
 use serde_json::Value;
 use std::path::{Path, PathBuf};

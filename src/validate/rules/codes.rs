@@ -58,7 +58,7 @@ pub fn title_of(
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{found, row, with};
+    use crate::validate::rules::testing::{found, row, with};
 
     #[test]
     fn code_belongs_to_country() {

@@ -6,6 +6,8 @@
 //! Exact columns are computed only for cells that have a problem, by re-reading that one record
 //! from disk: the fast path pays nothing for them.
 
+pub mod canonical;
+
 use crate::error::{Error, Result};
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -74,7 +76,7 @@ pub fn record_pos(record: &csv::ByteRecord) -> RecordPos {
     }
 }
 
-/// A problem found in a header, before it becomes a [`crate::report::Problem`].
+/// A problem found in a header, before it becomes a [`crate::validate::report::Problem`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeaderIssue {
     /// Index of the field in the file's header, when the issue concerns one.

@@ -6,9 +6,9 @@
 //! give the same bytes. Files are replaced atomically: a failure leaves the old file intact.
 
 use crate::error::{Error, Result};
-use crate::rules::SortOrder;
 use crate::schema::Schema;
 use crate::table::{check_header, record_pos, CsvReader};
+use crate::validate::rules::SortOrder;
 use std::io::Write;
 use std::path::Path;
 

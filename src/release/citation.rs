@@ -1,7 +1,7 @@
 //! Citation metadata of a dataset version: `CITATION.cff` (Citation File Format 1.2.0) built
 //! from the metadata file, so that the repository's file and every bundle's agree.
 
-use crate::metadata::Metadata;
+use crate::schema::metadata::Metadata;
 use chrono::NaiveDate;
 
 /// A YAML scalar: JSON string syntax is valid YAML double-quoted syntax.

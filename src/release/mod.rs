@@ -1,0 +1,12 @@
+//! Everything a release is made of: the exports (one file per format), the bundle and its
+//! archive, checksums, the citation file, the changelog section, the codebook and the summary,
+//! and `verify`, which checks a bundle someone else hands you.
+
+pub mod bundle;
+pub mod changelog;
+pub mod checksum;
+pub mod citation;
+pub mod codebook;
+pub mod export;
+pub mod summary;
+pub mod verify;
