@@ -4,6 +4,7 @@
 //! validates it (schema plus declared consistency rules), and writes it in canonical form.
 //! The `aabc` binary is a thin command-line layer over these modules.
 
+pub mod choice;
 pub mod error;
 pub mod progress;
 pub mod release;

@@ -21,7 +21,7 @@ pub struct Args {
     #[arg(long, value_name = "ID")]
     event: Option<String>,
     /// Citation format.
-    #[arg(long, value_enum, default_value = "text")]
+    #[arg(long, default_value = "text", value_parser = crate::cmd::choice::<Style>())]
     format: Style,
 }
 

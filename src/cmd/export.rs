@@ -22,7 +22,7 @@ pub enum PartitionBy {
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Output format.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = crate::cmd::choice::<Format>())]
     format: Format,
     /// Output file (a directory with --partition-by).
     #[arg(long, value_name = "PATH")]

@@ -22,7 +22,7 @@ pub struct Args {
     #[command(flatten)]
     target: crate::cmd::target::Target,
     /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
+    #[arg(long, default_value = "human", value_parser = crate::cmd::choice::<Format>())]
     format: Format,
     /// Treat warnings as errors.
     #[arg(long)]

@@ -46,7 +46,7 @@ pub struct Problem {
 }
 
 /// Output format of `aabc validate`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// `file:line:col: error[rule] message` plus a hint line, and a summary.
     Human,
@@ -54,6 +54,24 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`).
     Github,
+}
+
+impl crate::choice::Choice for Format {
+    const ALL: &'static [Self] = &[Format::Human, Format::Json, Format::Github];
+    fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Github => "github",
+        }
+    }
+    fn help(self) -> &'static str {
+        match self {
+            Format::Human => "`file:line:col: error[rule] message` plus a hint line, and a summary",
+            Format::Json => "one JSON object per problem, one per line (JSON Lines)",
+            Format::Github => "GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`)",
+        }
+    }
 }
 
 /// Counts of what was checked and found, for the closing summary.

@@ -5,12 +5,24 @@ use crate::schema::metadata::Metadata;
 use crate::versions::versioning::Record;
 
 /// Output formats of `aabc cite`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
     Text,
     Bibtex,
     Ris,
     Cff,
+}
+
+impl crate::choice::Choice for Style {
+    const ALL: &'static [Self] = &[Style::Text, Style::Bibtex, Style::Ris, Style::Cff];
+    fn name(self) -> &'static str {
+        match self {
+            Style::Text => "text",
+            Style::Bibtex => "bibtex",
+            Style::Ris => "ris",
+            Style::Cff => "cff",
+        }
+    }
 }
 
 /// What is cited: a version, or one row of it.

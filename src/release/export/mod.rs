@@ -16,12 +16,19 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 /// Output formats of `aabc export`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Parquet,
     Json,
     Jsonl,
     Csv,
+}
+
+impl crate::choice::Choice for Format {
+    const ALL: &'static [Self] = &[Format::Parquet, Format::Json, Format::Jsonl, Format::Csv];
+    fn name(self) -> &'static str {
+        self.extension()
+    }
 }
 
 impl Format {
