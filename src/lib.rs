@@ -4,6 +4,7 @@
 //! validates it (schema plus declared consistency rules), and writes it in canonical form.
 //! The `aabc` binary is a thin command-line layer over these modules.
 
+pub mod atomic;
 pub mod bundle;
 pub mod canonical;
 pub mod changelog;
