@@ -41,12 +41,8 @@ pub fn run(args: Args) -> Result<u8> {
     let files = match (&args.target.schema, &args.target.file) {
         (Some(schema), Some(file)) => {
             let schema = Schema::load(schema)?;
-            if !file.exists() {
-                return Err(Error::io(
-                    file,
-                    std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
-                ));
-            }
+            // The real reason (no such file, a symlink loop, no permission), not a guess.
+            std::fs::metadata(file).map_err(|e| Error::io(file, e))?;
             let job = TableJob {
                 schema: &schema,
                 path: file,
