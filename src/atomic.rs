@@ -115,10 +115,7 @@ pub fn io_error(path: &Path, e: io::Error) -> Error {
             path,
             io::Error::new(
                 io::ErrorKind::StorageFull,
-                format!(
-                    "disk full while writing {}: free some space and run again (nothing was replaced; {e})",
-                    path.display()
-                ),
+                format!("disk full while writing this file; free some space and run again ({e})"),
             ),
         );
     }
