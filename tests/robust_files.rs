@@ -313,6 +313,27 @@ fn stale_temporaries_of_killed_runs_are_removed_by_the_next_run() {
 }
 
 #[test]
+fn fmt_and_synth_remove_stale_temporaries_beside_their_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("events.csv");
+    let canonical = std::fs::read_to_string(root().join("tests/fixtures/valid.csv")).unwrap();
+    std::fs::write(&file, canonical.replace('\n', "\r\n")).unwrap();
+    let stale = dir.path().join(".aabc-tmp.99999999.fmt.Mn78Op");
+    std::fs::write(&stale, "half").unwrap();
+    aabc_ok(&["fmt", "--schema", SCHEMA, file.to_str().unwrap()]);
+    assert!(!stale.exists());
+    std::fs::write(&stale, "half").unwrap();
+    let out = dir.path().join("synth.csv");
+    aabc_ok(&["synth", "--rows", "10", "--out", out.to_str().unwrap()]);
+    assert!(!stale.exists());
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+}
+
+#[test]
 fn release_removes_stale_bundle_temporaries_in_dist() {
     let dist = tempfile::tempdir().unwrap();
     let stale = dist
@@ -373,6 +394,22 @@ fn diff_into_a_closed_pipe_ends_quietly() {
 #[test]
 fn release_check_into_a_closed_pipe_ends_quietly() {
     assert_quiet_on_closed_pipe(&["release", "--check"]);
+}
+
+#[test]
+fn release_into_a_closed_pipe_ends_quietly() {
+    let dist = tempfile::tempdir().unwrap();
+    assert_quiet_on_closed_pipe(&["release", "--out", dist.path().to_str().unwrap()]);
+}
+
+#[test]
+fn verify_rebuild_into_a_closed_pipe_ends_quietly() {
+    assert_quiet_on_closed_pipe(&["verify", "--rebuild", "1.1.0"]);
+}
+
+#[test]
+fn synth_into_a_closed_pipe_ends_quietly() {
+    assert_quiet_on_closed_pipe(&["synth", "--rows", "1000"]);
 }
 
 #[test]
