@@ -133,45 +133,61 @@ pub enum Target {
 
 /// Follows symlinks and decides how `path` is written (see the module documentation).
 pub fn resolve(path: &Path) -> Result<Target> {
-    let mut p = path.to_path_buf();
-    for _ in 0..=MAX_LINKS {
-        let meta = match std::fs::symlink_metadata(&p) {
-            Ok(m) => m,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Target::Replace(p)),
-            Err(e) => return Err(Error::io(&p, e)),
-        };
-        let t = meta.file_type();
-        if t.is_symlink() {
-            let to = std::fs::read_link(&p).map_err(|e| Error::io(&p, e))?;
-            p = parent_dir(&p).join(to);
-            continue;
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Ok(Target::Replace(dangling(path)?))
         }
-        if t.is_file() {
-            return Ok(Target::Replace(p));
+        // A loop says so ("Too many levels of symbolic links"), not "no such file".
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    let t = meta.file_type();
+    if t.is_file() {
+        let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if !linked {
+            return Ok(Target::Replace(path.to_path_buf()));
         }
-        if t.is_dir() {
-            return Err(Error::io(
-                path,
-                io::Error::new(
-                    io::ErrorKind::IsADirectory,
-                    "is a directory: name a file to write",
-                ),
-            ));
-        }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::FileTypeExt;
-            if t.is_char_device() || t.is_fifo() {
-                return Ok(Target::Through(p));
-            }
-        }
+        let real = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+        return Ok(Target::Replace(real));
+    }
+    if t.is_dir() {
         return Err(Error::io(
             path,
             io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "is a block device or a socket: refusing to write into it; name a regular file",
+                io::ErrorKind::IsADirectory,
+                "is a directory: name a file to write",
             ),
         ));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        // `/dev/stdout` is a link to a pipe, a terminal or a file: opened, it is followed.
+        if t.is_char_device() || t.is_fifo() {
+            return Ok(Target::Through(path.to_path_buf()));
+        }
+    }
+    Err(Error::io(
+        path,
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "is a block device or a socket: refusing to write into it; name a regular file",
+        ),
+    ))
+}
+
+/// The file to create for a path that does not exist: the path itself, or the end of the
+/// chain of symlinks that leads nowhere (the link then points at the new file).
+fn dangling(path: &Path) -> Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..=MAX_LINKS {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = std::fs::read_link(&p).map_err(|e| Error::io(&p, e))?;
+                p = parent_dir(&p).join(to);
+            }
+            _ => return Ok(p),
+        }
     }
     Err(Error::io(
         path,
@@ -188,8 +204,8 @@ pub struct Output {
     /// The path as the user named it (for messages).
     shown: PathBuf,
     sink: Sink,
-    /// The first write error, kept to explain a failure in the user's words.
-    failed: Option<io::ErrorKind>,
+    /// The first write error (kind and message), kept to explain a failure in the user's words.
+    failed: Option<(io::ErrorKind, String)>,
 }
 
 enum Sink {
@@ -229,14 +245,13 @@ impl Output {
         }
     }
 
-    /// Turns the error of a failed write into one that says what happened to which file (a
-    /// full disk is named as such, whatever layer reported it).
+    /// Turns the error of a failed write into the I/O error that caused it, about this file,
+    /// whatever layer turned it into words: a full disk is named as such, and a closed pipe
+    /// stays recognisable (`main` ends quietly on it).
     pub fn explain(&self, e: Error) -> Error {
-        match self.failed {
-            Some(io::ErrorKind::StorageFull) => {
-                io_error(&self.shown, io::Error::from(io::ErrorKind::StorageFull))
-            }
-            _ => e,
+        match &self.failed {
+            Some((kind, message)) => io_error(&self.shown, io::Error::new(*kind, message.clone())),
+            None => e,
         }
     }
 
@@ -255,7 +270,7 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let r = self.file().write(buf);
         if let Err(e) = &r {
-            self.failed.get_or_insert(e.kind());
+            self.failed.get_or_insert((e.kind(), e.to_string()));
         }
         r
     }
@@ -263,7 +278,7 @@ impl Write for Output {
     fn flush(&mut self) -> io::Result<()> {
         let r = self.file().flush();
         if let Err(e) = &r {
-            self.failed.get_or_insert(e.kind());
+            self.failed.get_or_insert((e.kind(), e.to_string()));
         }
         r
     }
@@ -358,7 +373,21 @@ mod tests {
         std::os::unix::fs::symlink(&b, &a).unwrap();
         std::os::unix::fs::symlink(&a, &b).unwrap();
         let err = resolve(&a).unwrap_err().to_string();
-        assert!(err.contains("symlink loop"), "{err}");
+        assert!(err.contains("Too many levels of symbolic links"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_dangling_symlink_creates_its_target_and_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink("new.csv", &link).unwrap();
+        write_file(&link, b"x\n", "t").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read(dir.path().join("new.csv")).unwrap(), b"x\n");
     }
 
     #[test]

@@ -54,18 +54,16 @@ fn write_zip(path: &Path, entries: &[(&str, &[u8])]) {
 
 // ---- item 3: special files and links are never replaced by rename ----
 
-#[test]
-fn export_into_a_fifo_streams_into_it_and_keeps_the_fifo() {
-    let dir = tempfile::tempdir().unwrap();
-    let fifo = dir.path().join("out.csv");
+/// Exports valid.csv to `out` while a thread reads `fifo`; returns what the reader got.
+fn export_into_fifo(fifo: &Path, out: &Path) -> String {
     let ok = std::process::Command::new("mkfifo")
-        .arg(&fifo)
+        .arg(fifo)
         .status()
         .unwrap();
     assert!(ok.success());
     // The reader blocks until a writer opens the FIFO; a run that renames over it never does.
     let (tx, rx) = std::sync::mpsc::channel();
-    let reader_path = fifo.clone();
+    let reader_path = fifo.to_path_buf();
     std::thread::spawn(move || {
         let mut s = String::new();
         std::fs::File::open(&reader_path)
@@ -76,17 +74,46 @@ fn export_into_a_fifo_streams_into_it_and_keeps_the_fifo() {
     });
     let (code, _, err) = export_csv(
         &root().join("tests/fixtures/valid.csv"),
-        &["--format", "csv", "--out", fifo.to_str().unwrap()],
+        &["--format", "csv", "--out", out.to_str().unwrap()],
     );
     assert_eq!(code, 0, "{err}");
-    let got = rx
-        .recv_timeout(std::time::Duration::from_secs(10))
-        .expect("nothing was written into the FIFO");
+    rx.recv_timeout(std::time::Duration::from_secs(10))
+        .expect("nothing was written into the FIFO")
+}
+
+#[test]
+fn export_into_a_fifo_streams_into_it_and_keeps_the_fifo() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("out.csv");
+    let got = export_into_fifo(&fifo, &fifo);
     assert_eq!(
         got,
         std::fs::read_to_string(root().join("tests/fixtures/valid.csv")).unwrap()
     );
     use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+}
+
+/// What `--out /dev/stdout` is when stdout is a pipe: a link to a FIFO.
+#[test]
+fn export_into_a_symlink_to_a_fifo_streams_into_it_and_keeps_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    let link = dir.path().join("stdout");
+    std::os::unix::fs::symlink(&fifo, &link).unwrap();
+    let got = export_into_fifo(&fifo, &link);
+    assert_eq!(
+        got,
+        std::fs::read_to_string(root().join("tests/fixtures/valid.csv")).unwrap()
+    );
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
     assert!(std::fs::symlink_metadata(&fifo)
         .unwrap()
         .file_type()
@@ -405,6 +432,38 @@ fn release_into_a_closed_pipe_ends_quietly() {
 #[test]
 fn verify_rebuild_into_a_closed_pipe_ends_quietly() {
     assert_quiet_on_closed_pipe(&["verify", "--rebuild", "1.1.0"]);
+}
+
+#[test]
+fn validate_into_a_closed_pipe_ends_quietly() {
+    assert_quiet_on_closed_pipe(&["validate"]);
+    assert_quiet_on_closed_pipe(&[
+        "validate",
+        "--schema",
+        SCHEMA,
+        "tests/fixtures/vocabulary.csv",
+    ]);
+}
+
+#[test]
+fn export_into_a_closed_pipe_ends_quietly() {
+    // What `--out /dev/stdout` is, without touching the real /dev: a link to the process's fd 1.
+    let dir = tempfile::tempdir().unwrap();
+    let stdout = dir.path().join("stdout");
+    std::os::unix::fs::symlink("/proc/self/fd/1", &stdout).unwrap();
+    for format in ["csv", "json", "jsonl", "parquet"] {
+        assert_quiet_on_closed_pipe(&[
+            "export",
+            "--format",
+            format,
+            "--out",
+            stdout.to_str().unwrap(),
+        ]);
+        assert!(std::fs::symlink_metadata(&stdout)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
 }
 
 #[test]

@@ -59,7 +59,7 @@ pub fn run(args: Args) -> Result<u8> {
             let dataset = Dataset::open(&args.target.root)?;
             let counts = validate_dataset(&dataset, today, &mut emit)?;
             for p in aabc::versioning::published_id_problems(&args.target.root, &dataset)? {
-                emit(p).map_err(|e| Error::Other(format!("cannot write the report: {e}")))?;
+                emit(p).map_err(crate::cmd::stdout_error)?;
             }
             counts
         }
@@ -67,7 +67,7 @@ pub fn run(args: Args) -> Result<u8> {
     renderer
         .summary(&files, tally)
         .and_then(|_| renderer.flush())
-        .map_err(|e| Error::Other(format!("cannot write the report: {e}")))?;
+        .map_err(crate::cmd::stdout_error)?;
     let failed = tally.errors > 0 || (args.strict && tally.warnings > 0);
     Ok(if failed { FOUND } else { OK })
 }
