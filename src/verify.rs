@@ -157,7 +157,13 @@ pub fn extract(zip_path: &Path, into: &Path) -> Result<PathBuf> {
             .write(true)
             .create_new(true)
             .open(&out)
-            .map_err(|e| crate::atomic::io_error(&out, e))?;
+            .map_err(|e| match e.kind() {
+                // `b//x` after `b/x`: two names for one file.
+                std::io::ErrorKind::AlreadyExists => {
+                    bad(format!("two entries extract to the same file as {name:?}"))
+                }
+                _ => crate::atomic::io_error(&out, e),
+            })?;
         let mut w = std::io::BufWriter::new(file);
         // One byte more than declared, to notice an entry that lies about its size.
         let n = std::io::copy(&mut (&mut entry).take(declared.saturating_add(1)), &mut w).map_err(

@@ -567,6 +567,17 @@ fn verify_refuses_a_zip_with_two_entries_of_one_name() {
         err.contains("two entries are named \"b/README.md\""),
         "{err}"
     );
+    let zip = dir.path().join("alias.zip");
+    write_zip(
+        &zip,
+        &[("b/README.md", b"genuine"), ("b//README.md", b"tampered")],
+    );
+    let (code, out, err) = verify(&zip);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("two entries extract to the same file as \"b//README.md\""),
+        "{err}"
+    );
 }
 
 fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
