@@ -292,6 +292,8 @@ fn a_symlink_loop_is_named_not_called_missing() {
     for args in [
         vec!["validate", "--schema", SCHEMA, a.to_str().unwrap()],
         vec!["verify", a.to_str().unwrap()],
+        vec!["diff", a.to_str().unwrap(), "."],
+        vec!["export", "--format", "csv", "--out", a.to_str().unwrap()],
     ] {
         let (code, _, err) = run_aabc(&args);
         assert_eq!(code, 2, "{args:?}: {err}");
