@@ -1,5 +1,9 @@
 //! The `aabc` command: parse arguments, dispatch to a subcommand, map the outcome to an exit
 //! code (0 success, 1 problems found, 2 could not run).
+//!
+//! Nothing prints to stdout with `println!` (it panics on a closed pipe): commands use
+//! `outln!`/`out!`, whose errors reach `main`, which ends quietly on a broken pipe.
+#![deny(clippy::print_stdout)]
 
 mod cmd;
 
