@@ -1,5 +1,9 @@
 //! The `aabc` command: parse arguments, dispatch to a subcommand, map the outcome to an exit
 //! code (0 success, 1 problems found, 2 could not run).
+//!
+//! Nothing prints to stdout with `println!` (it panics on a closed pipe): commands use
+//! `outln!`/`out!`, whose errors reach `main`, which ends quietly on a broken pipe.
+#![deny(clippy::print_stdout)]
 
 mod cmd;
 
@@ -51,6 +55,9 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // The reader went away (`aabc codebook | head`): it has what it wanted; end quietly,
+        // as `cat` and ripgrep do.
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e @ aabc::Error::Refused(_)) => {
             eprintln!("aabc: {e}");
             ExitCode::from(1)
@@ -60,4 +67,18 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether an error is, or was caused by, a write to a closed pipe.
+fn broken_pipe(e: &aabc::Error) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::BrokenPipe {
+                return true;
+            }
+        }
+        cur = err.source();
+    }
+    false
 }

@@ -125,7 +125,11 @@ pub fn write<W: Write>(
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(out);
-    let werr = |e: csv::Error| Error::Other(format!("cannot write: {e}"));
+    // An I/O error keeps its kind, so that a closed pipe or a full disk is recognised above.
+    let werr = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(e) => Error::io("output", e),
+        other => Error::Other(format!("cannot write: {other:?}")),
+    };
     w.write_record(schema.column_names()).map_err(werr)?;
     let n = schema.columns.len();
     let pk: Option<usize> = schema.primary_key.first().copied();
@@ -227,8 +231,7 @@ pub fn write<W: Write>(
         w.write_record(&cells).map_err(werr)?;
         stats.rows += 1;
     }
-    w.flush()
-        .map_err(|e| Error::Other(format!("cannot write: {e}")))?;
+    w.flush().map_err(|e| Error::io("output", e))?;
     Ok(stats)
 }
 

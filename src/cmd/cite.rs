@@ -7,6 +7,7 @@ use aabc::schema::metadata::Dataset;
 use aabc::versions::cite::{render, Cited, Style};
 use aabc::versions::versioning::{latest, parse, records};
 use aabc::{Error, Result};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -72,6 +73,8 @@ pub fn run(args: Args) -> Result<u8> {
         record,
         event: args.event.as_deref(),
     };
-    print!("{}", render(&cited, args.format));
+    let mut stdout = std::io::stdout().lock();
+    out!(stdout, "{}", render(&cited, args.format))?;
+    stdout.flush().map_err(crate::cmd::stdout_error)?;
     Ok(OK)
 }

@@ -4,6 +4,7 @@ use crate::cmd::OK;
 use aabc::schema::metadata::Dataset;
 use aabc::schema::Schema;
 use aabc::Result;
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -15,7 +16,10 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<u8> {
     let dataset = Dataset::open(&args.root)?;
-    print!("{}", codebook(&dataset)?);
+    let text = codebook(&dataset)?;
+    let mut stdout = std::io::stdout().lock();
+    out!(stdout, "{text}")?;
+    stdout.flush().map_err(crate::cmd::stdout_error)?;
     Ok(OK)
 }
 

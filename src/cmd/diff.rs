@@ -6,6 +6,7 @@
 use crate::cmd::{FOUND, OK};
 use aabc::versions::diff::{diff, markdown, text};
 use aabc::{Error, Result};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -36,21 +37,24 @@ pub fn run(args: Args) -> Result<u8> {
     let old = aabc::versions::snapshot::load(&args.old, &args.root)?;
     let new = aabc::versions::snapshot::load(&args.new, &args.root)?;
     let d = diff(&old, &new);
+    let mut stdout = std::io::stdout().lock();
     match args.format {
-        Output::Text => print!("{}", text(&d)),
-        Output::Markdown => print!("{}", markdown(&d)),
+        Output::Text => out!(stdout, "{}", text(&d))?,
+        Output::Markdown => out!(stdout, "{}", markdown(&d))?,
         Output::Json => {
             let mut v = serde_json::to_value(&d).map_err(|e| Error::Other(e.to_string()))?;
             if let Some((bump, why)) = d.required_bump() {
                 v["required_bump"] = serde_json::json!(bump);
                 v["reasons"] = serde_json::json!(why);
             }
-            println!(
+            outln!(
+                stdout,
                 "{}",
                 serde_json::to_string_pretty(&v).map_err(|e| Error::Other(e.to_string()))?
-            );
+            )?;
         }
     }
+    stdout.flush().map_err(crate::cmd::stdout_error)?;
     Ok(if args.exit_code && !d.is_empty() {
         FOUND
     } else {

@@ -11,6 +11,7 @@ use aabc::schema::Schema;
 use aabc::table::canonical::{canonical_bytes, first_difference, write_atomic};
 use aabc::validate::display;
 use aabc::{Error, Result};
+use std::io::Write;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -32,6 +33,7 @@ pub fn run(args: Args) -> Result<u8> {
             }
         }
     }
+    let mut stdout = std::io::stdout().lock();
     let mut differing = 0;
     for (schema, path) in &tables {
         let canonical = canonical_bytes(schema, path)?;
@@ -39,19 +41,20 @@ pub fn run(args: Args) -> Result<u8> {
         match first_difference(&current, &canonical) {
             None => {
                 if !args.check {
-                    println!("{}: already canonical", display(path));
+                    outln!(stdout, "{}: already canonical", display(path))?;
                 }
             }
             Some(line) if args.check => {
                 differing += 1;
-                println!(
+                outln!(
+                    stdout,
                     "{}: not canonical (first difference at line {line}); run `aabc fmt` to rewrite it",
                     display(path)
-                );
+                )?;
             }
             Some(_) => {
                 write_atomic(path, &canonical)?;
-                println!("{}: rewritten in canonical form", display(path));
+                outln!(stdout, "{}: rewritten in canonical form", display(path))?;
             }
         }
     }

@@ -14,6 +14,7 @@ use aabc::validate::report::{Format, Problem, Renderer, Severity};
 use aabc::validate::{display, validate_dataset};
 use aabc::versions::versioning::{self, Record};
 use aabc::{Error, Result};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -33,6 +34,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<u8> {
+    let mut stdout = std::io::stdout().lock();
     let dataset = Dataset::open(&args.root)?;
     let versions = dataset.meta.releases.is_some();
     let check = if versions {
@@ -45,36 +47,50 @@ pub fn run(args: Args) -> Result<u8> {
     }
     if args.check {
         let Some(c) = check else {
-            println!("no release record is configured: any version may be released");
+            outln!(
+                stdout,
+                "no release record is configured: any version may be released"
+            )?;
             return Ok(OK);
         };
         match (&c.last, &c.already_published) {
-            (None, _) => println!("no version published yet: {} may be released", c.current),
-            (Some(_), Some(r)) => println!(
+            (None, _) => outln!(
+                stdout,
+                "no version published yet: {} may be released",
+                c.current
+            )?,
+            (Some(_), Some(r)) => outln!(
+                stdout,
                 "version {} is already published (commit {}); only identical bytes may be rebuilt",
-                r.version, r.commit
-            ),
+                r.version,
+                r.commit
+            )?,
             (Some(last), None) => {
-                println!("last published: {} (commit {})", last.version, last.commit);
+                outln!(
+                    stdout,
+                    "last published: {} (commit {})",
+                    last.version,
+                    last.commit
+                )?;
                 match &c.required {
-                    None => println!("no change since: no bump required"),
+                    None => outln!(stdout, "no change since: no bump required")?,
                     Some((bump, why)) => {
-                        println!("required bump: {} because:", bump.as_str());
+                        outln!(stdout, "required bump: {} because:", bump.as_str())?;
                         for w in why {
-                            println!("  - {w}");
+                            outln!(stdout, "  - {w}")?;
                         }
                     }
                 }
-                println!("current version: {}", c.current);
+                outln!(stdout, "current version: {}", c.current)?;
             }
         }
         return Ok(match c.refusal {
             Some(r) => {
-                println!("REFUSED: {r}");
+                outln!(stdout, "REFUSED: {r}")?;
                 FOUND
             }
             None => {
-                println!("ok: {} may be released", c.current);
+                outln!(stdout, "ok: {} may be released", c.current)?;
                 OK
             }
         });
@@ -137,32 +153,35 @@ pub fn run(args: Args) -> Result<u8> {
     let dist = args.out.unwrap_or_else(|| join(&args.root, "dist"));
     let built = build(&inputs, &dist)?;
     match built.placed {
-        Placed::Created => println!("built {}", built.name),
-        Placed::Identical => println!(
+        Placed::Created => outln!(stdout, "built {}", built.name)?,
+        Placed::Identical => outln!(
+            stdout,
             "{} already exists with identical bytes; nothing changed",
             built.name
-        ),
+        )?,
     }
     for (f, len) in &built.files {
-        println!("  {f:<32} {len:>9} bytes");
+        outln!(stdout, "  {f:<32} {len:>9} bytes")?;
     }
-    println!("{}", built.dir.display());
-    println!(
+    outln!(stdout, "{}", built.dir.display())?;
+    outln!(
+        stdout,
         "{}  {} bytes  sha256 {}",
         built.zip.display(),
         built.zip_bytes,
         built.zip_sha256
-    );
+    )?;
     if args.publish {
         if check
             .as_ref()
             .and_then(|c| c.already_published.as_ref())
             .is_some()
         {
-            println!(
+            outln!(
+                stdout,
                 "version {} is already recorded as published with these bytes",
                 dataset.meta.version
-            );
+            )?;
             return Ok(OK);
         }
         let cfg = dataset
@@ -191,12 +210,13 @@ pub fn run(args: Args) -> Result<u8> {
             rows,
         };
         versioning::append(&dataset, &record)?;
-        println!(
+        outln!(
+            stdout,
             "published {} (commit {}); commit {} to make the record part of the repository",
             record.version,
             record.commit,
             display(&versioning::record_path(&dataset)?)
-        );
+        )?;
     }
     Ok(OK)
 }

@@ -49,16 +49,13 @@ pub fn run(args: Args) -> Result<u8> {
     let start = start.unwrap_or(chrono::NaiveDate::from_ymd_opt(2021, 1, 1).expect("valid date"));
     let stats = match &args.out {
         Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new("."));
-            let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-            let stats = {
-                let w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
-                aabc::synth::write(&schema, args.rows, args.seed, args.invalid_rate, start, w)?
+            let mut out = aabc::table::atomic::Output::create(path, "synth")?;
+            let written = {
+                let w = std::io::BufWriter::with_capacity(1 << 20, &mut out);
+                aabc::synth::write(&schema, args.rows, args.seed, args.invalid_rate, start, w)
             };
-            aabc::table::canonical::persist(tmp, path)?;
+            let stats = written.map_err(|e| out.explain(e))?;
+            out.commit()?;
             stats
         }
         None => {

@@ -41,12 +41,8 @@ pub fn run(args: Args) -> Result<u8> {
     let files = match (&args.target.schema, &args.target.file) {
         (Some(schema), Some(file)) => {
             let schema = Schema::load(schema)?;
-            if !file.exists() {
-                return Err(Error::io(
-                    file,
-                    std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
-                ));
-            }
+            // The real reason (no such file, a symlink loop, no permission), not a guess.
+            std::fs::metadata(file).map_err(|e| Error::io(file, e))?;
             let job = TableJob {
                 schema: &schema,
                 path: file,
@@ -64,7 +60,7 @@ pub fn run(args: Args) -> Result<u8> {
             let counts = validate_dataset(&dataset, today, &mut emit)?;
             for p in aabc::versions::versioning::published_id_problems(&args.target.root, &dataset)?
             {
-                emit(p).map_err(|e| Error::Other(format!("cannot write the report: {e}")))?;
+                emit(p).map_err(crate::cmd::stdout_error)?;
             }
             counts
         }
@@ -72,7 +68,7 @@ pub fn run(args: Args) -> Result<u8> {
     renderer
         .summary(&files, tally)
         .and_then(|_| renderer.flush())
-        .map_err(|e| Error::Other(format!("cannot write the report: {e}")))?;
+        .map_err(crate::cmd::stdout_error)?;
     let failed = tally.errors > 0 || (args.strict && tally.warnings > 0);
     Ok(if failed { FOUND } else { OK })
 }

@@ -5,6 +5,7 @@
 
 use crate::cmd::{FOUND, OK};
 use aabc::Result;
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -28,22 +29,20 @@ pub fn run(args: Args) -> Result<u8> {
     let bundle = args
         .bundle
         .expect("clap requires a bundle without --rebuild");
-    if !bundle.exists() {
-        return Err(aabc::Error::io(
-            &bundle,
-            std::io::Error::new(std::io::ErrorKind::NotFound, "no such bundle"),
-        ));
-    }
+    // The real reason (no such file, a symlink loop, no permission), not a guess.
+    std::fs::metadata(&bundle).map_err(|e| aabc::Error::io(&bundle, e))?;
     let report = aabc::release::verify::verify(&bundle)?;
+    let mut stdout = std::io::stdout().lock();
     for p in &report.problems {
-        println!("MISMATCH: {p}");
+        outln!(stdout, "MISMATCH: {p}")?;
     }
     let tables: Vec<String> = report
         .tables
         .iter()
         .map(|(t, n)| format!("{t} ({n} rows)"))
         .collect();
-    println!(
+    outln!(
+        stdout,
         "{}: {} checksum(s) checked; formats compared for {}; {} problem(s)",
         if report.problems.is_empty() {
             "verified"
@@ -57,7 +56,7 @@ pub fn run(args: Args) -> Result<u8> {
             tables.join(", ")
         },
         report.problems.len()
-    );
+    )?;
     Ok(if report.problems.is_empty() {
         OK
     } else {
@@ -89,14 +88,23 @@ fn rebuild(root: &std::path::Path, version: &str) -> Result<u8> {
         license: Some(&license),
     };
     let built = aabc::release::bundle::build(&inputs, &tmp.path().join("dist"))?;
-    println!("rebuilt {} from commit {}", built.name, record.commit);
-    println!("  recorded zip SHA-256: {}", record.zip_sha256);
-    println!("  rebuilt  zip SHA-256: {}", built.zip_sha256);
+    let mut stdout = std::io::stdout().lock();
+    outln!(
+        stdout,
+        "rebuilt {} from commit {}",
+        built.name,
+        record.commit
+    )?;
+    outln!(stdout, "  recorded zip SHA-256: {}", record.zip_sha256)?;
+    outln!(stdout, "  rebuilt  zip SHA-256: {}", built.zip_sha256)?;
     if built.zip_sha256 == record.zip_sha256 {
-        println!("identical: the published bytes are reproducible");
+        outln!(stdout, "identical: the published bytes are reproducible")?;
         Ok(OK)
     } else {
-        println!("MISMATCH: the rebuilt archive differs from the published one");
+        outln!(
+            stdout,
+            "MISMATCH: the rebuilt archive differs from the published one"
+        )?;
         Ok(FOUND)
     }
 }

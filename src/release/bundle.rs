@@ -19,7 +19,7 @@ use crate::table::canonical::canonical_bytes;
 use crate::validate::rules::SortOrder;
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
-use std::io::Write;
+use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 
 /// Name of the checksum file of a bundle.
@@ -69,10 +69,8 @@ pub fn build(inputs: &Inputs<'_>, dist: &Path) -> Result<Built> {
     std::fs::create_dir_all(dist).map_err(|e| Error::io(dist, e))?;
     let dir = dist.join(&name);
     let zip = dist.join(format!("{name}.zip"));
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}.tmp-"))
-        .tempdir_in(dist)
-        .map_err(|e| Error::io(dist, e))?;
+    // Named with this process id; stale ones of killed runs are removed first.
+    let tmp = crate::table::atomic::temp_dir_in(dist, &name)?;
     let staged = tmp.path().join(&name);
     std::fs::create_dir(&staged).map_err(|e| Error::io(&staged, e))?;
     let files = write_bundle(inputs, &staged)?;
@@ -207,7 +205,7 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-        std::fs::write(&p, bytes).map_err(|e| Error::io(&p, e))?;
+        std::fs::write(&p, bytes).map_err(|e| crate::table::atomic::io_error(&p, e))?;
         files.push(rel.to_string());
         Ok(())
     };
@@ -484,13 +482,12 @@ fn readme(meta: &Metadata, released: NaiveDate, tables: &[Table]) -> Result<Stri
 }
 
 /// Writes the zip archive: entries `<name>/<path>` in path order, fixed time and permissions.
+/// A write error (a full disk) is returned once, in words; the half-written archive is left
+/// for the caller's temporary directory to remove.
 fn write_zip(dir: &Path, name: &str, files: &[String], out: &Path) -> Result<()> {
     use zip::write::SimpleFileOptions;
-    let fail = |e: zip::result::ZipError| {
-        Error::Other(format!("{}: cannot write the archive: {e}", out.display()))
-    };
-    let file = std::fs::File::create(out).map_err(|e| Error::io(out, e))?;
-    let mut z = zip::ZipWriter::new(std::io::BufWriter::new(file));
+    let file = std::fs::File::create(out).map_err(|e| crate::table::atomic::io_error(out, e))?;
+    let mut z = zip::ZipWriter::new(Sticky::new(std::io::BufWriter::new(file)));
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(9))
@@ -498,13 +495,95 @@ fn write_zip(dir: &Path, name: &str, files: &[String], out: &Path) -> Result<()>
         .unix_permissions(0o644);
     let mut sorted = files.to_vec();
     sorted.sort();
-    for f in &sorted {
-        z.start_file(format!("{name}/{f}"), options).map_err(fail)?;
-        let bytes = std::fs::read(dir.join(f)).map_err(|e| Error::io(dir.join(f), e))?;
-        z.write_all(&bytes).map_err(|e| Error::io(out, e))?;
-    }
-    let mut w = z.finish().map_err(fail)?;
-    w.flush().map_err(|e| Error::io(out, e))?;
-    w.get_ref().sync_all().map_err(|e| Error::io(out, e))?;
+    // The writer moves into this closure and is dropped there on failure: its `Drop` finalises
+    // what it can into the poisoned sink, silently (it would otherwise print a raw
+    // `ZipWriter::drop` line on a full disk).
+    let written = (move || -> std::result::Result<Sticky, zip::result::ZipError> {
+        for f in &sorted {
+            z.start_file(format!("{name}/{f}"), options)?;
+            let bytes = std::fs::read(dir.join(f))?;
+            z.write_all(&bytes)?;
+        }
+        z.finish()
+    })();
+    let fail = |e: zip::result::ZipError| match e {
+        zip::result::ZipError::Io(e) => crate::table::atomic::io_error(out, e),
+        e => Error::Other(format!("{}: cannot write the archive: {e}", out.display())),
+    };
+    let mut w = written.map_err(fail)?;
+    w.flush()
+        .map_err(|e| crate::table::atomic::io_error(out, e))?;
+    w.file
+        .get_ref()
+        .sync_all()
+        .map_err(|e| crate::table::atomic::io_error(out, e))?;
     Ok(())
+}
+
+/// A file writer that, after its first error, pretends to succeed without writing (tracking
+/// the position a real file would have), so that nothing after a failure (the zip writer's
+/// `Drop`) fails again and prints its own message. The first error is returned normally.
+struct Sticky {
+    file: std::io::BufWriter<std::fs::File>,
+    /// Position and length of the pretended file once poisoned.
+    poisoned: Option<(u64, u64)>,
+}
+
+impl Sticky {
+    fn new(file: std::io::BufWriter<std::fs::File>) -> Sticky {
+        Sticky {
+            file,
+            poisoned: None,
+        }
+    }
+
+    fn poison<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
+        if r.is_err() && self.poisoned.is_none() {
+            let at = self.file.get_mut().stream_position().unwrap_or(0);
+            let len = self
+                .file
+                .get_ref()
+                .metadata()
+                .map_or(at, |m| m.len().max(at));
+            self.poisoned = Some((at, len));
+        }
+        r
+    }
+}
+
+impl Write for Sticky {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Some((at, len)) = &mut self.poisoned {
+            *at += buf.len() as u64;
+            *len = (*len).max(*at);
+            return Ok(buf.len());
+        }
+        let r = self.file.write(buf);
+        self.poison(r)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.poisoned.is_some() {
+            return Ok(());
+        }
+        let r = self.file.flush();
+        self.poison(r)
+    }
+}
+
+impl std::io::Seek for Sticky {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        use std::io::SeekFrom;
+        if let Some((at, len)) = &mut self.poisoned {
+            let to = match pos {
+                SeekFrom::Start(n) => Some(n),
+                SeekFrom::Current(d) => at.checked_add_signed(d),
+                SeekFrom::End(d) => len.checked_add_signed(d),
+            };
+            *at = to.ok_or_else(|| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+            return Ok(*at);
+        }
+        let r = self.file.seek(pos);
+        self.poison(r)
+    }
 }

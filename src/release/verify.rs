@@ -10,12 +10,12 @@ use crate::release::export::Rows;
 use crate::schema::metadata::Dataset;
 use crate::schema::Schema;
 use crate::validate::report::Severity;
-use arrow::array::{Array, AsArray};
+use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::datatypes::{DataType, Date32Type, Float64Type, Int32Type, Int64Type};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 
 /// What verification found.
@@ -29,6 +29,16 @@ pub struct Report {
     pub problems: Vec<String>,
 }
 
+/// Most entries a bundle zip may hold (a bundle has a few dozen files).
+pub const MAX_ENTRIES: usize = 10_000;
+/// Most bytes a bundle zip may expand to, all entries together (8 GiB).
+pub const MAX_TOTAL_BYTES: u64 = 8 << 30;
+/// Highest compression ratio (uncompressed / compressed) accepted for an entry larger than
+/// [`RATIO_FLOOR`]: real CSV, JSON and Parquet stay far below; a zip bomb does not.
+pub const MAX_RATIO: u64 = 200;
+/// Entries up to this size (1 MiB) are not held to [`MAX_RATIO`].
+pub const RATIO_FLOOR: u64 = 1 << 20;
+
 /// Verifies a bundle directory or zip. `Err` means it could not be read at all.
 pub fn verify(path: &Path) -> Result<Report> {
     if path.is_dir() {
@@ -36,23 +46,89 @@ pub fn verify(path: &Path) -> Result<Report> {
     }
     let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let dir = extract(path, tmp.path())?;
-    verify_dir(&dir)
+    let mut report = verify_dir(&dir)?;
+    if let Some(p) = top_folder_problem(&dir) {
+        report.problems.insert(0, p);
+    }
+    Ok(report)
+}
+
+/// A zip's top folder must be the bundle's own name, `<name>-<version>` of the metadata it
+/// holds: a renamed folder (9.9.9 holding 1.1.0) is a bundle posing as another version.
+fn top_folder_problem(dir: &Path) -> Option<String> {
+    let meta = Dataset::load(&dir.join("dataset.json")).ok()?;
+    let expected = crate::release::bundle::bundle_name(&meta.meta);
+    let top = dir.file_name()?.to_string_lossy().into_owned();
+    (top != expected).then(|| {
+        format!(
+            "the archive's top folder is {top:?} but its dataset.json describes {expected:?}: a bundle keeps the name of the version it holds"
+        )
+    })
 }
 
 /// Extracts a bundle zip (one top-level directory, no path leaving it) and returns that
 /// directory.
+///
+/// Hostile archives are refused before or while extracting, never trusted: more than
+/// [`MAX_ENTRIES`] entries, two entries with the same name (tools disagree on which one they
+/// extract), a name that is absolute, climbs out (`..`), holds a backslash or a drive, a
+/// symlink entry, an entry that expands beyond the size its header declares, beyond
+/// [`MAX_TOTAL_BYTES`] in all, or beyond [`MAX_RATIO`] times its compressed size. Entries are
+/// streamed to disk: memory stays flat whatever their size.
 pub fn extract(zip_path: &Path, into: &Path) -> Result<PathBuf> {
-    let bad = |m: String| Error::Other(format!("{}: {m}", zip_path.display()));
+    let bad = |m: String| {
+        Error::Refused(format!(
+            "{}: {m}; this is not a bundle `aabc release` wrote",
+            zip_path.display()
+        ))
+    };
     let file = std::fs::File::open(zip_path).map_err(|e| Error::io(zip_path, e))?;
-    let mut z =
-        zip::ZipArchive::new(file).map_err(|e| bad(format!("not a readable zip archive: {e}")))?;
+    // Unreadable is "cannot run" (exit 2); readable but hostile is refused (exit 1).
+    let mut z = zip::ZipArchive::new(file).map_err(|e| {
+        Error::Other(format!(
+            "{}: not a readable zip archive: {e}",
+            zip_path.display()
+        ))
+    })?;
+    // The zip crate keeps the last of two entries with one name: count the central directory.
+    let names = central_directory_names(zip_path, z.central_directory_start(), &bad)?;
+    let mut seen = std::collections::HashSet::new();
+    if let Some(dup) = names.iter().find(|n| !seen.insert(n.as_slice())) {
+        return Err(bad(format!(
+            "two entries are named {:?}",
+            String::from_utf8_lossy(dup)
+        )));
+    }
+    if names.len() != z.len() {
+        return Err(bad("the central directory holds entries twice".into()));
+    }
+    // Declared sizes first: refuse a bomb before writing a byte.
+    let mut declared_total = 0u64;
+    for i in 0..z.len() {
+        let entry = z.by_index_raw(i).map_err(|e| bad(e.to_string()))?;
+        declared_total = declared_total.saturating_add(entry.size());
+        check_ratio(entry.name(), entry.size(), entry.compressed_size()).map_err(&bad)?;
+    }
+    if declared_total > MAX_TOTAL_BYTES {
+        return Err(bad(format!(
+            "its entries expand to {declared_total} bytes, more than the limit of {MAX_TOTAL_BYTES}"
+        )));
+    }
     let mut top: Option<String> = None;
+    let mut total = 0u64;
     for i in 0..z.len() {
         let mut entry = z.by_index(i).map_err(|e| bad(e.to_string()))?;
         let name = entry.name().to_string();
         let rel = Path::new(&name);
-        if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+        if name.contains('\\')
+            || name.contains(':')
+            || entry.enclosed_name().is_none()
+            || rel.components().any(|c| !matches!(c, Component::Normal(_)))
+        {
             return Err(bad(format!("unsafe path in archive: {name:?}")));
+        }
+        if entry.is_symlink() {
+            return Err(bad(format!("{name:?} is a symbolic link")));
         }
         let first = rel
             .components()
@@ -75,14 +151,110 @@ pub fn extract(zip_path: &Path, into: &Path) -> Result<PathBuf> {
         if let Some(p) = out.parent() {
             std::fs::create_dir_all(p).map_err(|e| Error::io(p, e))?;
         }
-        let mut bytes = Vec::new();
-        entry
-            .read_to_end(&mut bytes)
-            .map_err(|e| bad(format!("{name}: {e}")))?;
-        std::fs::write(&out, bytes).map_err(|e| Error::io(&out, e))?;
+        let declared = entry.size();
+        let compressed = entry.compressed_size();
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&out)
+            .map_err(|e| match e.kind() {
+                // `b//x` after `b/x`: two names for one file.
+                std::io::ErrorKind::AlreadyExists => {
+                    bad(format!("two entries extract to the same file as {name:?}"))
+                }
+                _ => crate::table::atomic::io_error(&out, e),
+            })?;
+        let mut w = std::io::BufWriter::new(file);
+        // One byte more than declared, to notice an entry that lies about its size.
+        let n = std::io::copy(&mut (&mut entry).take(declared.saturating_add(1)), &mut w).map_err(
+            |e| match e.kind() {
+                std::io::ErrorKind::StorageFull => crate::table::atomic::io_error(&out, e),
+                _ => bad(format!("{name}: {e}")),
+            },
+        )?;
+        if n > declared {
+            return Err(bad(format!(
+                "{name} expands beyond the {declared} bytes its header declares"
+            )));
+        }
+        check_ratio(&name, n, compressed).map_err(&bad)?;
+        total += n;
+        if total > MAX_TOTAL_BYTES {
+            return Err(bad(format!(
+                "its entries expand to more than the limit of {MAX_TOTAL_BYTES} bytes"
+            )));
+        }
+        w.flush()
+            .map_err(|e| crate::table::atomic::io_error(&out, e))?;
     }
     let top = top.ok_or_else(|| bad("the archive is empty".into()))?;
     Ok(into.join(top))
+}
+
+fn check_ratio(name: &str, size: u64, compressed: u64) -> std::result::Result<(), String> {
+    if size > RATIO_FLOOR && size / compressed.max(1) > MAX_RATIO {
+        return Err(format!(
+            "{name} expands {}-fold ({compressed} to {size} bytes), more than the limit of {MAX_RATIO}: a zip bomb?",
+            size / compressed.max(1)
+        ));
+    }
+    Ok(())
+}
+
+/// The raw names of every record of a zip's central directory, in order (duplicates kept),
+/// at most [`MAX_ENTRIES`].
+fn central_directory_names(
+    zip_path: &Path,
+    start: u64,
+    bad: &dyn Fn(String) -> Error,
+) -> Result<Vec<Vec<u8>>> {
+    use std::io::{BufReader, Seek, SeekFrom};
+    const SIGNATURE: u32 = 0x0201_4b50;
+    let file = std::fs::File::open(zip_path).map_err(|e| Error::io(zip_path, e))?;
+    let mut r = BufReader::new(file);
+    r.seek(SeekFrom::Start(start))
+        .map_err(|e| Error::io(zip_path, e))?;
+    let mut names = Vec::new();
+    let mut header = [0u8; 46];
+    loop {
+        if r.read_exact(&mut header).is_err()
+            || u32::from_le_bytes([header[0], header[1], header[2], header[3]]) != SIGNATURE
+        {
+            return Ok(names);
+        }
+        if names.len() == MAX_ENTRIES {
+            return Err(bad(format!("more than {MAX_ENTRIES} entries")));
+        }
+        let len = |at: usize| u16::from_le_bytes([header[at], header[at + 1]]) as usize;
+        let (name_len, skip) = (len(28), len(30) + len(32));
+        let mut name = vec![0u8; name_len];
+        r.read_exact(&mut name)
+            .map_err(|e| bad(format!("truncated central directory: {e}")))?;
+        r.seek_relative(skip as i64)
+            .map_err(|e| bad(format!("truncated central directory: {e}")))?;
+        names.push(name);
+    }
+}
+
+/// Whether a path named in `SHA256SUMS` is one a bundle can hold: relative, `/`-separated,
+/// without `.`, `..`, empty parts, backslashes, drives or control characters.
+fn bundle_path_problem(path: &str) -> Option<&'static str> {
+    if path.is_empty() {
+        return Some("an empty path");
+    }
+    if path.starts_with('/') {
+        return Some("an absolute path");
+    }
+    if path.contains('\\') || path.contains(':') || path.chars().any(char::is_control) {
+        return Some("a path with a backslash, a drive or a control character");
+    }
+    if path
+        .split('/')
+        .any(|c| c.is_empty() || c == "." || c == "..")
+    {
+        return Some("a path that is not a plain relative path inside the bundle");
+    }
+    None
 }
 
 fn verify_dir(dir: &Path) -> Result<Report> {
@@ -101,8 +273,21 @@ fn verify_dir(dir: &Path) -> Result<Report> {
             Ok(entries) => {
                 let listed: BTreeSet<String> = entries.iter().map(|(p, _)| p.clone()).collect();
                 for (path, hash) in &entries {
+                    // Only files of the bundle are hashed: never `../secret` or `/etc/hostname`.
+                    if let Some(why) = bundle_path_problem(path) {
+                        report.problems.push(format!(
+                            "{path:?} in {SUMS} is {why}: only files inside the bundle may be listed"
+                        ));
+                        continue;
+                    }
                     let p = dir.join(path);
-                    if !p.is_file() {
+                    if is_symlink(&p) {
+                        report.problems.push(format!(
+                            "{path}: a symbolic link; a bundle holds only regular files"
+                        ));
+                        continue;
+                    }
+                    if !present.contains(path) || !p.is_file() {
                         report
                             .problems
                             .push(format!("{path}: listed in {SUMS} but missing"));
@@ -172,6 +357,10 @@ fn verify_dir(dir: &Path) -> Result<Report> {
         }
     }
     Ok(report)
+}
+
+fn is_symlink(p: &Path) -> bool {
+    std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 fn relative(dir: &Path, file: &str) -> String {
@@ -270,6 +459,11 @@ fn parquet_key_values(path: &Path) -> std::result::Result<HashMap<String, String
 }
 
 /// Reads a Parquet file back into typed JSON rows, as the schema would write them.
+///
+/// Files other tools wrote are read too: large and view strings, dictionaries with any key
+/// type, narrower integers, 32-bit floats and 64-bit dates are converted first. A type that
+/// has no JSON form here, or a value out of range, is an error naming the column (and row),
+/// never a panic.
 pub fn read_parquet(path: &Path, schema: &Schema) -> std::result::Result<Vec<Value>, String> {
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let reader = ParquetRecordBatchReaderBuilder::try_new(file)
@@ -292,41 +486,165 @@ pub fn read_parquet(path: &Path, schema: &Schema) -> std::result::Result<Vec<Val
                 "columns {names:?} are not the schema's {expected:?}"
             ));
         }
+        let columns = batch
+            .columns()
+            .iter()
+            .zip(&names)
+            .map(|(col, name)| normalize(col).map_err(|m| format!("column {name}: {m}")))
+            .collect::<std::result::Result<Vec<ArrayRef>, String>>()?;
         for row in 0..batch.num_rows() {
             let mut obj = serde_json::Map::new();
-            for (c, col) in batch.columns().iter().enumerate() {
-                let v = if col.is_null(row) {
-                    Value::Null
-                } else {
-                    match col.data_type() {
-                        DataType::Utf8 => Value::from(col.as_string::<i32>().value(row)),
-                        DataType::Dictionary(_, _) => {
-                            let d = col.as_dictionary::<Int32Type>();
-                            let key = d.keys().value(row) as usize;
-                            Value::from(d.values().as_string::<i32>().value(key))
-                        }
-                        DataType::Int32 => Value::from(col.as_primitive::<Int32Type>().value(row)),
-                        DataType::Int64 => Value::from(col.as_primitive::<Int64Type>().value(row)),
-                        DataType::Float64 => {
-                            Value::from(col.as_primitive::<Float64Type>().value(row))
-                        }
-                        DataType::Boolean => Value::from(col.as_boolean().value(row)),
-                        DataType::Date32 => {
-                            let days = col.as_primitive::<Date32Type>().value(row);
-                            Value::from((epoch + chrono::Days::new(days as u64)).to_string())
-                        }
-                        DataType::List(_) => {
-                            let items = col.as_list::<i32>().value(row);
-                            let s = items.as_string::<i32>();
-                            Value::Array((0..s.len()).map(|i| Value::from(s.value(i))).collect())
-                        }
-                        other => return Err(format!("unexpected column type {other}")),
-                    }
-                };
-                obj.insert(names[c].clone(), v);
+            for (col, name) in columns.iter().zip(&names) {
+                let v = value(col, row, epoch)
+                    .map_err(|m| format!("row {} (in this batch), column {name}: {m}", row + 1))?;
+                obj.insert(name.clone(), v);
             }
             out.push(Value::Object(obj));
         }
     }
     Ok(out)
+}
+
+/// A column converted to the few types [`value`] reads: Utf8, Int64, Float64, Boolean,
+/// Date32, or a List of Utf8.
+fn normalize(col: &ArrayRef) -> std::result::Result<ArrayRef, String> {
+    use arrow::compute::{cast_with_options, CastOptions};
+    let to = match col.data_type() {
+        DataType::Utf8 | DataType::Int64 | DataType::Float64 | DataType::Boolean => {
+            return Ok(col.clone())
+        }
+        DataType::Date32 | DataType::Int32 => return Ok(col.clone()),
+        DataType::Dictionary(_, values) => {
+            let decoded = cast_with_options(col, values, &CastOptions::default())
+                .map_err(|e| e.to_string())?;
+            return normalize(&decoded);
+        }
+        DataType::LargeUtf8 | DataType::Utf8View => DataType::Utf8,
+        DataType::Int8
+        | DataType::Int16
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32
+        | DataType::UInt64 => DataType::Int64,
+        DataType::Float16 | DataType::Float32 => DataType::Float64,
+        DataType::Date64 => DataType::Date32,
+        DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) => {
+            DataType::List(std::sync::Arc::new(
+                f.as_ref().clone().with_data_type(DataType::Utf8),
+            ))
+        }
+        other => return Err(format!("type {other} has no counterpart in the schema")),
+    };
+    // Not "safe": a value that does not fit is an error, not a silent null.
+    let options = CastOptions {
+        safe: false,
+        ..CastOptions::default()
+    };
+    cast_with_options(col, &to, &options)
+        .map_err(|e| format!("cannot read type {} as {to}: {e}", col.data_type()))
+}
+
+/// One value of a [`normalize`]d column, as JSON.
+fn value(
+    col: &ArrayRef,
+    row: usize,
+    epoch: chrono::NaiveDate,
+) -> std::result::Result<Value, String> {
+    if col.is_null(row) {
+        return Ok(Value::Null);
+    }
+    let unexpected = || format!("unexpected type {}", col.data_type());
+    Ok(match col.data_type() {
+        DataType::Utf8 => Value::from(
+            col.as_string_opt::<i32>()
+                .ok_or_else(unexpected)?
+                .value(row),
+        ),
+        DataType::Int32 => Value::from(
+            col.as_primitive_opt::<Int32Type>()
+                .ok_or_else(unexpected)?
+                .value(row),
+        ),
+        DataType::Int64 => Value::from(
+            col.as_primitive_opt::<Int64Type>()
+                .ok_or_else(unexpected)?
+                .value(row),
+        ),
+        DataType::Float64 => Value::from(
+            col.as_primitive_opt::<Float64Type>()
+                .ok_or_else(unexpected)?
+                .value(row),
+        ),
+        DataType::Boolean => Value::from(col.as_boolean_opt().ok_or_else(unexpected)?.value(row)),
+        DataType::Date32 => {
+            let days = col
+                .as_primitive_opt::<Date32Type>()
+                .ok_or_else(unexpected)?
+                .value(row);
+            // Before 1970 the day count is negative.
+            let date = chrono::TimeDelta::try_days(i64::from(days))
+                .and_then(|d| epoch.checked_add_signed(d))
+                .ok_or_else(|| format!("day {days} is outside the calendar"))?;
+            Value::from(date.to_string())
+        }
+        DataType::List(_) => {
+            let items = col.as_list_opt::<i32>().ok_or_else(unexpected)?.value(row);
+            let s = items.as_string_opt::<i32>().ok_or_else(unexpected)?;
+            Value::Array(
+                (0..s.len())
+                    .map(|i| {
+                        if s.is_null(i) {
+                            Value::Null
+                        } else {
+                            Value::from(s.value(i))
+                        }
+                    })
+                    .collect(),
+            )
+        }
+        _ => return Err(unexpected()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{Date32Array, DictionaryArray, Int8Array, LargeStringArray};
+    use std::sync::Arc;
+
+    fn epoch() -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()
+    }
+
+    #[test]
+    fn a_date_before_1970_reads_back_without_panicking() {
+        let col: ArrayRef = Arc::new(Date32Array::from(vec![-1, -719_162, 0]));
+        let col = normalize(&col).unwrap();
+        assert_eq!(value(&col, 0, epoch()).unwrap(), "1969-12-31");
+        assert_eq!(value(&col, 1, epoch()).unwrap(), "0001-01-01");
+        assert_eq!(value(&col, 2, epoch()).unwrap(), "1970-01-01");
+        let far: ArrayRef = Arc::new(Date32Array::from(vec![i32::MIN]));
+        let err = value(&far, 0, epoch()).unwrap_err();
+        assert!(err.contains("outside the calendar"), "{err}");
+    }
+
+    #[test]
+    fn strings_other_tools_write_read_as_strings() {
+        let large: ArrayRef = Arc::new(LargeStringArray::from(vec!["a", "b"]));
+        let dict: ArrayRef = Arc::new(DictionaryArray::new(
+            Int8Array::from(vec![1, 0]),
+            Arc::new(LargeStringArray::from(vec!["x", "y"])),
+        ));
+        let large = normalize(&large).unwrap();
+        let dict = normalize(&dict).unwrap();
+        assert_eq!(value(&large, 1, epoch()).unwrap(), "b");
+        assert_eq!(value(&dict, 0, epoch()).unwrap(), "y");
+    }
+
+    #[test]
+    fn a_type_without_a_json_form_is_an_error_not_a_panic() {
+        let col: ArrayRef = Arc::new(arrow::array::BinaryArray::from(vec![&b"x"[..]]));
+        let err = normalize(&col).unwrap_err();
+        assert!(err.contains("has no counterpart"), "{err}");
+    }
 }

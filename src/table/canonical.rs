@@ -9,7 +9,6 @@ use crate::error::{Error, Result};
 use crate::schema::Schema;
 use crate::table::{check_header, record_pos, CsvReader};
 use crate::validate::rules::SortOrder;
-use std::io::Write;
 use std::path::Path;
 
 /// Reads a table and returns its canonical bytes. Refuses (with the reason) a file whose header
@@ -103,39 +102,16 @@ pub fn first_difference(a: &[u8], b: &[u8]) -> Option<u64> {
     Some(a[..at].iter().filter(|&&c| c == b'\n').count() as u64 + 1)
 }
 
-/// Replaces a file's contents atomically: write a temporary file beside it, sync, rename.
+/// Replaces a file's contents atomically (see [`crate::table::atomic`]): a temporary file beside it,
+/// synced and renamed over it. A symlink is followed and its target replaced (the link stays a
+/// link); a device or FIFO is written through; a directory is refused.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
-    persist(tmp, path)
+    crate::table::atomic::write_file(path, bytes, "fmt")
 }
 
-/// Moves a finished temporary file into place: synced, with the permissions of the file it
-/// replaces, or those of an ordinary new file (temporary files are created private).
+/// Moves a finished temporary file into place, with the rules of [`write_atomic`].
 pub fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| Error::io(tmp.path(), e))?;
-    match std::fs::metadata(path) {
-        Ok(meta) => {
-            let _ = tmp.as_file().set_permissions(meta.permissions());
-        }
-        Err(_) => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let _ = tmp
-                    .as_file()
-                    .set_permissions(std::fs::Permissions::from_mode(0o644));
-            }
-        }
-    }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    crate::table::atomic::persist(tmp, path)
 }
 
 #[cfg(test)]

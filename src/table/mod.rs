@@ -6,6 +6,7 @@
 //! Exact columns are computed only for cells that have a problem, by re-reading that one record
 //! from disk: the fast path pays nothing for them.
 
+pub mod atomic;
 pub mod canonical;
 
 use crate::error::{Error, Result};

@@ -85,7 +85,8 @@ pub fn validate_table(
             width: 0,
         },
     };
-    let io = |e: std::io::Error| Error::Other(format!("cannot write the report: {e}"));
+    // Keeps the I/O error, so that a closed pipe is recognised (and ends quietly).
+    let io = |e: std::io::Error| Error::io("the report", e);
     let mut reader = CsvReader::open(job.path)?;
     let mut out = TableOutcome::default();
     if reader.has_bom {
@@ -762,7 +763,8 @@ pub fn validate_dataset(
         }
     }
     // Unused keys of referenced tables, in file order.
-    let io = |e: std::io::Error| Error::Other(format!("cannot write the report: {e}"));
+    // Keeps the I/O error, so that a closed pipe is recognised (and ends quietly).
+    let io = |e: std::io::Error| Error::io("the report", e);
     let mut names: Vec<&String> = indexes.keys().collect();
     names.sort();
     for name in names {

@@ -88,6 +88,11 @@ fn read_rows(schema: &Schema, csv: &[u8], name: &str) -> Result<Vec<Value>> {
 /// whose file has that name, or its first table), or a git revision of `repo`.
 pub fn load(spec: &str, repo: &Path) -> Result<Snapshot> {
     let path = Path::new(spec);
+    // A name that exists but cannot be followed (a symlink loop, a dangling link): say why,
+    // rather than trying it as a git revision.
+    if std::fs::symlink_metadata(path).is_ok() {
+        std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    }
     if path.is_dir() {
         if path.join("dataset.json").is_file() {
             return from_metadata(&path.join("dataset.json"), spec);

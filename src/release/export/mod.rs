@@ -228,7 +228,9 @@ fn copy_csv<R: Read, W: Write>(schema: &Schema, mut rows: Rows<R>, out: W) -> Re
     Ok(n)
 }
 
-/// Exports a table to a file, writing a temporary file beside it and renaming it into place.
+/// Exports a table to a file, writing a temporary file beside it and renaming it into place
+/// (a symlink's target is replaced, a device or FIFO is written through: see
+/// [`crate::table::atomic`]). A failure leaves the file as it was.
 pub fn export_to_path<R: Read + Send>(
     schema: &Schema,
     source: R,
@@ -237,16 +239,17 @@ pub fn export_to_path<R: Read + Send>(
     options: &Options,
     path: &Path,
 ) -> Result<u64> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    let n = {
-        let w = std::io::BufWriter::new(tmp.as_file_mut());
-        export(schema, source, name, format, options, w)?
+    let mut out = crate::table::atomic::Output::create(path, "export")?;
+    let written = {
+        let mut w = std::io::BufWriter::new(&mut out);
+        export(schema, source, name, format, options, &mut w).and_then(|n| {
+            w.flush()
+                .map_err(|e| crate::table::atomic::io_error(path, e))?;
+            Ok(n)
+        })
     };
-    crate::table::canonical::persist(tmp, path)?;
+    let n = written.map_err(|e| out.explain(e))?;
+    out.commit()?;
     Ok(n)
 }
 

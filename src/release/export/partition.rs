@@ -60,10 +60,7 @@ pub fn write_by_year<R: Read + Send>(
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".aabc-partitions.tmp-")
-        .tempdir_in(parent)
-        .map_err(|e| Error::io(parent, e))?;
+    let tmp = crate::table::atomic::temp_dir_in(parent, "partitions")?;
     let aschema = file_schema(schema);
     let fail =
         |e: parquet::errors::ParquetError| Error::Other(format!("cannot write Parquet: {e}"));

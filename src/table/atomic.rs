@@ -1,0 +1,399 @@
+//! Writing output files without losing or leaking anything: atomic replacement of regular
+//! files, writing through to devices and FIFOs, following symlinks, temporary names that carry
+//! the creating process id, and removal of the temporaries that killed runs left behind.
+//!
+//! What happens to an output path depends on what is there ([`Output::create`]):
+//! - nothing, or a regular file: the bytes go to a temporary file in the same directory, which
+//!   is synced and renamed over the path, so a failure (or `kill -9`) leaves the old file intact;
+//! - a symlink: it is followed (through every level) and its final target is replaced
+//!   atomically as above; the link stays a link. A loop is an error that says so;
+//! - a character device (`/dev/null`, a terminal) or a FIFO: the bytes are written through to
+//!   it, as a shell redirection would; it is never replaced by a regular file;
+//! - a directory, a block device or a socket: refused.
+//!
+//! Temporaries are named `.aabc-tmp.<pid>.<label>.<random>`. Every run that creates one first
+//! removes the temporaries of processes that no longer exist (Linux: no `/proc/<pid>`) from the
+//! same directory; those of live processes, including concurrent runs, are left alone.
+
+use crate::error::{Error, Result};
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Start of the name of every temporary file or directory this crate creates beside an output.
+pub const TMP_PREFIX: &str = ".aabc-tmp.";
+
+/// How many symlinks are followed before the path is declared a loop (as Linux's `ELOOP`).
+const MAX_LINKS: usize = 40;
+
+/// The prefix of a temporary of this process: `.aabc-tmp.<pid>.<label>.`.
+fn prefix(label: &str) -> String {
+    let label: String = label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{TMP_PREFIX}{}.{label}.", std::process::id())
+}
+
+/// The directory a path's temporaries go to (its parent, `.` for a bare file name).
+fn parent_dir(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// A new temporary file in `dir`, after removing stale temporaries of dead processes there.
+pub fn temp_file_in(dir: &Path, label: &str) -> Result<tempfile::NamedTempFile> {
+    clean_stale(dir);
+    tempfile::Builder::new()
+        .prefix(&prefix(label))
+        .tempfile_in(dir)
+        .map_err(|e| io_error(dir, e))
+}
+
+/// A new temporary directory in `dir`, after removing stale temporaries of dead processes there.
+pub fn temp_dir_in(dir: &Path, label: &str) -> Result<tempfile::TempDir> {
+    clean_stale(dir);
+    tempfile::Builder::new()
+        .prefix(&prefix(label))
+        .tempdir_in(dir)
+        .map_err(|e| io_error(dir, e))
+}
+
+/// The process id a temporary's name carries, if it is one of ours.
+fn owner(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix(TMP_PREFIX)?;
+    let (pid, _) = rest.split_once('.')?;
+    pid.parse().ok()
+}
+
+/// Whether a process exists. Without `/proc` nothing can be known: assume it does.
+fn alive(pid: u32) -> bool {
+    if !Path::new("/proc/self").exists() {
+        return true;
+    }
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Removes, best effort, the temporaries in `dir` whose creating process is gone (killed while
+/// writing). Returns how many were removed.
+pub fn clean_stale(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name.to_str().and_then(owner) else {
+            continue;
+        };
+        if pid == std::process::id() || alive(pid) {
+            continue;
+        }
+        let p = e.path();
+        let gone = match e.file_type() {
+            Ok(t) if t.is_dir() => std::fs::remove_dir_all(&p),
+            _ => std::fs::remove_file(&p),
+        };
+        if gone.is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// An I/O error about `path`, with a message a user can act on when the disk is full.
+pub fn io_error(path: &Path, e: io::Error) -> Error {
+    if e.kind() == io::ErrorKind::StorageFull {
+        return Error::io(
+            path,
+            io::Error::new(
+                io::ErrorKind::StorageFull,
+                format!("disk full while writing this file; free some space and run again ({e})"),
+            ),
+        );
+    }
+    Error::io(path, e)
+}
+
+/// What an output path is, once symlinks are followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A regular file, or nothing yet: replaced atomically by rename.
+    Replace(PathBuf),
+    /// A character device or a FIFO: written through.
+    Through(PathBuf),
+}
+
+/// Follows symlinks and decides how `path` is written (see the module documentation).
+pub fn resolve(path: &Path) -> Result<Target> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Ok(Target::Replace(dangling(path)?))
+        }
+        // A loop says so ("Too many levels of symbolic links"), not "no such file".
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    let t = meta.file_type();
+    if t.is_file() {
+        let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if !linked {
+            return Ok(Target::Replace(path.to_path_buf()));
+        }
+        let real = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+        return Ok(Target::Replace(real));
+    }
+    if t.is_dir() {
+        return Err(Error::io(
+            path,
+            io::Error::new(
+                io::ErrorKind::IsADirectory,
+                "is a directory: name a file to write",
+            ),
+        ));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        // `/dev/stdout` is a link to a pipe, a terminal or a file: opened, it is followed.
+        if t.is_char_device() || t.is_fifo() {
+            return Ok(Target::Through(path.to_path_buf()));
+        }
+    }
+    Err(Error::io(
+        path,
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "is a block device or a socket: refusing to write into it; name a regular file",
+        ),
+    ))
+}
+
+/// The file to create for a path that does not exist: the path itself, or the end of the
+/// chain of symlinks that leads nowhere (the link then points at the new file).
+fn dangling(path: &Path) -> Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..=MAX_LINKS {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = std::fs::read_link(&p).map_err(|e| Error::io(&p, e))?;
+                p = parent_dir(&p).join(to);
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(Error::io(
+        path,
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("more than {MAX_LINKS} levels of symbolic links (a symlink loop?)"),
+        ),
+    ))
+}
+
+/// An output file being written: a temporary beside the target, or the device or FIFO itself.
+/// Dropped without [`Output::commit`], a temporary is removed and the target is untouched.
+pub struct Output {
+    /// The path as the user named it (for messages).
+    shown: PathBuf,
+    sink: Sink,
+    /// The first write error (kind and message), kept to explain a failure in the user's words.
+    failed: Option<(io::ErrorKind, String)>,
+}
+
+enum Sink {
+    Temp {
+        tmp: tempfile::NamedTempFile,
+        target: PathBuf,
+    },
+    Through(File),
+}
+
+impl Output {
+    /// Opens an output for `path`; `label` goes into the temporary's name.
+    pub fn create(path: &Path, label: &str) -> Result<Output> {
+        let sink = match resolve(path)? {
+            Target::Through(p) => Sink::Through(
+                OpenOptions::new()
+                    .write(true)
+                    .open(&p)
+                    .map_err(|e| io_error(path, e))?,
+            ),
+            Target::Replace(target) => Sink::Temp {
+                tmp: temp_file_in(parent_dir(&target), label)?,
+                target,
+            },
+        };
+        Ok(Output {
+            shown: path.to_path_buf(),
+            sink,
+            failed: None,
+        })
+    }
+
+    fn file(&mut self) -> &mut File {
+        match &mut self.sink {
+            Sink::Temp { tmp, .. } => tmp.as_file_mut(),
+            Sink::Through(f) => f,
+        }
+    }
+
+    /// Turns the error of a failed write into the I/O error that caused it, about this file,
+    /// whatever layer turned it into words: a full disk is named as such, and a closed pipe
+    /// stays recognisable (`main` ends quietly on it).
+    pub fn explain(&self, e: Error) -> Error {
+        match &self.failed {
+            Some((kind, message)) => io_error(&self.shown, io::Error::new(*kind, message.clone())),
+            None => e,
+        }
+    }
+
+    /// Finishes the file: a temporary is synced, given the permissions of the file it replaces
+    /// (or those of an ordinary new file) and renamed over the target.
+    pub fn commit(mut self) -> Result<()> {
+        let shown = self.shown.clone();
+        match self.sink {
+            Sink::Through(ref mut f) => f.flush().map_err(|e| io_error(&shown, e)),
+            Sink::Temp { tmp, target } => persist_file(tmp, &target, &shown),
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let r = self.file().write(buf);
+        if let Err(e) = &r {
+            self.failed.get_or_insert((e.kind(), e.to_string()));
+        }
+        r
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let r = self.file().flush();
+        if let Err(e) = &r {
+            self.failed.get_or_insert((e.kind(), e.to_string()));
+        }
+        r
+    }
+}
+
+/// Writes `bytes` to `path` as described in the module documentation.
+pub fn write_file(path: &Path, bytes: &[u8], label: &str) -> Result<()> {
+    let mut out = Output::create(path, label)?;
+    if let Err(e) = out.write_all(bytes).and_then(|_| out.flush()) {
+        return Err(io_error(path, e));
+    }
+    out.commit()
+}
+
+/// Moves a finished temporary file over `target` (already resolved: not a link, not special).
+fn persist_file(tmp: tempfile::NamedTempFile, target: &Path, shown: &Path) -> Result<()> {
+    tmp.as_file().sync_all().map_err(|e| io_error(shown, e))?;
+    match std::fs::metadata(target) {
+        Ok(meta) => {
+            let _ = tmp.as_file().set_permissions(meta.permissions());
+        }
+        Err(_) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = tmp
+                    .as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(0o644));
+            }
+        }
+    }
+    tmp.persist(target).map_err(|e| Error::io(shown, e.error))?;
+    Ok(())
+}
+
+/// Moves a temporary file written elsewhere into place at `path`, following the rules of the
+/// module documentation: a symlink's target is replaced, a device or FIFO receives a copy of
+/// the bytes, a directory is refused.
+pub fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
+    match resolve(path)? {
+        Target::Replace(target) => persist_file(tmp, &target, path),
+        Target::Through(p) => {
+            let mut f = OpenOptions::new()
+                .write(true)
+                .open(&p)
+                .map_err(|e| io_error(path, e))?;
+            let mut src = File::open(tmp.path()).map_err(|e| Error::io(tmp.path(), e))?;
+            io::copy(&mut src, &mut f).map_err(|e| io_error(path, e))?;
+            f.flush().map_err(|e| io_error(path, e))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temp_names_carry_the_pid_and_parse_back() {
+        let p = prefix("aabc-1.1.0");
+        assert!(p.starts_with(&format!(".aabc-tmp.{}.aabc-1_1_0.", std::process::id())));
+        assert_eq!(owner(&format!("{p}XyZ123")), Some(std::process::id()));
+        assert_eq!(owner(".tmpAbc"), None);
+        assert_eq!(owner(".aabc-tmp.x.y"), None);
+    }
+
+    #[test]
+    fn stale_temporaries_of_dead_processes_are_removed_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        // A pid above the kernel's maximum (4194304) never exists.
+        let dead = dir.path().join(".aabc-tmp.99999999.events.abc");
+        let dead_dir = dir.path().join(".aabc-tmp.99999998.bundle.def");
+        std::fs::write(&dead, b"x").unwrap();
+        std::fs::create_dir(&dead_dir).unwrap();
+        std::fs::write(dead_dir.join("f"), b"x").unwrap();
+        // pid 1 is always alive.
+        let live = dir.path().join(".aabc-tmp.1.events.ghi");
+        std::fs::write(&live, b"x").unwrap();
+        let other = dir.path().join("events.csv");
+        std::fs::write(&other, b"x").unwrap();
+        let t = temp_file_in(dir.path(), "events").unwrap();
+        assert!(!dead.exists() && !dead_dir.exists());
+        assert!(live.exists() && other.exists() && t.path().exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_loop_is_named_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a");
+        let b = dir.path().join("b");
+        std::os::unix::fs::symlink(&b, &a).unwrap();
+        std::os::unix::fs::symlink(&a, &b).unwrap();
+        let err = resolve(&a).unwrap_err().to_string();
+        assert!(err.contains("Too many levels of symbolic links"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_dangling_symlink_creates_its_target_and_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink("new.csv", &link).unwrap();
+        write_file(&link, b"x\n", "t").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read(dir.path().join("new.csv")).unwrap(), b"x\n");
+    }
+
+    #[test]
+    fn a_directory_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = write_file(dir.path(), b"x", "t").unwrap_err().to_string();
+        assert!(err.contains("is a directory"), "{err}");
+    }
+}
