@@ -248,6 +248,11 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
     // The metadata, pointing at the bundle's own files.
     let mut bundle_meta = meta.clone();
     bundle_meta.resources = resources;
+    // The bundle holds neither the retired-id file nor its schema: name no path to them that
+    // published bundles did not name.
+    if let Some(r) = bundle_meta.releases.as_mut() {
+        r.retired_schema = None;
+    }
     put(
         "dataset.json",
         &pretty(&serde_json::to_value(&bundle_meta).expect("metadata serialises")),

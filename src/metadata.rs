@@ -61,8 +61,14 @@ pub struct Releases {
     /// CSV of published versions (version, date, commit, zip_sha256, rows), relative to the
     /// metadata file.
     pub record: String,
-    /// CSV of retired ids (the table's key, retired_in, reason), relative to the metadata file.
+    /// CSV of retired ids (the table's key, the version that retired it, why), relative to the
+    /// metadata file.
     pub retired: String,
+    /// Row schema of the retired-id file, relative to the metadata file: it names the columns
+    /// (the key, and those with `"x-role": "retired-in"` and `"x-role": "reason"`). Without it
+    /// the columns are taken in that order, named by the file's header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired_schema: Option<String>,
     /// The table whose ids may never disappear silently.
     pub table: String,
 }
@@ -110,11 +116,28 @@ pub struct Dataset {
 impl Dataset {
     /// Reads `dataset/dataset.json` under a repository root.
     pub fn open(root: &Path) -> Result<Dataset> {
-        Dataset::load(&join(root, METADATA_PATH))
+        Dataset::load_within(&join(root, METADATA_PATH), root)
     }
 
-    /// Reads a metadata file.
+    /// Reads a metadata file: `<root>/dataset/dataset.json` of a repository, or the
+    /// `dataset.json` at the top of a bundle. Every path it names must stay inside that root.
     pub fn load(path: &Path) -> Result<Dataset> {
+        let parent = path.parent().unwrap_or(Path::new(""));
+        let root = if path.ends_with(METADATA_PATH) {
+            parent.parent().unwrap_or(Path::new(""))
+        } else {
+            parent
+        };
+        let root = if root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            root
+        };
+        Dataset::load_within(path, root)
+    }
+
+    /// Reads a metadata file whose paths must all stay inside `root`.
+    pub fn load_within(path: &Path, root: &Path) -> Result<Dataset> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         let meta: Metadata = serde_json::from_str(&text).map_err(|e| Error::Json {
             path: path.to_path_buf(),
@@ -138,6 +161,16 @@ impl Dataset {
             if s > e {
                 return Err(fail(format!("coverage starts ({s}) after it ends ({e})")));
             }
+        }
+        let dir = path.parent().unwrap_or(Path::new(""));
+        for (what, rel) in named_paths(&meta) {
+            crate::paths::inside(root, dir, rel).map_err(|why| {
+                fail(format!(
+                    "{what} {}: {why}; name a file inside {} with a relative path",
+                    crate::text::shown(rel),
+                    root.display()
+                ))
+            })?;
         }
         Ok(Dataset {
             path: path.to_path_buf(),
@@ -166,6 +199,29 @@ impl Dataset {
     pub fn resource(&self, name: &str) -> Option<&Resource> {
         self.meta.resources.iter().find(|r| r.name == name)
     }
+}
+
+/// Every path the metadata names that the tool may read, with what it is.
+fn named_paths(meta: &Metadata) -> Vec<(String, &str)> {
+    let mut out = Vec::new();
+    for r in &meta.resources {
+        out.push((format!("table {:?}: path", r.name), r.path.as_str()));
+        out.push((format!("table {:?}: schema", r.name), r.schema.as_str()));
+    }
+    if let Some(rel) = &meta.releases {
+        out.push(("releases.record".to_string(), rel.record.as_str()));
+        out.push(("releases.retired".to_string(), rel.retired.as_str()));
+        if let Some(s) = &rel.retired_schema {
+            out.push(("releases.retired_schema".to_string(), s.as_str()));
+        }
+    }
+    for l in &meta.licenses {
+        // A licence path is often a URL, which the tool never opens; a file path must stay in.
+        if let Some(p) = l.path.as_deref().filter(|p| !p.contains("://")) {
+            out.push((format!("licence {:?}: path", l.name), p));
+        }
+    }
+    out
 }
 
 /// Joins paths the way a user would write them: `.` as a base disappears, `a/../b` collapses,

@@ -5,6 +5,7 @@
 use crate::error::{Error, Result};
 use crate::export::json::row_object;
 use crate::export::Rows;
+use crate::git::CommitId;
 use crate::metadata::{Dataset, METADATA_PATH};
 use crate::schema::Schema;
 use serde_json::Value;
@@ -140,7 +141,7 @@ pub fn load(spec: &str, repo: &Path) -> Result<Snapshot> {
 }
 
 /// The dataset as committed in `commit`.
-pub fn at_commit(repo: &Path, commit: &str, label: &str) -> Result<Snapshot> {
+pub fn at_commit(repo: &Path, commit: &CommitId, label: &str) -> Result<Snapshot> {
     let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     checkout(repo, commit, tmp.path())?;
     let mut s = from_metadata(&tmp.path().join(METADATA_PATH), label)?;
@@ -149,6 +150,6 @@ pub fn at_commit(repo: &Path, commit: &str, label: &str) -> Result<Snapshot> {
 }
 
 /// Writes the files a release is built from (data, schemas, changelog) as of `commit`.
-pub fn checkout(repo: &Path, commit: &str, into: &Path) -> Result<()> {
+pub fn checkout(repo: &Path, commit: &CommitId, into: &Path) -> Result<()> {
     crate::git::materialize(repo, commit, &["dataset", "schema", "CHANGELOG.md"], into)
 }

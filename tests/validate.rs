@@ -155,7 +155,8 @@ fn consistency_rules_point_at_the_cell() {
 
 #[test]
 fn references_between_tables_and_unused_sources() {
-    let (code, problems) = validate_json(&["--root", "tests/fixtures/dataset_refs"]);
+    let dir = fixture_copy("dataset_refs");
+    let (code, problems) = validate_json(&["--root", dir.path().to_str().unwrap()]);
     assert_eq!(code, 1);
     let got = reduce(&problems);
     assert_eq!(

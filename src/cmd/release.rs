@@ -8,8 +8,9 @@
 //! SHA-256 of the zip, rows), which requires the data to be committed.
 
 use crate::cmd::{FOUND, OK};
-use aabc::bundle::{build, Inputs, Placed};
+use aabc::bundle::{build, Placed};
 use aabc::metadata::{join, Dataset};
+use aabc::policy::{self, Decision};
 use aabc::report::{Format, Problem, Renderer, Severity};
 use aabc::validate::{display, validate_dataset};
 use aabc::versioning::{self, Record};
@@ -34,57 +35,20 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<u8> {
     let dataset = Dataset::open(&args.root)?;
-    let versions = dataset.meta.releases.is_some();
-    let check = if versions {
-        Some(versioning::check(&args.root, &dataset)?)
-    } else {
-        None
-    };
-    if let Some(note) = check.as_ref().and_then(|c| c.note.as_ref()) {
+    let decision = policy::decide(&args.root, &dataset)?;
+    if let Some(note) = decision.check.as_ref().and_then(|c| c.note.as_ref()) {
         eprintln!("aabc: warning: {note}");
     }
     if args.check {
-        let Some(c) = check else {
-            println!("no release record is configured: any version may be released");
-            return Ok(OK);
-        };
-        match (&c.last, &c.already_published) {
-            (None, _) => println!("no version published yet: {} may be released", c.current),
-            (Some(_), Some(r)) => println!(
-                "version {} is already published (commit {}); only identical bytes may be rebuilt",
-                r.version, r.commit
-            ),
-            (Some(last), None) => {
-                println!("last published: {} (commit {})", last.version, last.commit);
-                match &c.required {
-                    None => println!("no change since: no bump required"),
-                    Some((bump, why)) => {
-                        println!("required bump: {} because:", bump.as_str());
-                        for w in why {
-                            println!("  - {w}");
-                        }
-                    }
-                }
-                println!("current version: {}", c.current);
-            }
-        }
-        return Ok(match c.refusal {
-            Some(r) => {
-                println!("REFUSED: {r}");
-                FOUND
-            }
-            None => {
-                println!("ok: {} may be released", c.current);
-                OK
-            }
-        });
+        return Ok(print_check(&decision));
     }
-    if let Some(r) = check.as_ref().and_then(|c| c.refusal.clone()) {
+    if let Some(r) = &decision.refusal {
         return Err(Error::Refused(format!(
             "{r}; raise the version in {} (see `aabc release --check`)",
             display(&dataset.path)
         )));
     }
+    let check = decision.check;
     // Validation.
     let today = chrono::Local::now().date_naive();
     let mut problems: Vec<Problem> = Vec::new();
@@ -116,24 +80,8 @@ pub fn run(args: Args) -> Result<u8> {
             "publishing records the git commit of the data: commit dataset/, schema/ and CHANGELOG.md first".into(),
         ));
     }
-    let changelog = join(&args.root, "CHANGELOG.md");
-    let license = dataset.dir().join("LICENSE.md");
-    let inputs = Inputs {
-        dataset: &dataset,
-        changelog: &changelog,
-        license: Some(&license),
-    };
-    // A published version may only be rebuilt with its recorded bytes.
-    if let Some(r) = check.as_ref().and_then(|c| c.already_published.clone()) {
-        let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-        let trial = build(&inputs, tmp.path())?;
-        if trial.zip_sha256 != r.zip_sha256 {
-            return Err(Error::Refused(format!(
-                "version {} is published (zip SHA-256 {}), and the data now builds to other bytes ({}): a published version is immutable; raise the version",
-                r.version, r.zip_sha256, trial.zip_sha256
-            )));
-        }
-    }
+    let sources = policy::Sources::of(&args.root, &dataset);
+    let inputs = sources.inputs(&dataset);
     let dist = args.out.unwrap_or_else(|| join(&args.root, "dist"));
     let built = build(&inputs, &dist)?;
     match built.placed {
@@ -184,8 +132,9 @@ pub fn run(args: Args) -> Result<u8> {
             .unwrap_or(0);
         let record = Record {
             version: dataset.meta.version.clone(),
-            date: aabc::changelog::release_date(&changelog, &dataset.meta.version)?.to_string(),
-            commit: aabc::git::rev_parse(&args.root, "HEAD")?,
+            date: aabc::changelog::release_date(&sources.changelog, &dataset.meta.version)?
+                .to_string(),
+            commit: aabc::git::rev_parse(&args.root, "HEAD")?.to_string(),
             zip_sha256: built.zip_sha256.clone(),
             rows,
         };
@@ -198,4 +147,42 @@ pub fn run(args: Args) -> Result<u8> {
         );
     }
     Ok(OK)
+}
+
+/// `--check`: the required bump and why, and the policy's verdict.
+fn print_check(decision: &Decision) -> u8 {
+    let Some(c) = &decision.check else {
+        println!("no release record is configured: any version may be released");
+        return OK;
+    };
+    match (&c.last, &c.already_published) {
+        (None, _) => println!("no version published yet: {} may be released", c.current),
+        (Some(_), Some(r)) => println!(
+            "version {} is already published (commit {}); only identical bytes may be rebuilt",
+            r.version, r.commit
+        ),
+        (Some(last), None) => {
+            println!("last published: {} (commit {})", last.version, last.commit);
+            match &c.required {
+                None => println!("no change since: no bump required"),
+                Some((bump, why)) => {
+                    println!("required bump: {} because:", bump.as_str());
+                    for w in why {
+                        println!("  - {w}");
+                    }
+                }
+            }
+            println!("current version: {}", c.current);
+        }
+    }
+    match &decision.refusal {
+        Some(r) => {
+            println!("REFUSED: {r}");
+            FOUND
+        }
+        None => {
+            println!("ok: {} may be released", c.current);
+            OK
+        }
+    }
 }

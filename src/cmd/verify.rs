@@ -67,36 +67,18 @@ pub fn run(args: Args) -> Result<u8> {
 
 /// Rebuilds a published version from its recorded commit, with this toolkit, and compares.
 fn rebuild(root: &std::path::Path, version: &str) -> Result<u8> {
-    use aabc::versioning::{parse, records};
-    let dataset = aabc::metadata::Dataset::open(root)?;
-    let wanted = parse(version).map_err(|m| aabc::Error::Other(format!("{version:?}: {m}")))?;
-    let list = records(&dataset)?;
-    let record = list
-        .iter()
-        .find(|r| parse(&r.version).ok().as_ref() == Some(&wanted))
-        .ok_or_else(|| {
-            aabc::Error::Other(format!("version {version} is not in the release record"))
-        })?;
-    let tmp = tempfile::tempdir().map_err(|e| aabc::Error::io(std::env::temp_dir(), e))?;
-    let src = tmp.path().join("src");
-    aabc::snapshot::checkout(root, &record.commit, &src)?;
-    let then = aabc::metadata::Dataset::open(&src)?;
-    let changelog = src.join("CHANGELOG.md");
-    let license = then.dir().join("LICENSE.md");
-    let inputs = aabc::bundle::Inputs {
-        dataset: &then,
-        changelog: &changelog,
-        license: Some(&license),
-    };
-    let built = aabc::bundle::build(&inputs, &tmp.path().join("dist"))?;
-    println!("rebuilt {} from commit {}", built.name, record.commit);
-    println!("  recorded zip SHA-256: {}", record.zip_sha256);
-    println!("  rebuilt  zip SHA-256: {}", built.zip_sha256);
-    if built.zip_sha256 == record.zip_sha256 {
-        println!("identical: the published bytes are reproducible");
-        Ok(OK)
-    } else {
-        println!("MISMATCH: the rebuilt archive differs from the published one");
-        Ok(FOUND)
+    let r = aabc::policy::rebuild(root, version)?;
+    println!("rebuilt {} from commit {}", r.name, r.commit);
+    println!("  recorded zip SHA-256: {}", r.record.zip_sha256);
+    println!("  rebuilt  zip SHA-256: {}", r.zip_sha256);
+    match r.mismatch {
+        None => {
+            println!("identical: the published bytes are reproducible");
+            Ok(OK)
+        }
+        Some(why) => {
+            println!("MISMATCH: the rebuilt archive differs from the published one: {why}");
+            Ok(FOUND)
+        }
     }
 }

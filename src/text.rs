@@ -1,0 +1,89 @@
+//! Strings from input made safe to print: header names, file names and cell values end up in
+//! messages, annotations and terminals. Control characters and terminal escapes are escaped
+//! (never written raw), and long strings are cut with an ellipsis and their original length,
+//! so a hostile 50 MB header cell prints as a few dozen characters.
+
+/// Characters of a value shown before it is cut.
+pub const SHOWN_CHARS: usize = 60;
+/// Characters of a name (column, file) shown before it is cut.
+pub const NAME_CHARS: usize = 120;
+
+/// A value in double quotes, escaped, cut after [`SHOWN_CHARS`] characters:
+/// `"abc…" (1048576 characters)`.
+pub fn shown(s: &str) -> String {
+    quoted(s, SHOWN_CHARS)
+}
+
+/// `s` in double quotes with Rust's escaping (control, format and bidi characters as `\u{…}`),
+/// cut after `max` characters.
+pub fn quoted(s: &str, max: usize) -> String {
+    let (head, total) = cut(s, max);
+    match total {
+        None => format!("{head:?}"),
+        Some(n) => format!("{:?} ({n} characters)", format!("{head}…")),
+    }
+}
+
+/// A name without quotes (column or file name), escaped and cut after [`NAME_CHARS`]
+/// characters: printable text passes unchanged.
+pub fn clean(s: &str) -> String {
+    escaped(s, NAME_CHARS)
+}
+
+/// `s` with every character that could act on a terminal or hide text escaped (as `\u{…}`),
+/// cut after `max` characters with an ellipsis and the original length.
+pub fn escaped(s: &str, max: usize) -> String {
+    let (head, total) = cut(s, max);
+    let mut out = String::with_capacity(head.len());
+    for c in head.chars() {
+        if needs_escape(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    if let Some(n) = total {
+        out.push_str(&format!("… ({n} characters)"));
+    }
+    out
+}
+
+/// Control characters (C0, DEL, C1, which includes the terminal's CSI), and invisible format
+/// characters (zero-width, bidi overrides, BOM) that change how the rest of a line reads.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// The first `max` characters of `s`, and the total count when it is longer.
+fn cut(s: &str, max: usize) -> (&str, Option<usize>) {
+    match s.char_indices().nth(max) {
+        None => (s, None),
+        Some((at, _)) => (&s[..at], Some(s.chars().count())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_quoted_escaped_and_cut() {
+        assert_eq!(shown("5"), "\"5\"");
+        assert_eq!(shown("a\nb"), "\"a\\nb\"");
+        assert_eq!(shown("\u{1b}[31mred"), "\"\\u{1b}[31mred\"");
+        let long = "x".repeat(1_000_000);
+        let s = shown(&long);
+        assert!(s.len() < 100, "{s}");
+        assert!(s.ends_with("…\" (1000000 characters)"), "{s}");
+    }
+
+    #[test]
+    fn names_pass_unless_they_hold_control_or_hidden_characters() {
+        assert_eq!(clean("dataset/events.csv"), "dataset/events.csv");
+        assert_eq!(clean("a\u{1b}]0;x\u{7}b"), "a\\u{1b}]0;x\\u{7}b");
+        assert_eq!(clean("ab\u{202E}c"), "ab\\u{202e}c");
+        assert!(!clean(&"\u{1b}".repeat(1000)).contains('\u{1b}'));
+        assert!(clean(&"n".repeat(10_000)).len() < 200);
+    }
+}
