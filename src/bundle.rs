@@ -271,10 +271,14 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
         "datapackage.json",
         &pretty(&datapackage::descriptor(meta, released, &described)),
     )?;
-    put(
-        "CITATION.cff",
-        crate::citation::cff(meta, Some(released)).as_bytes(),
-    )?;
+    let citation = crate::citation::cff(meta, Some(released));
+    crate::citation::check_cff(&citation).map_err(|why| {
+        Error::Refused(format!(
+            "the CITATION.cff built from {} would not be valid YAML ({why}); check the title, creators, licence and keywords there",
+            crate::text::clean(&dataset.path.to_string_lossy())
+        ))
+    })?;
+    put("CITATION.cff", citation.as_bytes())?;
     let changelog =
         std::fs::read_to_string(inputs.changelog).map_err(|e| Error::io(inputs.changelog, e))?;
     let changelog = crate::changelog::up_to(&changelog, &meta.version).unwrap_or(changelog);

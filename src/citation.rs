@@ -25,7 +25,10 @@ pub fn q(s: &str) -> String {
 
 /// Outside YAML's printable set (c-printable), or a line break in YAML 1.1.
 fn needs_yaml_escape(c: char) -> bool {
-    matches!(c, '\u{7F}'..='\u{9F}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}')
+    matches!(
+        c,
+        '\u{7F}'..='\u{9F}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}'
+    )
 }
 
 /// A scalar written plain when it is a simple token (as SPDX identifiers are), else quoted.
@@ -39,8 +42,7 @@ fn plain_or_quoted(s: &str) -> String {
 
 fn is_plain(s: &str) -> bool {
     s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+' | b'_'))
 }
 
@@ -181,7 +183,10 @@ mod tests {
         m.licenses[0].name = "MIT\nx: y".into();
         let text = cff(&m, None);
         assert_eq!(check_cff(&text), Ok(()), "{text}");
-        assert!(text.contains("title: \"a \\\"b\\\"\\n}: c\\u0085\\u2028\"\n"), "{text}");
+        assert!(
+            text.contains("title: \"a \\\"b\\\"\\n}: c\\u0085\\u2028\"\n"),
+            "{text}"
+        );
         assert!(text.contains("license: \"MIT\\nx: y\"\n"), "{text}");
         assert!(check_cff("title: \"a\nb\"\n").is_err());
         assert!(check_cff("license: MIT x\n").is_err());

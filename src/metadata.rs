@@ -162,6 +162,19 @@ impl Dataset {
                 return Err(fail(format!("coverage starts ({s}) after it ends ({e})")));
             }
         }
+        for (what, text, multiline) in texts(&meta) {
+            if let Some(c) = text
+                .chars()
+                .find(|&c| c.is_control() && !(multiline && (c == '\n' || c == '\t')))
+            {
+                return Err(fail(format!(
+                    "{what} holds the control character U+{:04X} ({}); citations and the release files need {what} as plain text{}",
+                    c as u32,
+                    crate::text::shown(text),
+                    if multiline { "" } else { " on one line" }
+                )));
+            }
+        }
         let dir = path.parent().unwrap_or(Path::new(""));
         for (what, rel) in named_paths(&meta) {
             crate::paths::inside(root, dir, rel).map_err(|why| {
@@ -199,6 +212,42 @@ impl Dataset {
     pub fn resource(&self, name: &str) -> Option<&Resource> {
         self.meta.resources.iter().find(|r| r.name == name)
     }
+}
+
+/// Every text of the metadata that goes into citations and release files, with what it is and
+/// whether it may span lines.
+fn texts(meta: &Metadata) -> Vec<(String, &str, bool)> {
+    let mut out = vec![
+        ("name".to_string(), meta.name.as_str(), false),
+        ("title".to_string(), meta.title.as_str(), false),
+        ("version".to_string(), meta.version.as_str(), false),
+        ("description".to_string(), meta.description.as_str(), true),
+    ];
+    if let Some(a) = &meta.attribution {
+        out.push(("attribution".to_string(), a.as_str(), true));
+    }
+    for l in &meta.licenses {
+        out.push(("a licence name".to_string(), l.name.as_str(), false));
+        for t in [&l.title, &l.path].into_iter().flatten() {
+            out.push(("a licence title or path".to_string(), t.as_str(), false));
+        }
+    }
+    for c in &meta.creators {
+        out.push(("a creator name".to_string(), c.name.as_str(), false));
+        if let Some(o) = &c.orcid {
+            out.push(("a creator ORCID".to_string(), o.as_str(), false));
+        }
+    }
+    for k in &meta.keywords {
+        out.push(("a keyword".to_string(), k.as_str(), false));
+    }
+    for src in &meta.sources {
+        out.push(("a source title".to_string(), src.title.as_str(), false));
+        for t in src.path.iter().chain(&src.authors) {
+            out.push(("a source path or author".to_string(), t.as_str(), false));
+        }
+    }
+    out
 }
 
 /// Every path the metadata names that the tool may read, with what it is.
