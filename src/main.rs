@@ -51,12 +51,13 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // Messages may quote file names and values from input: never print them raw.
         Err(e @ aabc::Error::Refused(_)) => {
-            eprintln!("aabc: {e}");
+            eprintln!("aabc: {}", aabc::text::message(&e.to_string()));
             ExitCode::from(1)
         }
         Err(e) => {
-            eprintln!("aabc: error: {e}");
+            eprintln!("aabc: error: {}", aabc::text::message(&e.to_string()));
             ExitCode::from(2)
         }
     }

@@ -7,6 +7,7 @@
 //! from disk: the fast path pays nothing for them.
 
 use crate::error::{Error, Result};
+use crate::text::shown;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -123,7 +124,7 @@ pub fn check_header(expected: &[&str], actual: &[&str]) -> (ColumnMap, Vec<Heade
             issues.push(HeaderIssue {
                 field: Some(i),
                 name: Some(a.to_string()),
-                message: format!("column {a:?} appears twice in the header"),
+                message: format!("column {} appears twice in the header", shown(a)),
                 hint: "remove the duplicate column".into(),
             });
         }
@@ -140,15 +141,7 @@ pub fn check_header(expected: &[&str], actual: &[&str]) -> (ColumnMap, Vec<Heade
         let best = missing
             .iter()
             .filter(|&&m| !paired_missing[m])
-            .map(|&m| {
-                (
-                    m,
-                    strsim::damerau_levenshtein(
-                        &actual[x].to_lowercase(),
-                        &expected[m].to_lowercase(),
-                    ),
-                )
-            })
+            .map(|&m| (m, misspelling_distance(actual[x], expected[m])))
             .min_by_key(|&(_, d)| d);
         match best {
             Some((m, d))
@@ -160,8 +153,9 @@ pub fn check_header(expected: &[&str], actual: &[&str]) -> (ColumnMap, Vec<Heade
                     field: Some(x),
                     name: Some(actual[x].to_string()),
                     message: format!(
-                        "column {:?} is misspelled: the schema calls it {:?}",
-                        actual[x], expected[m]
+                        "column {} is misspelled: the schema calls it {:?}",
+                        shown(actual[x]),
+                        expected[m]
                     ),
                     hint: format!("rename the column to {:?}", expected[m]),
                 });
@@ -169,7 +163,7 @@ pub fn check_header(expected: &[&str], actual: &[&str]) -> (ColumnMap, Vec<Heade
             _ => issues.push(HeaderIssue {
                 field: Some(x),
                 name: Some(actual[x].to_string()),
-                message: format!("column {:?} is not in the schema", actual[x]),
+                message: format!("column {} is not in the schema", shown(actual[x])),
                 hint: "remove it, or add it to the schema (a new optional column goes at the end)"
                     .into(),
             }),
@@ -228,6 +222,17 @@ pub fn check_header(expected: &[&str], actual: &[&str]) -> (ColumnMap, Vec<Heade
         },
         issues,
     )
+}
+
+/// The edit distance between a header name and a schema name, compared case-insensitively;
+/// `usize::MAX` when their lengths alone rule out a misspelling (so a huge header cell costs
+/// nothing).
+fn misspelling_distance(actual: &str, expected: &str) -> usize {
+    let limit = expected.chars().count() + 3.max(expected.len() / 4);
+    if actual.chars().take(limit + 1).count() > limit {
+        return usize::MAX;
+    }
+    strsim::damerau_levenshtein(&actual.to_lowercase(), &expected.to_lowercase())
 }
 
 /// Marks the members of one longest strictly increasing subsequence.

@@ -7,6 +7,9 @@
 pub const SHOWN_CHARS: usize = 60;
 /// Characters of a name (column, file) shown before it is cut.
 pub const NAME_CHARS: usize = 120;
+/// Characters of a message or hint shown before it is cut (messages quote input already cut,
+/// so this only bounds what a check could build from many long inputs).
+pub const MESSAGE_CHARS: usize = 2000;
 
 /// A value in double quotes, escaped, cut after [`SHOWN_CHARS`] characters:
 /// `"abc…" (1048576 characters)`.
@@ -17,7 +20,7 @@ pub fn shown(s: &str) -> String {
 /// `s` in double quotes with Rust's escaping (control, format and bidi characters as `\u{…}`),
 /// cut after `max` characters.
 pub fn quoted(s: &str, max: usize) -> String {
-    let (head, total) = cut(s, max);
+    let (head, total) = head(s, max);
     match total {
         None => format!("{head:?}"),
         Some(n) => format!("{:?} ({n} characters)", format!("{head}…")),
@@ -30,13 +33,32 @@ pub fn clean(s: &str) -> String {
     escaped(s, NAME_CHARS)
 }
 
+/// A message of the tool (which may quote input): like [`escaped`], but line breaks and tabs
+/// stay, and the cut comes after [`MESSAGE_CHARS`] characters.
+pub fn message(s: &str) -> String {
+    escape(s, MESSAGE_CHARS, |c| c == '\n' || c == '\t')
+}
+
+/// `s` cut after `max` characters with an ellipsis and the original length; not escaped (for
+/// output that escapes by itself, such as JSON).
+pub fn cut(s: &str, max: usize) -> String {
+    match head(s, max) {
+        (h, None) => h.to_string(),
+        (h, Some(n)) => format!("{h}… ({n} characters)"),
+    }
+}
+
 /// `s` with every character that could act on a terminal or hide text escaped (as `\u{…}`),
 /// cut after `max` characters with an ellipsis and the original length.
 pub fn escaped(s: &str, max: usize) -> String {
-    let (head, total) = cut(s, max);
+    escape(s, max, |_| false)
+}
+
+fn escape(s: &str, max: usize, keep: impl Fn(char) -> bool) -> String {
+    let (head, total) = head(s, max);
     let mut out = String::with_capacity(head.len());
     for c in head.chars() {
-        if needs_escape(c) {
+        if needs_escape(c) && !keep(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -56,7 +78,7 @@ fn needs_escape(c: char) -> bool {
 }
 
 /// The first `max` characters of `s`, and the total count when it is longer.
-fn cut(s: &str, max: usize) -> (&str, Option<usize>) {
+fn head(s: &str, max: usize) -> (&str, Option<usize>) {
     match s.char_indices().nth(max) {
         None => (s, None),
         Some((at, _)) => (&s[..at], Some(s.chars().count())),
