@@ -330,7 +330,17 @@ fn column_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
     if a.delimiter != b.delimiter {
         add(Bump::Major, format!("column {n}: list delimiter changed"));
     }
-    // Numeric and length bounds: tightening is major, loosening minor.
+    bound_changes(a, b, add);
+    pattern_changes(a, b, add);
+    vocabulary_changes(a, b, add);
+    if a.description != b.description {
+        add(Bump::Patch, format!("column {n}: description reworded"));
+    }
+}
+
+/// Numeric and length bounds: tightening is major, loosening minor.
+fn bound_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
+    let n = &b.name;
     for (key, lower_is_tighter) in [
         ("minimum", false),
         ("maximum", true),
@@ -352,6 +362,12 @@ fn column_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
         let bump = if tighter { Bump::Major } else { Bump::Minor };
         add(bump, format!("column {n}: {key} {} → {}", show(x), show(y)));
     }
+}
+
+/// Patterns and formats of the cell or of a list's items: a pattern that accepts a superset
+/// (or none at all) is a loosening, minor; any other change is major.
+fn pattern_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
+    let n = &b.name;
     for (key, item) in [
         ("pattern", false),
         ("pattern", true),
@@ -396,6 +412,12 @@ fn column_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
             ),
         );
     }
+}
+
+/// Closed vocabularies: a value removed or redefined (or a vocabulary introduced) is major, a
+/// value added (or the vocabulary opened) minor.
+fn vocabulary_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
+    let n = &b.name;
     let terms = |c: &Column| -> BTreeMap<String, Option<String>> {
         c.terms
             .iter()
@@ -403,19 +425,18 @@ fn column_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
             .map(|t| (t.value.clone(), t.description.clone()))
             .collect()
     };
-    let (ta, tb) = (terms(a), terms(b));
-    if a.terms.is_some() || b.terms.is_some() {
-        if a.terms.is_some() && b.terms.is_none() {
-            add(
-                Bump::Minor,
-                format!("column {n}: vocabulary opened (any value allowed)"),
-            );
-        } else if a.terms.is_none() {
-            add(
-                Bump::Major,
-                format!("column {n}: closed vocabulary introduced"),
-            );
-        } else {
+    match (&a.terms, &b.terms) {
+        (None, None) => {}
+        (Some(_), None) => add(
+            Bump::Minor,
+            format!("column {n}: vocabulary opened (any value allowed)"),
+        ),
+        (None, Some(_)) => add(
+            Bump::Major,
+            format!("column {n}: closed vocabulary introduced"),
+        ),
+        (Some(_), Some(_)) => {
+            let (ta, tb) = (terms(a), terms(b));
             for (v, d) in &ta {
                 match tb.get(v) {
                     None => add(Bump::Major, format!("column {n}: value {v} removed")),
@@ -425,15 +446,10 @@ fn column_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
                     _ => {}
                 }
             }
-            for v in tb.keys() {
-                if !ta.contains_key(v) {
-                    add(Bump::Minor, format!("column {n}: value {v} added"));
-                }
+            for v in tb.keys().filter(|v| !ta.contains_key(*v)) {
+                add(Bump::Minor, format!("column {n}: value {v} added"));
             }
         }
-    }
-    if a.description != b.description {
-        add(Bump::Patch, format!("column {n}: description reworded"));
     }
 }
 
