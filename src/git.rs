@@ -77,7 +77,13 @@ pub fn rev_parse(repo: &Path, rev: &str) -> Result<CommitId> {
     };
     let out = git(
         repo,
-        &["rev-parse", "--verify", "--quiet", "--end-of-options", &spec],
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &spec,
+        ],
     )
     .map_err(|_| not_a_commit())?;
     CommitId::parse(String::from_utf8_lossy(&out).trim()).ok_or_else(not_a_commit)

@@ -22,7 +22,8 @@ pub fn inside(root: &Path, dir: &Path, rel: &str) -> Result<(), String> {
             p
         })
     };
-    let root = base(root).map_err(|e| format!("cannot resolve the root {}: {e}", root.display()))?;
+    let root =
+        base(root).map_err(|e| format!("cannot resolve the root {}: {e}", root.display()))?;
     let mut at = base(dir).map_err(|e| format!("cannot resolve {}: {e}", dir.display()))?;
     if !at.starts_with(&root) {
         return Err(format!("its base {} is outside the root", dir.display()));

@@ -80,7 +80,10 @@ pub fn records(dataset: &Dataset) -> Result<Vec<Record>> {
             p.line.unwrap_or(0),
             p.column.unwrap_or(0),
             p.field.as_deref().unwrap_or(""),
-            p.value.as_deref().map(crate::text::shown).unwrap_or_default(),
+            p.value
+                .as_deref()
+                .map(crate::text::shown)
+                .unwrap_or_default(),
             p.message
         ))),
     }
@@ -123,14 +126,24 @@ pub fn checked_records(dataset: &Dataset) -> Result<(Vec<Record>, Vec<Problem>)>
                     column: Some(1),
                     field: None,
                     value: None,
-                    ..at("", "", &format!("is not a release record: {e}"), "a record has the columns version, date, commit, zip_sha256, rows")
+                    ..at(
+                        "",
+                        "",
+                        &format!("is not a release record: {e}"),
+                        "a record has the columns version, date, commit, zip_sha256, rows",
+                    )
                 });
                 continue;
             }
         };
         let before = problems.len();
         if let Err(m) = parse(&record.version) {
-            problems.push(at("version", &record.version, &m, "write the released version, e.g. 1.1.0"));
+            problems.push(at(
+                "version",
+                &record.version,
+                &m,
+                "write the released version, e.g. 1.1.0",
+            ));
         }
         if crate::git::CommitId::parse(&record.commit).is_none() {
             problems.push(at(
@@ -243,8 +256,7 @@ pub fn check(repo: &Path, dataset: &Dataset) -> Result<Check> {
         return Ok(c);
     }
     let d = if crate::git::is_repo(repo) {
-        let old =
-            crate::snapshot::at_commit(
+        let old = crate::snapshot::at_commit(
             repo,
             &last.commit_id()?,
             &format!("release {}", last.version),
@@ -325,12 +337,7 @@ impl RetiredColumns {
             role("reason")?,
         ];
         let names = cols.map(|c| schema.columns[c].name.clone());
-        let at = [0, 1, 2].map(|k| {
-            header
-                .iter()
-                .position(|h| h == names[k])
-                .unwrap_or(cols[k])
-        });
+        let at = [0, 1, 2].map(|k| header.iter().position(|h| h == names[k]).unwrap_or(cols[k]));
         let examples = cols.map(|c| {
             schema.columns[c]
                 .schema
@@ -420,7 +427,12 @@ fn retired_problems(
         }
         if current.contains(cell(0)) {
             let hint = "a retired id is never reused: give the row a new id, or remove it from the retired list if it was retired by mistake".to_string();
-            at(0, Some(cell(0)), "is retired but still (or again) in the table", hint);
+            at(
+                0,
+                Some(cell(0)),
+                "is retired but still (or again) in the table",
+                hint,
+            );
         }
         ids.insert(cell(0).to_string());
     }
