@@ -134,7 +134,8 @@ pub fn load(spec: &str, repo: &Path) -> Result<Snapshot> {
     // A git revision.
     let commit = crate::git::rev_parse(repo, spec).map_err(|_| {
         Error::Other(format!(
-            "{spec:?} is not a bundle, a CSV file, a directory or a git revision"
+            "{} is not a bundle, a CSV file, a directory or a git revision",
+            crate::text::shown(spec)
         ))
     })?;
     at_commit(repo, &commit, spec)

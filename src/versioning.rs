@@ -479,23 +479,49 @@ pub fn published_id_problems(repo: &Path, dataset: &Dataset) -> Result<Vec<Probl
         });
         return Ok(problems);
     }
-    let file = crate::validate::display(&data);
+    let known: HashSet<&String> = current.iter().chain(&retired).collect();
+    problems.extend(gone_ids(
+        repo,
+        &data,
+        &records,
+        key,
+        pk,
+        &known,
+        &retired_file,
+    )?);
+    Ok(problems)
+}
+
+/// A problem for each id of a published release that is neither in the table nor retired
+/// (`known`), reported once, with the first release that published it.
+fn gone_ids(
+    repo: &Path,
+    data: &Path,
+    records: &[Record],
+    key: &str,
+    pk: usize,
+    known: &HashSet<&String>,
+    retired_file: &str,
+) -> Result<Vec<Problem>> {
+    let file = crate::validate::display(data);
     let mut reported = HashSet::new();
-    for r in &records {
-        for id in published_ids(repo, &data, r, key, pk)? {
-            if !current.contains(&id) && !retired.contains(&id) && reported.insert(id.clone()) {
-                problems.push(Problem {
-                    field: Some(key.clone()),
-                    value: Some(id),
-                    ..problem(
-                        &file,
-                        None,
-                        "published-ids",
-                        format!("was published in version {} and is gone", r.version),
-                        format!("restore the row, or retire the id: add it to {retired_file} with the version that retires it and why"),
-                    )
-                });
+    let mut problems = Vec::new();
+    for r in records {
+        for id in published_ids(repo, data, r, key, pk)? {
+            if known.contains(&id) || !reported.insert(id.clone()) {
+                continue;
             }
+            problems.push(Problem {
+                field: Some(key.to_string()),
+                value: Some(id),
+                ..problem(
+                    &file,
+                    None,
+                    "published-ids",
+                    format!("was published in version {} and is gone", r.version),
+                    format!("restore the row, or retire the id: add it to {retired_file} with the version that retires it and why"),
+                )
+            });
         }
     }
     Ok(problems)
