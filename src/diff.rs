@@ -299,10 +299,21 @@ pub fn schema_changes(table: &str, old: &Schema, new: &Schema) -> Vec<SchemaChan
             .collect()
     };
     let (ro, rn) = (rules(old), rules(new));
+    // A rule's `hint` is wording only: changing it is a patch.
+    let without_hint = |r: &Value| {
+        let mut r = r.clone();
+        if let Some(o) = r.as_object_mut() {
+            o.remove("hint");
+        }
+        r
+    };
     for (id, r) in &rn {
         match ro.get(id) {
             None => add(Bump::Major, format!("rule {id} added")),
-            Some(o) if o != r => add(Bump::Major, format!("rule {id} changed")),
+            Some(o) if without_hint(o) != without_hint(r) => {
+                add(Bump::Major, format!("rule {id} changed"))
+            }
+            Some(o) if o != r => add(Bump::Patch, format!("rule {id}: hint reworded")),
             _ => {}
         }
     }
@@ -611,6 +622,32 @@ mod tests {
             .into_iter()
             .map(|c| (c.bump, c.change))
             .collect()
+    }
+
+    #[test]
+    fn a_rule_hint_reworded_is_a_patch_and_a_rule_changed_is_major() {
+        let with = |rule: Value| {
+            Schema::from_value(
+                Path::new("t.json"),
+                json!({"properties": {"a": {"type": "integer"}, "b": {"type": "integer"}}, "x-rules": [rule]}),
+            )
+            .unwrap()
+        };
+        let changes = |old: Value, new: Value| -> Vec<(Bump, String)> {
+            schema_changes("t", &with(old), &with(new))
+                .into_iter()
+                .map(|c| (c.bump, c.change))
+                .collect()
+        };
+        let sum = json!({"id": "s", "rule": "sum", "total": "a", "parts": ["b"]});
+        let mut hinted = sum.clone();
+        hinted["hint"] = json!("in our words");
+        assert_eq!(changes(sum.clone(), hinted.clone()).len(), 1);
+        assert_eq!(changes(sum.clone(), hinted.clone())[0].0, Bump::Patch);
+        let mut other = hinted.clone();
+        other["total"] = json!("b");
+        other["parts"] = json!(["a"]);
+        assert_eq!(changes(hinted, other)[0].0, Bump::Major);
     }
 
     #[test]

@@ -362,3 +362,33 @@ fn the_retired_id_columns_and_their_hints_come_from_the_retired_schema() {
         ]
     );
 }
+
+// Section 7: hints in the dataset's words come from the schema (`hint` in `x-rules`).
+#[test]
+fn a_rule_hint_declared_in_the_schema_is_added_to_the_generic_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("schema/events.schema.json"))
+        .unwrap()
+        .replacen(
+            "\"id\": \"killed-total\",\n      \"rule\": \"sum\",\n",
+            "\"id\": \"killed-total\",\n      \"rule\": \"sum\",\n      \"hint\": \"put an unattributed figure in killed_unknown\",\n",
+            1,
+        );
+    assert!(text.contains("in killed_unknown\""));
+    let schema = dir.path().join("events.schema.json");
+    std::fs::write(&schema, text).unwrap();
+    let out = aabc()
+        .args(["validate", "--format", "json", "--schema"])
+        .arg(&schema)
+        .arg("tests/fixtures/killed_total.csv")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let p: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(p["rule"], "killed-total");
+    assert_eq!(
+        p["hint"],
+        "killed_total must equal the sum of killed_am_military, killed_az_military, killed_civilians, killed_unknown (blank counts as 0); put an unattributed figure in killed_unknown"
+    );
+}
