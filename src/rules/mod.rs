@@ -134,7 +134,7 @@ impl<'s> RowRules<'s> {
                         | RuleSpec::DateCoverage { .. }
                 )
             })
-            .flat_map(|r| columns_of(r))
+            .flat_map(columns_of)
             .filter(|&c| schema.columns[c].kind == crate::schema::Kind::Date)
             .collect();
         date_columns.sort_unstable();
