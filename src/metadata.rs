@@ -175,6 +175,18 @@ impl Dataset {
                 )));
             }
         }
+        // Name and version make the bundle's file names: plain tokens only, no path.
+        for (what, v) in [("name", &meta.name), ("version", &meta.version)] {
+            let plain = v.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'+'));
+            if !plain {
+                return Err(fail(format!(
+                    "{what} {} is not a plain token: use letters, digits, '.', '-', '_' and '+' (it names the release files)",
+                    crate::text::shown(v)
+                )));
+            }
+        }
         let dir = path.parent().unwrap_or(Path::new(""));
         for (what, rel) in named_paths(&meta) {
             crate::paths::inside(root, dir, rel).map_err(|why| {

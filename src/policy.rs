@@ -21,12 +21,24 @@ pub struct Sources {
 }
 
 impl Sources {
-    /// Where they are in a repository checkout at `root`.
-    pub fn of(root: &Path, dataset: &Dataset) -> Sources {
-        Sources {
-            changelog: join(root, "CHANGELOG.md"),
-            license: dataset.dir().join("LICENSE.md"),
+    /// Where they are in a repository checkout at `root`: `CHANGELOG.md` at the top and
+    /// `LICENSE.md` beside the metadata file, each refused if it is a symlink that leads
+    /// outside the repository (nothing outside is copied into a bundle).
+    pub fn of(root: &Path, dataset: &Dataset) -> Result<Sources> {
+        let dir = dataset.dir();
+        for (base, name) in [(root, "CHANGELOG.md"), (dir.as_path(), "LICENSE.md")] {
+            crate::paths::inside(root, base, name).map_err(|why| {
+                Error::Refused(format!(
+                    "{}: {why}; a release reads only files inside {}",
+                    join(base, name).display(),
+                    root.display()
+                ))
+            })?;
         }
+        Ok(Sources {
+            changelog: join(root, "CHANGELOG.md"),
+            license: dir.join("LICENSE.md"),
+        })
     }
 
     pub fn inputs<'a>(&'a self, dataset: &'a Dataset) -> Inputs<'a> {
@@ -59,7 +71,7 @@ pub fn decide(root: &Path, dataset: &Dataset) -> Result<Decision> {
     let check = versioning::check(root, dataset)?;
     let mut refusal = check.refusal.clone();
     if let (None, Some(r)) = (&refusal, &check.already_published) {
-        let sources = Sources::of(root, dataset);
+        let sources = Sources::of(root, dataset)?;
         let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
         refusal = match build(&sources.inputs(dataset), tmp.path()) {
             Ok(trial) => immutable(r, &trial.zip_sha256),
@@ -115,7 +127,7 @@ pub fn rebuild(root: &Path, version: &str) -> Result<Rebuilt> {
     let src = tmp.path().join("src");
     crate::snapshot::checkout(root, &commit, &src)?;
     let then = Dataset::open(&src)?;
-    let sources = Sources::of(&src, &then);
+    let sources = Sources::of(&src, &then)?;
     let built = build(&sources.inputs(&then), &tmp.path().join("dist"))?;
     Ok(Rebuilt {
         mismatch: immutable(&record, &built.zip_sha256),

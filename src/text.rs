@@ -27,6 +27,12 @@ pub fn quoted(s: &str, max: usize) -> String {
     }
 }
 
+/// A value without quotes, escaped and cut like [`shown`]: printable short values pass
+/// unchanged (for messages that name a cell's value as a word, e.g. a code).
+pub fn bare(s: &str) -> String {
+    escaped(s, SHOWN_CHARS)
+}
+
 /// A name without quotes (column or file name), escaped and cut after [`NAME_CHARS`]
 /// characters: printable text passes unchanged.
 pub fn clean(s: &str) -> String {

@@ -255,6 +255,41 @@ fn a_table_or_schema_path_outside_the_repository_is_refused_and_not_read() {
     }
 }
 
+#[test]
+fn a_name_or_version_that_is_a_path_is_refused_so_no_release_file_lands_outside_dist() {
+    for (key, value) in [("name", "../../escaped"), ("version", "1.0.0/../../x")] {
+        let dir = git_fixture();
+        let d = dir.path();
+        edit_meta(d, |m| m[key] = value.into());
+        let (code, out, err) = run(d, &["release"]);
+        assert_eq!(code, 2, "{key}: {out}{err}");
+        assert!(err.contains("is not a plain token"), "{err}");
+        assert!(!d.join("escaped").exists() && !d.join("x").exists());
+    }
+}
+
+#[test]
+fn a_changelog_or_licence_symlink_leading_outside_is_not_copied_into_a_release() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.md");
+    std::fs::write(&secret, "TOPSECRET\n").unwrap();
+    for link in ["CHANGELOG.md", "dataset/LICENSE.md"] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        copy_tree(&root().join("dataset"), &d.join("dataset"));
+        copy_tree(&root().join("schema"), &d.join("schema"));
+        std::fs::copy(root().join("CHANGELOG.md"), d.join("CHANGELOG.md")).unwrap();
+        set_version(d, "9.0.0");
+        std::fs::remove_file(d.join(link)).unwrap();
+        std::os::unix::fs::symlink(&secret, d.join(link)).unwrap();
+        let (code, out, err) = run(d, &["release"]);
+        assert_eq!(code, 1, "{link}: {out}{err}");
+        assert!(err.contains("symlink") && err.contains("inside"), "{err}");
+        assert!(!d.join("dist").exists(), "{link}: a bundle was written");
+        assert!(!out.contains("TOPSECRET") && !err.contains("TOPSECRET"));
+    }
+}
+
 // Item 18: names and values from input are escaped and cut wherever they are printed.
 #[test]
 fn a_huge_header_cell_with_terminal_escapes_prints_a_few_hundred_bytes_and_no_escape_byte() {

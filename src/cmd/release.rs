@@ -80,7 +80,7 @@ pub fn run(args: Args) -> Result<u8> {
             "publishing records the git commit of the data: commit dataset/, schema/ and CHANGELOG.md first".into(),
         ));
     }
-    let sources = policy::Sources::of(&args.root, &dataset);
+    let sources = policy::Sources::of(&args.root, &dataset)?;
     let inputs = sources.inputs(&dataset);
     let dist = args.out.unwrap_or_else(|| join(&args.root, "dist"));
     let built = build(&inputs, &dist)?;
