@@ -1,7 +1,7 @@
 //! The few git operations the versioning needs, through the `git` command: the commit a
 //! release was built from, whether the data is committed, and the files of an old commit.
 //!
-//! Every call goes through one runner, [`git`]. Nothing from input reaches git where it could
+//! Every call goes through one runner, `git()`. Nothing from input reaches git where it could
 //! be read as an option: revisions are validated first (a [`CommitId`] is exactly 40 hex
 //! digits; a revision a user names may not start with `-`) and come after `--end-of-options`,
 //! and paths come after `--`.

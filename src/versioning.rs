@@ -1,5 +1,7 @@
-//! The version policy, enforced: the record of published releases, retired ids, the smallest
+//! The versioning rules: the record of published releases (each record checked: SemVer
+//! version, 40-hex commit), retired ids (columns named by the retired-id schema), the smallest
 //! version bump a change requires, and the check that every published id is still there.
+//! [`crate::policy`] turns them into the one release decision.
 //!
 //! Policy (SemVer, after the Frictionless data-package versioning recipe): MAJOR when the
 //! schema changes incompatibly (a column removed, renamed, moved or retyped, a constraint

@@ -4,7 +4,7 @@
 //! Refuses an invalid dataset (and shows why); a version without a dated section in
 //! CHANGELOG.md; a version smaller than the changes since the last published release require;
 //! a published version whose bytes would change. `--check` only prints the required bump and
-//! why (for CI). `--publish` also appends the release to the record (version, date, commit,
+//! why (for CI), and the same verdict: both ask [`aabc::policy::decide`]. `--publish` also appends the release to the record (version, date, commit,
 //! SHA-256 of the zip, rows), which requires the data to be committed.
 
 use crate::cmd::{FOUND, OK};
