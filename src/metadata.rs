@@ -189,6 +189,12 @@ impl Dataset {
         }
         let dir = path.parent().unwrap_or(Path::new(""));
         for (what, rel) in named_paths(&meta) {
+            if rel.chars().any(char::is_control) {
+                return Err(fail(format!(
+                    "{what} {} holds a control character; name the file plainly",
+                    crate::text::shown(rel)
+                )));
+            }
             crate::paths::inside(root, dir, rel).map_err(|why| {
                 fail(format!(
                     "{what} {}: {why}; name a file inside {} with a relative path",
