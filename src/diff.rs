@@ -4,6 +4,7 @@
 
 use crate::schema::{Column, Schema};
 use crate::snapshot::{Snapshot, TableSnap};
+use crate::text::{bare, shown};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -134,10 +135,11 @@ impl Diff {
 }
 
 fn sample(keys: &[String]) -> String {
+    let shown: Vec<String> = keys.iter().take(5).map(|k| bare(k)).collect();
     if keys.len() <= 5 {
-        keys.join(", ")
+        shown.join(", ")
     } else {
-        format!("{}, … and {} more", keys[..5].join(", "), keys.len() - 5)
+        format!("{}, … and {} more", shown.join(", "), keys.len() - 5)
     }
 }
 
@@ -525,7 +527,7 @@ pub fn markdown(d: &Diff) -> String {
 fn show(v: &Value) -> String {
     match v {
         Value::Null => "(blank)".into(),
-        Value::String(s) => format!("{s:?}"),
+        Value::String(s) => shown(s),
         other => other.to_string(),
     }
 }
@@ -539,7 +541,15 @@ fn render(d: &Diff, md: bool) -> String {
     };
     let (old, new) = (ver(&d.old, &d.old_version), ver(&d.new, &d.new_version));
     let item = if md { "- " } else { "  " };
-    let code = |x: &str| if md { format!("`{x}`") } else { x.to_string() };
+    // Keys and names come from the data: escaped and cut like every printed input.
+    let code = |x: &str| {
+        let x = bare(x);
+        if md {
+            format!("`{x}`")
+        } else {
+            x
+        }
+    };
     if md {
         let _ = writeln!(s, "### Changes from {old} to {new}\n");
     } else {
