@@ -433,3 +433,25 @@ fn a_rule_hint_declared_in_the_schema_is_added_to_the_generic_hint() {
         "killed_total must equal the sum of killed_am_military, killed_az_military, killed_civilians, killed_unknown (blank counts as 0); put an unattributed figure in killed_unknown"
     );
 }
+
+#[test]
+fn diff_prints_a_changed_value_with_terminal_escapes_escaped_and_cut() {
+    let dir = git_fixture();
+    let d = dir.path();
+    let events = d.join("dataset/events.csv");
+    edit(&events, |t| {
+        t.replacen(
+            "AABC-0093,",
+            &format!("AABC-0093\u{1b}[2J{},", "9".repeat(100_000)),
+            1,
+        )
+    });
+    let (code, out, err) = run(d, &["diff", "HEAD", events.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !out.contains('\u{1b}') && !err.contains('\u{1b}'),
+        "an ESC byte reached the output"
+    );
+    assert!(out.len() < 2000, "{} bytes: {out}", out.len());
+    assert!(out.contains("added (1): AABC-0093\\u{1b}[2J999"), "{out}");
+}
