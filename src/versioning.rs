@@ -105,7 +105,25 @@ pub fn checked_records(dataset: &Dataset) -> Result<(Vec<Record>, Vec<Problem>)>
     let mut list = Vec::new();
     let mut problems = Vec::new();
     for row in r.records() {
-        let row = row.map_err(|e| csv_error(&path, e))?;
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                // A record that cannot be read is a problem of the file, at its line; nothing
+                // after it is trusted.
+                problems.push(Problem {
+                    severity: Severity::Error,
+                    file: file.clone(),
+                    line: e.position().map(|p| p.line()),
+                    column: Some(1),
+                    field: None,
+                    value: None,
+                    rule: "release-record".into(),
+                    message: format!("is not a well-formed CSV record: {e}"),
+                    hint: "one release per line: version,date,commit,zip_sha256,rows".into(),
+                });
+                break;
+            }
+        };
         let pos = row.position().cloned().unwrap_or_else(csv::Position::new);
         let at = |field: &str, value: &str, message: &str, hint: &str| {
             let i = col(field).unwrap_or(0);
@@ -153,6 +171,24 @@ pub fn checked_records(dataset: &Dataset) -> Result<(Vec<Record>, Vec<Problem>)>
                 &record.commit,
                 "is not a commit id (exactly 40 hex digits)",
                 "write the full id of the commit the release was built from (`git rev-parse HEAD`)",
+            ));
+        }
+        if chrono::NaiveDate::parse_from_str(&record.date, "%Y-%m-%d").is_err() {
+            problems.push(at(
+                "date",
+                &record.date,
+                "is not a date (YYYY-MM-DD)",
+                "write the release date of the version's CHANGELOG section",
+            ));
+        }
+        if !(record.zip_sha256.len() == 64
+            && record.zip_sha256.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            problems.push(at(
+                "zip_sha256",
+                &record.zip_sha256,
+                "is not a SHA-256 (64 hex digits)",
+                "write the SHA-256 of the release zip (`sha256sum dist/NAME-VERSION.zip`)",
             ));
         }
         if problems.len() == before {
@@ -408,10 +444,19 @@ fn retired_problems(
     let mut r = csv::Reader::from_path(&path).map_err(|e| csv_error(&path, e))?;
     let header = r.headers().map_err(|e| csv_error(&path, e))?.clone();
     let cols = RetiredColumns::read(dataset, cfg, &header)?;
-    for (i, rec) in r.records().enumerate() {
-        let rec = rec.map_err(|e| csv_error(&path, e))?;
+    for rec in r.records() {
+        let rec = match rec {
+            Ok(rec) => rec,
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                let message = format!("is not a well-formed CSV record: {e}");
+                let hint = "one retired id per line, with the version and the reason".to_string();
+                problems.push(problem(&file, line, "retired-id", message, hint));
+                break;
+            }
+        };
         let cell = |k: usize| rec.get(cols.at[k]).unwrap_or("");
-        let line = Some(i as u64 + 2);
+        let line = rec.position().map(|p| p.line());
         let mut at = |k: usize, value: Option<&str>, message: &str, hint: String| {
             problems.push(Problem {
                 field: Some(cols.names[k].clone()),

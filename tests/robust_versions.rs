@@ -455,3 +455,45 @@ fn diff_prints_a_changed_value_with_terminal_escapes_escaped_and_cut() {
     assert!(out.len() < 2000, "{} bytes: {out}", out.len());
     assert!(out.contains("added (1): AABC-0093\\u{1b}[2J999"), "{out}");
 }
+
+#[test]
+fn every_field_of_a_release_record_is_checked_with_its_line_and_column() {
+    let dir = git_fixture();
+    let d = dir.path();
+    let head = git(d, &["rev-parse", "HEAD"]).trim().to_string();
+    std::fs::write(
+        d.join("dataset/releases.csv"),
+        format!(
+            "version,date,commit,zip_sha256,rows\none,25.11.2026,{head},\"}}\nTY  - JOUR\",125\n"
+        ),
+    )
+    .unwrap();
+    let (code, problems) = validate_json(&["--root", d.to_str().unwrap()]);
+    assert_eq!(code, 1, "{problems:?}");
+    let got: Vec<(u64, u64, &str)> = problems
+        .iter()
+        .filter(|p| p["rule"] == "release-record")
+        .map(|p| {
+            (
+                p["line"].as_u64().unwrap(),
+                p["column"].as_u64().unwrap(),
+                p["field"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [(2, 1, "version"), (2, 5, "date"), (2, 57, "zip_sha256")]
+    );
+
+    // A record that is not even CSV of the right width is a located problem too (exit 1).
+    std::fs::write(
+        d.join("dataset/releases.csv"),
+        format!("version,date,commit,zip_sha256,rows\n1.0.0,2026-11-25,{head}\n"),
+    )
+    .unwrap();
+    let (code, problems) = validate_json(&["--root", d.to_str().unwrap()]);
+    assert_eq!(code, 1, "{problems:?}");
+    assert_eq!(problems[0]["rule"], "release-record");
+    assert_eq!(problems[0]["line"], 2);
+}
