@@ -101,101 +101,107 @@ pub fn checked_records(dataset: &Dataset) -> Result<(Vec<Record>, Vec<Problem>)>
     let file = crate::validate::display(&path);
     let mut r = csv::Reader::from_reader(bytes.as_slice());
     let header = r.headers().map_err(|e| csv_error(&path, e))?.clone();
-    let col = |name: &str| header.iter().position(|h| h == name);
     let mut list = Vec::new();
     let mut problems = Vec::new();
     for row in r.records() {
         let row = match row {
             Ok(row) => row,
             Err(e) => {
-                // A record that cannot be read is a problem of the file, at its line; nothing
-                // after it is trusted.
-                problems.push(Problem {
-                    severity: Severity::Error,
-                    file: file.clone(),
-                    line: e.position().map(|p| p.line()),
-                    column: Some(1),
-                    field: None,
-                    value: None,
-                    rule: "release-record".into(),
-                    message: format!("is not a well-formed CSV record: {e}"),
-                    hint: "one release per line: version,date,commit,zip_sha256,rows".into(),
-                });
+                let hint = "one release per line: version,date,commit,zip_sha256,rows";
+                problems.push(unreadable(&file, &e, "release-record", hint));
                 break;
             }
         };
         let pos = row.position().cloned().unwrap_or_else(csv::Position::new);
-        let at = |field: &str, value: &str, message: &str, hint: &str| {
-            let i = col(field).unwrap_or(0);
-            Problem {
-                severity: Severity::Error,
-                file: file.clone(),
-                line: Some(pos.line()),
-                column: Some(cell_column(&bytes, pos.byte() as usize, i)),
-                field: Some(field.to_string()),
-                value: Some(value.to_string()),
-                rule: "release-record".into(),
-                message: message.to_string(),
-                hint: hint.to_string(),
-            }
+        let at = |field: &str, value: &str, message: String, hint: &str| Problem {
+            column: Some(cell_column(
+                &bytes,
+                pos.byte() as usize,
+                header.iter().position(|h| h == field).unwrap_or(0),
+            )),
+            field: Some(field.to_string()).filter(|f| !f.is_empty()),
+            value: Some(value.to_string()).filter(|v| !v.is_empty()),
+            ..problem(
+                &file,
+                Some(pos.line()),
+                "release-record",
+                message,
+                hint.to_string(),
+            )
         };
-        let record: Record = match row.deserialize(Some(&header)) {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(Problem {
-                    column: Some(1),
-                    field: None,
-                    value: None,
-                    ..at(
-                        "",
-                        "",
-                        &format!("is not a release record: {e}"),
-                        "a record has the columns version, date, commit, zip_sha256, rows",
-                    )
-                });
-                continue;
+        match row.deserialize::<Record>(Some(&header)) {
+            Err(e) => problems.push(at(
+                "",
+                "",
+                format!("is not a release record: {e}"),
+                "a record has the columns version, date, commit, zip_sha256, rows",
+            )),
+            Ok(record) => {
+                let before = problems.len();
+                for (field, value, message, hint) in record_faults(&record) {
+                    problems.push(at(field, value, message, hint));
+                }
+                if problems.len() == before {
+                    list.push(record);
+                }
             }
-        };
-        let before = problems.len();
-        if let Err(m) = parse(&record.version) {
-            problems.push(at(
-                "version",
-                &record.version,
-                &m,
-                "write the released version, e.g. 1.1.0",
-            ));
-        }
-        if crate::git::CommitId::parse(&record.commit).is_none() {
-            problems.push(at(
-                "commit",
-                &record.commit,
-                "is not a commit id (exactly 40 hex digits)",
-                "write the full id of the commit the release was built from (`git rev-parse HEAD`)",
-            ));
-        }
-        if chrono::NaiveDate::parse_from_str(&record.date, "%Y-%m-%d").is_err() {
-            problems.push(at(
-                "date",
-                &record.date,
-                "is not a date (YYYY-MM-DD)",
-                "write the release date of the version's CHANGELOG section",
-            ));
-        }
-        if !(record.zip_sha256.len() == 64
-            && record.zip_sha256.bytes().all(|b| b.is_ascii_hexdigit()))
-        {
-            problems.push(at(
-                "zip_sha256",
-                &record.zip_sha256,
-                "is not a SHA-256 (64 hex digits)",
-                "write the SHA-256 of the release zip (`sha256sum dist/NAME-VERSION.zip`)",
-            ));
-        }
-        if problems.len() == before {
-            list.push(record);
         }
     }
     Ok((list, problems))
+}
+
+/// What is wrong with each field of a release record: field, value, message and hint.
+fn record_faults(r: &Record) -> Vec<(&'static str, &str, String, &'static str)> {
+    let hex = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let mut out = Vec::new();
+    if let Err(m) = parse(&r.version) {
+        out.push((
+            "version",
+            r.version.as_str(),
+            m,
+            "write the released version, e.g. 1.1.0",
+        ));
+    }
+    if chrono::NaiveDate::parse_from_str(&r.date, "%Y-%m-%d").is_err() {
+        out.push((
+            "date",
+            r.date.as_str(),
+            "is not a date (YYYY-MM-DD)".into(),
+            "write the release date of the version's CHANGELOG section",
+        ));
+    }
+    if crate::git::CommitId::parse(&r.commit).is_none() {
+        out.push((
+            "commit",
+            r.commit.as_str(),
+            "is not a commit id (exactly 40 hex digits)".into(),
+            "write the full id of the commit the release was built from (`git rev-parse HEAD`)",
+        ));
+    }
+    if !hex(&r.zip_sha256, 64) {
+        out.push((
+            "zip_sha256",
+            r.zip_sha256.as_str(),
+            "is not a SHA-256 (64 hex digits)".into(),
+            "write the SHA-256 of the release zip (`sha256sum dist/NAME-VERSION.zip`)",
+        ));
+    }
+    out
+}
+
+/// A record that cannot be read is a problem of the file, at its line; nothing after it is
+/// trusted.
+fn unreadable(file: &str, e: &csv::Error, rule: &str, hint: &str) -> Problem {
+    Problem {
+        column: Some(1),
+        ..problem(
+            file,
+            e.position().map(|p| p.line()),
+            rule,
+            format!("is not a well-formed CSV record: {e}"),
+            hint.to_string(),
+        )
+    }
 }
 
 fn csv_error(path: &Path, e: csv::Error) -> Error {
@@ -448,10 +454,8 @@ fn retired_problems(
         let rec = match rec {
             Ok(rec) => rec,
             Err(e) => {
-                let line = e.position().map(|p| p.line());
-                let message = format!("is not a well-formed CSV record: {e}");
-                let hint = "one retired id per line, with the version and the reason".to_string();
-                problems.push(problem(&file, line, "retired-id", message, hint));
+                let hint = "one retired id per line, with the version and the reason";
+                problems.push(unreadable(&file, &e, "retired-id", hint));
                 break;
             }
         };
