@@ -162,47 +162,8 @@ impl Dataset {
                 return Err(fail(format!("coverage starts ({s}) after it ends ({e})")));
             }
         }
-        for (what, text, multiline) in texts(&meta) {
-            if let Some(c) = text
-                .chars()
-                .find(|&c| c.is_control() && !(multiline && (c == '\n' || c == '\t')))
-            {
-                return Err(fail(format!(
-                    "{what} holds the control character U+{:04X} ({}); citations and the release files need {what} as plain text{}",
-                    c as u32,
-                    crate::text::shown(text),
-                    if multiline { "" } else { " on one line" }
-                )));
-            }
-        }
-        // Name and version make the bundle's file names: plain tokens only, no path.
-        for (what, v) in [("name", &meta.name), ("version", &meta.version)] {
-            let plain = v.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
-                && v.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'+'));
-            if !plain {
-                return Err(fail(format!(
-                    "{what} {} is not a plain token: use letters, digits, '.', '-', '_' and '+' (it names the release files)",
-                    crate::text::shown(v)
-                )));
-            }
-        }
-        let dir = path.parent().unwrap_or(Path::new(""));
-        for (what, rel) in named_paths(&meta) {
-            if rel.chars().any(char::is_control) {
-                return Err(fail(format!(
-                    "{what} {} holds a control character; name the file plainly",
-                    crate::text::shown(rel)
-                )));
-            }
-            crate::paths::inside(root, dir, rel).map_err(|why| {
-                fail(format!(
-                    "{what} {}: {why}; name a file inside {} with a relative path",
-                    crate::text::shown(rel),
-                    root.display()
-                ))
-            })?;
-        }
+        check_texts(&meta).map_err(fail)?;
+        check_paths(&meta, root, path.parent().unwrap_or(Path::new(""))).map_err(fail)?;
         Ok(Dataset {
             path: path.to_path_buf(),
             meta,
@@ -230,6 +191,58 @@ impl Dataset {
     pub fn resource(&self, name: &str) -> Option<&Resource> {
         self.meta.resources.iter().find(|r| r.name == name)
     }
+}
+
+/// Texts go into citations (BibTeX, RIS, CFF) and file names: no control characters (line
+/// breaks only where a text may span lines), and name and version plain tokens.
+fn check_texts(meta: &Metadata) -> std::result::Result<(), String> {
+    for (what, text, multiline) in texts(meta) {
+        if let Some(c) = text
+            .chars()
+            .find(|&c| c.is_control() && !(multiline && (c == '\n' || c == '\t')))
+        {
+            return Err(format!(
+                "{what} holds the control character U+{:04X} ({}); citations and the release files need {what} as plain text{}",
+                c as u32,
+                crate::text::shown(text),
+                if multiline { "" } else { " on one line" }
+            ));
+        }
+    }
+    // Name and version make the bundle's file names: plain tokens only, no path.
+    for (what, v) in [("name", &meta.name), ("version", &meta.version)] {
+        let plain = v.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'+'));
+        if !plain {
+            return Err(format!(
+                "{what} {} is not a plain token: use letters, digits, '.', '-', '_' and '+' (it names the release files)",
+                crate::text::shown(v)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every path the metadata names stays inside `root` (see [`crate::paths::inside`]); `dir` is
+/// the metadata file's directory, against which they are written.
+fn check_paths(meta: &Metadata, root: &Path, dir: &Path) -> std::result::Result<(), String> {
+    for (what, rel) in named_paths(meta) {
+        if rel.chars().any(char::is_control) {
+            return Err(format!(
+                "{what} {} holds a control character; name the file plainly",
+                crate::text::shown(rel)
+            ));
+        }
+        crate::paths::inside(root, dir, rel).map_err(|why| {
+            format!(
+                "{what} {}: {why}; name a file inside {} with a relative path",
+                crate::text::shown(rel),
+                root.display()
+            )
+        })?;
+    }
+    Ok(())
 }
 
 /// Every text of the metadata that goes into citations and release files, with what it is and
