@@ -275,7 +275,7 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
     crate::citation::check_cff(&citation).map_err(|why| {
         Error::Refused(format!(
             "the CITATION.cff built from {} would not be valid YAML ({why}); check the title, creators, licence and keywords there",
-            crate::text::clean(&dataset.path.to_string_lossy())
+            crate::text::path(&dataset.path.to_string_lossy())
         ))
     })?;
     put("CITATION.cff", citation.as_bytes())?;

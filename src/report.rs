@@ -5,7 +5,7 @@
 //! column, column name), the offending value, a stable rule id and a one-line hint, so that a
 //! contributor can fix it without reading the validator's code.
 
-use crate::text::{clean, cut, message, shown, MESSAGE_CHARS, NAME_CHARS};
+use crate::text::{clean, cut, message, path, shown, MESSAGE_CHARS, NAME_CHARS, PATH_CHARS};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -116,7 +116,7 @@ impl<W: Write> Renderer<W> {
             return Ok(());
         }
         let rows: u64 = files.iter().map(|(_, n)| n).sum();
-        let names: Vec<String> = files.iter().map(|(f, _)| clean(f)).collect();
+        let names: Vec<String> = files.iter().map(|(f, _)| path(f)).collect();
         let verdict = if tally.errors == 0 {
             "valid"
         } else {
@@ -138,7 +138,7 @@ impl<W: Write> Renderer<W> {
 }
 
 fn location(p: &Problem) -> String {
-    let mut s = clean(&p.file);
+    let mut s = path(&p.file);
     if let Some(line) = p.line {
         s.push_str(&format!(":{line}"));
         if let Some(col) = p.column {
@@ -173,12 +173,12 @@ fn clipped(p: &Problem) -> std::borrow::Cow<'_, Problem> {
         .as_deref()
         .is_some_and(|v| long(v, JSON_VALUE_CHARS));
     let name_long =
-        p.field.as_deref().is_some_and(|f| long(f, NAME_CHARS)) || long(&p.file, NAME_CHARS);
+        p.field.as_deref().is_some_and(|f| long(f, NAME_CHARS)) || long(&p.file, PATH_CHARS);
     if !value_long && !name_long && !long(&p.message, MESSAGE_CHARS) {
         return std::borrow::Cow::Borrowed(p);
     }
     let mut q = p.clone();
-    q.file = cut(&p.file, NAME_CHARS);
+    q.file = cut(&p.file, PATH_CHARS);
     q.field = p.field.as_deref().map(|f| cut(f, NAME_CHARS));
     q.value = p.value.as_deref().map(|v| cut(v, JSON_VALUE_CHARS));
     q.message = cut(&p.message, MESSAGE_CHARS);
@@ -205,7 +205,7 @@ fn write_human<W: Write>(out: &mut W, p: &Problem) -> io::Result<()> {
 }
 
 fn write_github<W: Write>(out: &mut W, p: &Problem) -> io::Result<()> {
-    let mut props = format!("file={}", escape_property(&clean(&p.file)));
+    let mut props = format!("file={}", escape_property(&path(&p.file)));
     if let Some(line) = p.line {
         props.push_str(&format!(",line={line}"));
     }

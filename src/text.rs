@@ -7,6 +7,9 @@
 pub const SHOWN_CHARS: usize = 60;
 /// Characters of a name (column, file) shown before it is cut.
 pub const NAME_CHARS: usize = 120;
+/// Characters of a file path shown before it is cut (paths stay whole in practice, so that
+/// annotations point at the file).
+pub const PATH_CHARS: usize = 1000;
 /// Characters of a message or hint shown before it is cut (messages quote input already cut,
 /// so this only bounds what a check could build from many long inputs).
 pub const MESSAGE_CHARS: usize = 2000;
@@ -25,6 +28,11 @@ pub fn quoted(s: &str, max: usize) -> String {
         None => format!("{head:?}"),
         Some(n) => format!("{:?} ({n} characters)", format!("{head}…")),
     }
+}
+
+/// A file path without quotes, escaped, cut only when absurdly long ([`PATH_CHARS`]).
+pub fn path(s: &str) -> String {
+    escaped(s, PATH_CHARS)
 }
 
 /// A value without quotes, escaped and cut like [`shown`]: printable short values pass
