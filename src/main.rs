@@ -58,12 +58,16 @@ fn main() -> ExitCode {
         // The reader went away (`aabc codebook | head`): it has what it wanted; end quietly,
         // as `cat` and ripgrep do.
         Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
+        // Messages may quote file names and values from input: never print them raw.
         Err(e @ aabc::Error::Refused(_)) => {
-            eprintln!("aabc: {e}");
+            eprintln!("aabc: {}", aabc::table::text::message(&e.to_string()));
             ExitCode::from(1)
         }
         Err(e) => {
-            eprintln!("aabc: error: {e}");
+            eprintln!(
+                "aabc: error: {}",
+                aabc::table::text::message(&e.to_string())
+            );
             ExitCode::from(2)
         }
     }

@@ -48,7 +48,7 @@ pub fn run(args: Args) -> Result<u8> {
     };
     // The metadata and data as published.
     let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    aabc::versions::snapshot::checkout(&args.root, &record.commit, tmp.path())?;
+    aabc::versions::snapshot::checkout(&args.root, &record.commit_id()?, tmp.path())?;
     let then = Dataset::open(tmp.path())?;
     if let Some(id) = &args.event {
         let snap = aabc::versions::snapshot::from_metadata(&then.path, "release")?;

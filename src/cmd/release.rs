@@ -4,11 +4,12 @@
 //! Refuses an invalid dataset (and shows why); a version without a dated section in
 //! CHANGELOG.md; a version smaller than the changes since the last published release require;
 //! a published version whose bytes would change. `--check` only prints the required bump and
-//! why (for CI). `--publish` also appends the release to the record (version, date, commit,
+//! why (for CI), and the same verdict: both ask [`aabc::release::policy::decide`]. `--publish` also appends the release to the record (version, date, commit,
 //! SHA-256 of the zip, rows), which requires the data to be committed.
 
 use crate::cmd::{FOUND, OK};
-use aabc::release::bundle::{build, Inputs, Placed};
+use aabc::release::bundle::{build, Placed};
+use aabc::release::policy::{self, Decision};
 use aabc::schema::metadata::{join, Dataset};
 use aabc::validate::report::{Format, Problem, Renderer, Severity};
 use aabc::validate::{display, validate_dataset};
@@ -36,71 +37,20 @@ pub struct Args {
 pub fn run(args: Args) -> Result<u8> {
     let mut stdout = std::io::stdout().lock();
     let dataset = Dataset::open(&args.root)?;
-    let versions = dataset.meta.releases.is_some();
-    let check = if versions {
-        Some(versioning::check(&args.root, &dataset)?)
-    } else {
-        None
-    };
-    if let Some(note) = check.as_ref().and_then(|c| c.note.as_ref()) {
+    let decision = policy::decide(&args.root, &dataset)?;
+    if let Some(note) = decision.check.as_ref().and_then(|c| c.note.as_ref()) {
         eprintln!("aabc: warning: {note}");
     }
     if args.check {
-        let Some(c) = check else {
-            outln!(
-                stdout,
-                "no release record is configured: any version may be released"
-            )?;
-            return Ok(OK);
-        };
-        match (&c.last, &c.already_published) {
-            (None, _) => outln!(
-                stdout,
-                "no version published yet: {} may be released",
-                c.current
-            )?,
-            (Some(_), Some(r)) => outln!(
-                stdout,
-                "version {} is already published (commit {}); only identical bytes may be rebuilt",
-                r.version,
-                r.commit
-            )?,
-            (Some(last), None) => {
-                outln!(
-                    stdout,
-                    "last published: {} (commit {})",
-                    last.version,
-                    last.commit
-                )?;
-                match &c.required {
-                    None => outln!(stdout, "no change since: no bump required")?,
-                    Some((bump, why)) => {
-                        outln!(stdout, "required bump: {} because:", bump.as_str())?;
-                        for w in why {
-                            outln!(stdout, "  - {w}")?;
-                        }
-                    }
-                }
-                outln!(stdout, "current version: {}", c.current)?;
-            }
-        }
-        return Ok(match c.refusal {
-            Some(r) => {
-                outln!(stdout, "REFUSED: {r}")?;
-                FOUND
-            }
-            None => {
-                outln!(stdout, "ok: {} may be released", c.current)?;
-                OK
-            }
-        });
+        return print_check(&decision);
     }
-    if let Some(r) = check.as_ref().and_then(|c| c.refusal.clone()) {
+    if let Some(r) = &decision.refusal {
         return Err(Error::Refused(format!(
             "{r}; raise the version in {} (see `aabc release --check`)",
             display(&dataset.path)
         )));
     }
+    let check = decision.check;
     // Validation.
     let today = chrono::Local::now().date_naive();
     let mut problems: Vec<Problem> = Vec::new();
@@ -132,24 +82,8 @@ pub fn run(args: Args) -> Result<u8> {
             "publishing records the git commit of the data: commit dataset/, schema/ and CHANGELOG.md first".into(),
         ));
     }
-    let changelog = join(&args.root, "CHANGELOG.md");
-    let license = dataset.dir().join("LICENSE.md");
-    let inputs = Inputs {
-        dataset: &dataset,
-        changelog: &changelog,
-        license: Some(&license),
-    };
-    // A published version may only be rebuilt with its recorded bytes.
-    if let Some(r) = check.as_ref().and_then(|c| c.already_published.clone()) {
-        let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-        let trial = build(&inputs, tmp.path())?;
-        if trial.zip_sha256 != r.zip_sha256 {
-            return Err(Error::Refused(format!(
-                "version {} is published (zip SHA-256 {}), and the data now builds to other bytes ({}): a published version is immutable; raise the version",
-                r.version, r.zip_sha256, trial.zip_sha256
-            )));
-        }
-    }
+    let sources = policy::Sources::of(&args.root, &dataset)?;
+    let inputs = sources.inputs(&dataset);
     let dist = args.out.unwrap_or_else(|| join(&args.root, "dist"));
     let built = build(&inputs, &dist)?;
     match built.placed {
@@ -203,9 +137,12 @@ pub fn run(args: Args) -> Result<u8> {
             .unwrap_or(0);
         let record = Record {
             version: dataset.meta.version.clone(),
-            date: aabc::release::changelog::release_date(&changelog, &dataset.meta.version)?
-                .to_string(),
-            commit: aabc::versions::git::rev_parse(&args.root, "HEAD")?,
+            date: aabc::release::changelog::release_date(
+                &sources.changelog,
+                &dataset.meta.version,
+            )?
+            .to_string(),
+            commit: aabc::versions::git::rev_parse(&args.root, "HEAD")?.to_string(),
             zip_sha256: built.zip_sha256.clone(),
             rows,
         };
@@ -219,4 +156,57 @@ pub fn run(args: Args) -> Result<u8> {
         )?;
     }
     Ok(OK)
+}
+
+/// `--check`: the required bump and why, and the policy's verdict.
+fn print_check(decision: &Decision) -> Result<u8> {
+    let mut out = std::io::stdout().lock();
+    let Some(c) = &decision.check else {
+        outln!(
+            out,
+            "no release record is configured: any version may be released"
+        )?;
+        return Ok(OK);
+    };
+    match (&c.last, &c.already_published) {
+        (None, _) => outln!(
+            out,
+            "no version published yet: {} may be released",
+            c.current
+        )?,
+        (Some(_), Some(r)) => outln!(
+            out,
+            "version {} is already published (commit {}); only identical bytes may be rebuilt",
+            r.version,
+            r.commit
+        )?,
+        (Some(last), None) => {
+            outln!(
+                out,
+                "last published: {} (commit {})",
+                last.version,
+                last.commit
+            )?;
+            match &c.required {
+                None => outln!(out, "no change since: no bump required")?,
+                Some((bump, why)) => {
+                    outln!(out, "required bump: {} because:", bump.as_str())?;
+                    for w in why {
+                        outln!(out, "  - {w}")?;
+                    }
+                }
+            }
+            outln!(out, "current version: {}", c.current)?;
+        }
+    }
+    match &decision.refusal {
+        Some(r) => {
+            outln!(out, "REFUSED: {r}")?;
+            Ok(FOUND)
+        }
+        None => {
+            outln!(out, "ok: {} may be released", c.current)?;
+            Ok(OK)
+        }
+    }
 }

@@ -66,45 +66,22 @@ pub fn run(args: Args) -> Result<u8> {
 
 /// Rebuilds a published version from its recorded commit, with this toolkit, and compares.
 fn rebuild(root: &std::path::Path, version: &str) -> Result<u8> {
-    use aabc::versions::versioning::{parse, records};
-    let dataset = aabc::schema::metadata::Dataset::open(root)?;
-    let wanted = parse(version).map_err(|m| aabc::Error::Other(format!("{version:?}: {m}")))?;
-    let list = records(&dataset)?;
-    let record = list
-        .iter()
-        .find(|r| parse(&r.version).ok().as_ref() == Some(&wanted))
-        .ok_or_else(|| {
-            aabc::Error::Other(format!("version {version} is not in the release record"))
-        })?;
-    let tmp = tempfile::tempdir().map_err(|e| aabc::Error::io(std::env::temp_dir(), e))?;
-    let src = tmp.path().join("src");
-    aabc::versions::snapshot::checkout(root, &record.commit, &src)?;
-    let then = aabc::schema::metadata::Dataset::open(&src)?;
-    let changelog = src.join("CHANGELOG.md");
-    let license = then.dir().join("LICENSE.md");
-    let inputs = aabc::release::bundle::Inputs {
-        dataset: &then,
-        changelog: &changelog,
-        license: Some(&license),
-    };
-    let built = aabc::release::bundle::build(&inputs, &tmp.path().join("dist"))?;
-    let mut stdout = std::io::stdout().lock();
-    outln!(
-        stdout,
-        "rebuilt {} from commit {}",
-        built.name,
-        record.commit
-    )?;
-    outln!(stdout, "  recorded zip SHA-256: {}", record.zip_sha256)?;
-    outln!(stdout, "  rebuilt  zip SHA-256: {}", built.zip_sha256)?;
-    if built.zip_sha256 == record.zip_sha256 {
-        outln!(stdout, "identical: the published bytes are reproducible")?;
-        Ok(OK)
-    } else {
-        outln!(
-            stdout,
-            "MISMATCH: the rebuilt archive differs from the published one"
-        )?;
-        Ok(FOUND)
+    let r = aabc::release::policy::rebuild(root, version)?;
+    let mut out = std::io::stdout().lock();
+    outln!(out, "rebuilt {} from commit {}", r.name, r.commit)?;
+    outln!(out, "  recorded zip SHA-256: {}", r.record.zip_sha256)?;
+    outln!(out, "  rebuilt  zip SHA-256: {}", r.zip_sha256)?;
+    match r.mismatch {
+        None => {
+            outln!(out, "identical: the published bytes are reproducible")?;
+            Ok(OK)
+        }
+        Some(why) => {
+            outln!(
+                out,
+                "MISMATCH: the rebuilt archive differs from the published one: {why}"
+            )?;
+            Ok(FOUND)
+        }
     }
 }

@@ -246,6 +246,11 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
     // The metadata, pointing at the bundle's own files.
     let mut bundle_meta = meta.clone();
     bundle_meta.resources = resources;
+    // The bundle holds neither the retired-id file nor its schema: name no path to them that
+    // published bundles did not name.
+    if let Some(r) = bundle_meta.releases.as_mut() {
+        r.retired_schema = None;
+    }
     put(
         "dataset.json",
         &pretty(&serde_json::to_value(&bundle_meta).expect("metadata serialises")),
@@ -264,10 +269,14 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
         "datapackage.json",
         &pretty(&datapackage::descriptor(meta, released, &described)),
     )?;
-    put(
-        "CITATION.cff",
-        crate::release::citation::cff(meta, Some(released)).as_bytes(),
-    )?;
+    let citation = crate::release::citation::cff(meta, Some(released));
+    crate::release::citation::check_cff(&citation).map_err(|why| {
+        Error::Refused(format!(
+            "the CITATION.cff built from {} would not be valid YAML ({why}); check the title, creators, licence and keywords there",
+            crate::table::text::path(&dataset.path.to_string_lossy())
+        ))
+    })?;
+    put("CITATION.cff", citation.as_bytes())?;
     let changelog =
         std::fs::read_to_string(inputs.changelog).map_err(|e| Error::io(inputs.changelog, e))?;
     let changelog =

@@ -8,5 +8,6 @@ pub mod checksum;
 pub mod citation;
 pub mod codebook;
 pub mod export;
+pub mod policy;
 pub mod summary;
 pub mod verify;

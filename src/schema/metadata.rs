@@ -61,8 +61,14 @@ pub struct Releases {
     /// CSV of published versions (version, date, commit, zip_sha256, rows), relative to the
     /// metadata file.
     pub record: String,
-    /// CSV of retired ids (the table's key, retired_in, reason), relative to the metadata file.
+    /// CSV of retired ids (the table's key, the version that retired it, why), relative to the
+    /// metadata file.
     pub retired: String,
+    /// Row schema of the retired-id file, relative to the metadata file: it names the columns
+    /// (the key, and those with `"x-role": "retired-in"` and `"x-role": "reason"`). Without it
+    /// the columns are taken in that order, named by the file's header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired_schema: Option<String>,
     /// The table whose ids may never disappear silently.
     pub table: String,
 }
@@ -110,11 +116,28 @@ pub struct Dataset {
 impl Dataset {
     /// Reads `dataset/dataset.json` under a repository root.
     pub fn open(root: &Path) -> Result<Dataset> {
-        Dataset::load(&join(root, METADATA_PATH))
+        Dataset::load_within(&join(root, METADATA_PATH), root)
     }
 
-    /// Reads a metadata file.
+    /// Reads a metadata file: `<root>/dataset/dataset.json` of a repository, or the
+    /// `dataset.json` at the top of a bundle. Every path it names must stay inside that root.
     pub fn load(path: &Path) -> Result<Dataset> {
+        let parent = path.parent().unwrap_or(Path::new(""));
+        let root = if path.ends_with(METADATA_PATH) {
+            parent.parent().unwrap_or(Path::new(""))
+        } else {
+            parent
+        };
+        let root = if root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            root
+        };
+        Dataset::load_within(path, root)
+    }
+
+    /// Reads a metadata file whose paths must all stay inside `root`.
+    pub fn load_within(path: &Path, root: &Path) -> Result<Dataset> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         let meta: Metadata = serde_json::from_str(&text).map_err(|e| Error::Json {
             path: path.to_path_buf(),
@@ -139,6 +162,8 @@ impl Dataset {
                 return Err(fail(format!("coverage starts ({s}) after it ends ({e})")));
             }
         }
+        check_texts(&meta).map_err(fail)?;
+        check_paths(&meta, root, path.parent().unwrap_or(Path::new(""))).map_err(fail)?;
         Ok(Dataset {
             path: path.to_path_buf(),
             meta,
@@ -166,6 +191,117 @@ impl Dataset {
     pub fn resource(&self, name: &str) -> Option<&Resource> {
         self.meta.resources.iter().find(|r| r.name == name)
     }
+}
+
+/// Texts go into citations (BibTeX, RIS, CFF) and file names: no control characters (line
+/// breaks only where a text may span lines), and name and version plain tokens.
+fn check_texts(meta: &Metadata) -> std::result::Result<(), String> {
+    for (what, text, multiline) in texts(meta) {
+        if let Some(c) = text
+            .chars()
+            .find(|&c| c.is_control() && !(multiline && (c == '\n' || c == '\t')))
+        {
+            return Err(format!(
+                "{what} holds the control character U+{:04X} ({}); citations and the release files need {what} as plain text{}",
+                c as u32,
+                crate::table::text::shown(text),
+                if multiline { "" } else { " on one line" }
+            ));
+        }
+    }
+    // Name and version make the bundle's file names: plain tokens only, no path.
+    for (what, v) in [("name", &meta.name), ("version", &meta.version)] {
+        let plain = v.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'+'));
+        if !plain {
+            return Err(format!(
+                "{what} {} is not a plain token: use letters, digits, '.', '-', '_' and '+' (it names the release files)",
+                crate::table::text::shown(v)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every path the metadata names stays inside `root` (see [`crate::table::paths::inside`]); `dir` is
+/// the metadata file's directory, against which they are written.
+fn check_paths(meta: &Metadata, root: &Path, dir: &Path) -> std::result::Result<(), String> {
+    for (what, rel) in named_paths(meta) {
+        if rel.chars().any(char::is_control) {
+            return Err(format!(
+                "{what} {} holds a control character; name the file plainly",
+                crate::table::text::shown(rel)
+            ));
+        }
+        crate::table::paths::inside(root, dir, rel).map_err(|why| {
+            format!(
+                "{what} {}: {why}; name a file inside {} with a relative path",
+                crate::table::text::shown(rel),
+                root.display()
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// Every text of the metadata that goes into citations and release files, with what it is and
+/// whether it may span lines.
+fn texts(meta: &Metadata) -> Vec<(String, &str, bool)> {
+    let mut out = vec![
+        ("name".to_string(), meta.name.as_str(), false),
+        ("title".to_string(), meta.title.as_str(), false),
+        ("version".to_string(), meta.version.as_str(), false),
+        ("description".to_string(), meta.description.as_str(), true),
+    ];
+    if let Some(a) = &meta.attribution {
+        out.push(("attribution".to_string(), a.as_str(), true));
+    }
+    for l in &meta.licenses {
+        out.push(("a licence name".to_string(), l.name.as_str(), false));
+        for t in [&l.title, &l.path].into_iter().flatten() {
+            out.push(("a licence title or path".to_string(), t.as_str(), false));
+        }
+    }
+    for c in &meta.creators {
+        out.push(("a creator name".to_string(), c.name.as_str(), false));
+        if let Some(o) = &c.orcid {
+            out.push(("a creator ORCID".to_string(), o.as_str(), false));
+        }
+    }
+    for k in &meta.keywords {
+        out.push(("a keyword".to_string(), k.as_str(), false));
+    }
+    for src in &meta.sources {
+        out.push(("a source title".to_string(), src.title.as_str(), false));
+        for t in src.path.iter().chain(&src.authors) {
+            out.push(("a source path or author".to_string(), t.as_str(), false));
+        }
+    }
+    out
+}
+
+/// Every path the metadata names that the tool may read, with what it is.
+fn named_paths(meta: &Metadata) -> Vec<(String, &str)> {
+    let mut out = Vec::new();
+    for r in &meta.resources {
+        out.push((format!("table {:?}: path", r.name), r.path.as_str()));
+        out.push((format!("table {:?}: schema", r.name), r.schema.as_str()));
+    }
+    if let Some(rel) = &meta.releases {
+        out.push(("releases.record".to_string(), rel.record.as_str()));
+        out.push(("releases.retired".to_string(), rel.retired.as_str()));
+        if let Some(s) = &rel.retired_schema {
+            out.push(("releases.retired_schema".to_string(), s.as_str()));
+        }
+    }
+    for l in &meta.licenses {
+        // A licence path is often a URL, which the tool never opens; a file path must stay in.
+        if let Some(p) = l.path.as_deref().filter(|p| !p.contains("://")) {
+            out.push((format!("licence {:?}: path", l.name), p));
+        }
+    }
+    out
 }
 
 /// Joins paths the way a user would write them: `.` as a base disappears, `a/../b` collapses,

@@ -8,8 +8,11 @@
 
 pub mod atomic;
 pub mod canonical;
+pub mod paths;
+pub mod text;
 
 use crate::error::{Error, Result};
+use crate::table::text::shown;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -126,7 +129,7 @@ pub fn check_header(expected: &[&str], actual: &[&str]) -> (ColumnMap, Vec<Heade
             issues.push(HeaderIssue {
                 field: Some(i),
                 name: Some(a.to_string()),
-                message: format!("column {a:?} appears twice in the header"),
+                message: format!("column {} appears twice in the header", shown(a)),
                 hint: "remove the duplicate column".into(),
             });
         }
@@ -143,15 +146,7 @@ pub fn check_header(expected: &[&str], actual: &[&str]) -> (ColumnMap, Vec<Heade
         let best = missing
             .iter()
             .filter(|&&m| !paired_missing[m])
-            .map(|&m| {
-                (
-                    m,
-                    strsim::damerau_levenshtein(
-                        &actual[x].to_lowercase(),
-                        &expected[m].to_lowercase(),
-                    ),
-                )
-            })
+            .map(|&m| (m, misspelling_distance(actual[x], expected[m])))
             .min_by_key(|&(_, d)| d);
         match best {
             Some((m, d))
@@ -163,8 +158,9 @@ pub fn check_header(expected: &[&str], actual: &[&str]) -> (ColumnMap, Vec<Heade
                     field: Some(x),
                     name: Some(actual[x].to_string()),
                     message: format!(
-                        "column {:?} is misspelled: the schema calls it {:?}",
-                        actual[x], expected[m]
+                        "column {} is misspelled: the schema calls it {:?}",
+                        shown(actual[x]),
+                        expected[m]
                     ),
                     hint: format!("rename the column to {:?}", expected[m]),
                 });
@@ -172,7 +168,7 @@ pub fn check_header(expected: &[&str], actual: &[&str]) -> (ColumnMap, Vec<Heade
             _ => issues.push(HeaderIssue {
                 field: Some(x),
                 name: Some(actual[x].to_string()),
-                message: format!("column {:?} is not in the schema", actual[x]),
+                message: format!("column {} is not in the schema", shown(actual[x])),
                 hint: "remove it, or add it to the schema (a new optional column goes at the end)"
                     .into(),
             }),
@@ -231,6 +227,22 @@ pub fn check_header(expected: &[&str], actual: &[&str]) -> (ColumnMap, Vec<Heade
         },
         issues,
     )
+}
+
+/// The edit distance between a header name and a schema name, compared case-insensitively;
+/// `usize::MAX` when their lengths alone rule out a misspelling (so a huge header cell costs
+/// nothing).
+fn misspelling_distance(actual: &str, expected: &str) -> usize {
+    let limit = expected.chars().count() + 3.max(expected.len() / 4);
+    if actual.chars().take(limit + 1).count() > limit {
+        // Only padding can make it that long and still be this column.
+        return if actual.trim() == expected {
+            actual.chars().count() - expected.chars().count()
+        } else {
+            usize::MAX
+        };
+    }
+    strsim::damerau_levenshtein(&actual.to_lowercase(), &expected.to_lowercase())
 }
 
 /// Marks the members of one longest strictly increasing subsequence.

@@ -5,6 +5,7 @@
 //! column, column name), the offending value, a stable rule id and a one-line hint, so that a
 //! contributor can fix it without reading the validator's code.
 
+use crate::table::text::{clean, cut, message, path, shown, MESSAGE_CHARS, NAME_CHARS, PATH_CHARS};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -120,7 +121,7 @@ impl<W: Write> Renderer<W> {
         match self.format {
             Format::Human => write_human(&mut self.out, p),
             Format::Json => {
-                serde_json::to_writer(&mut self.out, p)?;
+                serde_json::to_writer(&mut self.out, &clipped(p))?;
                 self.out.write_all(b"\n")
             }
             Format::Github => write_github(&mut self.out, p),
@@ -133,7 +134,7 @@ impl<W: Write> Renderer<W> {
             return Ok(());
         }
         let rows: u64 = files.iter().map(|(_, n)| n).sum();
-        let names: Vec<&str> = files.iter().map(|(f, _)| f.as_str()).collect();
+        let names: Vec<String> = files.iter().map(|(f, _)| path(f)).collect();
         let verdict = if tally.errors == 0 {
             "valid"
         } else {
@@ -155,7 +156,7 @@ impl<W: Write> Renderer<W> {
 }
 
 fn location(p: &Problem) -> String {
-    let mut s = p.file.clone();
+    let mut s = path(&p.file);
     if let Some(line) = p.line {
         s.push_str(&format!(":{line}"));
         if let Some(col) = p.column {
@@ -165,60 +166,75 @@ fn location(p: &Problem) -> String {
     s
 }
 
-fn write_human<W: Write>(out: &mut W, p: &Problem) -> io::Result<()> {
+/// Field, value and message of a problem as one line of text: every part that can come from
+/// input is escaped and cut (see [`crate::table::text`]).
+fn what(p: &Problem) -> String {
     let mut what = String::new();
     if let Some(field) = &p.field {
-        what.push_str(field);
+        what.push_str(&clean(field));
         if let Some(v) = &p.value {
-            what.push_str(&format!(" = {}", quote_value(v)));
+            what.push_str(&format!(" = {}", shown(v)));
         }
         what.push_str(": ");
     }
+    what.push_str(&message(&p.message));
+    what
+}
+
+/// A problem as JSON shows it: control characters are escaped by JSON itself; names and
+/// values from input are cut (a name as [`clean`] cuts it, a value after
+/// [`JSON_VALUE_CHARS`] characters with an ellipsis), so no cell makes the report huge.
+fn clipped(p: &Problem) -> std::borrow::Cow<'_, Problem> {
+    let long = |s: &str, max: usize| s.len() > max;
+    let value_long = p
+        .value
+        .as_deref()
+        .is_some_and(|v| long(v, JSON_VALUE_CHARS));
+    let name_long =
+        p.field.as_deref().is_some_and(|f| long(f, NAME_CHARS)) || long(&p.file, PATH_CHARS);
+    if !value_long && !name_long && !long(&p.message, MESSAGE_CHARS) {
+        return std::borrow::Cow::Borrowed(p);
+    }
+    let mut q = p.clone();
+    q.file = cut(&p.file, PATH_CHARS);
+    q.field = p.field.as_deref().map(|f| cut(f, NAME_CHARS));
+    q.value = p.value.as_deref().map(|v| cut(v, JSON_VALUE_CHARS));
+    q.message = cut(&p.message, MESSAGE_CHARS);
+    q.hint = cut(&p.hint, MESSAGE_CHARS);
+    std::borrow::Cow::Owned(q)
+}
+
+/// Characters of a value that the JSON report keeps.
+pub const JSON_VALUE_CHARS: usize = 1000;
+
+fn write_human<W: Write>(out: &mut W, p: &Problem) -> io::Result<()> {
     writeln!(
         out,
-        "{}: {}[{}] {}{}",
+        "{}: {}[{}] {}",
         location(p),
         p.severity.as_str(),
-        p.rule,
-        what,
-        p.message
+        clean(&p.rule),
+        what(p)
     )?;
     if !p.hint.is_empty() {
-        writeln!(out, "    hint: {}", p.hint)?;
+        writeln!(out, "    hint: {}", message(&p.hint))?;
     }
     Ok(())
 }
 
-/// Shows a value in double quotes, long values shortened, newlines visible.
-fn quote_value(v: &str) -> String {
-    let mut s: String = v.chars().take(60).collect();
-    if v.chars().count() > 60 {
-        s.push('…');
-    }
-    format!("{:?}", s)
-}
-
 fn write_github<W: Write>(out: &mut W, p: &Problem) -> io::Result<()> {
-    let mut props = format!("file={}", escape_property(&p.file));
+    let mut props = format!("file={}", escape_property(&path(&p.file)));
     if let Some(line) = p.line {
         props.push_str(&format!(",line={line}"));
     }
     if let Some(col) = p.column {
         props.push_str(&format!(",col={col}"));
     }
-    props.push_str(&format!(",title={}", escape_property(&p.rule)));
-    let mut msg = String::new();
-    if let Some(field) = &p.field {
-        msg.push_str(field);
-        if let Some(v) = &p.value {
-            msg.push_str(&format!(" = {}", quote_value(v)));
-        }
-        msg.push_str(": ");
-    }
-    msg.push_str(&p.message);
+    props.push_str(&format!(",title={}", escape_property(&clean(&p.rule))));
+    let mut msg = what(p);
     if !p.hint.is_empty() {
         msg.push_str(" Hint: ");
-        msg.push_str(&p.hint);
+        msg.push_str(&message(&p.hint));
     }
     writeln!(
         out,

@@ -3,6 +3,7 @@
 //! rules), each classified by the version bump it requires under the dataset's policy.
 
 use crate::schema::{Column, Schema};
+use crate::table::text::{bare, shown};
 use crate::versions::snapshot::{Snapshot, TableSnap};
 use serde::Serialize;
 use serde_json::Value;
@@ -134,10 +135,11 @@ impl Diff {
 }
 
 fn sample(keys: &[String]) -> String {
+    let shown: Vec<String> = keys.iter().take(5).map(|k| bare(k)).collect();
     if keys.len() <= 5 {
-        keys.join(", ")
+        shown.join(", ")
     } else {
-        format!("{}, … and {} more", keys[..5].join(", "), keys.len() - 5)
+        format!("{}, … and {} more", shown.join(", "), keys.len() - 5)
     }
 }
 
@@ -299,10 +301,21 @@ pub fn schema_changes(table: &str, old: &Schema, new: &Schema) -> Vec<SchemaChan
             .collect()
     };
     let (ro, rn) = (rules(old), rules(new));
+    // A rule's `hint` is wording only: changing it is a patch.
+    let without_hint = |r: &Value| {
+        let mut r = r.clone();
+        if let Some(o) = r.as_object_mut() {
+            o.remove("hint");
+        }
+        r
+    };
     for (id, r) in &rn {
         match ro.get(id) {
             None => add(Bump::Major, format!("rule {id} added")),
-            Some(o) if o != r => add(Bump::Major, format!("rule {id} changed")),
+            Some(o) if without_hint(o) != without_hint(r) => {
+                add(Bump::Major, format!("rule {id} changed"))
+            }
+            Some(o) if o != r => add(Bump::Patch, format!("rule {id}: hint reworded")),
             _ => {}
         }
     }
@@ -330,7 +343,17 @@ fn column_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
     if a.delimiter != b.delimiter {
         add(Bump::Major, format!("column {n}: list delimiter changed"));
     }
-    // Numeric and length bounds: tightening is major, loosening minor.
+    bound_changes(a, b, add);
+    pattern_changes(a, b, add);
+    vocabulary_changes(a, b, add);
+    if a.description != b.description {
+        add(Bump::Patch, format!("column {n}: description reworded"));
+    }
+}
+
+/// Numeric and length bounds: tightening is major, loosening minor.
+fn bound_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
+    let n = &b.name;
     for (key, lower_is_tighter) in [
         ("minimum", false),
         ("maximum", true),
@@ -352,6 +375,12 @@ fn column_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
         let bump = if tighter { Bump::Major } else { Bump::Minor };
         add(bump, format!("column {n}: {key} {} → {}", show(x), show(y)));
     }
+}
+
+/// Patterns and formats of the cell or of a list's items: a pattern that accepts a superset
+/// (or none at all) is a loosening, minor; any other change is major.
+fn pattern_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
+    let n = &b.name;
     for (key, item) in [
         ("pattern", false),
         ("pattern", true),
@@ -396,6 +425,12 @@ fn column_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
             ),
         );
     }
+}
+
+/// Closed vocabularies: a value removed or redefined (or a vocabulary introduced) is major, a
+/// value added (or the vocabulary opened) minor.
+fn vocabulary_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
+    let n = &b.name;
     let terms = |c: &Column| -> BTreeMap<String, Option<String>> {
         c.terms
             .iter()
@@ -403,19 +438,18 @@ fn column_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
             .map(|t| (t.value.clone(), t.description.clone()))
             .collect()
     };
-    let (ta, tb) = (terms(a), terms(b));
-    if a.terms.is_some() || b.terms.is_some() {
-        if a.terms.is_some() && b.terms.is_none() {
-            add(
-                Bump::Minor,
-                format!("column {n}: vocabulary opened (any value allowed)"),
-            );
-        } else if a.terms.is_none() {
-            add(
-                Bump::Major,
-                format!("column {n}: closed vocabulary introduced"),
-            );
-        } else {
+    match (&a.terms, &b.terms) {
+        (None, None) => {}
+        (Some(_), None) => add(
+            Bump::Minor,
+            format!("column {n}: vocabulary opened (any value allowed)"),
+        ),
+        (None, Some(_)) => add(
+            Bump::Major,
+            format!("column {n}: closed vocabulary introduced"),
+        ),
+        (Some(_), Some(_)) => {
+            let (ta, tb) = (terms(a), terms(b));
             for (v, d) in &ta {
                 match tb.get(v) {
                     None => add(Bump::Major, format!("column {n}: value {v} removed")),
@@ -425,15 +459,10 @@ fn column_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
                     _ => {}
                 }
             }
-            for v in tb.keys() {
-                if !ta.contains_key(v) {
-                    add(Bump::Minor, format!("column {n}: value {v} added"));
-                }
+            for v in tb.keys().filter(|v| !ta.contains_key(*v)) {
+                add(Bump::Minor, format!("column {n}: value {v} added"));
             }
         }
-    }
-    if a.description != b.description {
-        add(Bump::Patch, format!("column {n}: description reworded"));
     }
 }
 
@@ -498,7 +527,7 @@ pub fn markdown(d: &Diff) -> String {
 fn show(v: &Value) -> String {
     match v {
         Value::Null => "(blank)".into(),
-        Value::String(s) => format!("{s:?}"),
+        Value::String(s) => shown(s),
         other => other.to_string(),
     }
 }
@@ -512,7 +541,15 @@ fn render(d: &Diff, md: bool) -> String {
     };
     let (old, new) = (ver(&d.old, &d.old_version), ver(&d.new, &d.new_version));
     let item = if md { "- " } else { "  " };
-    let code = |x: &str| if md { format!("`{x}`") } else { x.to_string() };
+    // Keys and names come from the data: escaped and cut like every printed input.
+    let code = |x: &str| {
+        let x = bare(x);
+        if md {
+            format!("`{x}`")
+        } else {
+            x
+        }
+    };
     if md {
         let _ = writeln!(s, "### Changes from {old} to {new}\n");
     } else {
@@ -595,6 +632,32 @@ mod tests {
             .into_iter()
             .map(|c| (c.bump, c.change))
             .collect()
+    }
+
+    #[test]
+    fn a_rule_hint_reworded_is_a_patch_and_a_rule_changed_is_major() {
+        let with = |rule: Value| {
+            Schema::from_value(
+                Path::new("t.json"),
+                json!({"properties": {"a": {"type": "integer"}, "b": {"type": "integer"}}, "x-rules": [rule]}),
+            )
+            .unwrap()
+        };
+        let changes = |old: Value, new: Value| -> Vec<(Bump, String)> {
+            schema_changes("t", &with(old), &with(new))
+                .into_iter()
+                .map(|c| (c.bump, c.change))
+                .collect()
+        };
+        let sum = json!({"id": "s", "rule": "sum", "total": "a", "parts": ["b"]});
+        let mut hinted = sum.clone();
+        hinted["hint"] = json!("in our words");
+        assert_eq!(changes(sum.clone(), hinted.clone()).len(), 1);
+        assert_eq!(changes(sum.clone(), hinted.clone())[0].0, Bump::Patch);
+        let mut other = hinted.clone();
+        other["total"] = json!("b");
+        other["parts"] = json!(["a"]);
+        assert_eq!(changes(hinted, other)[0].0, Bump::Major);
     }
 
     #[test]

@@ -1,10 +1,38 @@
 //! The few git operations the versioning needs, through the `git` command: the commit a
 //! release was built from, whether the data is committed, and the files of an old commit.
+//!
+//! Every call goes through one runner, `git()`. Nothing from input reaches git where it could
+//! be read as an option: revisions are validated first (a [`CommitId`] is exactly 40 hex
+//! digits; a revision a user names may not start with `-`) and come after `--end-of-options`,
+//! and paths come after `--`.
 
 use crate::error::{Error, Result};
 use std::path::Path;
 use std::process::Command;
 
+/// A full commit id: exactly 40 hexadecimal digits, so it can never be read as an option.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitId(String);
+
+impl CommitId {
+    /// The id, if `s` is exactly 40 hex digits.
+    pub fn parse(s: &str) -> Option<CommitId> {
+        (s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| CommitId(s.to_ascii_lowercase()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for CommitId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Runs `git -C repo ARGS` and returns its standard output. The one place that starts git.
 fn git(repo: &Path, args: &[&str]) -> Result<Vec<u8>> {
     let out = Command::new("git")
         .arg("-C")
@@ -22,24 +50,43 @@ fn git(repo: &Path, args: &[&str]) -> Result<Vec<u8>> {
     Ok(out.stdout)
 }
 
+/// A revision as a user names it (`HEAD~1`, a tag, a commit id), if it cannot be taken for an
+/// option or smuggle anything else in.
+fn checked_rev(rev: &str) -> Result<&str> {
+    if rev.is_empty()
+        || rev.starts_with('-')
+        || rev.chars().any(|c| c.is_control() || c.is_whitespace())
+    {
+        return Err(Error::Other(format!(
+            "{} is not a git revision (a revision does not start with '-' or hold spaces or control characters)",
+            crate::table::text::shown(rev)
+        )));
+    }
+    Ok(rev)
+}
+
 /// The full commit id a revision names.
-pub fn rev_parse(repo: &Path, rev: &str) -> Result<String> {
+pub fn rev_parse(repo: &Path, rev: &str) -> Result<CommitId> {
+    let spec = format!("{}^{{commit}}", checked_rev(rev)?);
+    let not_a_commit = || {
+        Error::Other(format!(
+            "{} is not a commit of the repository at {}",
+            crate::table::text::shown(rev),
+            repo.display()
+        ))
+    };
     let out = git(
         repo,
         &[
             "rev-parse",
             "--verify",
             "--quiet",
-            &format!("{rev}^{{commit}}"),
+            "--end-of-options",
+            &spec,
         ],
     )
-    .map_err(|_| {
-        Error::Other(format!(
-            "{rev:?} is not a commit of the repository at {}",
-            repo.display()
-        ))
-    })?;
-    Ok(String::from_utf8_lossy(&out).trim().to_string())
+    .map_err(|_| not_a_commit())?;
+    CommitId::parse(String::from_utf8_lossy(&out).trim()).ok_or_else(not_a_commit)
 }
 
 /// Whether `paths` have no uncommitted changes (staged, unstaged or untracked).
@@ -63,16 +110,37 @@ pub fn prefix(repo: &Path) -> Result<String> {
     )
 }
 
+/// The bytes of the file `path` (relative to the top of the work tree) in `commit`.
+pub fn file_at(repo: &Path, commit: &CommitId, path: &str) -> Result<Vec<u8>> {
+    let object = format!("{commit}:{path}");
+    git(repo, &["cat-file", "blob", "--end-of-options", &object])
+}
+
 /// Writes the files under `paths` (relative to `repo`) as they are in `commit` into `into`.
-pub fn materialize(repo: &Path, commit: &str, paths: &[&str], into: &Path) -> Result<()> {
+pub fn materialize(repo: &Path, commit: &CommitId, paths: &[&str], into: &Path) -> Result<()> {
     let pre = prefix(repo)?;
-    let mut args = vec!["ls-tree", "-r", "--name-only", "--full-tree", commit, "--"];
+    let mut args = vec![
+        "ls-tree",
+        "-r",
+        "--name-only",
+        "--full-tree",
+        "--end-of-options",
+        commit.as_str(),
+        "--",
+    ];
     let full: Vec<String> = paths.iter().map(|p| format!("{pre}{p}")).collect();
     args.extend(full.iter().map(String::as_str));
     let list = String::from_utf8_lossy(&git(repo, &args)?).into_owned();
     for name in list.lines() {
         let rel = name.strip_prefix(&pre).unwrap_or(name);
-        let bytes = git(repo, &["show", &format!("{commit}:{name}")])?;
+        // Names come from git's own tree listing; still, never write outside `into`.
+        if rel.split('/').any(|part| part == ".." || part.is_empty()) {
+            return Err(Error::Other(format!(
+                "commit {commit} holds a path that is not a plain relative path: {}",
+                crate::table::text::shown(rel)
+            )));
+        }
+        let bytes = file_at(repo, commit, name)?;
         let out = into.join(rel);
         if let Some(p) = out.parent() {
             std::fs::create_dir_all(p).map_err(|e| Error::io(p, e))?;
@@ -80,4 +148,30 @@ pub fn materialize(repo: &Path, commit: &str, paths: &[&str], into: &Path) -> Re
         std::fs::write(&out, bytes).map_err(|e| Error::io(&out, e))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_commit_id_is_exactly_40_hex_digits() {
+        assert!(CommitId::parse("d6d103e66617c1ee38f601c26e70832296633cb7").is_some());
+        for bad in [
+            "--output=/tmp/x",
+            "d6d103e",
+            "d6d103e66617c1ee38f601c26e70832296633cb7 ",
+            "g6d103e66617c1ee38f601c26e70832296633cb7",
+            "",
+        ] {
+            assert!(CommitId::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn revisions_that_look_like_options_are_refused() {
+        assert!(checked_rev("HEAD~1").is_ok());
+        assert!(checked_rev("--output=/tmp/x").is_err());
+        assert!(checked_rev("a b").is_err());
+    }
 }

@@ -7,6 +7,7 @@ use crate::release::export::json::row_object;
 use crate::release::export::Rows;
 use crate::schema::metadata::{Dataset, METADATA_PATH};
 use crate::schema::Schema;
+use crate::versions::git::CommitId;
 use serde_json::Value;
 use std::path::Path;
 
@@ -138,14 +139,15 @@ pub fn load(spec: &str, repo: &Path) -> Result<Snapshot> {
     // A git revision.
     let commit = crate::versions::git::rev_parse(repo, spec).map_err(|_| {
         Error::Other(format!(
-            "{spec:?} is not a bundle, a CSV file, a directory or a git revision"
+            "{} is not a bundle, a CSV file, a directory or a git revision",
+            crate::table::text::shown(spec)
         ))
     })?;
     at_commit(repo, &commit, spec)
 }
 
 /// The dataset as committed in `commit`.
-pub fn at_commit(repo: &Path, commit: &str, label: &str) -> Result<Snapshot> {
+pub fn at_commit(repo: &Path, commit: &CommitId, label: &str) -> Result<Snapshot> {
     let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     checkout(repo, commit, tmp.path())?;
     let mut s = from_metadata(&tmp.path().join(METADATA_PATH), label)?;
@@ -154,6 +156,6 @@ pub fn at_commit(repo: &Path, commit: &str, label: &str) -> Result<Snapshot> {
 }
 
 /// Writes the files a release is built from (data, schemas, changelog) as of `commit`.
-pub fn checkout(repo: &Path, commit: &str, into: &Path) -> Result<()> {
+pub fn checkout(repo: &Path, commit: &CommitId, into: &Path) -> Result<()> {
     crate::versions::git::materialize(repo, commit, &["dataset", "schema", "CHANGELOG.md"], into)
 }

@@ -1,5 +1,7 @@
-//! The version policy, enforced: the record of published releases, retired ids, the smallest
+//! The versioning rules: the record of published releases (each record checked: SemVer
+//! version, 40-hex commit), retired ids (columns named by the retired-id schema), the smallest
 //! version bump a change requires, and the check that every published id is still there.
+//! [`crate::release::policy`] turns them into the one release decision.
 //!
 //! Policy (SemVer, after the Frictionless data-package versioning recipe): MAJOR when the
 //! schema changes incompatibly (a column removed, renamed, moved or retyped, a constraint
@@ -29,12 +31,17 @@ pub struct Record {
     pub rows: u64,
 }
 
-/// One retired id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Retired {
-    pub event_id: String,
-    pub retired_in: String,
-    pub reason: String,
+impl Record {
+    /// The commit the release was built from, if the record names one (40 hex digits).
+    pub fn commit_id(&self) -> Result<crate::versions::git::CommitId> {
+        crate::versions::git::CommitId::parse(&self.commit).ok_or_else(|| {
+            Error::Refused(format!(
+                "release {}: commit {} is not a commit id (exactly 40 hex digits)",
+                self.version,
+                crate::table::text::shown(&self.commit)
+            ))
+        })
+    }
 }
 
 fn config(dataset: &Dataset) -> Result<&Releases> {
@@ -62,39 +69,169 @@ pub fn retired_path(dataset: &Dataset) -> Result<PathBuf> {
     ))
 }
 
-fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
-    if !path.exists() {
-        return Ok(Vec::new());
+/// Published releases, in the order they were recorded. A record that is not well formed (a
+/// version that is not SemVer, a commit that is not 40 hex digits) refuses, with its place:
+/// nothing from it is trusted, and its commit never reaches git.
+pub fn records(dataset: &Dataset) -> Result<Vec<Record>> {
+    let (list, problems) = checked_records(dataset)?;
+    match problems.first() {
+        None => Ok(list),
+        Some(p) => Err(Error::Refused(format!(
+            "{}:{}:{}: {} {}: {}; fix the release record (`aabc validate` lists every problem)",
+            p.file,
+            p.line.unwrap_or(0),
+            p.column.unwrap_or(0),
+            p.field.as_deref().unwrap_or(""),
+            p.value
+                .as_deref()
+                .map(crate::table::text::shown)
+                .unwrap_or_default(),
+            p.message
+        ))),
     }
-    let mut r = csv::Reader::from_path(path).map_err(|e| Error::Csv {
+}
+
+/// The well-formed records of the release record, and a located problem for each that is not.
+pub fn checked_records(dataset: &Dataset) -> Result<(Vec<Record>, Vec<Problem>)> {
+    let path = record_path(dataset)?;
+    if !path.exists() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let file = crate::validate::display(&path);
+    let mut r = csv::Reader::from_reader(bytes.as_slice());
+    let header = r.headers().map_err(|e| csv_error(&path, e))?.clone();
+    let mut list = Vec::new();
+    let mut problems = Vec::new();
+    for row in r.records() {
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                let hint = "one release per line: version,date,commit,zip_sha256,rows";
+                problems.push(unreadable(&file, &e, "release-record", hint));
+                break;
+            }
+        };
+        let pos = row.position().cloned().unwrap_or_else(csv::Position::new);
+        let at = |field: &str, value: &str, message: String, hint: &str| Problem {
+            column: Some(cell_column(
+                &bytes,
+                pos.byte() as usize,
+                header.iter().position(|h| h == field).unwrap_or(0),
+            )),
+            field: Some(field.to_string()).filter(|f| !f.is_empty()),
+            value: Some(value.to_string()).filter(|v| !v.is_empty()),
+            ..problem(
+                &file,
+                Some(pos.line()),
+                "release-record",
+                message,
+                hint.to_string(),
+            )
+        };
+        match row.deserialize::<Record>(Some(&header)) {
+            Err(e) => problems.push(at(
+                "",
+                "",
+                format!("is not a release record: {e}"),
+                "a record has the columns version, date, commit, zip_sha256, rows",
+            )),
+            Ok(record) => {
+                let before = problems.len();
+                for (field, value, message, hint) in record_faults(&record) {
+                    problems.push(at(field, value, message, hint));
+                }
+                if problems.len() == before {
+                    list.push(record);
+                }
+            }
+        }
+    }
+    Ok((list, problems))
+}
+
+/// What is wrong with each field of a release record: field, value, message and hint.
+fn record_faults(r: &Record) -> Vec<(&'static str, &str, String, &'static str)> {
+    let hex = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let mut out = Vec::new();
+    if let Err(m) = parse(&r.version) {
+        out.push((
+            "version",
+            r.version.as_str(),
+            m,
+            "write the released version, e.g. 1.1.0",
+        ));
+    }
+    if chrono::NaiveDate::parse_from_str(&r.date, "%Y-%m-%d").is_err() {
+        out.push((
+            "date",
+            r.date.as_str(),
+            "is not a date (YYYY-MM-DD)".into(),
+            "write the release date of the version's CHANGELOG section",
+        ));
+    }
+    if crate::versions::git::CommitId::parse(&r.commit).is_none() {
+        out.push((
+            "commit",
+            r.commit.as_str(),
+            "is not a commit id (exactly 40 hex digits)".into(),
+            "write the full id of the commit the release was built from (`git rev-parse HEAD`)",
+        ));
+    }
+    if !hex(&r.zip_sha256, 64) {
+        out.push((
+            "zip_sha256",
+            r.zip_sha256.as_str(),
+            "is not a SHA-256 (64 hex digits)".into(),
+            "write the SHA-256 of the release zip (`sha256sum dist/NAME-VERSION.zip`)",
+        ));
+    }
+    out
+}
+
+/// A record that cannot be read is a problem of the file, at its line; nothing after it is
+/// trusted.
+fn unreadable(file: &str, e: &csv::Error, rule: &str, hint: &str) -> Problem {
+    Problem {
+        column: Some(1),
+        ..problem(
+            file,
+            e.position().map(|p| p.line()),
+            rule,
+            format!("is not a well-formed CSV record: {e}"),
+            hint.to_string(),
+        )
+    }
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> Error {
+    Error::Csv {
         path: path.to_path_buf(),
         message: e.to_string(),
-    })?;
-    r.deserialize()
-        .map(|row| {
-            row.map_err(|e| Error::Csv {
-                path: path.to_path_buf(),
-                message: e.to_string(),
-            })
-        })
-        .collect()
-}
-
-/// Published releases, in the order they were recorded.
-pub fn records(dataset: &Dataset) -> Result<Vec<Record>> {
-    let path = record_path(dataset)?;
-    let list: Vec<Record> = read_csv(&path)?;
-    for r in &list {
-        parse(&r.version).map_err(|m| Error::Csv {
-            path: path.clone(),
-            message: format!("version {:?}: {m}", r.version),
-        })?;
     }
-    Ok(list)
 }
 
-pub fn retired(dataset: &Dataset) -> Result<Vec<Retired>> {
-    read_csv(&retired_path(dataset)?)
+/// The 1-based character column where field `field` of the record starting at byte `start`
+/// begins (a record of the small CSV files this module reads).
+fn cell_column(bytes: &[u8], start: usize, field: usize) -> u64 {
+    let rest = bytes.get(start..).unwrap_or_default();
+    let (mut quoted, mut seen, mut at) = (false, 0, rest.len());
+    for (i, &b) in rest.iter().enumerate() {
+        if seen == field {
+            at = i;
+            break;
+        }
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => seen += 1,
+            b'\n' if !quoted => break,
+            _ => {}
+        }
+    }
+    if seen < field {
+        return 1;
+    }
+    String::from_utf8_lossy(&rest[..at]).chars().count() as u64 + 1
 }
 
 /// Parses a version, with or without a leading `v`.
@@ -165,7 +302,7 @@ pub fn check(repo: &Path, dataset: &Dataset) -> Result<Check> {
     let d = if crate::versions::git::is_repo(repo) {
         let old = crate::versions::snapshot::at_commit(
             repo,
-            &last.commit,
+            &last.commit_id()?,
             &format!("release {}", last.version),
         )?;
         let new = crate::versions::snapshot::from_metadata(&dataset.path, "working tree")?;
@@ -200,15 +337,166 @@ pub fn check(repo: &Path, dataset: &Dataset) -> Result<Check> {
     Ok(c)
 }
 
+/// The retired-id file's columns: which holds the id, the retiring version and the reason, with
+/// their names and an example of each (for hints), from its row schema.
+struct RetiredColumns {
+    /// Indexes in the file: id, retiring version, reason.
+    at: [usize; 3],
+    names: [String; 3],
+    examples: [Option<String>; 3],
+}
+
+impl RetiredColumns {
+    /// From the retired-id schema when the metadata names one, else the file's first three
+    /// columns in that order.
+    fn read(dataset: &Dataset, cfg: &Releases, header: &csv::StringRecord) -> Result<Self> {
+        let Some(rel) = &cfg.retired_schema else {
+            let name = |i: usize| header.get(i).unwrap_or("").to_string();
+            return Ok(RetiredColumns {
+                at: [0, 1, 2],
+                names: [name(0), name(1), name(2)],
+                examples: [None, None, None],
+            });
+        };
+        let path = crate::schema::metadata::join(&dataset.dir(), rel);
+        let schema = crate::schema::Schema::load(&path)?;
+        let fail = |message: String| Error::Schema {
+            path: path.clone(),
+            message,
+        };
+        let role = |r: &str| {
+            schema
+                .columns
+                .iter()
+                .position(|c| c.schema.get("x-role").and_then(|v| v.as_str()) == Some(r))
+                .ok_or_else(|| {
+                    fail(format!(
+                        "no column has \"x-role\": {r:?}; mark the column that holds it"
+                    ))
+                })
+        };
+        let cols = [
+            schema.primary_key.first().copied().unwrap_or(0),
+            role("retired-in")?,
+            role("reason")?,
+        ];
+        let names = cols.map(|c| schema.columns[c].name.clone());
+        let at = [0, 1, 2].map(|k| header.iter().position(|h| h == names[k]).unwrap_or(cols[k]));
+        let examples = cols.map(|c| {
+            schema.columns[c]
+                .schema
+                .get("examples")
+                .and_then(|e| e.get(0))
+                .and_then(|e| e.as_str())
+                .map(str::to_string)
+        });
+        Ok(RetiredColumns {
+            at,
+            names,
+            examples,
+        })
+    }
+
+    fn example(&self, k: usize) -> String {
+        self.examples[k]
+            .as_ref()
+            .map(|e| format!(" (e.g. {e})"))
+            .unwrap_or_default()
+    }
+}
+
+/// The ids in the key column of a table's CSV bytes (the column named `key`, else the
+/// `fallback`-th).
+fn table_ids(bytes: &[u8], key: &str, fallback: usize) -> Result<Vec<String>> {
+    let mut r = csv::Reader::from_reader(bytes);
+    let header = r.headers().map_err(|e| Error::Other(e.to_string()))?;
+    let col = header.iter().position(|h| h == key).unwrap_or(fallback);
+    let mut out = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| Error::Other(e.to_string()))?;
+        out.push(rec.get(col).unwrap_or("").to_string());
+    }
+    Ok(out)
+}
+
+/// A problem of the policy checks.
+fn problem(file: &str, line: Option<u64>, rule: &str, message: String, hint: String) -> Problem {
+    Problem {
+        severity: Severity::Error,
+        file: file.to_string(),
+        line,
+        column: None,
+        field: None,
+        value: None,
+        rule: rule.to_string(),
+        message,
+        hint,
+    }
+}
+
+/// The retired ids, and a problem for each malformed or reused one.
+fn retired_problems(
+    dataset: &Dataset,
+    cfg: &Releases,
+    current: &HashSet<String>,
+) -> Result<(HashSet<String>, Vec<Problem>)> {
+    let path = retired_path(dataset)?;
+    let mut ids = HashSet::new();
+    let mut problems = Vec::new();
+    if !path.exists() {
+        return Ok((ids, problems));
+    }
+    let file = crate::validate::display(&path);
+    let mut r = csv::Reader::from_path(&path).map_err(|e| csv_error(&path, e))?;
+    let header = r.headers().map_err(|e| csv_error(&path, e))?.clone();
+    let cols = RetiredColumns::read(dataset, cfg, &header)?;
+    for rec in r.records() {
+        let rec = match rec {
+            Ok(rec) => rec,
+            Err(e) => {
+                let hint = "one retired id per line, with the version and the reason";
+                problems.push(unreadable(&file, &e, "retired-id", hint));
+                break;
+            }
+        };
+        let cell = |k: usize| rec.get(cols.at[k]).unwrap_or("");
+        let line = rec.position().map(|p| p.line());
+        let mut at = |k: usize, value: Option<&str>, message: &str, hint: String| {
+            problems.push(Problem {
+                field: Some(cols.names[k].clone()),
+                value: value.map(str::to_string),
+                ..problem(&file, line, "retired-id", message.to_string(), hint)
+            })
+        };
+        if parse(cell(1)).is_err() {
+            let hint = format!("write the version that retired the id{}", cols.example(1));
+            at(1, Some(cell(1)), "is not a version", hint);
+        }
+        if cell(2).trim().is_empty() {
+            let hint = format!("say why the id was retired{}", cols.example(2));
+            at(2, None, "is blank", hint);
+        }
+        if current.contains(cell(0)) {
+            let hint = "a retired id is never reused: give the row a new id, or remove it from the retired list if it was retired by mistake".to_string();
+            at(
+                0,
+                Some(cell(0)),
+                "is retired but still (or again) in the table",
+                hint,
+            );
+        }
+        ids.insert(cell(0).to_string());
+    }
+    Ok((ids, problems))
+}
+
 /// Every id of every published release must still be in the table or be retired; a retired id
-/// must not come back; the retired list must be well formed.
+/// must not come back; the release record and the retired list must be well formed.
 pub fn published_id_problems(repo: &Path, dataset: &Dataset) -> Result<Vec<Problem>> {
     let Some(cfg) = dataset.meta.releases.as_ref() else {
         return Ok(Vec::new());
     };
-    let records = records(dataset)?;
-    let retired_file = retired_path(dataset)?;
-    let retired = retired(dataset)?;
+    let (records, mut problems) = checked_records(dataset)?;
     let resource = dataset
         .resource(&cfg.table)
         .ok_or_else(|| Error::Metadata {
@@ -218,83 +506,22 @@ pub fn published_id_problems(repo: &Path, dataset: &Dataset) -> Result<Vec<Probl
     let data = dataset.data_path(resource);
     let schema = crate::schema::Schema::load(&dataset.schema_path(resource))?;
     let Some(&pk) = schema.primary_key.first() else {
-        return Ok(Vec::new());
+        return Ok(problems);
     };
-    let ids = |bytes: &[u8]| -> Result<Vec<String>> {
-        let mut r = csv::Reader::from_reader(bytes);
-        let mut out = Vec::new();
-        let header = r
-            .headers()
-            .map_err(|e| Error::Other(e.to_string()))?
-            .clone();
-        let col = header
-            .iter()
-            .position(|h| h == schema.columns[pk].name)
-            .unwrap_or(pk);
-        for rec in r.records() {
-            let rec = rec.map_err(|e| Error::Other(e.to_string()))?;
-            out.push(rec.get(col).unwrap_or("").to_string());
-        }
-        Ok(out)
-    };
-    let current: HashSet<String> = ids(&std::fs::read(&data).map_err(|e| Error::io(&data, e))?)?
-        .into_iter()
-        .collect();
-    let mut problems = Vec::new();
-    let file = crate::validate::display(&retired_file);
-    let problem = |line: Option<u64>,
-                   field: Option<&str>,
-                   value: Option<&str>,
-                   rule: &str,
-                   message: String,
-                   hint: String| Problem {
-        severity: Severity::Error,
-        file: file.clone(),
-        line,
-        column: None,
-        field: field.map(str::to_string),
-        value: value.map(str::to_string),
-        rule: rule.to_string(),
-        message,
-        hint,
-    };
-    let mut retired_ids = HashSet::new();
-    for (i, r) in retired.iter().enumerate() {
-        let line = Some(i as u64 + 2);
-        if parse(&r.retired_in).is_err() {
-            problems.push(problem(
-                line,
-                Some("retired_in"),
-                Some(&r.retired_in),
-                "retired-id",
-                "is not a version".into(),
-                "write the version that retired the id, e.g. 1.1.0".into(),
-            ));
-        }
-        if r.reason.trim().is_empty() {
-            problems.push(problem(
-                line,
-                Some("reason"),
-                None,
-                "retired-id",
-                "is blank".into(),
-                "say why the id was retired (e.g. duplicate of AABC-0042)".into(),
-            ));
-        }
-        if current.contains(&r.event_id) {
-            problems.push(problem(line, Some("event_id"), Some(&r.event_id), "retired-id", "is retired but still (or again) in the table".into(), "a retired id is never reused: give the row a new id, or remove it from the retired list if it was retired by mistake".into()));
-        }
-        retired_ids.insert(r.event_id.clone());
-    }
+    let key = &schema.columns[pk].name;
+    let bytes = std::fs::read(&data).map_err(|e| Error::io(&data, e))?;
+    let current: HashSet<String> = table_ids(&bytes, key, pk)?.into_iter().collect();
+    let (retired, found) = retired_problems(dataset, cfg, &current)?;
+    problems.extend(found);
     if records.is_empty() {
         return Ok(problems);
     }
+    let retired_file = crate::validate::display(&retired_path(dataset)?);
     if !crate::versions::git::is_repo(repo) {
         problems.push(Problem {
             severity: Severity::Warning,
             ..problem(
-                None,
-                None,
+                &retired_file,
                 None,
                 "published-ids",
                 "cannot check that published ids are kept: no git history here".into(),
@@ -303,45 +530,82 @@ pub fn published_id_problems(repo: &Path, dataset: &Dataset) -> Result<Vec<Probl
         });
         return Ok(problems);
     }
-    let table_rel = data
-        .strip_prefix(repo)
-        .map(|p| p.to_path_buf())
-        .unwrap_or_else(|_| data.clone());
-    let rel = table_rel.to_string_lossy().replace('\\', "/");
-    let pre = crate::versions::git::prefix(repo)?;
+    let known: HashSet<&String> = current.iter().chain(&retired).collect();
+    problems.extend(gone_ids(
+        repo,
+        &data,
+        &records,
+        key,
+        pk,
+        &known,
+        &retired_file,
+    )?);
+    Ok(problems)
+}
+
+/// A problem for each id of a published release that is neither in the table nor retired
+/// (`known`), reported once, with the first release that published it.
+fn gone_ids(
+    repo: &Path,
+    data: &Path,
+    records: &[Record],
+    key: &str,
+    pk: usize,
+    known: &HashSet<&String>,
+    retired_file: &str,
+) -> Result<Vec<Problem>> {
+    let file = crate::validate::display(data);
     let mut reported = HashSet::new();
-    for r in &records {
-        let bytes = std::process::Command::new("git")
-            .arg("-C")
-            .arg(repo)
-            .args(["show", &format!("{}:{pre}{rel}", r.commit)])
-            .output()
-            .map_err(|e| Error::Other(format!("cannot run git: {e}")))?;
-        if !bytes.status.success() {
-            return Err(Error::Other(format!(
-                "release {}: cannot read {rel} at commit {}: {}",
-                r.version,
-                r.commit,
-                String::from_utf8_lossy(&bytes.stderr).trim()
-            )));
-        }
-        for id in ids(&bytes.stdout)? {
-            if !current.contains(&id) && !retired_ids.contains(&id) && reported.insert(id.clone()) {
-                problems.push(Problem {
-                    file: crate::validate::display(&data),
-                    ..problem(
-                        None,
-                        Some(&schema.columns[pk].name),
-                        Some(&id),
-                        "published-ids",
-                        format!("was published in version {} and is gone", r.version),
-                        format!("restore the row, or retire the id: add it to {} with the version that retires it and why", file),
-                    )
-                });
+    let mut problems = Vec::new();
+    for r in records {
+        for id in published_ids(repo, data, r, key, pk)? {
+            if known.contains(&id) || !reported.insert(id.clone()) {
+                continue;
             }
+            problems.push(Problem {
+                field: Some(key.to_string()),
+                value: Some(id),
+                ..problem(
+                    &file,
+                    None,
+                    "published-ids",
+                    format!("was published in version {} and is gone", r.version),
+                    format!("restore the row, or retire the id: add it to {retired_file} with the version that retires it and why"),
+                )
+            });
         }
     }
     Ok(problems)
+}
+
+/// The ids of the table `data` as published in release `r` (read from its commit).
+fn published_ids(
+    repo: &Path,
+    data: &Path,
+    r: &Record,
+    key: &str,
+    fallback: usize,
+) -> Result<Vec<String>> {
+    let commit = crate::versions::git::CommitId::parse(&r.commit).ok_or_else(|| {
+        Error::Other(format!(
+            "release {}: {} is not a commit id",
+            r.version,
+            crate::table::text::shown(&r.commit)
+        ))
+    })?;
+    let rel = data
+        .strip_prefix(repo)
+        .unwrap_or(data)
+        .to_string_lossy()
+        .replace('\\', "/");
+    let path = format!("{}{rel}", crate::versions::git::prefix(repo)?);
+    let bytes = crate::versions::git::file_at(repo, &commit, &path).map_err(|e| {
+        Error::Other(format!(
+            "release {}: cannot read {rel} at commit {commit}: {e}",
+            r.version
+        ))
+    })?;
+    table_ids(&bytes, key, fallback)
 }
 
 /// Appends a release to the record (creating the file with its header if needed).

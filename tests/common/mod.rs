@@ -75,17 +75,12 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// A writable copy of a fixture dataset root (tests/fixtures/NAME), with its metadata pointing
-/// at the repository's schemas.
+/// A writable copy of a fixture dataset root (tests/fixtures/NAME), with a copy of the
+/// repository's schemas beside it (paths in the metadata must stay inside the root).
 pub fn fixture_copy(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&root().join("tests/fixtures").join(name), dir.path());
-    let meta = dir.path().join("dataset/dataset.json");
-    let schema_dir = root().join("schema");
-    let m = std::fs::read_to_string(&meta)
-        .unwrap()
-        .replace("../../../../schema", schema_dir.to_str().unwrap());
-    std::fs::write(&meta, m).unwrap();
+    copy_tree(&root().join("schema"), &dir.path().join("schema"));
     dir
 }
 

@@ -25,6 +25,7 @@ pub fn prefix(
             format!("fill in {pn} (the code starts with it), or clear this code"),
         ));
     } else if !(code.starts_with(parent) && code[parent.len()..].starts_with(separator)) {
+        let parent = crate::table::text::bare(parent);
         out.push(Finding::error(
             id,
             field,

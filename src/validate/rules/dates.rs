@@ -68,7 +68,7 @@ pub fn precision(
                 id,
                 start,
                 format!(
-                    "a {unit}-precision event must start on the first day of its {unit} ({first})"
+                    "with {unit} precision, the range must start on the first day of its {unit} ({first})"
                 ),
                 format!("set {sn} to {first}, or use day precision if the source gives the day"),
             ));
@@ -76,7 +76,7 @@ pub fn precision(
             out.push(Finding::error(
                 id,
                 end,
-                format!("a {unit}-precision event must end on the last day of its {unit} ({last})"),
+                format!("with {unit} precision, the range must end on the last day of its {unit} ({last})"),
                 format!("set {en} to {last}, or use day precision if the source gives the days"),
             ));
         }
@@ -101,14 +101,14 @@ pub fn coverage(
                 id,
                 f,
                 format!("{d} is before the dataset's coverage, which starts on {first}"),
-                format!("check {name}; if the event belongs in the dataset, extend the coverage in the metadata file"),
+                format!("check {name}; if the row belongs in the dataset, extend the coverage in the metadata file"),
             ));
         } else if let Some(last) = ctx.coverage_end.filter(|&c| d > c) {
             out.push(Finding::error(
                 id,
                 f,
                 format!("{d} is after the dataset's coverage, which ends on {last}"),
-                format!("check {name}; if the event belongs in the dataset, extend the coverage in the metadata file"),
+                format!("check {name}; if the row belongs in the dataset, extend the coverage in the metadata file"),
             ));
         } else if d > ctx.today {
             out.push(Finding::error(
@@ -116,7 +116,7 @@ pub fn coverage(
                 f,
                 format!("{d} is in the future (today is {})", ctx.today),
                 format!(
-                    "record events once they have happened; check {name} for a typo in the year"
+                    "only what has happened can be recorded; check {name} for a typo in the year"
                 ),
             ));
         }

@@ -275,11 +275,12 @@ impl<'i> References<'i> {
                         used.insert(item.to_string());
                     }
                 } else {
+                    let item = crate::table::text::shown(item);
                     out.push(Finding::error(
                         "foreign-key",
                         *field,
-                        format!("refers to {item:?}, which is not a key of {resource}"),
-                        format!("add {item:?} to the {resource} table first, or correct the id"),
+                        format!("refers to {item}, which is not a key of {resource}"),
+                        format!("add {item} to the {resource} table first, or correct the id"),
                     ));
                 }
             }

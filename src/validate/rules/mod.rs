@@ -4,6 +4,8 @@
 //!
 //! Each rule kind is implemented once, generically, over the columns a schema's `x-rules`,
 //! `x-primaryKey`, `x-sortKey` and `x-foreignKeys` name; see [`crate::schema::RuleSpec`].
+//! Messages and hints say only what holds for any dataset; an `x-rules` entry may add a
+//! `hint` in the dataset's own words, appended to the generic one.
 
 mod codes;
 mod dates;
@@ -62,7 +64,8 @@ impl Context {
 /// The row rules of a schema, ready to run on each row.
 pub struct RowRules<'s> {
     schema: &'s Schema,
-    rules: Vec<&'s RuleSpec>,
+    /// Each rule with the `hint` its `x-rules` entry adds to the generic one, if any.
+    rules: Vec<(&'s RuleSpec, Option<&'s str>)>,
     ctx: Context,
     /// Columns the date rules read, parsed once per row for all of them.
     date_columns: Vec<usize>,
@@ -106,13 +109,23 @@ impl<'s> RowRules<'s> {
     /// Prepares the schema's row rules, leaving out those that need a column the file lacks
     /// (the header check reports the missing column instead).
     pub fn new(schema: &'s Schema, ctx: Context, present: impl Fn(usize) -> bool) -> RowRules<'s> {
+        let declared = schema.document.get("x-rules");
         let rules = schema
             .rules
             .iter()
-            .filter(|r| columns_of(r).iter().all(|&c| present(c)))
+            .enumerate()
+            .filter(|(_, r)| columns_of(r).iter().all(|&c| present(c)))
+            .map(|(i, r)| {
+                let hint = declared
+                    .and_then(|d| d.get(i))
+                    .and_then(|d| d.get("hint"))
+                    .and_then(|h| h.as_str());
+                (r, hint)
+            })
             .collect::<Vec<_>>();
         let mut date_columns: Vec<usize> = rules
             .iter()
+            .map(|&(r, _)| r)
             .filter(|r| {
                 matches!(
                     r,
@@ -121,7 +134,7 @@ impl<'s> RowRules<'s> {
                         | RuleSpec::DateCoverage { .. }
                 )
             })
-            .flat_map(|r| columns_of(r))
+            .flat_map(columns_of)
             .filter(|&c| schema.columns[c].kind == crate::schema::Kind::Date)
             .collect();
         date_columns.sort_unstable();
@@ -137,7 +150,8 @@ impl<'s> RowRules<'s> {
     /// Runs every row rule on one row (cells in schema column order).
     pub fn check(&self, cells: &[&str], out: &mut Vec<Finding>) {
         let dates = RowDates::new(&self.date_columns, cells);
-        for rule in &self.rules {
+        for &(rule, hint) in &self.rules {
+            let before = out.len();
             match rule {
                 RuleSpec::DateOrder { id, start, end } => {
                     dates::order(id, &dates, *start, *end, self.schema, out)
@@ -168,6 +182,13 @@ impl<'s> RowRules<'s> {
                 }
                 RuleSpec::Trimmed { id } => hygiene::trimmed(id, cells, self.schema, out),
                 RuleSpec::NoFormula { id } => hygiene::no_formula(id, cells, self.schema, out),
+            }
+            // Only a failing row pays for the schema's wording.
+            if let Some(h) = hint {
+                for f in &mut out[before..] {
+                    f.hint.push_str("; ");
+                    f.hint.push_str(h);
+                }
             }
         }
     }

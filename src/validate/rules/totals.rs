@@ -56,7 +56,7 @@ pub fn sum(
                 total,
                 format!("is {t}, but the parts add up to {sum} ({parts_text})"),
                 format!(
-                    "{tn} must equal the sum of {} (blank counts as 0); put an unattributed figure in the part for unknowns",
+                    "{tn} must equal the sum of {} (blank counts as 0)",
                     names.join(", ")
                 ),
             ))
