@@ -51,7 +51,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(e @ aabc::Error::Refused(_)) => {
+        // Refused, or the data is not well-formed CSV: the contributor's data is wrong.
+        Err(e @ (aabc::Error::Refused(_) | aabc::Error::Csv { .. })) => {
             eprintln!("aabc: {e}");
             ExitCode::from(1)
         }

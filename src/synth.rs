@@ -122,9 +122,7 @@ pub fn write<W: Write>(
     out: W,
 ) -> Result<Stats> {
     let mut rng = Rng::new(seed);
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out);
+    let mut w = crate::table::writer(out);
     let werr = |e: csv::Error| Error::Other(format!("cannot write: {e}"));
     w.write_record(schema.column_names()).map_err(werr)?;
     let n = schema.columns.len();

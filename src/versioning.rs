@@ -66,17 +66,9 @@ fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
     if !path.exists() {
         return Ok(Vec::new());
     }
-    let mut r = csv::Reader::from_path(path).map_err(|e| Error::Csv {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let mut r = csv::Reader::from_path(path).map_err(|e| Error::csv(path, e))?;
     r.deserialize()
-        .map(|row| {
-            row.map_err(|e| Error::Csv {
-                path: path.to_path_buf(),
-                message: e.to_string(),
-            })
-        })
+        .map(|row| row.map_err(|e| Error::csv(path, e)))
         .collect()
 }
 
@@ -85,9 +77,8 @@ pub fn records(dataset: &Dataset) -> Result<Vec<Record>> {
     let path = record_path(dataset)?;
     let list: Vec<Record> = read_csv(&path)?;
     for r in &list {
-        parse(&r.version).map_err(|m| Error::Csv {
-            path: path.clone(),
-            message: format!("version {:?}: {m}", r.version),
+        parse(&r.version).map_err(|m| {
+            Error::Other(format!("{}: version {:?}: {m}", path.display(), r.version))
         })?;
     }
     Ok(list)
@@ -346,9 +337,7 @@ pub fn append(dataset: &Dataset, record: &Record) -> Result<()> {
     let path = record_path(dataset)?;
     let mut list = records(dataset)?;
     list.push(record.clone());
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
+    let mut w = crate::table::writer(Vec::new());
     for r in &list {
         w.serialize(r).map_err(|e| Error::Other(e.to_string()))?;
     }

@@ -1,9 +1,11 @@
 //! `aabc fmt`: rewrite the dataset's CSV files in canonical form.
 //!
-//! Canonical form: the schema's column order, cells trimmed, rows sorted by the schema's sort
-//! key, minimal quoting, LF line ends, UTF-8 without BOM. `--check` changes nothing: it names
-//! each file that is not canonical, with the first line that differs, and exits 1.
-//! Files are replaced atomically.
+//! Canonical form ([`aabc::canonical`]): the schema's column order, cells trimmed, rows sorted
+//! by the schema's sort key, minimal quoting, LF after each record, UTF-8 without BOM; the
+//! records and the bytes inside each cell (line ends included) stay as they are. A file that
+//! is not well-formed CSV, or whose header lacks or adds columns, is refused (exit 1, nothing
+//! rewritten) with where and why. `--check` changes nothing: it names each file that is not
+//! canonical, with the first line that differs, and exits 1. Files are replaced atomically.
 
 use crate::cmd::{FOUND, OK};
 use aabc::canonical::{canonical_bytes, first_difference, write_atomic};
@@ -32,9 +34,14 @@ pub fn run(args: Args) -> Result<u8> {
             }
         }
     }
-    let mut differing = 0;
+    // Every table is read first: one that cannot be formatted stops the command before any
+    // file is rewritten.
+    let mut canonical = Vec::with_capacity(tables.len());
     for (schema, path) in &tables {
-        let canonical = canonical_bytes(schema, path)?;
+        canonical.push(canonical_bytes(schema, path)?);
+    }
+    let mut differing = 0;
+    for ((_, path), canonical) in tables.iter().zip(canonical) {
         let current = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         match first_difference(&current, &canonical) {
             None => {
