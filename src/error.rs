@@ -167,7 +167,7 @@ pub enum CsvError {
     #[error(" header: {message}; fix it first ({hint})")]
     Header { message: String, hint: String },
     /// A cell does not convert to its column's type.
-    #[error("{line}: {column} = {value:?} is not a valid {kind}; run `aabc validate` first")]
+    #[error(" line {line}: {column} = {value:?} is not a valid {kind}; run `aabc validate` first")]
     Cell {
         line: u64,
         column: String,
