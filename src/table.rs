@@ -951,4 +951,76 @@ mod tests {
         assert_eq!(loc.locate_content(pos, 1, 0), (2, 4));
         assert_eq!(loc.locate_content(pos, 1, 5), (2, 10));
     }
+
+    /// A small deterministic generator (no dependency) for the round-trip checks below.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self, n: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) % n
+        }
+    }
+
+    #[test]
+    fn what_the_csv_writer_writes_is_read_back_exactly() {
+        let alphabet: &[&str] = &[
+            "a", "é", ",", "\"", "\n", "\r", "\r\n", " ", "\u{feff}", "x",
+        ];
+        let mut rng = Lcg(7);
+        for case in 0..500 {
+            let width = 1 + rng.next(4) as usize;
+            let rows: Vec<Vec<String>> = (0..1 + rng.next(5))
+                .map(|_| {
+                    (0..width)
+                        .map(|_| {
+                            (0..rng.next(6))
+                                .map(|_| alphabet[rng.next(alphabet.len() as u64) as usize])
+                                .collect()
+                        })
+                        .collect()
+                })
+                // A record of one empty field is a blank line: it holds no record.
+                .filter(|r: &Vec<String>| !(width == 1 && r[0].is_empty()))
+                .collect();
+            let terminator = [b'\n', b'\r'][case % 2];
+            let mut w = csv::WriterBuilder::new()
+                .terminator(if case % 3 == 0 {
+                    csv::Terminator::CRLF
+                } else {
+                    csv::Terminator::Any(terminator)
+                })
+                .from_writer(Vec::new());
+            for r in &rows {
+                w.write_record(r).unwrap();
+            }
+            let bytes = w.into_inner().unwrap();
+            if bytes.starts_with(BOM) {
+                continue;
+            }
+            let read = read_all(&bytes);
+            let cells: Vec<Vec<String>> = read.iter().map(|r| r.1.clone()).collect();
+            assert_eq!(cells, rows, "{:?}", String::from_utf8_lossy(&bytes));
+            assert!(read.iter().all(|r| r.2.is_empty()));
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_and_lines_stay_in_the_file() {
+        let alphabet = b",\"\r\na\xE9 ";
+        let mut rng = Lcg(11);
+        for _ in 0..2000 {
+            let bytes: Vec<u8> = (0..rng.next(40))
+                .map(|_| alphabet[rng.next(alphabet.len() as u64) as usize])
+                .collect();
+            let lines = 1 + count_lines(&bytes);
+            for (line, _, faults) in read_all(&bytes) {
+                assert!(line <= lines, "{bytes:?}");
+                assert!(faults.iter().all(|f| f.1 <= lines && f.2 >= 1), "{bytes:?}");
+            }
+        }
+    }
 }
