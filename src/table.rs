@@ -556,6 +556,32 @@ fn raw_position(raw: &[u8], line: u64, offset: usize) -> Position {
     Position { line, column }
 }
 
+/// Every record of a small table with a header (such as the release record), deserialized by
+/// column name, read with the same strict reader as the data tables.
+pub fn deserialize_all<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
+    let mut reader = CsvReader::open(path)?;
+    let mut read = |record: &mut csv::ByteRecord| -> Result<bool> {
+        reader
+            .read_strict(record)
+            .map_err(|e| Error::io(path, e))?
+            .map_err(|f| Error::csv(path, f))
+    };
+    let mut header = csv::ByteRecord::new();
+    if !read(&mut header)? {
+        return Ok(Vec::new());
+    }
+    let mut record = csv::ByteRecord::new();
+    let mut out = Vec::new();
+    while read(&mut record)? {
+        out.push(
+            record
+                .deserialize(Some(&header))
+                .map_err(|e| Error::csv(path, e))?,
+        );
+    }
+    Ok(out)
+}
+
 /// Position of a record just read.
 pub fn record_pos(record: &csv::ByteRecord) -> RecordPos {
     let p = record

@@ -66,10 +66,7 @@ fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
     if !path.exists() {
         return Ok(Vec::new());
     }
-    let mut r = csv::Reader::from_path(path).map_err(|e| Error::csv(path, e))?;
-    r.deserialize()
-        .map(|row| row.map_err(|e| Error::csv(path, e)))
-        .collect()
+    crate::table::deserialize_all(path)
 }
 
 /// Published releases, in the order they were recorded.
