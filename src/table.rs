@@ -55,6 +55,18 @@ struct Span {
     closed: bool,
 }
 
+impl Span {
+    fn plain(start: usize, end: usize) -> Span {
+        Span {
+            start,
+            end,
+            quoted: false,
+            escaped: false,
+            closed: true,
+        }
+    }
+}
+
 /// A fault found while scanning, by raw offset in the record.
 #[derive(Debug, Clone, Copy)]
 enum RawFault {
@@ -95,6 +107,9 @@ pub struct CsvReader<R> {
     raw_faults: Vec<RawFault>,
     /// Opening quote (raw offset) of the first quoted cell of the record that holds a line end.
     multiline: Option<usize>,
+    /// The record last read has no quote and no lone CR: its fields end at its commas and its
+    /// content ends here (raw offset); `spans` is not filled.
+    simple: Option<usize>,
     faults: Vec<CsvFault>,
     scratch: Vec<u8>,
 }
@@ -139,6 +154,7 @@ impl<R: Read> CsvReader<R> {
             spans: Vec::new(),
             raw_faults: Vec::new(),
             multiline: None,
+            simple: None,
             faults: Vec::new(),
             scratch: Vec::new(),
         }
@@ -257,6 +273,23 @@ impl<R: Read> CsvReader<R> {
         })
     }
 
+    /// The fields of the record last read, as raw spans (split now for a record read by the
+    /// fast path, which does not keep them).
+    fn spans(&self) -> std::borrow::Cow<'_, [Span]> {
+        let Some(line_end) = self.simple else {
+            return std::borrow::Cow::Borrowed(&self.spans);
+        };
+        let raw = &self.buf[self.last.0..self.last.1];
+        let mut spans = Vec::new();
+        let mut s = 0;
+        for c in memchr::memchr_iter(b',', &raw[..line_end]) {
+            spans.push(Span::plain(s, c));
+            s = c + 1;
+        }
+        spans.push(Span::plain(s, line_end));
+        std::borrow::Cow::Owned(spans)
+    }
+
     /// Structure faults of the record last read, in the order of their position.
     pub fn faults(&self) -> &[CsvFault] {
         &self.faults
@@ -279,7 +312,7 @@ impl<R: Read> CsvReader<R> {
         let at = match quote {
             Some((p, _)) => p,
             None if found > expected => {
-                raw_position(raw, self.last_pos.line, self.spans[expected].start)
+                raw_position(raw, self.last_pos.line, self.spans()[expected].start)
             }
             None => Position {
                 line: self.last_pos.line,
@@ -300,7 +333,7 @@ impl<R: Read> CsvReader<R> {
     /// read (the start of the record when it has no such field).
     pub fn locate_last(&self, field: usize, within: usize) -> Position {
         let raw = &self.buf[self.last.0..self.last.1];
-        match self.spans.get(field) {
+        match self.spans().get(field) {
             Some(span) => raw_position(raw, self.last_pos.line, content_offset(raw, span, within)),
             None => Position {
                 line: self.last_pos.line,
@@ -329,6 +362,20 @@ impl<R: Read> CsvReader<R> {
         self.spans.clear();
         self.raw_faults.clear();
         self.multiline = None;
+        self.simple = None;
+        // The common record, without quotes or a lone CR: split at commas with memchr.
+        if let Some(e) = memchr::memchr3(b'\n', b'\r', b'"', raw) {
+            let (line_end, len) = match raw[e] {
+                b'\n' => (e, e + 1),
+                b'\r' if raw.get(e + 1) == Some(&b'\n') => (e, e + 2),
+                _ => (usize::MAX, 0),
+            };
+            if line_end != usize::MAX {
+                // The fields are split when the record is built (spans only when asked).
+                self.simple = Some(line_end);
+                return Some((len, 0, true));
+            }
+        }
         let mut inner_lines = 0u64;
         let mut i = 0;
         loop {
@@ -447,6 +494,20 @@ impl<R: Read> CsvReader<R> {
     /// located ones.
     fn build(&mut self, record: &mut csv::ByteRecord) {
         let raw = &self.buf[self.last.0..self.last.1];
+        let mut p = csv::Position::new();
+        p.set_byte(self.last_pos.byte)
+            .set_line(self.last_pos.line)
+            .set_record(self.records - 1);
+        if let Some(line_end) = self.simple {
+            let mut s = 0;
+            for c in memchr::memchr_iter(b',', &raw[..line_end]) {
+                record.push_field(&raw[s..c]);
+                s = c + 1;
+            }
+            record.push_field(&raw[s..line_end]);
+            record.set_position(Some(p));
+            return;
+        }
         for span in &self.spans {
             let content = content_range(span);
             if span.escaped {
@@ -457,10 +518,6 @@ impl<R: Read> CsvReader<R> {
                 record.push_field(&raw[content]);
             }
         }
-        let mut p = csv::Position::new();
-        p.set_byte(self.last_pos.byte)
-            .set_line(self.last_pos.line)
-            .set_record(self.records - 1);
         record.set_position(Some(p));
         let line = self.last_pos.line;
         for f in &self.raw_faults {
@@ -825,7 +882,7 @@ impl Locator {
             Some(within) => Some(reader.locate_last(field, within)),
             None => {
                 let raw = &reader.buf[reader.last.0..reader.last.1];
-                let start = reader.spans.get(field).map_or(0, |s| s.start);
+                let start = reader.spans().get(field).map_or(0, |s| s.start);
                 Some(raw_position(raw, pos.line, start))
             }
         }
