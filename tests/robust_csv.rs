@@ -319,3 +319,20 @@ fn a_csv_error_keeps_a_typed_fault_as_its_source() {
         }
     );
 }
+
+// Item 8, in a repository with a release record: the published-id check read the broken table
+// on its own and stopped the validation with exit 2.
+#[test]
+fn a_broken_table_in_a_repository_exits_1_without_the_published_id_check() {
+    let dir = git_fixture();
+    let events = dir.path().join("dataset/events.csv");
+    let bytes = std::fs::read(&events).unwrap();
+    let at = bytes.iter().position(|&b| b == b'\n').unwrap() + 20;
+    std::fs::write(&events, [&bytes[..at], b"\xe9", &bytes[at..]].concat()).unwrap();
+    let (code, problems) = validate_json(&["--root", dir.path().to_str().unwrap()]);
+    let rules: Vec<&str> = problems
+        .iter()
+        .map(|p| p["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!((code, rules), (1, vec!["csv/utf8"]), "{problems:?}");
+}
