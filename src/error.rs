@@ -29,9 +29,14 @@ pub enum Error {
     /// The dataset metadata file is readable JSON but incomplete or inconsistent.
     #[error("{path}: {message}")]
     Metadata { path: PathBuf, message: String },
-    /// A CSV file could not be parsed far enough to continue.
-    #[error("{path}: {message}")]
-    Csv { path: PathBuf, message: String },
+    /// A CSV file is not well formed, or not in the shape the command needs. Exit code 1:
+    /// the data is wrong, not the tool.
+    #[error("{path}:{source}")]
+    Csv {
+        path: PathBuf,
+        #[source]
+        source: CsvError,
+    },
     /// The command ran but refused to act (an invalid dataset, a published version whose bytes
     /// would change). Exit code 1, like any other finding.
     #[error("{0}")]
@@ -41,7 +46,148 @@ pub enum Error {
     Other(String),
 }
 
+/// Where a CSV problem is: 1-based physical line and character column (LF, CRLF and a lone CR
+/// each end one line; a character is a UTF-8 sequence or one invalid byte).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: u64,
+    pub column: u64,
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// A structure fault of a CSV file (RFC 4180 read strictly), where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvFault {
+    pub kind: CsvFaultKind,
+    pub at: Position,
+}
+
+/// What is wrong with the structure of a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CsvFaultKind {
+    /// A double quote inside a cell that does not start with one.
+    StrayQuote,
+    /// A double quote inside a quoted cell that is neither doubled nor the closing quote;
+    /// `opened` is where the cell's opening quote is.
+    UndoubledQuote { opened: Position },
+    /// A quoted cell is opened and never closed (`at` is the opening quote): the rest of the
+    /// file was read as one cell.
+    UnclosedQuote,
+    /// The record has another number of fields than the header. `quote` is the opening quote
+    /// of a quoted cell in the record that runs over a line end (likely the cause), with the
+    /// line where the record ends.
+    FieldCount {
+        found: usize,
+        expected: usize,
+        quote: Option<(Position, u64)>,
+    },
+    /// A cell is not valid UTF-8 after `valid_up_to` bytes of its content.
+    Utf8 { valid_up_to: usize },
+}
+
+impl CsvFault {
+    /// The rule name `aabc validate` reports it under.
+    pub fn rule(&self) -> &'static str {
+        match self.kind {
+            CsvFaultKind::StrayQuote
+            | CsvFaultKind::UndoubledQuote { .. }
+            | CsvFaultKind::UnclosedQuote
+            | CsvFaultKind::FieldCount { quote: Some(_), .. } => "csv/quote",
+            CsvFaultKind::FieldCount { quote: None, .. } => "csv/field-count",
+            CsvFaultKind::Utf8 { .. } => "csv/utf8",
+        }
+    }
+
+    /// What is wrong, in the contributor's terms.
+    pub fn message(&self) -> String {
+        match &self.kind {
+            CsvFaultKind::StrayQuote => {
+                "a double quote inside a cell that is not quoted".into()
+            }
+            CsvFaultKind::UndoubledQuote { opened } if opened.line != self.at.line => format!(
+                "a double quote inside a quoted cell is not doubled (the cell's quote opens at line {}, column {})",
+                opened.line, opened.column
+            ),
+            CsvFaultKind::UndoubledQuote { .. } => {
+                "a double quote inside a quoted cell is not doubled".into()
+            }
+            CsvFaultKind::UnclosedQuote => "a quoted cell is opened here and never closed: the rest of the file was read as one cell".into(),
+            CsvFaultKind::FieldCount { found, expected, quote: Some((_, end)) } => format!(
+                "the quoted cell opened here runs on to line {end}, and that row has {found} fields where the header has {expected}"
+            ),
+            CsvFaultKind::FieldCount { found, expected, quote: None } => {
+                format!("row has {found} fields, the header has {expected}")
+            }
+            CsvFaultKind::Utf8 { valid_up_to } => {
+                format!("invalid UTF-8 byte sequence {valid_up_to} bytes into the cell")
+            }
+        }
+    }
+
+    /// How to fix it.
+    pub fn hint(&self) -> String {
+        match &self.kind {
+            CsvFaultKind::StrayQuote => "quote the whole cell and double the quote inside it (\"a \"\"b\"\" c\"), or remove it".into(),
+            CsvFaultKind::UndoubledQuote { .. } => "write a double quote inside a quoted cell twice (\"\"); if it was meant to close the cell, add the missing comma after it".into(),
+            CsvFaultKind::UnclosedQuote => "add the closing double quote; a quote inside a quoted cell is written twice (\"\")".into(),
+            CsvFaultKind::FieldCount { quote: Some(_), .. } => "add the missing closing quote at the end of this cell (a quote inside a cell is written twice)".into(),
+            CsvFaultKind::FieldCount { quote: None, .. } => "check for a missing or extra comma, or an unquoted comma inside a cell (quote the cell)".into(),
+            CsvFaultKind::Utf8 { .. } => "save the file as UTF-8 (it looks like another encoding, such as Windows-1252)".into(),
+        }
+    }
+}
+
+impl std::fmt::Display for CsvFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {} [{}]; {}",
+            self.at,
+            self.message(),
+            self.rule(),
+            self.hint()
+        )
+    }
+}
+
+impl std::error::Error for CsvFault {}
+
+/// Why a CSV file cannot be used as it is.
+#[derive(Debug, thiserror::Error)]
+pub enum CsvError {
+    /// The file is not well-formed CSV.
+    #[error("{0}")]
+    Fault(#[from] CsvFault),
+    /// The header is not what the command needs.
+    #[error(" header: {message}; fix it first ({hint})")]
+    Header { message: String, hint: String },
+    /// A cell does not convert to its column's type.
+    #[error(" line {line}: {column} = {value:?} is not a valid {kind}; run `aabc validate` first")]
+    Cell {
+        line: u64,
+        column: String,
+        value: String,
+        kind: String,
+    },
+    /// A small table (such as the release record) read with the csv crate's serde support.
+    #[error(" {0}")]
+    Parse(#[from] csv::Error),
+}
+
 impl Error {
+    /// A CSV structure fault in `path`.
+    pub fn csv(path: impl Into<PathBuf>, source: impl Into<CsvError>) -> Self {
+        Error::Csv {
+            path: path.into(),
+            source: source.into(),
+        }
+    }
+
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

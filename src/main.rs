@@ -58,8 +58,9 @@ fn main() -> ExitCode {
         // The reader went away (`aabc codebook | head`): it has what it wanted; end quietly,
         // as `cat` and ripgrep do.
         Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
+        // Refused, or the data is not well-formed CSV: the contributor's data is wrong.
         // Messages may quote file names and values from input: never print them raw.
-        Err(e @ aabc::Error::Refused(_)) => {
+        Err(e @ (aabc::Error::Refused(_) | aabc::Error::Csv { .. })) => {
             eprintln!("aabc: {}", aabc::table::text::message(&e.to_string()));
             ExitCode::from(1)
         }

@@ -122,9 +122,7 @@ pub fn write<W: Write>(
     out: W,
 ) -> Result<Stats> {
     let mut rng = Rng::new(seed);
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out);
+    let mut w = crate::table::writer(out);
     // An I/O error keeps its kind, so that a closed pipe or a full disk is recognised above.
     let werr = |e: csv::Error| match e.into_kind() {
         csv::ErrorKind::Io(e) => Error::io("output", e),

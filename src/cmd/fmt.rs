@@ -1,9 +1,11 @@
 //! `aabc fmt`: rewrite the dataset's CSV files in canonical form.
 //!
-//! Canonical form: the schema's column order, cells trimmed, rows sorted by the schema's sort
-//! key, minimal quoting, LF line ends, UTF-8 without BOM. `--check` changes nothing: it names
-//! each file that is not canonical, with the first line that differs, and exits 1.
-//! Files are replaced atomically.
+//! Canonical form ([`aabc::table::canonical`]): the schema's column order, cells trimmed, rows sorted
+//! by the schema's sort key, minimal quoting, LF after each record, UTF-8 without BOM; the
+//! records and the bytes inside each cell (line ends included) stay as they are. A file that
+//! is not well-formed CSV, or whose header lacks or adds columns, is refused (exit 1, nothing
+//! rewritten) with where and why. `--check` changes nothing: it names each file that is not
+//! canonical, with the first line that differs, and exits 1. Files are replaced atomically.
 
 use crate::cmd::{FOUND, OK};
 use aabc::schema::metadata::Dataset;
@@ -33,10 +35,15 @@ pub fn run(args: Args) -> Result<u8> {
             }
         }
     }
+    // Every table is read first: one that cannot be formatted stops the command before any
+    // file is rewritten.
+    let mut canonical = Vec::with_capacity(tables.len());
+    for (schema, path) in &tables {
+        canonical.push(canonical_bytes(schema, path)?);
+    }
     let mut stdout = std::io::stdout().lock();
     let mut differing = 0;
-    for (schema, path) in &tables {
-        let canonical = canonical_bytes(schema, path)?;
+    for ((_, path), canonical) in tables.iter().zip(canonical) {
         let current = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         match first_difference(&current, &canonical) {
             None => {

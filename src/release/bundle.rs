@@ -382,9 +382,7 @@ fn link_tables(tables: &[Table]) -> Result<Vec<Table>> {
             pairs.dedup();
             let mut csv = Vec::new();
             {
-                let mut w = csv::WriterBuilder::new()
-                    .terminator(csv::Terminator::Any(b'\n'))
-                    .from_writer(&mut csv);
+                let mut w = crate::table::writer(&mut csv);
                 let werr = |e: csv::Error| Error::Other(format!("{link}: {e}"));
                 w.write_record([&pk.name, &target.name]).map_err(werr)?;
                 for (a, b) in &pairs {

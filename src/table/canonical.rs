@@ -1,39 +1,48 @@
 //! The canonical form of a table, which `aabc fmt` writes and `aabc fmt --check` enforces:
-//! UTF-8 without BOM, the schema's column order, cells trimmed, line ends inside cells as LF,
-//! rows in the schema's sort order, minimal quoting, LF after every record.
+//! UTF-8 without BOM, the schema's column order, cells trimmed (leading and trailing white
+//! space), rows in the schema's sort order, minimal quoting, LF after every record. Nothing
+//! else changes: the same records, and inside a cell the same bytes (a line end inside a cell,
+//! LF, CRLF or CR, is kept as it is).
+//!
+//! A file that is not well-formed CSV (a quote left open or not doubled, a row with another
+//! number of fields than the header, invalid UTF-8) or whose header lacks or adds columns is
+//! refused with where and why: those need a person, not a formatter.
 //!
 //! Canonical bytes are what the release checksums are computed from, so the same rows always
 //! give the same bytes. Files are replaced atomically: a failure leaves the old file intact.
 
-use crate::error::{Error, Result};
+use crate::error::{CsvError, CsvFault, CsvFaultKind, Error, Result};
 use crate::schema::Schema;
-use crate::table::{check_header, record_pos, CsvReader};
+use crate::table::{check_header, CsvReader};
 use crate::validate::rules::SortOrder;
 use std::path::Path;
 
-/// Reads a table and returns its canonical bytes. Refuses (with the reason) a file whose header
-/// lacks or adds columns or whose bytes are not UTF-8: those need a person, not a formatter.
+/// Reads a table and returns its canonical bytes. Refuses (with where and why) a file that is
+/// not well-formed CSV or whose header lacks or adds columns.
 pub fn canonical_bytes(schema: &Schema, path: &Path) -> Result<Vec<u8>> {
-    let fail = |message: String| Error::Csv {
-        path: path.to_path_buf(),
-        message,
-    };
+    let fail = |e: CsvError| Error::csv(path, e);
     let mut reader = CsvReader::open(path)?;
     let mut record = csv::ByteRecord::new();
     let mut header: Option<Vec<String>> = None;
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut map = None;
-    while reader.read(&mut record).map_err(|e| fail(e.to_string()))? {
-        let pos = record_pos(&record);
+    while reader
+        .read_strict(&mut record)
+        .map_err(|e| Error::io(path, e))?
+        .map_err(|f| fail(f.into()))?
+    {
         let mut fields = Vec::with_capacity(record.len());
-        for f in record.iter() {
-            let s = std::str::from_utf8(f).map_err(|_| {
-                fail(format!(
-                    "line {}: invalid UTF-8; fix the encoding first (`aabc validate` shows where)",
-                    pos.line
-                ))
+        for (i, f) in record.iter().enumerate() {
+            let s = std::str::from_utf8(f).map_err(|e| {
+                let at = reader.locate_last(i, e.valid_up_to());
+                fail(CsvError::Fault(CsvFault {
+                    kind: CsvFaultKind::Utf8 {
+                        valid_up_to: e.valid_up_to(),
+                    },
+                    at,
+                }))
             })?;
-            fields.push(s.trim().replace("\r\n", "\n").replace('\r', "\n"));
+            fields.push(s.trim().to_string());
         }
         match &header {
             None => {
@@ -41,22 +50,18 @@ pub fn canonical_bytes(schema: &Schema, path: &Path) -> Result<Vec<u8>> {
                 let actual: Vec<&str> = fields.iter().map(String::as_str).collect();
                 let (m, issues) = check_header(&expected, &actual);
                 if let Some(i) = issues.iter().find(|i| !i.message.contains("out of place")) {
-                    return Err(fail(format!(
-                        "header: {}; fix it first ({})",
-                        i.message, i.hint
-                    )));
+                    return Err(fail(CsvError::Header {
+                        message: i.message.clone(),
+                        hint: i.hint.clone(),
+                    }));
                 }
                 map = Some(m);
                 header = Some(fields);
             }
             Some(h) => {
                 if fields.len() != h.len() {
-                    return Err(fail(format!(
-                        "line {}: {} fields where the header has {}; fix it first",
-                        pos.line,
-                        fields.len(),
-                        h.len()
-                    )));
+                    let f = reader.field_count_fault(fields.len(), h.len());
+                    return Err(fail(f.into()));
                 }
                 let m = map.as_ref().expect("set with the header");
                 let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
@@ -75,14 +80,11 @@ pub fn canonical_bytes(schema: &Schema, path: &Path) -> Result<Vec<u8>> {
     });
     let mut out = Vec::new();
     {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .quote_style(csv::QuoteStyle::Necessary)
-            .from_writer(&mut out);
+        let mut w = crate::table::writer(&mut out);
         w.write_record(schema.column_names())
-            .map_err(|e| fail(e.to_string()))?;
+            .map_err(|e| fail(e.into()))?;
         for r in &rows {
-            w.write_record(r).map_err(|e| fail(e.to_string()))?;
+            w.write_record(r).map_err(|e| fail(e.into()))?;
         }
         w.flush().map_err(|e| Error::io(path, e))?;
     }
@@ -142,7 +144,7 @@ mod tests {
         let out = canonical_bytes(&schema(), &p).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "id,name,note\n9,a,plain\n10,b,\"x\ny\"\n"
+            "id,name,note\n9,a,plain\n10,b,\"x\r\ny\"\n"
         );
     }
 

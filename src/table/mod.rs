@@ -1,20 +1,28 @@
-//! Streaming access to a CSV table: records with their physical position, the header check
-//! against the schema's columns, and a locator that turns a (record, field) pair into the
-//! physical line and character column a contributor's editor shows.
+//! Streaming access to a CSV table: a strict RFC 4180 reader that gives records with their
+//! physical position and names every structure fault where it is, the header check against the
+//! schema's columns, a locator that turns a (record, field) pair into the physical line and
+//! character column a contributor's editor shows, and the one configuration of CSV writers.
 //!
-//! Records are read one at a time into a reused buffer, so memory does not grow with the file.
-//! Exact columns are computed only for cells that have a problem, by re-reading that one record
-//! from disk: the fast path pays nothing for them.
+//! One state machine reads every table: a cell that starts with a double quote is quoted and
+//! ends at the next single quote followed by a comma or a line end; a quote inside it is
+//! doubled. LF, CRLF and a lone CR each end one line, inside or outside quotes, and a blank
+//! line holds no record. The reader does not stop at a fault: it records it (with line and
+//! column), reads the cell as it most likely was meant, and goes on, so that a validation
+//! names every fault. Callers that need well-formed input use [`CsvReader::read_strict`].
+//!
+//! Records are read one at a time into a reused buffer, so memory does not grow with the file
+//! (only with the longest record). Exact columns are computed only for cells that have a
+//! problem, by re-reading that one record from disk: the fast path pays nothing for them.
 
 pub mod atomic;
 pub mod canonical;
 pub mod paths;
 pub mod text;
 
-use crate::error::{Error, Result};
+use crate::error::{CsvFault, CsvFaultKind, Error, Position, Result};
 use crate::table::text::shown;
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// UTF-8 byte order mark.
@@ -29,51 +37,686 @@ pub struct RecordPos {
     pub line: u64,
 }
 
-/// A CSV file opened for streaming.
-pub struct CsvReader {
-    inner: csv::Reader<BufReader<File>>,
-    /// Whether the file starts with a byte order mark (the csv crate skips it).
-    pub has_bom: bool,
+/// The one configuration of CSV writers: minimal quoting, LF after every record. Canonical
+/// files, exports, bundles and synthetic data are all written with it.
+pub fn writer<W: std::io::Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(out)
 }
 
-impl CsvReader {
-    pub fn open(path: &Path) -> Result<CsvReader> {
-        let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
-        let mut head = [0u8; 3];
-        let n = read_up_to(&mut file, &mut head).map_err(|e| Error::io(path, e))?;
-        let has_bom = n == 3 && head == BOM;
-        file.seek(SeekFrom::Start(0))
-            .map_err(|e| Error::io(path, e))?;
-        let inner = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(1 << 16)
-            .from_reader(BufReader::with_capacity(1 << 16, file));
-        Ok(CsvReader { inner, has_bom })
-    }
+/// Size of the read buffer; it grows to hold the longest record.
+const BUFFER: usize = 1 << 16;
 
-    /// Reads the next record into `record`; false at the end of the file.
-    pub fn read(&mut self, record: &mut csv::ByteRecord) -> std::result::Result<bool, csv::Error> {
-        self.inner.read_byte_record(record)
-    }
+/// One field of the record last read, as raw bytes of the record.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    quoted: bool,
+    /// Holds a doubled or undoubled quote: the content must be unescaped.
+    escaped: bool,
+    /// Ends with its closing quote (a quoted cell left open runs to the end of the file).
+    closed: bool,
 }
 
-fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..])? {
-            0 => break,
-            k => n += k,
+impl Span {
+    fn plain(start: usize, end: usize) -> Span {
+        Span {
+            start,
+            end,
+            quoted: false,
+            escaped: false,
+            closed: true,
         }
     }
-    Ok(n)
+}
+
+/// A fault found while scanning, by raw offset in the record.
+#[derive(Debug, Clone, Copy)]
+enum RawFault {
+    Stray(usize),
+    Undoubled { at: usize, opened: usize },
+    Unclosed(usize),
+}
+
+/// Byte classes of the unquoted scan: 0 is an ordinary byte.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b',' as usize] = 1;
+    t[b'"' as usize] = 1;
+    t[b'\r' as usize] = 1;
+    t[b'\n' as usize] = 1;
+    t
+};
+
+/// A CSV source read strictly, record by record.
+pub struct CsvReader<R> {
+    src: R,
+    buf: Vec<u8>,
+    /// Unread bytes are `buf[start..end]`.
+    start: usize,
+    end: usize,
+    eof: bool,
+    /// Byte offset and line of `buf[start]`.
+    byte: u64,
+    line: u64,
+    records: u64,
+    /// Whether the source starts with a byte order mark (skipped).
+    pub has_bom: bool,
+    started: bool,
+    /// The record last read: its raw bytes are `buf[last.0..last.1]`, its position `last_pos`.
+    last: (usize, usize),
+    last_pos: RecordPos,
+    spans: Vec<Span>,
+    raw_faults: Vec<RawFault>,
+    /// Opening quote (raw offset) of the first quoted cell of the record that holds a line end.
+    multiline: Option<usize>,
+    /// The record last read has no quote and no lone CR: its fields end at its commas and its
+    /// content ends here (raw offset); `spans` is not filled.
+    simple: Option<usize>,
+    faults: Vec<CsvFault>,
+    scratch: Vec<u8>,
+}
+
+impl CsvReader<File> {
+    pub fn open(path: &Path) -> Result<CsvReader<File>> {
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut r = CsvReader::new(file);
+        r.start_up().map_err(|e| Error::io(path, e))?;
+        Ok(r)
+    }
+
+    /// Goes to a record read before (a position from this file), for re-reading it.
+    fn seek_to(&mut self, pos: RecordPos) -> std::io::Result<()> {
+        self.src.seek(SeekFrom::Start(pos.byte))?;
+        self.start = 0;
+        self.end = 0;
+        self.eof = false;
+        self.byte = pos.byte;
+        self.line = pos.line;
+        self.started = true;
+        Ok(())
+    }
+}
+
+impl<R: Read> CsvReader<R> {
+    /// A reader of `src`, which must start at the beginning of the file.
+    pub fn new(src: R) -> CsvReader<R> {
+        CsvReader {
+            src,
+            buf: vec![0; BUFFER],
+            start: 0,
+            end: 0,
+            eof: false,
+            byte: 0,
+            line: 1,
+            records: 0,
+            has_bom: false,
+            started: false,
+            last: (0, 0),
+            last_pos: RecordPos { byte: 0, line: 1 },
+            spans: Vec::new(),
+            raw_faults: Vec::new(),
+            multiline: None,
+            simple: None,
+            faults: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Looks at the first bytes, to skip (and note) a byte order mark.
+    fn start_up(&mut self) -> std::io::Result<()> {
+        if self.started {
+            return Ok(());
+        }
+        self.started = true;
+        while self.end - self.start < BOM.len() && !self.eof {
+            self.fill()?;
+        }
+        if self.buf[self.start..self.end].starts_with(BOM) {
+            self.has_bom = true;
+            self.start += BOM.len();
+            self.byte += BOM.len() as u64;
+        }
+        Ok(())
+    }
+
+    /// Reads more bytes after `end`, moving the unread part to the front (and growing the
+    /// buffer when the unread part fills it).
+    fn fill(&mut self) -> std::io::Result<()> {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            let n = self.buf.len() * 2;
+            self.buf.resize(n, 0);
+        }
+        loop {
+            match self.src.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(());
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(());
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Reads the next record into `record`; false at the end of the file. Structure faults of
+    /// the record are in [`CsvReader::faults`] until the next read; the cells are read as they
+    /// were most likely meant (an undoubled quote kept as a quote).
+    pub fn read(&mut self, record: &mut csv::ByteRecord) -> std::io::Result<bool> {
+        self.start_up()?;
+        self.faults.clear();
+        record.clear();
+        loop {
+            if self.start == self.end {
+                if self.eof {
+                    return Ok(false);
+                }
+                self.fill()?;
+                continue;
+            }
+            // A blank line holds no record.
+            let first = self.buf[self.start];
+            if first == b'\n' || first == b'\r' {
+                let two = first == b'\r' && self.start + 1 == self.end && !self.eof;
+                if two {
+                    self.fill()?;
+                    continue;
+                }
+                let n = if first == b'\r'
+                    && self.buf.get(self.start + 1) == Some(&b'\n')
+                    && self.start + 1 < self.end
+                {
+                    2
+                } else {
+                    1
+                };
+                self.start += n;
+                self.byte += n as u64;
+                self.line += 1;
+                continue;
+            }
+            match self.scan() {
+                Some((len, inner_lines, terminated)) => {
+                    let (s, e) = (self.start, self.start + len);
+                    self.last = (s, e);
+                    self.last_pos = RecordPos {
+                        byte: self.byte,
+                        line: self.line,
+                    };
+                    self.start = e;
+                    self.byte += len as u64;
+                    self.line += inner_lines + u64::from(terminated);
+                    self.records += 1;
+                    self.build(record);
+                    return Ok(true);
+                }
+                None => self.fill()?,
+            }
+        }
+    }
+
+    /// Reads the next record and fails on its first structure fault.
+    pub fn read_strict(
+        &mut self,
+        record: &mut csv::ByteRecord,
+    ) -> std::io::Result<std::result::Result<bool, CsvFault>> {
+        let more = self.read(record)?;
+        Ok(match self.faults.first() {
+            Some(f) => Err(f.clone()),
+            None => Ok(more),
+        })
+    }
+
+    /// The fields of the record last read, as raw spans (split now for a record read by the
+    /// fast path, which does not keep them).
+    fn spans(&self) -> std::borrow::Cow<'_, [Span]> {
+        let Some(line_end) = self.simple else {
+            return std::borrow::Cow::Borrowed(&self.spans);
+        };
+        let raw = &self.buf[self.last.0..self.last.1];
+        let mut spans = Vec::new();
+        let mut s = 0;
+        for c in memchr::memchr_iter(b',', &raw[..line_end]) {
+            spans.push(Span::plain(s, c));
+            s = c + 1;
+        }
+        spans.push(Span::plain(s, line_end));
+        std::borrow::Cow::Owned(spans)
+    }
+
+    /// Structure faults of the record last read, in the order of their position.
+    pub fn faults(&self) -> &[CsvFault] {
+        &self.faults
+    }
+
+    /// Position of the record last read.
+    pub fn position(&self) -> RecordPos {
+        self.last_pos
+    }
+
+    /// The field-count fault of the record last read, when it has `found` fields where the
+    /// header has `expected`: at the first extra field, or at the opening quote of a quoted
+    /// cell that runs over a line end (the likely cause), or at the start of the record.
+    pub fn field_count_fault(&self, found: usize, expected: usize) -> CsvFault {
+        let raw = &self.buf[self.last.0..self.last.1];
+        let quote = self.multiline.map(|open| {
+            let end_line = self.last_pos.line + count_lines(trim_terminator(raw));
+            (raw_position(raw, self.last_pos.line, open), end_line)
+        });
+        let at = match quote {
+            Some((p, _)) => p,
+            None if found > expected => {
+                raw_position(raw, self.last_pos.line, self.spans()[expected].start)
+            }
+            None => Position {
+                line: self.last_pos.line,
+                column: 1,
+            },
+        };
+        CsvFault {
+            kind: CsvFaultKind::FieldCount {
+                found,
+                expected,
+                quote,
+            },
+            at,
+        }
+    }
+
+    /// Line and column of `within` bytes into the content of field `field` of the record last
+    /// read (the start of the record when it has no such field).
+    pub fn locate_last(&self, field: usize, within: usize) -> Position {
+        let raw = &self.buf[self.last.0..self.last.1];
+        match self.spans().get(field) {
+            Some(span) => raw_position(raw, self.last_pos.line, content_offset(raw, span, within)),
+            None => Position {
+                line: self.last_pos.line,
+                column: 1,
+            },
+        }
+    }
+
+    /// The source, once the records have been read.
+    pub fn into_inner(self) -> R {
+        self.src
+    }
+
+    /// The source, while the records are being read.
+    pub fn get_ref(&self) -> &R {
+        &self.src
+    }
+
+    /// Scans one record at `buf[start..end]`: its length (terminator included), the line ends
+    /// inside its quoted cells, and whether it ends with a line end. `None` when more bytes
+    /// are needed. Fills `spans`, `raw_faults` and `multiline`.
+    fn scan(&mut self) -> Option<(usize, u64, bool)> {
+        let raw = &self.buf[self.start..self.end];
+        let n = raw.len();
+        let eof = self.eof;
+        self.spans.clear();
+        self.raw_faults.clear();
+        self.multiline = None;
+        self.simple = None;
+        // The common record, without quotes or a lone CR: split at commas with memchr.
+        if let Some(e) = memchr::memchr3(b'\n', b'\r', b'"', raw) {
+            let (line_end, len) = match raw[e] {
+                b'\n' => (e, e + 1),
+                b'\r' if raw.get(e + 1) == Some(&b'\n') => (e, e + 2),
+                _ => (usize::MAX, 0),
+            };
+            if line_end != usize::MAX {
+                // The fields are split when the record is built (spans only when asked).
+                self.simple = Some(line_end);
+                return Some((len, 0, true));
+            }
+        }
+        let mut inner_lines = 0u64;
+        let mut i = 0;
+        loop {
+            let start = i;
+            if i < n && raw[i] == b'"' {
+                i += 1;
+                let mut escaped = false;
+                loop {
+                    while i < n && raw[i] != b'"' {
+                        match raw[i] {
+                            b'\n' => {
+                                inner_lines += 1;
+                                self.multiline.get_or_insert(start);
+                            }
+                            b'\r' => {
+                                if i + 1 == n && !eof {
+                                    return None;
+                                }
+                                if raw.get(i + 1) != Some(&b'\n') {
+                                    inner_lines += 1;
+                                }
+                                self.multiline.get_or_insert(start);
+                            }
+                            _ => {}
+                        }
+                        i += 1;
+                    }
+                    if i == n {
+                        if !eof {
+                            return None;
+                        }
+                        self.raw_faults.push(RawFault::Unclosed(start));
+                        self.spans.push(Span {
+                            start,
+                            end: n,
+                            quoted: true,
+                            escaped,
+                            closed: false,
+                        });
+                        return Some((n, inner_lines, false));
+                    }
+                    // raw[i] is a quote.
+                    match raw.get(i + 1) {
+                        None if !eof => return None,
+                        Some(b'"') => {
+                            escaped = true;
+                            i += 2;
+                        }
+                        None | Some(b',') | Some(b'\r') | Some(b'\n') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(_) => {
+                            self.raw_faults.push(RawFault::Undoubled {
+                                at: i,
+                                opened: start,
+                            });
+                            escaped = true;
+                            i += 1;
+                        }
+                    }
+                }
+                self.spans.push(Span {
+                    start,
+                    end: i,
+                    quoted: true,
+                    escaped,
+                    closed: true,
+                });
+            } else {
+                loop {
+                    while i < n && CLASS[raw[i] as usize] == 0 {
+                        i += 1;
+                    }
+                    if i < n && raw[i] == b'"' {
+                        self.raw_faults.push(RawFault::Stray(i));
+                        i += 1;
+                        continue;
+                    }
+                    break;
+                }
+                if i == n && !eof {
+                    return None;
+                }
+                self.spans.push(Span {
+                    start,
+                    end: i,
+                    quoted: false,
+                    escaped: false,
+                    closed: true,
+                });
+            }
+            if i == n {
+                return Some((n, inner_lines, false));
+            }
+            match raw[i] {
+                b',' => i += 1,
+                b'\n' => return Some((i + 1, inner_lines, true)),
+                _ => {
+                    // A CR, alone or followed by LF.
+                    if i + 1 == n && !eof {
+                        return None;
+                    }
+                    let len = if raw.get(i + 1) == Some(&b'\n') {
+                        i + 2
+                    } else {
+                        i + 1
+                    };
+                    return Some((len, inner_lines, true));
+                }
+            }
+        }
+    }
+
+    /// Fills `record` from the spans of the record just scanned, and turns raw faults into
+    /// located ones.
+    fn build(&mut self, record: &mut csv::ByteRecord) {
+        let raw = &self.buf[self.last.0..self.last.1];
+        let mut p = csv::Position::new();
+        p.set_byte(self.last_pos.byte)
+            .set_line(self.last_pos.line)
+            .set_record(self.records - 1);
+        if let Some(line_end) = self.simple {
+            let mut s = 0;
+            for c in memchr::memchr_iter(b',', &raw[..line_end]) {
+                record.push_field(&raw[s..c]);
+                s = c + 1;
+            }
+            record.push_field(&raw[s..line_end]);
+            record.set_position(Some(p));
+            return;
+        }
+        for span in &self.spans {
+            let content = content_range(span);
+            if span.escaped {
+                self.scratch.clear();
+                unescape(&raw[content], &mut self.scratch);
+                record.push_field(&self.scratch);
+            } else {
+                record.push_field(&raw[content]);
+            }
+        }
+        record.set_position(Some(p));
+        let line = self.last_pos.line;
+        for f in &self.raw_faults {
+            let (kind, at) = match *f {
+                RawFault::Stray(at) => (CsvFaultKind::StrayQuote, at),
+                RawFault::Undoubled { at, opened } => (
+                    CsvFaultKind::UndoubledQuote {
+                        opened: raw_position(raw, line, opened),
+                    },
+                    at,
+                ),
+                RawFault::Unclosed(at) => (CsvFaultKind::UnclosedQuote, at),
+            };
+            self.faults.push(CsvFault {
+                kind,
+                at: raw_position(raw, line, at),
+            });
+        }
+    }
+}
+
+/// The content of a field within the raw record: without its quotes when quoted.
+fn content_range(span: &Span) -> std::ops::Range<usize> {
+    if !span.quoted {
+        return span.start..span.end;
+    }
+    // An unclosed cell runs to the end of the file; a closed one ends before its quote.
+    let end = if span.closed { span.end - 1 } else { span.end };
+    (span.start + 1)..end
+}
+
+/// Content of a quoted cell: a doubled quote is one quote (an undoubled one is kept).
+fn unescape(content: &[u8], out: &mut Vec<u8>) {
+    let mut i = 0;
+    while i < content.len() {
+        out.push(content[i]);
+        if content[i] == b'"' && content.get(i + 1) == Some(&b'"') {
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Raw offset (in the record) of `within` bytes into a field's content.
+fn content_offset(raw: &[u8], span: &Span, within: usize) -> usize {
+    let range = content_range(span);
+    if !span.escaped {
+        return (range.start + within).min(range.end);
+    }
+    let (mut i, mut left) = (range.start, within);
+    while left > 0 && i < range.end {
+        if raw[i] == b'"' && raw.get(i + 1) == Some(&b'"') && i + 1 < range.end {
+            i += 2;
+        } else {
+            i += 1;
+        }
+        left -= 1;
+    }
+    i
+}
+
+/// Drops the line end that ends a record.
+fn trim_terminator(raw: &[u8]) -> &[u8] {
+    let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
+    raw.strip_suffix(b"\r").unwrap_or(raw)
+}
+
+/// Line ends in `raw` (LF, CRLF and a lone CR each count once).
+fn count_lines(raw: &[u8]) -> u64 {
+    let mut n = 0;
+    for (i, &b) in raw.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && raw.get(i + 1) != Some(&b'\n')) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Line and column of the byte at `offset` of a record that starts at column 1 of `line`.
+/// A column counts characters: a UTF-8 sequence, or one byte that is not valid UTF-8.
+fn raw_position(raw: &[u8], line: u64, offset: usize) -> Position {
+    let before = &raw[..offset.min(raw.len())];
+    let line = line + count_lines(before);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |i| i + 1);
+    let column = 1 + before[line_start..]
+        .utf8_chunks()
+        .map(|c| c.valid().chars().count() + c.invalid().len())
+        .sum::<usize>() as u64;
+    Position { line, column }
+}
+
+/// One row of a small table read by [`small_table`]: its cells, its line, and the column where
+/// each cell starts.
+#[derive(Debug, Clone)]
+pub struct SmallRow {
+    pub cells: csv::StringRecord,
+    pub line: u64,
+    pub columns: Vec<u64>,
+}
+
+impl SmallRow {
+    /// The cell of field `i` (blank when the row is short).
+    pub fn get(&self, i: usize) -> &str {
+        self.cells.get(i).unwrap_or("")
+    }
+
+    /// The column where field `i` starts (1 when the row has no such field).
+    pub fn column(&self, i: usize) -> u64 {
+        self.columns.get(i).copied().unwrap_or(1)
+    }
+}
+
+/// A small table (a release record, a list of retired ids) read whole with the strict reader:
+/// its header, its rows up to the first structure fault, and that fault. Rows are not checked
+/// against the header's width: the caller says what a short row means.
+pub fn small_table(bytes: &[u8]) -> (Option<csv::StringRecord>, Vec<SmallRow>, Option<CsvFault>) {
+    let mut reader = CsvReader::new(bytes);
+    let mut record = csv::ByteRecord::new();
+    let mut header = None;
+    let mut rows = Vec::new();
+    loop {
+        let more = match reader.read_strict(&mut record) {
+            Ok(Ok(more)) => more,
+            Ok(Err(fault)) => return (header, rows, Some(fault)),
+            // Reading from memory cannot fail.
+            Err(_) => return (header, rows, None),
+        };
+        if !more {
+            return (header, rows, None);
+        }
+        let cells = match csv::StringRecord::from_byte_record(record.clone()) {
+            Ok(cells) => cells,
+            Err(e) => {
+                let field = e.utf8_error().field();
+                let valid_up_to = e.utf8_error().valid_up_to();
+                let fault = CsvFault {
+                    kind: CsvFaultKind::Utf8 { valid_up_to },
+                    at: reader.locate_last(field, valid_up_to),
+                };
+                return (header, rows, Some(fault));
+            }
+        };
+        if header.is_none() {
+            header = Some(cells);
+            continue;
+        }
+        let columns = (0..cells.len())
+            .map(|i| reader.locate_last(i, 0).column)
+            .collect();
+        let line = reader.position().line;
+        rows.push(SmallRow {
+            cells,
+            line,
+            columns,
+        });
+    }
+}
+
+/// Every record of a small table with a header (such as the release record), deserialized by
+/// column name, read with the same strict reader as the data tables.
+pub fn deserialize_all<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
+    let mut reader = CsvReader::open(path)?;
+    let mut read = |record: &mut csv::ByteRecord| -> Result<bool> {
+        reader
+            .read_strict(record)
+            .map_err(|e| Error::io(path, e))?
+            .map_err(|f| Error::csv(path, f))
+    };
+    let mut header = csv::ByteRecord::new();
+    if !read(&mut header)? {
+        return Ok(Vec::new());
+    }
+    let mut record = csv::ByteRecord::new();
+    let mut out = Vec::new();
+    while read(&mut record)? {
+        out.push(
+            record
+                .deserialize(Some(&header))
+                .map_err(|e| Error::csv(path, e))?,
+        );
+    }
+    Ok(out)
 }
 
 /// Position of a record just read.
 pub fn record_pos(record: &csv::ByteRecord) -> RecordPos {
     let p = record
         .position()
-        .expect("csv records read from a reader carry a position");
+        .expect("records read by CsvReader carry a position");
     RecordPos {
         byte: p.byte(),
         line: p.line(),
@@ -272,104 +915,60 @@ fn longest_increasing(xs: &[usize]) -> Vec<bool> {
 }
 
 /// Resolves record positions to exact physical lines and character columns by re-reading the
-/// record's bytes from disk. Used only for cells that have a problem.
+/// record from disk with the same reader. Used only for cells that have a problem.
 pub struct Locator {
     path: PathBuf,
-    file: Option<BufReader<File>>,
-    buf: Vec<u8>,
+    reader: Option<CsvReader<File>>,
+    record: csv::ByteRecord,
 }
 
 impl Locator {
     pub fn new(path: &Path) -> Locator {
         Locator {
             path: path.to_path_buf(),
-            file: None,
-            buf: Vec::new(),
+            reader: None,
+            record: csv::ByteRecord::new(),
         }
     }
 
-    /// Line and column (both 1-based) of the start of field `field` of the record at `pos`,
-    /// plus `within` bytes into the raw field. Falls back to the record start when the file
-    /// cannot be re-read.
-    pub fn locate(&mut self, pos: RecordPos, field: usize, within: usize) -> (u64, u64) {
-        self.try_locate(pos, field, within).unwrap_or((pos.line, 1))
+    /// Line and column (both 1-based) of the start of field `field` (its opening quote, when
+    /// quoted) of the record at `pos`. Falls back to the record start when the file cannot be
+    /// re-read.
+    pub fn locate(&mut self, pos: RecordPos, field: usize) -> (u64, u64) {
+        self.try_locate(pos, field, None)
+            .map_or((pos.line, 1), |p| (p.line, p.column))
     }
 
-    fn try_locate(&mut self, pos: RecordPos, field: usize, within: usize) -> Option<(u64, u64)> {
-        if self.file.is_none() {
-            self.file = Some(BufReader::with_capacity(
-                1 << 14,
-                File::open(&self.path).ok()?,
-            ));
+    /// Line and column of `within` bytes into the content of field `field` of the record at
+    /// `pos` (after the opening quote of a quoted cell; a doubled quote is one byte of content).
+    pub fn locate_content(&mut self, pos: RecordPos, field: usize, within: usize) -> (u64, u64) {
+        self.try_locate(pos, field, Some(within))
+            .map_or((pos.line, 1), |p| (p.line, p.column))
+    }
+
+    fn try_locate(
+        &mut self,
+        pos: RecordPos,
+        field: usize,
+        within: Option<usize>,
+    ) -> Option<Position> {
+        if self.reader.is_none() {
+            self.reader = Some(CsvReader::new(File::open(&self.path).ok()?));
         }
-        let file = self.file.as_mut()?;
-        file.seek(SeekFrom::Start(pos.byte)).ok()?;
-        let (mut line, mut col) = (pos.line, 1u64);
-        let (mut current, mut in_quotes) = (0usize, false);
-        let mut field_start = (field == 0).then_some(0usize);
-        let mut off = 0usize;
-        // Read only as far as needed: up to the byte sought, or the end of the record.
-        loop {
-            self.buf.clear();
-            let n = file
-                .by_ref()
-                .take(1 << 12)
-                .read_to_end(&mut self.buf)
-                .ok()?;
-            if n == 0 {
-                return field_start.map(|_| (line, col));
-            }
-            for &b in &self.buf {
-                if field_start.is_some_and(|s| off - s == within) {
-                    return Some((line, col));
-                }
-                if b == b'"' {
-                    in_quotes = !in_quotes;
-                } else if !in_quotes && b == b',' {
-                    current += 1;
-                    if current == field {
-                        field_start = Some(off + 1);
-                    }
-                } else if !in_quotes && (b == b'\n' || b == b'\r') {
-                    return field_start.map(|_| (line, col));
-                }
-                if b == b'\n' {
-                    line += 1;
-                    col = 1;
-                } else if b & 0xC0 != 0x80 {
-                    col += 1;
-                }
-                off += 1;
+        let reader = self.reader.as_mut()?;
+        reader.seek_to(pos).ok()?;
+        if !reader.read(&mut self.record).ok()? {
+            return None;
+        }
+        match within {
+            Some(within) => Some(reader.locate_last(field, within)),
+            None => {
+                let raw = &reader.buf[reader.last.0..reader.last.1];
+                let start = reader.spans().get(field).map_or(0, |s| s.start);
+                Some(raw_position(raw, pos.line, start))
             }
         }
     }
-}
-
-/// Finds whether the file ends inside a quoted field: scans the last record's raw bytes and
-/// returns the line and column of the opening quote that is never closed.
-pub fn unclosed_quote(path: &Path, last: RecordPos) -> Option<(u64, u64)> {
-    let mut file = File::open(path).ok()?;
-    file.seek(SeekFrom::Start(last.byte)).ok()?;
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).ok()?;
-    let (mut line, mut col) = (last.line, 1u64);
-    let mut open: Option<(u64, u64)> = None;
-    let mut at_field_start = true;
-    for &b in &bytes {
-        match b {
-            b'"' if open.is_some() => open = None,
-            b'"' if at_field_start => open = Some((line, col)),
-            _ => {}
-        }
-        at_field_start = open.is_none() && (b == b',' || b == b'\n');
-        if b == b'\n' {
-            line += 1;
-            col = 1;
-        } else if b & 0xC0 != 0x80 {
-            col += 1;
-        }
-    }
-    open
 }
 
 #[cfg(test)]
@@ -409,31 +1008,184 @@ mod tests {
         assert!(!map.is_present(2));
     }
 
+    /// Every record of `text`.
+    /// A record read: its line, its fields, its faults as (rule, line, column).
+    type RecordSeen = (u64, Vec<String>, Vec<(&'static str, u64, u64)>);
+
+    fn read_all(text: &[u8]) -> Vec<RecordSeen> {
+        let mut r = CsvReader::new(text);
+        let mut rec = csv::ByteRecord::new();
+        let mut out = Vec::new();
+        while r.read(&mut rec).unwrap() {
+            out.push((
+                record_pos(&rec).line,
+                rec.iter()
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect(),
+                r.faults()
+                    .iter()
+                    .map(|f| (f.rule(), f.at.line, f.at.column))
+                    .collect(),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn lf_crlf_and_cr_line_ends_each_count_one_line() {
+        for end in ["\n", "\r\n", "\r"] {
+            let text = format!("a,b{end}1,\"x{end}y\"{end}{end}2,z{end}");
+            let recs = read_all(text.as_bytes());
+            let lines: Vec<u64> = recs.iter().map(|r| r.0).collect();
+            assert_eq!(lines, [1, 2, 5], "{end:?}");
+            assert_eq!(recs[1].1, ["1", &format!("x{end}y")]);
+            assert!(recs.iter().all(|r| r.2.is_empty()));
+        }
+        // No line end after the last record; a CR split from its LF by the buffer.
+        let recs = read_all(b"a,b\r\n1,2");
+        assert_eq!(recs[1], (2, vec!["1".into(), "2".into()], vec![]));
+    }
+
+    #[test]
+    fn quotes_are_read_strictly() {
+        let recs = read_all(b"a,b\n1,\"say \"\"hi\"\"\"\n");
+        assert_eq!(recs[1].1, ["1", "say \"hi\""]);
+        // An undoubled quote inside a quoted cell: reported where it is, kept as a quote.
+        let recs = read_all(b"a,b\n1,\"troop figure,\" not confirmed\"\n2,x\n");
+        assert_eq!(recs[1].1, ["1", "troop figure,\" not confirmed"]);
+        assert_eq!(recs[1].2, [("csv/quote", 2, 17)]);
+        assert_eq!(recs[2].1, ["2", "x"]);
+        // A quote in a cell that is not quoted.
+        let recs = read_all(b"a,b\n1,5\" tall\n");
+        assert_eq!(recs[1].2, [("csv/quote", 2, 4)]);
+        // A quote never closed: reported at the opening quote.
+        let recs = read_all(b"a,b\n1,\"open\n2,x\n");
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[1].2, [("csv/quote", 2, 3)]);
+        assert_eq!(recs[1].1, ["1", "open\n2,x\n"]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_noted() {
+        let mut r = CsvReader::new(&b"\xEF\xBB\xBFa,b\n1,2\n"[..]);
+        let mut rec = csv::ByteRecord::new();
+        assert!(r.read(&mut rec).unwrap());
+        assert!(r.has_bom);
+        assert_eq!(&rec[0], b"a");
+        assert_eq!(record_pos(&rec), RecordPos { byte: 3, line: 1 });
+    }
+
+    #[test]
+    fn a_record_longer_than_the_buffer_is_read_whole() {
+        let cell = "x".repeat(3 * BUFFER + 7);
+        let text = format!("a,b\n1,\"{cell}\"\n2,y\n");
+        let recs = read_all(text.as_bytes());
+        assert_eq!(recs[1].1[1].len(), cell.len());
+        assert_eq!(recs[2], (3, vec!["2".into(), "y".into()], vec![]));
+    }
+
     #[test]
     fn locator_counts_lines_inside_quoted_cells_and_characters_not_bytes() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.csv");
-        std::fs::write(&path, "a,b,c\n\"x\ny\",é,z\n").unwrap();
-        let mut r = CsvReader::open(&path).unwrap();
-        let mut rec = csv::ByteRecord::new();
-        r.read(&mut rec).unwrap();
-        r.read(&mut rec).unwrap();
-        let pos = record_pos(&rec);
-        assert_eq!(pos.line, 2);
-        let mut loc = Locator::new(&path);
-        assert_eq!(loc.locate(pos, 0, 0), (2, 1));
-        assert_eq!(loc.locate(pos, 1, 0), (3, 4));
-        assert_eq!(loc.locate(pos, 2, 0), (3, 6));
+        for end in ["\n", "\r\n", "\r"] {
+            std::fs::write(&path, format!("a,b,c{end}\"x{end}y\",é,z{end}")).unwrap();
+            let mut r = CsvReader::open(&path).unwrap();
+            let mut rec = csv::ByteRecord::new();
+            r.read(&mut rec).unwrap();
+            r.read(&mut rec).unwrap();
+            let pos = record_pos(&rec);
+            assert_eq!(pos.line, 2);
+            let mut loc = Locator::new(&path);
+            assert_eq!(loc.locate(pos, 0), (2, 1));
+            assert_eq!(loc.locate(pos, 1), (3, 4));
+            assert_eq!(loc.locate(pos, 2), (3, 6));
+        }
     }
 
     #[test]
-    fn an_unclosed_quote_is_found_in_the_last_record() {
+    fn locator_maps_cell_content_to_raw_columns() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.csv");
-        std::fs::write(&path, "a,b\n1,\"open\n2,x\n").unwrap();
+        // Content offset 5 of the quoted cell is the invalid byte: after the quote, and the
+        // doubled quote counts as one byte of content.
+        std::fs::write(&path, b"a,b\n1,\"a\"\"bcd\xE9f\"\n").unwrap();
+        let mut loc = Locator::new(&path);
         let pos = RecordPos { byte: 4, line: 2 };
-        assert_eq!(unclosed_quote(&path, pos), Some((2, 3)));
-        std::fs::write(&path, "a,b\n1,\"ok\"\n").unwrap();
-        assert_eq!(unclosed_quote(&path, pos), None);
+        assert_eq!(loc.locate(pos, 1), (2, 3));
+        assert_eq!(loc.locate_content(pos, 1, 0), (2, 4));
+        assert_eq!(loc.locate_content(pos, 1, 5), (2, 10));
+    }
+
+    /// A small deterministic generator (no dependency) for the round-trip checks below.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self, n: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) % n
+        }
+    }
+
+    #[test]
+    fn what_the_csv_writer_writes_is_read_back_exactly() {
+        let alphabet: &[&str] = &[
+            "a", "é", ",", "\"", "\n", "\r", "\r\n", " ", "\u{feff}", "x",
+        ];
+        let mut rng = Lcg(7);
+        for case in 0..500 {
+            let width = 1 + rng.next(4) as usize;
+            let rows: Vec<Vec<String>> = (0..1 + rng.next(5))
+                .map(|_| {
+                    (0..width)
+                        .map(|_| {
+                            (0..rng.next(6))
+                                .map(|_| alphabet[rng.next(alphabet.len() as u64) as usize])
+                                .collect()
+                        })
+                        .collect()
+                })
+                // A record of one empty field is a blank line: it holds no record.
+                .filter(|r: &Vec<String>| !(width == 1 && r[0].is_empty()))
+                .collect();
+            let terminator = [b'\n', b'\r'][case % 2];
+            let mut w = csv::WriterBuilder::new()
+                .terminator(if case % 3 == 0 {
+                    csv::Terminator::CRLF
+                } else {
+                    csv::Terminator::Any(terminator)
+                })
+                .from_writer(Vec::new());
+            for r in &rows {
+                w.write_record(r).unwrap();
+            }
+            let bytes = w.into_inner().unwrap();
+            if bytes.starts_with(BOM) {
+                continue;
+            }
+            let read = read_all(&bytes);
+            let cells: Vec<Vec<String>> = read.iter().map(|r| r.1.clone()).collect();
+            assert_eq!(cells, rows, "{:?}", String::from_utf8_lossy(&bytes));
+            assert!(read.iter().all(|r| r.2.is_empty()));
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_and_lines_stay_in_the_file() {
+        let alphabet = b",\"\r\na\xE9 ";
+        let mut rng = Lcg(11);
+        for _ in 0..2000 {
+            let bytes: Vec<u8> = (0..rng.next(40))
+                .map(|_| alphabet[rng.next(alphabet.len() as u64) as usize])
+                .collect();
+            let lines = 1 + count_lines(&bytes);
+            for (line, _, faults) in read_all(&bytes) {
+                assert!(line <= lines, "{bytes:?}");
+                assert!(faults.iter().all(|f| f.1 <= lines && f.2 >= 1), "{bytes:?}");
+            }
+        }
     }
 }

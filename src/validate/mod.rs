@@ -1,19 +1,24 @@
 //! Validation of CSV tables against their row schemas: the file itself (encoding, header,
 //! field counts, quotes), every row against the JSON Schema, and the consistency rules.
 //!
-//! Rows stream through one reused record buffer; each row is converted once to typed JSON,
-//! checked with the compiled validator's fast `is_valid` path, and only an invalid row pays for
-//! collecting and describing its errors. Problems are handed to the caller as they are found,
-//! in file order.
+//! A [`TableValidator`] takes a table through its steps: open, header, read and check the rows,
+//! finish. One thread reads batches of records with the strict reader of [`crate::table`]
+//! (the record buffers of a batch are sent back and reused, so memory stays flat); the other
+//! cores check a batch in parallel: decoding, the fast native test of each row
+//! ([`crate::validate::fastpath`]), the compiled JSON Schema only for a row that fails it, and the row
+//! rules. The batch is then walked in file order for reporting and for the rules that need
+//! state (sort order, keys, references). Problems are handed to the caller as they are found,
+//! in file order. A structure fault is reported where it is, and after one no finding that
+//! needs every row is computed: the rows read are not the rows meant.
 
 pub mod fastpath;
 pub mod report;
 pub mod rules;
 
-use crate::error::{Error, Result};
+use crate::error::{CsvFault, Error, Result};
 use crate::schema::metadata::Dataset;
 use crate::schema::{Kind, Schema};
-use crate::table::{self, check_header, record_pos, ColumnMap, CsvReader, Locator, RecordPos};
+use crate::table::{check_header, record_pos, ColumnMap, CsvReader, Locator, RecordPos};
 use crate::validate::fastpath::{row_object, FastSchema};
 use crate::validate::report::{Problem, Severity};
 use crate::validate::rules::{
@@ -23,6 +28,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
+use std::fs::File;
 use std::path::Path;
 
 /// What validating one table found, besides the problems already emitted.
@@ -34,6 +40,9 @@ pub struct TableOutcome {
     pub keys: Option<KeyIndex>,
     /// Keys of other tables this table referred to, by resource.
     pub used: HashMap<String, HashSet<String>>,
+    /// Structure faults found (quotes, field counts, encoding): when there are any, the rows
+    /// read are not the rows meant, and no key index or duplicate check was computed.
+    pub faults: u64,
 }
 
 /// Sink for problems as they are found.
@@ -54,8 +63,9 @@ const BATCH: usize = 8192;
 
 /// What the parallel part found in one record.
 enum Verdict {
-    /// The record has another number of fields than the header.
-    FieldCount,
+    /// The record has another number of fields than the header (the reading thread reports
+    /// it, with the record's other structure faults).
+    Skip,
     /// Field `field` is not UTF-8 after `at` bytes.
     Utf8 { field: usize, at: usize },
     /// Decoded and checked: schema errors and rule findings (in that order), and the hash of
@@ -70,302 +80,406 @@ enum Verdict {
 ///
 /// Records are read in batches; each batch is checked in parallel (decoding, JSON Schema,
 /// row rules), then walked in order for what needs state (sort order, keys, references) and
-/// for reporting, so the output is the same whatever the number of cores.
+/// for reporting, so the output is the same whatever the number of cores. A record with a
+/// structure fault (quotes, field count, encoding) is reported and not checked further; after
+/// any such fault no finding that needs every row (duplicate keys) is computed.
 pub fn validate_table(
     job: &TableJob<'_>,
     index: &HashMap<String, KeyIndex>,
     emit: &mut Emit<'_>,
 ) -> Result<TableOutcome> {
-    let mut t = TableCheck {
-        schema: job.schema,
-        file: display(job.path),
-        locator: Locator::new(job.path),
-        map: ColumnMap {
-            file_index: vec![None; job.schema.columns.len()],
-            width: 0,
-        },
-    };
-    // Keeps the I/O error, so that a closed pipe is recognised (and ends quietly).
-    let io = |e: std::io::Error| Error::io("the report", e);
-    let mut reader = CsvReader::open(job.path)?;
-    let mut out = TableOutcome::default();
-    if reader.has_bom {
-        emit(t.at(
-            Some((1, 1)),
-            None,
-            None,
-            "csv/bom",
-            "file starts with a byte order mark (BOM)".into(),
-            "save the file as UTF-8 without BOM; `aabc fmt` removes it".into(),
-        ))
-        .map_err(io)?;
+    let mut v = TableValidator::open(job)?;
+    if !v.header(emit)? {
+        return Ok(v.out);
     }
-    let read = |reader: &mut CsvReader, record: &mut csv::ByteRecord| {
-        reader.read(record).map_err(|e| Error::Csv {
-            path: job.path.to_path_buf(),
-            message: e.to_string(),
-        })
-    };
-    let mut record = csv::ByteRecord::new();
-    if !read(&mut reader, &mut record)? {
-        emit(t.at(
-            Some((1, 1)),
-            None,
-            None,
-            "csv/empty",
-            "file is empty: it needs at least the header row".into(),
-            format!(
-                "start the file with the header: {}",
-                job.schema.column_names().collect::<Vec<_>>().join(",")
-            ),
-        ))
-        .map_err(io)?;
-        return Ok(out);
-    }
-    let header_pos = record_pos(&record);
-    let mut last_pos = header_pos;
-    // The header.
-    let mut names = Vec::with_capacity(record.len());
-    for i in 0..record.len() {
-        match std::str::from_utf8(&record[i]) {
-            Ok(s) => names.push(s.to_string()),
-            Err(e) => {
-                let p = t.utf8_problem(header_pos, i, e.valid_up_to());
-                emit(p).map_err(io)?;
-                names.push(String::from_utf8_lossy(&record[i]).into_owned());
-            }
+    let mut rows = RowChecks::new(job, v.t.map.clone(), index);
+    v.read_and_check(&mut rows, emit)?;
+    v.finish(rows, emit)
+}
+
+/// Problems that mean the file could not be read as the records it was meant to hold: what a
+/// validation computes from all rows (unused keys, duplicates, published ids) is then skipped.
+pub const STRUCTURE_RULES: &[&str] = &["csv/quote", "csv/field-count", "csv/utf8"];
+
+/// Whether a problem is a structure fault (see [`STRUCTURE_RULES`]).
+pub fn is_structure_fault(p: &Problem) -> bool {
+    STRUCTURE_RULES.contains(&p.rule.as_str())
+}
+
+/// Keeps the I/O error (and its kind), so that a closed pipe is recognised and ends quietly.
+fn report_io(e: std::io::Error) -> Error {
+    Error::io("the report", e)
+}
+
+/// Records read together, with the structure faults of each (by index in the batch).
+#[derive(Default)]
+struct Batch {
+    records: Vec<csv::ByteRecord>,
+    n: usize,
+    faults: Vec<(usize, CsvFault)>,
+}
+
+/// The steps of validating one table: open, header, read and check the rows, finish.
+struct TableValidator<'j> {
+    job: &'j TableJob<'j>,
+    t: TableCheck<'j>,
+    reader: Option<CsvReader<File>>,
+    out: TableOutcome,
+}
+
+/// The row checks of one table and the state of those that run in file order.
+struct RowChecks<'j> {
+    schema: &'j Schema,
+    map: ColumnMap,
+    present: Vec<bool>,
+    rules: RowRules<'j>,
+    fast: FastSchema,
+    pk: PrimaryKey,
+    sort: SortOrder,
+    sort_ok: bool,
+    refs: References<'j>,
+    keys: Option<KeyIndex>,
+    /// Columns the in-order pass reads: sort key, foreign keys, collected keys.
+    ordered_cols: Vec<usize>,
+}
+
+impl<'j> RowChecks<'j> {
+    fn new(
+        job: &'j TableJob<'j>,
+        map: ColumnMap,
+        index: &'j HashMap<String, KeyIndex>,
+    ) -> RowChecks<'j> {
+        let schema = job.schema;
+        let present: Vec<bool> = (0..schema.columns.len())
+            .map(|c| map.is_present(c))
+            .collect();
+        let rules = RowRules::new(schema, job.ctx, |c| present[c]);
+        let pk = PrimaryKey::new(
+            schema
+                .primary_key
+                .iter()
+                .copied()
+                .filter(|&c| present[c])
+                .collect(),
+        );
+        let keys = (job.collect_keys && schema.primary_key.len() == 1).then(KeyIndex::default);
+        let mut ordered_cols: Vec<usize> = schema.sort_key.clone();
+        ordered_cols.extend(schema.foreign_keys.iter().map(|fk| fk.field));
+        if keys.is_some() {
+            ordered_cols.extend(schema.primary_key.iter().copied());
+        }
+        ordered_cols.retain(|&c| present[c]);
+        RowChecks {
+            schema,
+            rules,
+            fast: FastSchema::new(schema),
+            pk,
+            sort: SortOrder::new(schema),
+            sort_ok: schema.sort_key.iter().all(|&c| present[c]),
+            refs: References::new(schema, |name| index.get(name)),
+            keys,
+            ordered_cols,
+            map,
+            present,
         }
     }
-    let expected: Vec<&str> = job.schema.column_names().collect();
-    let actual: Vec<&str> = names.iter().map(String::as_str).collect();
-    let (map, issues) = check_header(&expected, &actual);
-    t.map = map;
-    for issue in issues {
-        let loc = issue
-            .field
-            .map(|f| t.locator.locate(header_pos, f, 0))
-            .unwrap_or((header_pos.line, 1));
-        emit(Problem {
-            severity: Severity::Error,
-            file: t.file.clone(),
-            line: Some(loc.0),
-            column: Some(loc.1),
-            field: issue.name,
-            value: None,
-            rule: "csv/header".into(),
-            message: issue.message,
-            hint: issue.hint,
-        })
-        .map_err(io)?;
-    }
-    let schema = job.schema;
-    let map = t.map.clone();
-    let present = |c: usize| map.is_present(c);
-    let present_cols: Vec<bool> = (0..schema.columns.len()).map(present).collect();
-    let rules = RowRules::new(schema, job.ctx, present);
-    let fast = FastSchema::new(schema);
-    let mut pk = PrimaryKey::new(
-        schema
-            .primary_key
-            .iter()
-            .copied()
-            .filter(|&c| present(c))
-            .collect(),
-    );
-    let mut sort = SortOrder::new(schema);
-    let sort_ok = schema.sort_key.iter().all(|&c| present(c));
-    let mut refs = References::new(schema, |name| index.get(name));
-    let mut keys = (job.collect_keys && schema.primary_key.len() == 1).then(KeyIndex::default);
-    // Columns the in-order pass reads: sort key, foreign keys, collected keys.
-    let mut ordered_cols: Vec<usize> = schema.sort_key.clone();
-    ordered_cols.extend(schema.foreign_keys.iter().map(|fk| fk.field));
-    if keys.is_some() {
-        ordered_cols.extend(schema.primary_key.iter().copied());
-    }
-    ordered_cols.retain(|&c| present(c));
+}
 
-    let mut findings: Vec<Finding> = Vec::new();
-    // One thread reads batches of records while the others check the previous batch; the
-    // record buffers go back to the reader to be reused, so memory stays flat.
-    let (full_tx, full_rx) =
-        std::sync::mpsc::sync_channel::<Result<(Vec<csv::ByteRecord>, usize)>>(2);
-    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<csv::ByteRecord>>();
-    let path = job.path.to_path_buf();
-    let size = std::fs::metadata(job.path).map(|m| m.len()).unwrap_or(0);
-    let mut progress = crate::progress::Progress::bytes(size, "validating");
-    std::thread::scope(|scope| -> Result<()> {
-        scope.spawn(move || loop {
-            let mut batch = empty_rx.try_recv().unwrap_or_default();
-            let mut n = 0;
-            while n < BATCH {
-                if n == batch.len() {
-                    batch.push(csv::ByteRecord::new());
-                }
-                match reader.read(&mut batch[n]) {
-                    Ok(true) => n += 1,
-                    Ok(false) => break,
-                    Err(e) => {
-                        let _ = full_tx.send(Err(Error::Csv {
-                            path: path.clone(),
-                            message: e.to_string(),
-                        }));
-                        return;
-                    }
-                }
-            }
-            if n > 0 && full_tx.send(Ok((batch, n))).is_err() {
-                return;
-            }
-            if n < BATCH {
-                return;
-            }
-        });
-        for message in full_rx {
-            let (batch, n) = message?;
-            progress.set(batch[n - 1].position().map_or(0, |p| p.byte()));
-            let pk_columns = pk.columns.clone();
-            let verdicts: Vec<Verdict> = batch[..n]
-                .par_iter()
-                .map_init(
-                    || (Vec::new(), Vec::new()),
-                    |(fields, cells), rec| {
-                        check_record(
-                            schema,
-                            &map,
-                            &fast,
-                            &rules,
-                            &pk_columns,
-                            &present_cols,
-                            rec,
-                            fields,
-                            cells,
-                        )
-                    },
-                )
-                .collect();
-            // In order: reporting and the rules that need state.
-            let mut cells: Vec<&str> = Vec::with_capacity(schema.columns.len());
-            for (rec, verdict) in batch[..n].iter().zip(verdicts) {
-                let pos = record_pos(rec);
-                last_pos = pos;
-                out.rows += 1;
-                let (row_findings, key_hash) = match verdict {
-                    Verdict::FieldCount => {
-                        let (line, col) = if rec.len() > map.width {
-                            t.locator.locate(pos, map.width, 0)
-                        } else {
-                            (pos.line, 1)
-                        };
-                        emit(t.at(
-                            Some((line, col)),
-                            None,
-                            None,
-                            "csv/field-count",
-                            format!("row has {} fields, the header has {}", rec.len(), map.width),
-                            "check for a missing or extra comma, or an unquoted comma inside a cell (quote the cell)".into(),
-                        ))
-                        .map_err(io)?;
-                        continue;
-                    }
-                    Verdict::Utf8 { field, at } => {
-                        emit(t.utf8_problem(pos, field, at)).map_err(io)?;
-                        continue;
-                    }
-                    Verdict::Checked { findings, key_hash } => (findings, key_hash),
-                };
-                // Decode the cells this pass needs (all of them when there is something to report).
-                cells.clear();
-                cells.resize(schema.columns.len(), "");
-                let all: Vec<usize>;
-                let wanted: &[usize] = if row_findings.is_empty() {
-                    &ordered_cols
-                } else {
-                    all = (0..schema.columns.len()).collect();
-                    &all
-                };
-                for &c in wanted {
-                    if let Some(f) = map.file_index[c] {
-                        cells[c] = std::str::from_utf8(&rec[f]).unwrap_or("");
-                    }
-                }
-                findings.clear();
-                findings.extend(row_findings);
-                if sort_ok {
-                    sort.check(schema, &cells, pos.line, &mut findings);
-                }
-                refs.check(schema, &cells, &mut findings);
-                for f in findings.drain(..) {
-                    if f.column
-                        .is_some_and(|c| cells[c].is_empty() && map.file_index[c].is_some())
-                    {
-                        // A cell not decoded above: decode the whole row for the report.
-                        for c in (0..schema.columns.len()).filter(|&c| present(c)) {
-                            cells[c] =
-                                std::str::from_utf8(&rec[map.file_index[c].expect("present")])
-                                    .unwrap_or("");
-                        }
-                    }
-                    emit(t.finding(pos, &cells, f)).map_err(io)?;
-                }
-                if let Some(h) = key_hash {
-                    pk.check_hash(h);
-                }
-                if let Some(k) = keys.as_mut() {
-                    let key = cells[schema.primary_key[0]];
-                    if !k.keys.contains_key(key) {
-                        k.keys.insert(key.to_string(), pos);
-                    }
+impl<'j> TableValidator<'j> {
+    fn open(job: &'j TableJob<'j>) -> Result<TableValidator<'j>> {
+        Ok(TableValidator {
+            job,
+            t: TableCheck {
+                schema: job.schema,
+                file: display(job.path),
+                locator: Locator::new(job.path),
+                map: ColumnMap {
+                    file_index: vec![None; job.schema.columns.len()],
+                    width: 0,
+                },
+            },
+            reader: Some(CsvReader::open(job.path)?),
+            out: TableOutcome::default(),
+        })
+    }
+
+    fn emit_fault(&mut self, f: &CsvFault, emit: &mut Emit<'_>) -> Result<()> {
+        self.out.faults += 1;
+        emit(self.t.fault(f)).map_err(report_io)
+    }
+
+    /// Reads and checks the header (and the byte order mark); false when the file is empty.
+    fn header(&mut self, emit: &mut Emit<'_>) -> Result<bool> {
+        let reader = self.reader.as_mut().expect("opened");
+        let schema = self.job.schema;
+        if reader.has_bom {
+            emit(self.t.at(
+                Some((1, 1)),
+                None,
+                None,
+                "csv/bom",
+                "file starts with a byte order mark (BOM)".into(),
+                "save the file as UTF-8 without BOM; `aabc fmt` removes it".into(),
+            ))
+            .map_err(report_io)?;
+        }
+        let mut record = csv::ByteRecord::new();
+        let more = reader
+            .read(&mut record)
+            .map_err(|e| Error::io(self.job.path, e))?;
+        if !more {
+            emit(self.t.at(
+                Some((1, 1)),
+                None,
+                None,
+                "csv/empty",
+                "file is empty: it needs at least the header row".into(),
+                format!(
+                    "start the file with the header: {}",
+                    schema.column_names().collect::<Vec<_>>().join(",")
+                ),
+            ))
+            .map_err(report_io)?;
+            return Ok(false);
+        }
+        let faults = reader.faults().to_vec();
+        for f in &faults {
+            self.emit_fault(f, emit)?;
+        }
+        let header_pos = record_pos(&record);
+        let mut names = Vec::with_capacity(record.len());
+        for i in 0..record.len() {
+            match std::str::from_utf8(&record[i]) {
+                Ok(s) => names.push(s.to_string()),
+                Err(e) => {
+                    self.out.faults += 1;
+                    let p = self.t.utf8_problem(header_pos, i, e.valid_up_to());
+                    emit(p).map_err(report_io)?;
+                    names.push(String::from_utf8_lossy(&record[i]).into_owned());
                 }
             }
-            let _ = empty_tx.send(batch);
+        }
+        let expected: Vec<&str> = schema.column_names().collect();
+        let actual: Vec<&str> = names.iter().map(String::as_str).collect();
+        let (map, issues) = check_header(&expected, &actual);
+        self.t.map = map;
+        for issue in issues {
+            let loc = issue
+                .field
+                .map(|f| self.t.locator.locate(header_pos, f))
+                .unwrap_or((header_pos.line, 1));
+            let p = self.t.at(
+                Some(loc),
+                issue.name,
+                None,
+                "csv/header",
+                issue.message,
+                issue.hint,
+            );
+            emit(p).map_err(report_io)?;
+        }
+        Ok(true)
+    }
+
+    /// Reads the rows on one thread while the others check the previous batch; the record
+    /// buffers go back to the reader to be reused, so memory stays flat.
+    fn read_and_check(&mut self, rows: &mut RowChecks<'_>, emit: &mut Emit<'_>) -> Result<()> {
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Result<Batch>>(2);
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
+        let reader = self.reader.take().expect("opened");
+        let path = self.job.path;
+        let width = self.t.map.width;
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let mut progress = crate::progress::Progress::bytes(size, "validating");
+        std::thread::scope(|scope| -> Result<()> {
+            scope.spawn(move || read_batches(reader, width, path, full_tx, empty_rx));
+            for batch in full_rx {
+                let batch = batch?;
+                let last = &batch.records[batch.n - 1];
+                progress.set(last.position().map_or(0, |p| p.byte()));
+                let verdicts = check_batch(rows, &batch);
+                self.report_batch(rows, &batch, verdicts, emit)?;
+                let _ = empty_tx.send(batch);
+            }
+            Ok(())
+        })
+    }
+
+    /// Walks a checked batch in order: reports, and runs the rules that need state.
+    fn report_batch(
+        &mut self,
+        rows: &mut RowChecks<'_>,
+        batch: &Batch,
+        verdicts: Vec<Verdict>,
+        emit: &mut Emit<'_>,
+    ) -> Result<()> {
+        let schema = rows.schema;
+        let mut faults = batch.faults.iter().peekable();
+        let mut cells: Vec<&str> = Vec::with_capacity(schema.columns.len());
+        let mut findings: Vec<Finding> = Vec::new();
+        for (i, (rec, verdict)) in batch.records[..batch.n].iter().zip(verdicts).enumerate() {
+            let pos = record_pos(rec);
+            self.out.rows += 1;
+            let mut faulty = false;
+            while let Some((_, f)) = faults.next_if(|(j, _)| *j == i) {
+                self.emit_fault(f, emit)?;
+                faulty = true;
+            }
+            let (row_findings, key_hash) = match verdict {
+                _ if faulty => continue,
+                Verdict::Skip => continue,
+                Verdict::Utf8 { field, at } => {
+                    self.out.faults += 1;
+                    emit(self.t.utf8_problem(pos, field, at)).map_err(report_io)?;
+                    continue;
+                }
+                Verdict::Checked { findings, key_hash } => (findings, key_hash),
+            };
+            // Decode the cells this pass needs (all of them when there is something to report).
+            let map = &rows.map;
+            cells.clear();
+            cells.resize(schema.columns.len(), "");
+            let all: Vec<usize>;
+            let wanted: &[usize] = if row_findings.is_empty() {
+                &rows.ordered_cols
+            } else {
+                all = (0..schema.columns.len()).collect();
+                &all
+            };
+            for &c in wanted {
+                if let Some(f) = map.file_index[c] {
+                    cells[c] = std::str::from_utf8(&rec[f]).unwrap_or("");
+                }
+            }
+            findings.clear();
+            findings.extend(row_findings);
+            if rows.sort_ok {
+                rows.sort.check(schema, &cells, pos.line, &mut findings);
+            }
+            rows.refs.check(schema, &cells, &mut findings);
+            for f in findings.drain(..) {
+                if f.column
+                    .is_some_and(|c| cells[c].is_empty() && map.file_index[c].is_some())
+                {
+                    // A cell not decoded above: decode the whole row for the report.
+                    for c in (0..schema.columns.len()).filter(|&c| rows.present[c]) {
+                        cells[c] = std::str::from_utf8(&rec[map.file_index[c].expect("present")])
+                            .unwrap_or("");
+                    }
+                }
+                emit(self.t.finding(pos, &cells, f)).map_err(report_io)?;
+            }
+            if let Some(h) = key_hash {
+                rows.pk.check_hash(h);
+            }
+            if let Some(k) = rows.keys.as_mut() {
+                let key = cells[schema.primary_key[0]];
+                if !k.keys.contains_key(key) {
+                    k.keys.insert(key.to_string(), pos);
+                }
+            }
         }
         Ok(())
-    })?;
-    if let Some((line, col)) = table::unclosed_quote(job.path, last_pos) {
-        emit(t.at(
-            Some((line, col)),
-            None,
-            None,
-            "csv/quote",
-            "a quoted cell is opened here and never closed: the rest of the file was read as one cell".into(),
-            "add the closing double quote; a quote inside a quoted cell is written twice (\"\")".into(),
-        ))
-        .map_err(io)?;
     }
-    let repeated = pk.repeated();
-    if !repeated.is_empty() {
-        let rows = RowsAgain::open(job.path, &t.map)?;
-        for d in pk.confirm(&repeated, rows) {
-            let cells: Vec<&str> = d.key.split('\u{1f}').collect();
-            let mut padded = vec![""; schema.columns.len()];
-            for (&c, v) in pk.columns.iter().zip(&cells) {
-                padded[c] = v;
+
+    /// What needs every row: duplicate keys (confirmed by a second, streamed pass), and the
+    /// outcome. Skipped after a structure fault: the rows read are not the rows meant.
+    fn finish(mut self, mut rows: RowChecks<'_>, emit: &mut Emit<'_>) -> Result<TableOutcome> {
+        let schema = rows.schema;
+        if self.out.faults > 0 {
+            return Ok(self.out);
+        }
+        let repeated = rows.pk.repeated();
+        if !repeated.is_empty() {
+            let again = RowsAgain::open(self.job.path, &self.t.map)?;
+            for d in rows.pk.confirm(&repeated, again) {
+                let cells: Vec<&str> = d.key.split('\u{1f}').collect();
+                let mut padded = vec![""; schema.columns.len()];
+                for (&c, v) in rows.pk.columns.iter().zip(&cells) {
+                    padded[c] = v;
+                }
+                let f = rows.pk.finding(schema, &d);
+                emit(self.t.finding(d.pos, &padded, f)).map_err(report_io)?;
             }
-            let f = pk.finding(schema, &d);
-            emit(t.finding(d.pos, &padded, f)).map_err(io)?;
+        }
+        self.out.keys = rows.keys;
+        self.out.used = rows.refs.used;
+        Ok(self.out)
+    }
+}
+
+/// The reading thread: fills batches of records (reusing those sent back), with the structure
+/// faults of each record, including a field count that differs from the header's.
+fn read_batches(
+    mut reader: CsvReader<File>,
+    width: usize,
+    path: &Path,
+    full: std::sync::mpsc::SyncSender<Result<Batch>>,
+    empty: std::sync::mpsc::Receiver<Batch>,
+) {
+    loop {
+        let mut batch = empty.try_recv().unwrap_or_default();
+        batch.n = 0;
+        batch.faults.clear();
+        while batch.n < BATCH {
+            let n = batch.n;
+            if n == batch.records.len() {
+                batch.records.push(csv::ByteRecord::new());
+            }
+            match reader.read(&mut batch.records[n]) {
+                Ok(true) => {
+                    let found = batch.records[n].len();
+                    let faults = reader.faults();
+                    batch.faults.extend(faults.iter().map(|f| (n, f.clone())));
+                    if faults.is_empty() && found != width {
+                        batch
+                            .faults
+                            .push((n, reader.field_count_fault(found, width)));
+                    }
+                    batch.n += 1;
+                }
+                Ok(false) => break,
+                Err(e) => {
+                    let _ = full.send(Err(Error::io(path, e)));
+                    return;
+                }
+            }
+        }
+        let n = batch.n;
+        if n > 0 && full.send(Ok(batch)).is_err() {
+            return;
+        }
+        if n < BATCH {
+            return;
         }
     }
-    out.keys = keys;
-    out.used = refs.used;
-    Ok(out)
+}
+
+/// The parallel part of a batch: one verdict per record.
+fn check_batch(rows: &RowChecks<'_>, batch: &Batch) -> Vec<Verdict> {
+    let pk_columns = &rows.pk.columns;
+    batch.records[..batch.n]
+        .par_iter()
+        .map_init(
+            || (Vec::new(), Vec::new()),
+            |(fields, cells), rec| check_record(rows, pk_columns, rec, fields, cells),
+        )
+        .collect()
 }
 
 /// The parallel part of validation for one record: decoding, JSON Schema (fast test first,
 /// full errors only for an invalid row), row rules, and the primary key's hash.
-#[allow(clippy::too_many_arguments)]
 fn check_record<'r>(
-    schema: &Schema,
-    map: &ColumnMap,
-    fast: &FastSchema,
-    rules: &RowRules<'_>,
+    rows: &RowChecks<'_>,
     pk_columns: &[usize],
-    present: &[bool],
     rec: &'r csv::ByteRecord,
     fields: &mut Vec<&'r str>,
     cells: &mut Vec<&'r str>,
 ) -> Verdict {
+    let (schema, map) = (rows.schema, &rows.map);
     if rec.len() != map.width {
-        return Verdict::FieldCount;
+        // Reported by the reading thread.
+        return Verdict::Skip;
     }
     fields.clear();
     // One UTF-8 check for the whole record; a field is then a slice of it (a field that does
@@ -388,7 +502,8 @@ fn check_record<'r>(
     }
     map.cells(fields, cells);
     let mut findings = Vec::new();
-    if !fast.is_valid(schema, cells, present) {
+    let present = &rows.present;
+    if !rows.fast.is_valid(schema, cells, present) {
         let row = row_object(schema, cells, Some(present));
         for e in schema.validator().iter_errors(&row) {
             if let Some(f) = schema_finding(schema, cells, &e) {
@@ -396,7 +511,7 @@ fn check_record<'r>(
             }
         }
     }
-    rules.check(cells, &mut findings);
+    rows.rules.check(cells, &mut findings);
     let key_hash = (!pk_columns.is_empty()).then(|| PrimaryKey::hash(cells, pk_columns));
     Verdict::Checked { findings, key_hash }
 }
@@ -430,7 +545,7 @@ fn schema_finding(
 
 /// Every row again, in schema column order, streamed (for the rare second pass).
 struct RowsAgain<'m> {
-    reader: CsvReader,
+    reader: CsvReader<File>,
     record: csv::ByteRecord,
     map: &'m ColumnMap,
     header_done: bool,
@@ -515,13 +630,13 @@ impl TableCheck<'_> {
 
     fn cell_location(&mut self, pos: RecordPos, column: usize) -> (u64, u64) {
         match self.map.file_index[column] {
-            Some(f) => self.locator.locate(pos, f, 0),
+            Some(f) => self.locator.locate(pos, f),
             None => (pos.line, 1),
         }
     }
 
     fn utf8_problem(&mut self, pos: RecordPos, field: usize, valid_up_to: usize) -> Problem {
-        let (line, col) = self.locator.locate(pos, field, valid_up_to);
+        let (line, col) = self.locator.locate_content(pos, field, valid_up_to);
         let name = self
             .map
             .file_index
@@ -535,6 +650,17 @@ impl TableCheck<'_> {
             "csv/utf8",
             format!("invalid UTF-8 byte sequence {valid_up_to} bytes into the cell"),
             "save the file as UTF-8 (it looks like another encoding, such as Windows-1252)".into(),
+        )
+    }
+
+    fn fault(&self, f: &CsvFault) -> Problem {
+        self.at(
+            Some((f.at.line, f.at.column)),
+            None,
+            None,
+            f.rule(),
+            f.message(),
+            f.hint(),
         )
     }
 
@@ -743,6 +869,7 @@ pub fn validate_dataset(
     let mut index_of: HashMap<String, usize> = HashMap::new();
     let mut used: HashMap<String, HashSet<String>> = HashMap::new();
     let mut counts = Vec::new();
+    let mut faults = 0;
     for i in order {
         let r = &dataset.meta.resources[i];
         let path = dataset.data_path(r);
@@ -754,13 +881,20 @@ pub fn validate_dataset(
         };
         let outcome = validate_table(&job, &indexes, emit)?;
         counts.push((display(&path), outcome.rows));
+        faults += outcome.faults;
         for (res, keys) in outcome.used {
             used.entry(res).or_default().extend(keys);
         }
-        if let Some(k) = outcome.keys {
+        // The keys of a table read with structure faults are not its keys: references to it
+        // are not checked rather than reported as unknown.
+        if let Some(k) = outcome.keys.filter(|_| outcome.faults == 0) {
             indexes.insert(r.name.clone(), k);
             index_of.insert(r.name.clone(), i);
         }
+    }
+    if faults > 0 {
+        // Which keys are used is known only when every table was read as meant.
+        return Ok(counts);
     }
     // Unused keys of referenced tables, in file order.
     // Keeps the I/O error, so that a closed pipe is recognised (and ends quietly).
@@ -783,7 +917,7 @@ pub fn validate_dataset(
         unused.sort_by_key(|(_, p)| p.byte);
         let pk = schema.primary_key[0];
         for (key, pos) in unused {
-            let (line, col) = locator.locate(*pos, pk, 0);
+            let (line, col) = locator.locate(*pos, pk);
             emit(Problem {
                 severity: Severity::Warning,
                 file: display(&path),

@@ -99,37 +99,24 @@ pub fn checked_records(dataset: &Dataset) -> Result<(Vec<Record>, Vec<Problem>)>
     }
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
     let file = crate::validate::display(&path);
-    let mut r = csv::Reader::from_reader(bytes.as_slice());
-    let header = r.headers().map_err(|e| csv_error(&path, e))?.clone();
+    let (header, rows, fault) = crate::table::small_table(&bytes);
     let mut list = Vec::new();
     let mut problems = Vec::new();
-    for row in r.records() {
-        let row = match row {
-            Ok(row) => row,
-            Err(e) => {
-                let hint = "one release per line: version,date,commit,zip_sha256,rows";
-                problems.push(unreadable(&file, &e, "release-record", hint));
-                break;
-            }
-        };
-        let pos = row.position().cloned().unwrap_or_else(csv::Position::new);
+    let header = header.unwrap_or_default();
+    for row in &rows {
         let at = |field: &str, value: &str, message: String, hint: &str| Problem {
-            column: Some(cell_column(
-                &bytes,
-                pos.byte() as usize,
-                header.iter().position(|h| h == field).unwrap_or(0),
-            )),
+            column: Some(row.column(header.iter().position(|h| h == field).unwrap_or(0))),
             field: Some(field.to_string()).filter(|f| !f.is_empty()),
             value: Some(value.to_string()).filter(|v| !v.is_empty()),
             ..problem(
                 &file,
-                Some(pos.line()),
+                Some(row.line),
                 "release-record",
                 message,
                 hint.to_string(),
             )
         };
-        match row.deserialize::<Record>(Some(&header)) {
+        match row.cells.deserialize::<Record>(Some(&header)) {
             Err(e) => problems.push(at(
                 "",
                 "",
@@ -146,6 +133,10 @@ pub fn checked_records(dataset: &Dataset) -> Result<(Vec<Record>, Vec<Problem>)>
                 }
             }
         }
+    }
+    if let Some(f) = fault {
+        let hint = "one release per line: version,date,commit,zip_sha256,rows";
+        problems.push(unreadable(&file, &f, "release-record", hint));
     }
     Ok((list, problems))
 }
@@ -189,49 +180,19 @@ fn record_faults(r: &Record) -> Vec<(&'static str, &str, String, &'static str)> 
     out
 }
 
-/// A record that cannot be read is a problem of the file, at its line; nothing after it is
-/// trusted.
-fn unreadable(file: &str, e: &csv::Error, rule: &str, hint: &str) -> Problem {
+/// A record that cannot be read is a problem of the file, at its position; nothing after it
+/// is trusted.
+fn unreadable(file: &str, f: &crate::error::CsvFault, rule: &str, hint: &str) -> Problem {
     Problem {
-        column: Some(1),
+        column: Some(f.at.column),
         ..problem(
             file,
-            e.position().map(|p| p.line()),
+            Some(f.at.line),
             rule,
-            format!("is not a well-formed CSV record: {e}"),
-            hint.to_string(),
+            format!("is not a well-formed CSV record: {}", f.message()),
+            format!("{}; {hint}", f.hint()),
         )
     }
-}
-
-fn csv_error(path: &Path, e: csv::Error) -> Error {
-    Error::Csv {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    }
-}
-
-/// The 1-based character column where field `field` of the record starting at byte `start`
-/// begins (a record of the small CSV files this module reads).
-fn cell_column(bytes: &[u8], start: usize, field: usize) -> u64 {
-    let rest = bytes.get(start..).unwrap_or_default();
-    let (mut quoted, mut seen, mut at) = (false, 0, rest.len());
-    for (i, &b) in rest.iter().enumerate() {
-        if seen == field {
-            at = i;
-            break;
-        }
-        match b {
-            b'"' => quoted = !quoted,
-            b',' if !quoted => seen += 1,
-            b'\n' if !quoted => break,
-            _ => {}
-        }
-    }
-    if seen < field {
-        return 1;
-    }
-    String::from_utf8_lossy(&rest[..at]).chars().count() as u64 + 1
 }
 
 /// Parses a version, with or without a leading `v`.
@@ -407,16 +368,18 @@ impl RetiredColumns {
 
 /// The ids in the key column of a table's CSV bytes (the column named `key`, else the
 /// `fallback`-th).
-fn table_ids(bytes: &[u8], key: &str, fallback: usize) -> Result<Vec<String>> {
-    let mut r = csv::Reader::from_reader(bytes);
-    let header = r.headers().map_err(|e| Error::Other(e.to_string()))?;
-    let col = header.iter().position(|h| h == key).unwrap_or(fallback);
-    let mut out = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(|e| Error::Other(e.to_string()))?;
-        out.push(rec.get(col).unwrap_or("").to_string());
+fn table_ids(
+    bytes: &[u8],
+    key: &str,
+    fallback: usize,
+) -> std::result::Result<Vec<String>, crate::error::CsvFault> {
+    let (header, rows, fault) = crate::table::small_table(bytes);
+    if let Some(f) = fault {
+        return Err(f);
     }
-    Ok(out)
+    let header = header.unwrap_or_default();
+    let col = header.iter().position(|h| h == key).unwrap_or(fallback);
+    Ok(rows.iter().map(|r| r.get(col).to_string()).collect())
 }
 
 /// A problem of the policy checks.
@@ -447,24 +410,21 @@ fn retired_problems(
         return Ok((ids, problems));
     }
     let file = crate::validate::display(&path);
-    let mut r = csv::Reader::from_path(&path).map_err(|e| csv_error(&path, e))?;
-    let header = r.headers().map_err(|e| csv_error(&path, e))?.clone();
-    let cols = RetiredColumns::read(dataset, cfg, &header)?;
-    for rec in r.records() {
-        let rec = match rec {
-            Ok(rec) => rec,
-            Err(e) => {
-                let hint = "one retired id per line, with the version and the reason";
-                problems.push(unreadable(&file, &e, "retired-id", hint));
-                break;
-            }
-        };
-        let cell = |k: usize| rec.get(cols.at[k]).unwrap_or("");
-        let line = rec.position().map(|p| p.line());
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let (header, rows, fault) = crate::table::small_table(&bytes);
+    let cols = RetiredColumns::read(dataset, cfg, &header.unwrap_or_default())?;
+    if let Some(f) = fault {
+        let hint = "one retired id per line, with the version and the reason";
+        problems.push(unreadable(&file, &f, "retired-id", hint));
+    }
+    for rec in &rows {
+        let cell = |k: usize| rec.get(cols.at[k]);
+        let line = Some(rec.line);
         let mut at = |k: usize, value: Option<&str>, message: &str, hint: String| {
             problems.push(Problem {
                 field: Some(cols.names[k].clone()),
                 value: value.map(str::to_string),
+                column: Some(rec.column(cols.at[k])),
                 ..problem(&file, line, "retired-id", message.to_string(), hint)
             })
         };
@@ -510,7 +470,10 @@ pub fn published_id_problems(repo: &Path, dataset: &Dataset) -> Result<Vec<Probl
     };
     let key = &schema.columns[pk].name;
     let bytes = std::fs::read(&data).map_err(|e| Error::io(&data, e))?;
-    let current: HashSet<String> = table_ids(&bytes, key, pk)?.into_iter().collect();
+    let current: HashSet<String> = table_ids(&bytes, key, pk)
+        .map_err(|f| Error::csv(&data, f))?
+        .into_iter()
+        .collect();
     let (retired, found) = retired_problems(dataset, cfg, &current)?;
     problems.extend(found);
     if records.is_empty() {
@@ -605,7 +568,12 @@ fn published_ids(
             r.version
         ))
     })?;
-    table_ids(&bytes, key, fallback)
+    table_ids(&bytes, key, fallback).map_err(|f| {
+        Error::Other(format!(
+            "release {}: {rel} at commit {commit} is not well-formed CSV: {f}",
+            r.version
+        ))
+    })
 }
 
 /// Appends a release to the record (creating the file with its header if needed).

@@ -10,8 +10,9 @@ pub mod json;
 pub mod parquet;
 pub mod partition;
 
-use crate::error::{Error, Result};
+use crate::error::{CsvError, CsvFault, CsvFaultKind, Error, Result};
 use crate::schema::Schema;
+use crate::table::CsvReader;
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -85,10 +86,13 @@ pub struct Provenance {
     pub source_sha256: Option<String>,
 }
 
-/// Streams the rows of a CSV whose header is exactly the schema's columns.
+/// Streams the rows of a CSV whose header is exactly the schema's columns, read with the strict
+/// reader of [`crate::table`]: a structure fault or invalid UTF-8 stops the export with where
+/// it is.
 pub struct Rows<R: Read> {
-    reader: csv::Reader<R>,
+    reader: CsvReader<R>,
     record: csv::StringRecord,
+    width: usize,
     name: String,
 }
 
@@ -96,37 +100,68 @@ impl<R: Read> Rows<R> {
     /// Opens a CSV source; `name` is used in messages. The header must equal the schema's
     /// columns: an export is made from a valid table (`aabc validate` explains any mismatch).
     pub fn new(schema: &Schema, source: R, name: &str) -> Result<Rows<R>> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .buffer_capacity(1 << 17)
-            .from_reader(source);
-        let header = reader.headers().map_err(|e| csv_error(name, e))?;
-        let expected: Vec<&str> = schema.column_names().collect();
-        if header.iter().collect::<Vec<_>>() != expected {
-            return Err(Error::Csv {
-                path: name.into(),
-                message: "the header is not exactly the schema's columns in order; run `aabc validate` to see why".into(),
-            });
-        }
-        Ok(Rows {
-            reader,
+        let mut rows = Rows {
+            reader: CsvReader::new(source),
             record: csv::StringRecord::new(),
+            width: usize::MAX,
             name: name.to_string(),
-        })
+        };
+        let expected: Vec<&str> = schema.column_names().collect();
+        let same = match rows.next_row()? {
+            Some(header) => header.iter().eq(expected.iter().copied()),
+            None => false,
+        };
+        if !same {
+            return Err(Error::csv(
+                name,
+                CsvError::Header {
+                    message: "the header is not exactly the schema's columns in order".into(),
+                    hint: "run `aabc validate` to see why".into(),
+                },
+            ));
+        }
+        rows.width = expected.len();
+        Ok(rows)
     }
 
     /// The next row's cells, in schema column order; `None` at the end.
     pub fn next_row(&mut self) -> Result<Option<&csv::StringRecord>> {
-        match self.reader.read_record(&mut self.record) {
-            Ok(true) => Ok(Some(&self.record)),
-            Ok(false) => Ok(None),
-            Err(e) => Err(csv_error(&self.name, e)),
+        let mut bytes = std::mem::take(&mut self.record).into_byte_record();
+        let more = self
+            .reader
+            .read_strict(&mut bytes)
+            .map_err(|e| Error::io(&self.name, e))?
+            .map_err(|f| Error::csv(&self.name, f))?;
+        if !more {
+            return Ok(None);
+        }
+        if self.width != usize::MAX && bytes.len() != self.width {
+            let f = self.reader.field_count_fault(bytes.len(), self.width);
+            return Err(Error::csv(&self.name, f));
+        }
+        match csv::StringRecord::from_byte_record(bytes) {
+            Ok(r) => {
+                self.record = r;
+                Ok(Some(&self.record))
+            }
+            Err(e) => {
+                let u = e.utf8_error();
+                let (field, valid_up_to) = (u.field(), u.valid_up_to());
+                let at = self.reader.locate_last(field, valid_up_to);
+                Err(Error::csv(
+                    &self.name,
+                    CsvFault {
+                        kind: CsvFaultKind::Utf8 { valid_up_to },
+                        at,
+                    },
+                ))
+            }
         }
     }
 
     /// Physical line of the row last read.
     pub fn line(&self) -> u64 {
-        self.record.position().map_or(0, |p| p.line())
+        self.reader.position().line
     }
 
     pub fn name(&self) -> &str {
@@ -182,13 +217,6 @@ impl<R: Read> Read for HashingReader<R> {
     }
 }
 
-fn csv_error(name: &str, e: csv::Error) -> Error {
-    Error::Csv {
-        path: name.into(),
-        message: e.to_string(),
-    }
-}
-
 /// Writes one table from a CSV source in one format.
 pub fn export<R: Read + Send, W: Write + Send>(
     schema: &Schema,
@@ -212,10 +240,7 @@ pub fn export<R: Read + Send, W: Write + Send>(
 
 /// Writes rows back as canonical CSV (minimal quoting, LF).
 fn copy_csv<R: Read, W: Write>(schema: &Schema, mut rows: Rows<R>, out: W) -> Result<u64> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .quote_style(csv::QuoteStyle::Necessary)
-        .from_writer(out);
+    let mut w = crate::table::writer(out);
     let werr = |e: csv::Error| Error::Other(format!("cannot write CSV: {e}"));
     w.write_record(schema.column_names()).map_err(werr)?;
     let mut n = 0;
@@ -272,10 +297,13 @@ pub fn export_by_year<R: Read + Send>(
 
 /// Message for a cell that does not convert to its column's type.
 pub(crate) fn bad_cell(name: &str, line: u64, column: &str, value: &str, kind: &str) -> Error {
-    Error::Csv {
-        path: name.into(),
-        message: format!(
-            "line {line}: {column} = {value:?} is not a valid {kind}; run `aabc validate` first"
-        ),
-    }
+    Error::csv(
+        name,
+        CsvError::Cell {
+            line,
+            column: column.to_string(),
+            value: value.to_string(),
+            kind: kind.to_string(),
+        },
+    )
 }
