@@ -348,6 +348,19 @@ impl<R: Read> CsvReader<R> {
         }
     }
 
+    /// Line and column where field `field` of the record last read starts (at its opening
+    /// quote when it is quoted; the start of the record when it has no such field).
+    pub fn locate_last_cell(&self, field: usize) -> Position {
+        let raw = &self.buf[self.last.0..self.last.1];
+        match self.spans().get(field) {
+            Some(span) => raw_position(raw, self.last_pos.line, span.start),
+            None => Position {
+                line: self.last_pos.line,
+                column: 1,
+            },
+        }
+    }
+
     /// The source, once the records have been read.
     pub fn into_inner(self) -> R {
         self.src
@@ -675,7 +688,7 @@ pub fn small_table(bytes: &[u8]) -> (Option<csv::StringRecord>, Vec<SmallRow>, O
             continue;
         }
         let columns = (0..cells.len())
-            .map(|i| reader.locate_last(i, 0).column)
+            .map(|i| reader.locate_last_cell(i).column)
             .collect();
         let line = reader.position().line;
         rows.push(SmallRow {
