@@ -273,9 +273,8 @@ impl FastSchema {
                 ColumnCheck::Text { max, .. } => {
                     max.is_none_or(|m| cell.len() <= m || cell.chars().count() <= m)
                 }
-                ColumnCheck::Integer { min, max, .. } => cell
-                    .parse::<i64>()
-                    .is_ok_and(|n| min.is_none_or(|lo| n >= lo) && max.is_none_or(|hi| n <= hi)),
+                ColumnCheck::Integer { min, max, .. } => crate::schema::parse_integer(cell)
+                    .is_some_and(|n| min.is_none_or(|lo| n >= lo) && max.is_none_or(|hi| n <= hi)),
                 ColumnCheck::Date { .. } => crate::rules::date(cell).is_some(),
             };
             if !ok {

@@ -134,7 +134,8 @@ impl<'s> RowRules<'s> {
         }
     }
 
-    /// Runs every row rule on one row (cells in schema column order).
+    /// Runs every row rule on one row (cells in schema column order), then the character
+    /// checks that apply to every schema.
     pub fn check(&self, cells: &[&str], out: &mut Vec<Finding>) {
         let dates = RowDates::new(&self.date_columns, cells);
         for rule in &self.rules {
@@ -170,6 +171,7 @@ impl<'s> RowRules<'s> {
                 RuleSpec::NoFormula { id } => hygiene::no_formula(id, cells, self.schema, out),
             }
         }
+        hygiene::characters(cells, out);
     }
 }
 
@@ -213,12 +215,13 @@ pub fn date(cell: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
-/// Parses an integer cell: `Ok(None)` when blank, `Err` when malformed (the schema reports it).
+/// Parses an integer cell: `Ok(None)` when blank, `Err` when malformed or not in canonical
+/// form (the schema reports it).
 pub(crate) fn integer(cell: &str) -> Result<Option<i64>, ()> {
     if cell.is_empty() {
         Ok(None)
     } else {
-        cell.parse().map(Some).map_err(|_| ())
+        crate::schema::parse_integer(cell).map(Some).ok_or(())
     }
 }
 
