@@ -253,11 +253,17 @@ fn value(schema: &Schema, c: usize, rng: &mut Rng, day: NaiveDate) -> String {
         return terms[rng.below(terms.len() as u64) as usize].value.clone();
     }
     match col.kind {
-        Kind::Integer | Kind::Number => {
-            let (lo, hi) = small_range(col.bounds());
+        Kind::Integer | Kind::Number => match small_range(col.bounds()) {
             // `hi - lo` fits: the range is at most 21 wide.
-            (lo + rng.below(hi.abs_diff(lo) + 1) as i64).to_string()
-        }
+            Some((lo, hi)) => (lo + rng.below(hi.abs_diff(lo) + 1) as i64).to_string(),
+            // No whole number in a number column's bounds (the schema refuses such an integer
+            // column): the middle of the bounds.
+            None => {
+                let (min, max) = col.bounds();
+                let (a, b) = (min.unwrap_or(0.0), max.unwrap_or(0.0));
+                serde_json::Value::from((a + b) / 2.0).to_string()
+            }
+        },
         Kind::Boolean => if rng.chance(0.5) { "true" } else { "false" }.to_string(),
         Kind::Date => day.to_string(),
         Kind::StringList | Kind::String => {
@@ -293,9 +299,8 @@ fn value(schema: &Schema, c: usize, rng: &mut Rng, day: NaiveDate) -> String {
 }
 
 /// A small range of whole numbers inside a column's bounds (from its `minimum`, or from 0 when
-/// allowed, at most 21 values). The schema refuses bounds that hold no whole number, so the
-/// range is never empty; it is clamped anyway rather than underflow.
-fn small_range((min, max): (Option<f64>, Option<f64>)) -> (i64, i64) {
+/// allowed; at most 21 values), or `None` when the bounds hold no whole number.
+fn small_range((min, max): (Option<f64>, Option<f64>)) -> Option<(i64, i64)> {
     let clamp = |x: f64| x.clamp(i64::MIN as f64, i64::MAX as f64) as i64;
     let lo = match (min, max) {
         (Some(a), _) => clamp(a.ceil()),
@@ -303,7 +308,7 @@ fn small_range((min, max): (Option<f64>, Option<f64>)) -> (i64, i64) {
         (None, None) => 0,
     };
     let hi = max.map_or(i64::MAX, |b| clamp(b.floor()));
-    (lo, hi.min(lo.saturating_add(20)).max(lo))
+    (lo <= hi).then(|| (lo, hi.min(lo.saturating_add(20))))
 }
 
 /// Makes the date rules hold: precision, then order.
