@@ -8,7 +8,7 @@
 //! - `diff(a, a)` is empty.
 //!
 //! Everything runs in-process through the library (no binary spawned per case), on one small
-//! schema with string, date, integer, number, boolean and vocabulary columns. Case counts keep
+//! schema with string, date, integer, number, boolean and vocabulary columns and a sum rule. Case counts keep
 //! the whole file within about a minute in a debug build.
 
 mod common;
@@ -25,7 +25,7 @@ use proptest::test_runner::Config;
 use serde_json::{json, Value};
 use std::path::Path;
 
-const COLUMNS: [&str; 8] = ["id", "day", "n", "m", "x", "ok", "kind", "note"];
+const COLUMNS: [&str; 9] = ["id", "day", "n", "m", "t", "x", "ok", "kind", "note"];
 
 fn schema() -> Schema {
     Schema::from_value(
@@ -37,6 +37,7 @@ fn schema() -> Schema {
                 "day": {"type": "string", "format": "date"},
                 "n": {"type": ["integer", "null"]},
                 "m": {"type": ["integer", "null"], "minimum": 0, "maximum": 1000},
+                "t": {"type": ["integer", "null"]},
                 "x": {"type": ["number", "null"]},
                 "ok": {"type": "boolean"},
                 "kind": {"oneOf": [
@@ -51,7 +52,11 @@ fn schema() -> Schema {
             "additionalProperties": false,
             "x-primaryKey": ["id"],
             "x-sortKey": ["day", "id"],
-            "x-rules": [{"rule": "trimmed"}, {"rule": "no-formula"}]
+            "x-rules": [
+                {"rule": "trimmed"},
+                {"rule": "no-formula"},
+                {"id": "total", "rule": "sum", "total": "t", "parts": ["n", "m"]}
+            ]
         }),
     )
     .unwrap()
@@ -82,6 +87,7 @@ const VALUES: &[&str] = &[
     "+3",
     "03",
     "9223372036854775807",
+    "-9223372036854775808",
     "1.5",
     "-inf",
     "NaN",
@@ -139,7 +145,9 @@ fn csv_like() -> impl Strategy<Value = Vec<u8>> {
         2 => Just(COLUMNS.to_vec()).prop_shuffle().prop_map(|c| c.join(",")),
         1 => Just(String::new()),
     ];
-    let row = prop::collection::vec(written_cell(), 6..=9);
+    // Mostly the schema's width, so that rows reach the schema and the rules.
+    let width = prop_oneof![4 => Just(COLUMNS.len()), 1 => 7usize..=10];
+    let row = width.prop_flat_map(|n| prop::collection::vec(written_cell(), n));
     let end = prop::sample::select(LINE_ENDS);
     let breaks = prop::collection::vec(
         (any::<prop::sample::Index>(), prop::sample::select(BREAKERS)),
@@ -160,10 +168,32 @@ fn csv_like() -> impl Strategy<Value = Vec<u8>> {
     })
 }
 
+/// Rows that are valid but for figures at the edges of 64 bits (sums that overflow).
+fn extreme_figures() -> impl Strategy<Value = Vec<u8>> {
+    let figure = prop::sample::select(
+        &[
+            "9223372036854775807",
+            "-9223372036854775808",
+            "1",
+            "-1",
+            "0",
+            "",
+        ][..],
+    );
+    prop::collection::vec((figure.clone(), figure.clone(), figure), 1..5).prop_map(|rows| {
+        let mut out = COLUMNS.join(",") + "\n";
+        for (i, (n, m, t)) in rows.into_iter().enumerate() {
+            out += &format!("E{i},2022-01-31,{n},{m},{t},1.5,true,a,note\n");
+        }
+        out.into_bytes()
+    })
+}
+
 fn any_input() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
-        1 => prop::collection::vec(any::<u8>(), 0..300),
-        3 => csv_like(),
+        2 => prop::collection::vec(any::<u8>(), 0..300),
+        6 => csv_like(),
+        1 => extreme_figures(),
     ]
 }
 
@@ -186,7 +216,7 @@ fn valid_row() -> impl Strategy<Value = Vec<String>> {
     (
         "[A-Z][a-z0-9,\" ]{0,8}[a-z0-9]",
         (1i32..=9999, 1u32..=12, 1u32..=28),
-        prop::option::of(any::<i64>()),
+        prop::option::of(i64::MIN / 2..i64::MAX / 2),
         prop::option::of(0i64..=1000),
         number,
         any::<bool>(),
@@ -194,11 +224,17 @@ fn valid_row() -> impl Strategy<Value = Vec<String>> {
         text,
     )
         .prop_map(|(id, (y, mo, d), n, m, x, ok, kind, note)| {
+            let total = match (n, m) {
+                (None, None) => None,
+                _ => Some(n.unwrap_or(0) + m.unwrap_or(0)),
+            };
+            let cell = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
             vec![
                 id,
                 format!("{y:04}-{mo:02}-{d:02}"),
-                n.map(|n| n.to_string()).unwrap_or_default(),
-                m.map(|n| n.to_string()).unwrap_or_default(),
+                cell(n),
+                cell(m),
+                cell(total),
                 x,
                 ok.to_string(),
                 kind.to_string(),
@@ -513,7 +549,7 @@ fn well_formed() -> impl Strategy<Value = Vec<u8>> {
     ];
     (
         Just(COLUMNS.to_vec()).prop_shuffle(),
-        prop::collection::vec(prop::collection::vec(cell, 8), 0..8),
+        prop::collection::vec(prop::collection::vec(cell, 9), 0..8),
         any::<bool>(),
         any::<bool>(),
     )
