@@ -4,6 +4,7 @@
 
 mod common;
 use common::*;
+use std::path::Path;
 
 const SCHEMA: &str = "schema/events.schema.json";
 
@@ -245,4 +246,36 @@ fn synth_stays_inside_bounds_far_from_zero() {
     ]);
     let (code, problems) = validate_json(&["--schema", &s, out]);
     assert_eq!((code, problems), (0, vec![]));
+}
+
+#[test]
+fn diff_tells_composite_keys_apart_that_would_join_to_the_same_text() {
+    use aabc::snapshot::{Snapshot, TableSnap};
+    let snap = |a: &str, b: &str| {
+        let schema = aabc::schema::Schema::from_value(
+            Path::new("t.schema.json"),
+            serde_json::json!({
+                "type": "object",
+                "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+                "x-primaryKey": ["a", "b"]
+            }),
+        )
+        .unwrap();
+        Snapshot {
+            label: "v".into(),
+            version: None,
+            tables: vec![TableSnap {
+                name: "t".into(),
+                schema,
+                rows: vec![serde_json::json!({"a": a, "b": b})],
+            }],
+            partial: false,
+        }
+    };
+    let d = aabc::diff::diff(&snap("x,y", "z"), &snap("x", "y,z"));
+    let t = &d.tables[0];
+    assert_eq!(t.removed, [r#"["x,y","z"]"#]);
+    assert_eq!(t.added, [r#"["x","y,z"]"#]);
+    assert!(t.changed.is_empty());
+    assert!(aabc::diff::diff(&snap("x,y", "z"), &snap("x,y", "z")).is_empty());
 }
