@@ -370,16 +370,27 @@ impl Schema {
 /// different keys). The schema, the fast path and the rules all read integers through this
 /// function, so they agree on what an integer is.
 pub fn parse_integer(cell: &str) -> Option<i64> {
-    let digits = cell.strip_prefix('-').unwrap_or(cell).as_bytes();
-    let canonical = match digits {
-        [] => false,
-        [b'0'] => digits.len() == cell.len(),
-        [first, rest @ ..] => (b'1'..=b'9').contains(first) && rest.iter().all(u8::is_ascii_digit),
+    let (negative, digits) = match cell.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        all => (false, all),
     };
-    if canonical {
-        cell.parse().ok()
+    match digits {
+        [b'0'] if !negative => return Some(0),
+        [b'1'..=b'9', ..] => {}
+        _ => return None,
+    }
+    // One pass; accumulated below zero, where i64::MIN fits.
+    let mut n: i64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_sub(i64::from(d - b'0'))?;
+    }
+    if negative {
+        Some(n)
     } else {
-        None
+        n.checked_neg()
     }
 }
 

@@ -389,7 +389,7 @@ fn check_record<'r>(
             }
         }
     }
-    rules.check(cells, &mut findings);
+    rules.check_record(cells, rec.as_slice(), &mut findings);
     let key_hash = (!pk_columns.is_empty()).then(|| PrimaryKey::hash(cells, pk_columns));
     Verdict::Checked { findings, key_hash }
 }

@@ -279,3 +279,20 @@ fn diff_tells_composite_keys_apart_that_would_join_to_the_same_text() {
     assert!(t.changed.is_empty());
     assert!(aabc::diff::diff(&snap("x,y", "z"), &snap("x,y", "z")).is_empty());
 }
+
+#[test]
+fn parquet_export_reads_numbers_as_validate_does() {
+    // `+3` was exported as 3 to Parquet while validate, JSON and the rules saw no integer.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("t.parquet");
+    let (code, _, err) = export_csv(
+        &root().join("tests/fixtures/integer_not_canonical.csv"),
+        &["--format", "parquet", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("line 2: killed_am_military = \"+3\" is not a valid integer"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
