@@ -254,12 +254,17 @@ fn value(schema: &Schema, c: usize, rng: &mut Rng, day: NaiveDate) -> String {
         return terms[rng.below(terms.len() as u64) as usize].value.clone();
     }
     match col.kind {
-        Kind::Integer | Kind::Number => {
-            let (lo, hi) = col.bounds();
-            let lo = lo.unwrap_or(0.0).max(0.0) as u64;
-            let hi = hi.unwrap_or(1000.0).min(lo as f64 + 20.0) as u64;
-            (lo + rng.below(hi - lo + 1)).to_string()
-        }
+        Kind::Integer | Kind::Number => match small_range(col.bounds()) {
+            // `hi - lo` fits: the range is at most 21 wide.
+            Some((lo, hi)) => (lo + rng.below(hi.abs_diff(lo) + 1) as i64).to_string(),
+            // No whole number in a number column's bounds (the schema refuses such an integer
+            // column): the middle of the bounds.
+            None => {
+                let (min, max) = col.bounds();
+                let (a, b) = (min.unwrap_or(0.0), max.unwrap_or(0.0));
+                serde_json::Value::from((a + b) / 2.0).to_string()
+            }
+        },
         Kind::Boolean => if rng.chance(0.5) { "true" } else { "false" }.to_string(),
         Kind::Date => day.to_string(),
         Kind::StringList | Kind::String => {
@@ -292,6 +297,19 @@ fn value(schema: &Schema, c: usize, rng: &mut Rng, day: NaiveDate) -> String {
             s.trim_end().to_string()
         }
     }
+}
+
+/// A small range of whole numbers inside a column's bounds (from its `minimum`, or from 0 when
+/// allowed; at most 21 values), or `None` when the bounds hold no whole number.
+fn small_range((min, max): (Option<f64>, Option<f64>)) -> Option<(i64, i64)> {
+    let clamp = |x: f64| x.clamp(i64::MIN as f64, i64::MAX as f64) as i64;
+    let lo = match (min, max) {
+        (Some(a), _) => clamp(a.ceil()),
+        (None, Some(b)) => clamp(b.floor()).min(0),
+        (None, None) => 0,
+    };
+    let hi = max.map_or(i64::MAX, |b| clamp(b.floor()));
+    (lo <= hi).then(|| (lo, hi.min(lo.saturating_add(20))))
 }
 
 /// Makes the date rules hold: precision, then order.
@@ -348,10 +366,23 @@ fn satisfy_other(schema: &Schema, r: &RuleSpec, cells: &mut [String], rng: &mut 
                 .iter()
                 .filter_map(|&p| cells[p].parse().ok())
                 .collect();
-            cells[*total] = if given.is_empty() {
-                String::new()
-            } else {
-                given.iter().sum::<i64>().to_string()
+            let sum = given.iter().try_fold(0i64, |a, &b| a.checked_add(b));
+            cells[*total] = match sum {
+                _ if given.is_empty() => String::new(),
+                Some(sum) => sum.to_string(),
+                // Parts near the 64-bit limit: keep the first given part only.
+                None => {
+                    let keep = parts
+                        .iter()
+                        .copied()
+                        .find(|&p| cells[p].parse::<i64>().is_ok());
+                    for &p in parts {
+                        if Some(p) != keep {
+                            cells[p].clear();
+                        }
+                    }
+                    keep.map(|k| cells[k].clone()).unwrap_or_default()
+                }
             };
         }
         RuleSpec::PresentIffAny { field, any, .. } => {
@@ -406,12 +437,12 @@ fn damage(
     let find = |f: &dyn Fn(&RuleSpec) -> Option<(usize, usize)>| schema.rules.iter().find_map(f);
     match kind {
         "sum" => match find(&|r| match r {
-            RuleSpec::Sum { total, parts, .. } => Some((*total, parts[0])),
+            RuleSpec::Sum { total, parts, .. } => Some((*total, *parts.first()?)),
             _ => None,
         }) {
             Some((total, part)) => {
                 let p: i64 = cells[part].parse().unwrap_or(0);
-                cells[part] = (p + 1).to_string();
+                cells[part] = p.checked_add(1).unwrap_or(p - 1).to_string();
                 cells[total] = if cells[total].is_empty() {
                     "0".into()
                 } else {

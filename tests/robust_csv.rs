@@ -167,13 +167,18 @@ fn crlf_and_cr_files_are_located_like_lf_files() {
         seen(5, 11, "schema/format", Some("date_start")),
         seen(5, 22, "schema/format", Some("date_end")),
     ];
+    let (code, found, _) = check(&fixture("multiline_then_bad_date.csv"));
+    assert_eq!((code, &found), (1, &bad_dates));
+    // In these two the line end inside the multi-line note is a CR too: that is flagged (a
+    // warning, which `fmt` does not touch), at the cell, and the rest is located as in LF.
+    let mut with_cr = vec![seen(3, 282, "text/carriage-return", Some("notes"))];
+    with_cr.extend(bad_dates.clone());
     for name in [
-        "multiline_then_bad_date.csv",
         "multiline_then_bad_date_crlf.csv",
         "multiline_then_bad_date_cr.csv",
     ] {
         let (code, found, _) = check(&fixture(name));
-        assert_eq!((code, &found), (1, &bad_dates), "{name}");
+        assert_eq!((code, &found), (1, &with_cr), "{name}");
     }
     let (code, found, _) = check(&fixture("integer_crlf.csv"));
     assert_eq!(

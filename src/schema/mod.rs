@@ -259,10 +259,12 @@ impl Schema {
                 .as_array()
                 .ok_or_else(|| fail("x-rules must be an array".into()))?;
             for r in list {
-                rules.push(rule(r, &index, &columns).map_err(|e| match e {
+                let spec = rule(r, &index, &columns).map_err(|e| match e {
                     Error::Schema { message, .. } => fail(format!("x-rules: {message}")),
                     other => other,
-                })?);
+                })?;
+                rule_fits(&spec, &columns).map_err(|m| fail(format!("x-rules: {m}")))?;
+                rules.push(spec);
             }
         }
         Ok(Schema {
@@ -312,7 +314,8 @@ impl Schema {
 
     /// Converts one CSV cell to the JSON value the row schema expects: blank is null, integers,
     /// numbers and booleans are typed, lists are split. A cell that does not parse as its type
-    /// stays a string, so that the schema reports it as a type error with its value.
+    /// (see [`parse_integer`], [`parse_number`]) stays a string, so that the schema reports it
+    /// as a type error with its value.
     pub fn cell_to_json(&self, column: usize, cell: &str) -> Value {
         let col = &self.columns[column];
         if cell.is_empty() {
@@ -320,13 +323,13 @@ impl Schema {
         }
         match col.kind {
             Kind::String | Kind::Date => Value::String(cell.to_string()),
-            Kind::Integer => match cell.parse::<i64>() {
-                Ok(n) => Value::from(n),
-                Err(_) => Value::String(cell.to_string()),
+            Kind::Integer => match parse_integer(cell) {
+                Some(n) => Value::from(n),
+                None => Value::String(cell.to_string()),
             },
-            Kind::Number => match cell.parse::<f64>() {
-                Ok(x) if x.is_finite() => Value::from(x),
-                _ => Value::String(cell.to_string()),
+            Kind::Number => match parse_number(cell) {
+                Some(x) => Value::from(x),
+                None => Value::String(cell.to_string()),
             },
             Kind::Boolean => match cell {
                 "true" => Value::Bool(true),
@@ -363,6 +366,115 @@ impl Schema {
     }
 }
 
+/// Parses an integer cell written in canonical form only: `0`, or an optional `-` and a digit
+/// 1-9 followed by digits, within 64 bits. `+3`, `03` and `-0` are not integers here (a
+/// spreadsheet reads `+3` as a formula, and two spellings of one value would compare as
+/// different keys). The schema, the fast path and the rules all read integers through this
+/// function, so they agree on what an integer is.
+pub fn parse_integer(cell: &str) -> Option<i64> {
+    let (negative, digits) = match cell.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        all => (false, all),
+    };
+    match digits {
+        [b'0'] if !negative => return Some(0),
+        [b'1'..=b'9', ..] => {}
+        _ => return None,
+    }
+    // One pass; accumulated below zero, where i64::MIN fits.
+    let mut n: i64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_sub(i64::from(d - b'0'))?;
+    }
+    if negative {
+        Some(n)
+    } else {
+        n.checked_neg()
+    }
+}
+
+/// Parses a number cell written as a JSON number (`-1.5`, `0.25`, `2e3`): no `+`, no leading
+/// zeros, no `inf` or `NaN` (which spreadsheets evaluate as formulas), finite.
+pub fn parse_number(cell: &str) -> Option<f64> {
+    if !is_plain_number(cell) {
+        return None;
+    }
+    cell.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+/// Whether a cell is a number in JSON's grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+pub fn is_plain_number(cell: &str) -> bool {
+    let b = cell.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > start
+    };
+    match b.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            digits(&mut i);
+        }
+        _ => return false,
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// The canonical spelling of a numeric cell written another way (`+3` and `03` are `3`,
+/// `-0` is `0`, `.5` is `0.5`), for hints; `None` when the cell is no number at all (words,
+/// `inf`, `NaN`) or is already canonical.
+pub fn canonical_spelling(kind: Kind, cell: &str) -> Option<String> {
+    let unsigned = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    let negative = cell.starts_with('-');
+    match kind {
+        Kind::Integer => {
+            if unsigned.is_empty() || !unsigned.bytes().all(|d| d.is_ascii_digit()) {
+                return None;
+            }
+            let magnitude = unsigned.trim_start_matches('0');
+            let n: i128 = if magnitude.is_empty() {
+                0
+            } else if magnitude.len() > 19 {
+                return None;
+            } else {
+                magnitude.parse().ok()?
+            };
+            let n = i64::try_from(if negative { -n } else { n }).ok()?;
+            Some(n.to_string()).filter(|c| c != cell)
+        }
+        Kind::Number => {
+            let plain = |c: u8| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-');
+            if parse_number(cell).is_some() || !cell.bytes().all(plain) {
+                return None;
+            }
+            let x = cell.parse::<f64>().ok().filter(|x| x.is_finite())?;
+            Some(Value::from(x).to_string())
+        }
+        _ => None,
+    }
+}
+
 fn string_list(v: &Value) -> Option<Vec<String>> {
     v.as_array()?
         .iter()
@@ -382,81 +494,129 @@ fn declared_types(prop: &Value) -> Vec<String> {
     }
 }
 
+/// A vocabulary read from `oneOf`/`anyOf` const branches or from `enum`.
+#[derive(Default)]
+struct Vocabulary {
+    terms: Option<Vec<Term>>,
+    null_description: Option<String>,
+}
+
 fn column(name: &str, prop: &Value) -> Result<Column, String> {
     let mut types = declared_types(prop);
-    let mut terms = None;
-    let mut null_description = None;
+    let vocabulary = vocabulary(prop, &mut types)?;
+    let nullable = types.iter().any(|t| t == "null");
+    let kind = kind(prop, types)?;
+    let delimiter = prop
+        .get("x-delimiter")
+        .and_then(Value::as_str)
+        .unwrap_or(";")
+        .to_string();
+    if delimiter.is_empty() {
+        return Err("x-delimiter must not be empty".into());
+    }
+    satisfiable(prop, kind, nullable, vocabulary.terms.as_deref())?;
+    let Vocabulary {
+        terms,
+        null_description,
+    } = vocabulary;
+    Ok(Column {
+        name: name.to_string(),
+        kind,
+        nullable,
+        description: text(prop, "description"),
+        titles: terms
+            .iter()
+            .flatten()
+            .filter_map(|t| Some((t.value.clone(), t.title.clone()?)))
+            .collect(),
+        terms,
+        null_description,
+        delimiter,
+        schema: prop.clone(),
+    })
+}
+
+/// A string member of a JSON object.
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+/// The column's vocabulary, if it has one; adds the types of its values to `types`.
+fn vocabulary(prop: &Value, types: &mut Vec<String>) -> Result<Vocabulary, String> {
     if let Some(branches) = prop
         .get("oneOf")
         .or_else(|| prop.get("anyOf"))
         .and_then(Value::as_array)
     {
-        let mut list = Vec::new();
-        for b in branches {
-            if let Some(c) = b.get("const") {
-                let value = match c {
-                    Value::String(s) => {
-                        types.push("string".into());
-                        s.clone()
-                    }
-                    Value::Number(n) => {
-                        types.push(if n.is_i64() { "integer" } else { "number" }.into());
-                        n.to_string()
-                    }
-                    Value::Bool(v) => {
-                        types.push("boolean".into());
-                        v.to_string()
-                    }
-                    _ => {
-                        return Err(
-                            "vocabulary constants must be strings, numbers or booleans".into()
-                        )
-                    }
-                };
-                list.push(Term {
-                    value,
-                    title: b.get("title").and_then(Value::as_str).map(str::to_string),
-                    description: b
-                        .get("description")
-                        .and_then(Value::as_str)
-                        .map(str::to_string),
-                });
-            } else if declared_types(b) == ["null"] {
-                types.push("null".into());
-                null_description = b
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
-            } else {
-                types.extend(declared_types(b));
-            }
-        }
-        if !list.is_empty() {
-            terms = Some(list);
-        }
+        const_branches(branches, types)
     } else if let Some(values) = prop.get("enum").and_then(Value::as_array) {
-        let mut list = Vec::new();
-        for v in values {
-            match v {
-                Value::Null => types.push("null".into()),
-                Value::String(s) => {
-                    types.push("string".into());
-                    list.push(Term {
-                        value: s.clone(),
-                        title: None,
-                        description: None,
-                    })
-                }
-                _ => return Err("enum values must be strings or null".into()),
-            }
-        }
-        terms = Some(list);
+        enum_values(values, types)
+    } else {
+        Ok(Vocabulary::default())
     }
-    let nullable = types.iter().any(|t| t == "null");
+}
+
+/// A vocabulary written as `oneOf` of `const` branches (each with a description), with an
+/// optional `{"type": "null"}` branch for a blank cell.
+fn const_branches(branches: &[Value], types: &mut Vec<String>) -> Result<Vocabulary, String> {
+    let mut list = Vec::new();
+    let mut null_description = None;
+    for b in branches {
+        if let Some(c) = b.get("const") {
+            let (value, ty) = match c {
+                Value::String(s) => (s.clone(), "string"),
+                Value::Number(n) => (n.to_string(), if n.is_i64() { "integer" } else { "number" }),
+                Value::Bool(v) => (v.to_string(), "boolean"),
+                _ => return Err("vocabulary constants must be strings, numbers or booleans".into()),
+            };
+            types.push(ty.into());
+            list.push(Term {
+                value,
+                title: text(b, "title"),
+                description: text(b, "description"),
+            });
+        } else if declared_types(b) == ["null"] {
+            types.push("null".into());
+            null_description = text(b, "description");
+        } else {
+            types.extend(declared_types(b));
+        }
+    }
+    Ok(Vocabulary {
+        terms: (!list.is_empty()).then_some(list),
+        null_description,
+    })
+}
+
+/// A vocabulary written as `enum` (strings, and `null` for a blank cell).
+fn enum_values(values: &[Value], types: &mut Vec<String>) -> Result<Vocabulary, String> {
+    let mut list = Vec::new();
+    for v in values {
+        match v {
+            Value::Null => types.push("null".into()),
+            Value::String(s) => {
+                types.push("string".into());
+                list.push(Term {
+                    value: s.clone(),
+                    title: None,
+                    description: None,
+                })
+            }
+            _ => return Err("enum values must be strings or null".into()),
+        }
+    }
+    Ok(Vocabulary {
+        terms: Some(list),
+        null_description: None,
+    })
+}
+
+/// The one non-null type of a column (`types`: every type its schema allows).
+fn kind(prop: &Value, mut types: Vec<String>) -> Result<Kind, String> {
     types.retain(|t| t != "null");
     types.sort();
     types.dedup();
-    let kind = match types.as_slice() {
+    Ok(match types.as_slice() {
         [t] if t == "string" => {
             if prop.get("format").and_then(Value::as_str) == Some("date") {
                 Kind::Date
@@ -477,33 +637,70 @@ fn column(name: &str, prop: &Value) -> Result<Column, String> {
         }
         [] => return Err("no \"type\" (or vocabulary) is declared".into()),
         other => return Err(format!("one non-null type is needed, found {other:?}")),
-    };
-    let delimiter = prop
-        .get("x-delimiter")
-        .and_then(Value::as_str)
-        .unwrap_or(";")
-        .to_string();
-    if delimiter.is_empty() {
-        return Err("x-delimiter must not be empty".into());
-    }
-    Ok(Column {
-        name: name.to_string(),
-        kind,
-        nullable,
-        description: prop
-            .get("description")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        titles: terms
-            .iter()
-            .flatten()
-            .filter_map(|t| Some((t.value.clone(), t.title.clone()?)))
-            .collect(),
-        terms,
-        null_description,
-        delimiter,
-        schema: prop.clone(),
     })
+}
+
+/// Refuses a column no cell can satisfy: an empty vocabulary, bounds that exclude every
+/// value, length or item limits that contradict each other, or a required column whose only
+/// allowed text is the empty string (a blank cell is read as null).
+fn satisfiable(
+    prop: &Value,
+    kind: Kind,
+    nullable: bool,
+    terms: Option<&[Term]>,
+) -> Result<(), String> {
+    if terms.is_some_and(<[Term]>::is_empty) {
+        return Err("the vocabulary has no values: list at least one".into());
+    }
+    let num = |k: &str| prop.get(k).and_then(Value::as_f64);
+    let lower = bound(num("minimum"), num("exclusiveMinimum"), f64::max);
+    let upper = bound(num("maximum"), num("exclusiveMaximum"), f64::min);
+    if let (Some((lo, lo_open)), Some((hi, hi_open))) = (lower, upper) {
+        let empty = if kind == Kind::Integer {
+            let first = if lo_open { lo.floor() + 1.0 } else { lo.ceil() };
+            let last = if hi_open { hi.ceil() - 1.0 } else { hi.floor() };
+            first > last
+        } else {
+            lo > hi || (lo == hi && (lo_open || hi_open))
+        };
+        if empty {
+            return Err(format!(
+                "no {} lies between the lower bound {lo} and the upper bound {hi}: fix \"minimum\"/\"maximum\"",
+                kind.name()
+            ));
+        }
+    }
+    for (min, max) in [("minLength", "maxLength"), ("minItems", "maxItems")] {
+        let get = |k: &str| prop.get(k).and_then(Value::as_u64);
+        if let (Some(a), Some(b)) = (get(min), get(max)) {
+            if a > b {
+                return Err(format!("{min:?} ({a}) is above {max:?} ({b})"));
+            }
+        }
+    }
+    let max_len = prop.get("maxLength").and_then(Value::as_u64);
+    if kind == Kind::String && !nullable && terms.is_none() && max_len == Some(0) {
+        return Err("\"maxLength\": 0 on a required column: a blank cell is read as null, so no cell is valid".into());
+    }
+    Ok(())
+}
+
+/// The tighter of an inclusive and an exclusive bound (`pick`: `max` for lower bounds, `min`
+/// for upper ones), with whether it is exclusive.
+fn bound(
+    inclusive: Option<f64>,
+    exclusive: Option<f64>,
+    pick: fn(f64, f64) -> f64,
+) -> Option<(f64, bool)> {
+    match (inclusive, exclusive) {
+        (Some(i), Some(e)) => {
+            let v = pick(i, e);
+            Some((v, v == e))
+        }
+        (Some(i), None) => Some((i, false)),
+        (None, Some(e)) => Some((e, true)),
+        (None, None) => None,
+    }
 }
 
 fn rule(
@@ -605,6 +802,47 @@ fn rule(
     })
 }
 
+/// Refuses a rule that can never hold or never be checked: a sum without parts, a rule on
+/// dates whose columns are not dates, a sum over columns that are not integers.
+fn rule_fits(spec: &RuleSpec, columns: &[Column]) -> Result<(), String> {
+    let need = |id: &str, cols: &[usize], kind: Kind, what: &str| -> Result<(), String> {
+        match cols.iter().find(|&&c| columns[c].kind != kind) {
+            Some(&c) => Err(format!(
+                "rule {id:?}: column {:?} is a {} column; {what} needs {} columns",
+                columns[c].name,
+                columns[c].kind.name(),
+                kind.name()
+            )),
+            None => Ok(()),
+        }
+    };
+    let nonempty = |id: &str, cols: &[usize], key: &str| -> Result<(), String> {
+        if cols.is_empty() {
+            Err(format!(
+                "rule {id:?}: {key:?} is empty; list at least one column"
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    match spec {
+        RuleSpec::DateOrder { id, start, end } | RuleSpec::DatePrecision { id, start, end, .. } => {
+            need(id, &[*start, *end], Kind::Date, "a date rule")
+        }
+        RuleSpec::DateCoverage { id, fields } => {
+            nonempty(id, fields, "fields")?;
+            need(id, fields, Kind::Date, "a date rule")
+        }
+        RuleSpec::Sum { id, total, parts } => {
+            nonempty(id, parts, "parts")?;
+            need(id, &[*total], Kind::Integer, "a sum")?;
+            need(id, parts, Kind::Integer, "a sum")
+        }
+        RuleSpec::PresentIffAny { id, any, .. } => nonempty(id, any, "any"),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -670,6 +908,137 @@ mod tests {
         }))
         .unwrap_err();
         assert!(err.to_string().contains("unknown rule kind"), "{err}");
+    }
+
+    #[test]
+    fn only_canonical_numbers_are_numbers() {
+        for (cell, n) in [
+            ("0", 0),
+            ("7", 7),
+            ("-12", -12),
+            ("9223372036854775807", i64::MAX),
+        ] {
+            assert_eq!(parse_integer(cell), Some(n), "{cell}");
+        }
+        for cell in [
+            "+3",
+            "03",
+            "-0",
+            "-03",
+            "",
+            "-",
+            "3.0",
+            "1e3",
+            " 3",
+            "9223372036854775808",
+        ] {
+            assert_eq!(parse_integer(cell), None, "{cell}");
+        }
+        for cell in ["0", "-0.5", "2.25", "1e3", "-1E-3"] {
+            assert!(parse_number(cell).is_some(), "{cell}");
+        }
+        for cell in [
+            "inf",
+            "-inf",
+            "+NaN",
+            "nan",
+            "-Infinity",
+            "+3",
+            "03",
+            ".5",
+            "5.",
+            "1e400",
+        ] {
+            assert_eq!(parse_number(cell), None, "{cell}");
+        }
+        let canon = |k, c| canonical_spelling(k, c);
+        assert_eq!(canon(Kind::Integer, "+3").as_deref(), Some("3"));
+        assert_eq!(canon(Kind::Integer, "03").as_deref(), Some("3"));
+        assert_eq!(canon(Kind::Integer, "-007").as_deref(), Some("-7"));
+        assert_eq!(canon(Kind::Integer, "-0").as_deref(), Some("0"));
+        assert_eq!(canon(Kind::Integer, "3"), None);
+        assert_eq!(canon(Kind::Integer, "three"), None);
+        assert_eq!(canon(Kind::Number, "+.5").as_deref(), Some("0.5"));
+        assert_eq!(canon(Kind::Number, "-inf"), None);
+    }
+
+    #[test]
+    fn impossible_columns_and_rules_are_refused_naming_file_and_column() {
+        let cases = [
+            (
+                json!({"n": {"type": "integer", "minimum": 10, "maximum": 5}}),
+                "\"n\"",
+            ),
+            (
+                json!({"n": {"type": "integer", "minimum": 0.2, "maximum": 0.8}}),
+                "\"n\"",
+            ),
+            (
+                json!({"n": {"type": "integer", "exclusiveMinimum": 1, "maximum": 1}}),
+                "\"n\"",
+            ),
+            (
+                json!({"x": {"type": "number", "exclusiveMinimum": 1, "exclusiveMaximum": 1}}),
+                "\"x\"",
+            ),
+            (
+                json!({"s": {"type": "string", "minLength": 3, "maxLength": 2}}),
+                "\"s\"",
+            ),
+            (json!({"s": {"type": "string", "maxLength": 0}}), "\"s\""),
+            (json!({"e": {"enum": [null]}}), "\"e\""),
+        ];
+        for (props, column) in cases {
+            let err = schema(json!({"properties": props}))
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with("t.schema.json: property"), "{err}");
+            assert!(err.contains(column), "{err}");
+        }
+        // Bounds that leave room, even a single value, are fine.
+        assert!(schema(
+            json!({"properties": {"n": {"type": "integer", "minimum": 0.5, "maximum": 1}}})
+        )
+        .is_ok());
+        let props = json!({
+            "t": {"type": ["integer", "null"]},
+            "a": {"type": ["integer", "null"]},
+            "s": {"type": "string"},
+            "d": {"type": "string", "format": "date"}
+        });
+        let rules = [
+            (
+                json!({"id": "total", "rule": "sum", "total": "t", "parts": []}),
+                "\"parts\" is empty",
+            ),
+            (
+                json!({"id": "total", "rule": "sum", "total": "t", "parts": ["s"]}),
+                "\"s\"",
+            ),
+            (
+                json!({"id": "total", "rule": "sum", "total": "s", "parts": ["a"]}),
+                "\"s\"",
+            ),
+            (
+                json!({"id": "o", "rule": "date-order", "start": "d", "end": "s"}),
+                "\"s\"",
+            ),
+            (
+                json!({"id": "c", "rule": "date-coverage", "fields": []}),
+                "\"fields\" is empty",
+            ),
+            (
+                json!({"id": "p", "rule": "present-iff-any", "field": "s", "any": []}),
+                "\"any\" is empty",
+            ),
+        ];
+        for (rule, what) in rules {
+            let err = schema(json!({"properties": props, "x-rules": [rule]}))
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with("t.schema.json: x-rules: rule"), "{err}");
+            assert!(err.contains(what), "{err}");
+        }
     }
 
     #[test]

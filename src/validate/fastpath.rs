@@ -273,9 +273,8 @@ impl FastSchema {
                 ColumnCheck::Text { max, .. } => {
                     max.is_none_or(|m| cell.len() <= m || cell.chars().count() <= m)
                 }
-                ColumnCheck::Integer { min, max, .. } => cell
-                    .parse::<i64>()
-                    .is_ok_and(|n| min.is_none_or(|lo| n >= lo) && max.is_none_or(|hi| n <= hi)),
+                ColumnCheck::Integer { min, max, .. } => crate::schema::parse_integer(cell)
+                    .is_some_and(|n| min.is_none_or(|lo| n >= lo) && max.is_none_or(|hi| n <= hi)),
                 ColumnCheck::Date { .. } => crate::validate::rules::date(cell).is_some(),
             };
             if !ok {
@@ -352,6 +351,11 @@ mod tests {
             ("killed_total", "-1".into()),
             ("killed_total", "1000001".into()),
             ("killed_total", "1.5".into()),
+            ("killed_total", "+3".into()),
+            ("killed_total", "03".into()),
+            ("killed_total", "-0".into()),
+            ("killed_total", "-inf".into()),
+            ("killed_total", "NaN".into()),
             ("notes", "é".repeat(401)),
             ("notes", "é".repeat(400)),
             ("date_end", "2022-9-01".into()),

@@ -393,7 +393,7 @@ impl<'j> TableValidator<'j> {
         if !repeated.is_empty() {
             let again = RowsAgain::open(self.job.path, &self.t.map)?;
             for d in rows.pk.confirm(&repeated, again) {
-                let cells: Vec<&str> = d.key.split('\u{1f}').collect();
+                let cells: Vec<&str> = d.key.iter().map(String::as_str).collect();
                 let mut padded = vec![""; schema.columns.len()];
                 for (&c, v) in rows.pk.columns.iter().zip(&cells) {
                     padded[c] = v;
@@ -511,7 +511,8 @@ fn check_record<'r>(
             }
         }
     }
-    rows.rules.check(cells, &mut findings);
+    rows.rules
+        .check_record(cells, rec.as_slice(), &mut findings);
     let key_hash = (!pk_columns.is_empty()).then(|| PrimaryKey::hash(cells, pk_columns));
     Verdict::Checked { findings, key_hash }
 }
@@ -740,11 +741,14 @@ fn describe(
                 TypeKind::Single(t) => t.to_string(),
                 TypeKind::Multiple(_) => col.kind.name().to_string(),
             };
-            let hint = match col.kind {
-                Kind::Integer => "write a whole number with digits only (no spaces, separators or words); leave blank when not reported".into(),
-                Kind::Number => "write a number with a dot for decimals; leave blank when not reported".into(),
-                Kind::Boolean => "write true or false, in lower case".into(),
-                _ => format!("write a {}", col.kind.name()),
+            let hint = match (crate::schema::canonical_spelling(col.kind, cell), col.kind) {
+                (Some(canonical), _) => format!(
+                    "write {canonical}: numbers are written without a plus sign or leading zeros (a spreadsheet would run the sign as a formula and drop the zeros)"
+                ),
+                (None, Kind::Integer) => "write a whole number with digits only (no spaces, separators or words); leave blank when not reported".into(),
+                (None, Kind::Number) => "write a number with a dot for decimals; leave blank when not reported".into(),
+                (None, Kind::Boolean) => "write true or false, in lower case".into(),
+                (None, k) => format!("write a {}", k.name()),
             };
             (format!("is not a valid {want}"), hint)
         }

@@ -19,20 +19,21 @@ pub struct TableSnap {
 }
 
 impl TableSnap {
-    /// The key of a row: its primary key cells (or its position when the table has none).
+    /// The key of a row: its primary key cell, or for a key of several columns their values
+    /// as a JSON array (`["a,b","c"]`: joined with a separator, two keys could read the same),
+    /// or its position when the table has none.
     pub fn key(&self, i: usize) -> String {
-        if self.schema.primary_key.is_empty() {
-            return format!("row {}", i + 1);
-        }
-        self.schema
-            .primary_key
-            .iter()
-            .map(|&c| match &self.rows[i][&self.schema.columns[c].name] {
+        let value = |c: usize| &self.rows[i][&self.schema.columns[c].name];
+        match self.schema.primary_key.as_slice() {
+            [] => format!("row {}", i + 1),
+            [c] => match value(*c) {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(",")
+            },
+            columns => {
+                Value::Array(columns.iter().map(|&c| value(c).clone()).collect()).to_string()
+            }
+        }
     }
 }
 

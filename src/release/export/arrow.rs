@@ -7,7 +7,7 @@
 
 use super::{bad_cell, Rows};
 use crate::error::Result;
-use crate::schema::{Column, Kind, Schema};
+use crate::schema::{parse_integer, parse_number, Column, Kind, Schema};
 use arrow::array::{
     ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, Int64Builder,
     ListBuilder, StringBuilder, StringDictionaryBuilder,
@@ -100,11 +100,15 @@ impl Builder {
             Builder::Utf8(b) if blank => b.append_null(),
             Builder::Utf8(b) => b.append_value(cell),
             Builder::I32(b) if blank => b.append_null(),
-            Builder::I32(b) => b.append_value(cell.parse().map_err(|_| "integer")?),
+            Builder::I32(b) => b.append_value(
+                parse_integer(cell)
+                    .and_then(|n| i32::try_from(n).ok())
+                    .ok_or("integer")?,
+            ),
             Builder::I64(b) if blank => b.append_null(),
-            Builder::I64(b) => b.append_value(cell.parse().map_err(|_| "integer")?),
+            Builder::I64(b) => b.append_value(parse_integer(cell).ok_or("integer")?),
             Builder::F64(b) if blank => b.append_null(),
-            Builder::F64(b) => b.append_value(cell.parse().map_err(|_| "number")?),
+            Builder::F64(b) => b.append_value(parse_number(cell).ok_or("number")?),
             Builder::Bool(b) if blank => b.append_null(),
             Builder::Bool(b) => b.append_value(match cell {
                 "true" => true,

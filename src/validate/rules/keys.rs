@@ -11,14 +11,14 @@ use crate::table::RecordPos;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
-/// Joins key cells with a separator that cannot occur in a CSV cell of one line.
-fn key_text(cells: &[&str], columns: &[usize], buf: &mut String) {
+/// Encodes key cells unambiguously: each cell as its length in bytes (8 bytes, little endian)
+/// followed by its bytes. A separator would not do: any character can occur in a cell, so
+/// `["a\u{1f}b", "c"]` and `["a", "b\u{1f}c"]` would give the same text.
+fn key_bytes(cells: &[&str], columns: &[usize], buf: &mut Vec<u8>) {
     buf.clear();
-    for (i, &c) in columns.iter().enumerate() {
-        if i > 0 {
-            buf.push('\u{1f}');
-        }
-        buf.push_str(cells[c]);
+    for &c in columns {
+        buf.extend_from_slice(&(cells[c].len() as u64).to_le_bytes());
+        buf.extend_from_slice(cells[c].as_bytes());
     }
 }
 
@@ -36,7 +36,8 @@ pub struct PrimaryKey {
 /// A duplicated key confirmed by [`PrimaryKey::confirm`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Duplicate {
-    pub key: String,
+    /// The key's cells, in the order of the key's columns.
+    pub key: Vec<String>,
     pub pos: RecordPos,
     pub first_line: u64,
 }
@@ -51,12 +52,10 @@ impl PrimaryKey {
 
     /// The hash of a row's key (cells in schema order).
     pub fn hash(cells: &[&str], columns: &[usize]) -> u64 {
-        // The same bytes as `key_text`, hashed without building the string.
+        // The same bytes as `key_bytes`, hashed without building them.
         let mut h = xxhash_rust::xxh3::Xxh3::new();
-        for (i, &c) in columns.iter().enumerate() {
-            if i > 0 {
-                h.update("\u{1f}".as_bytes());
-            }
+        for &c in columns {
+            h.update(&(cells[c].len() as u64).to_le_bytes());
             h.update(cells[c].as_bytes());
         }
         h.digest()
@@ -91,21 +90,21 @@ impl PrimaryKey {
         repeated: &HashSet<u64>,
         rows: impl Iterator<Item = (Vec<String>, RecordPos)>,
     ) -> Vec<Duplicate> {
-        let mut first: HashMap<String, u64> = HashMap::new();
+        let mut first: HashMap<Vec<u8>, u64> = HashMap::new();
         let mut found = Vec::new();
-        let mut buf = String::new();
+        let mut buf = Vec::new();
         for (cells, pos) in rows {
             let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
             if !repeated.contains(&Self::hash(&refs, &self.columns)) {
                 continue;
             }
-            key_text(&refs, &self.columns, &mut buf);
+            key_bytes(&refs, &self.columns, &mut buf);
             match first.get(&buf) {
                 None => {
                     first.insert(buf.clone(), pos.line);
                 }
                 Some(&first_line) => found.push(Duplicate {
-                    key: buf.clone(),
+                    key: self.columns.iter().map(|&c| cells[c].clone()).collect(),
                     pos,
                     first_line,
                 }),
@@ -325,14 +324,34 @@ mod tests {
     }
 
     #[test]
-    fn the_streamed_key_hash_equals_the_hash_of_the_key_text() {
+    fn the_streamed_key_hash_equals_the_hash_of_the_key_bytes() {
         let cells = ["a", "b", "c"];
-        let mut buf = String::new();
-        key_text(&cells, &[0, 2], &mut buf);
+        let mut buf = Vec::new();
+        key_bytes(&cells, &[0, 2], &mut buf);
         assert_eq!(
             PrimaryKey::hash(&cells, &[0, 2]),
-            xxhash_rust::xxh3::xxh3_64(buf.as_bytes())
+            xxhash_rust::xxh3::xxh3_64(&buf)
         );
+    }
+
+    #[test]
+    fn composite_keys_that_would_join_to_the_same_text_differ() {
+        let (a, b) = (["a\u{1f}b", "c"], ["a", "b\u{1f}c"]);
+        assert_ne!(PrimaryKey::hash(&a, &[0, 1]), PrimaryKey::hash(&b, &[0, 1]));
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        key_bytes(&a, &[0, 1], &mut x);
+        key_bytes(&b, &[0, 1], &mut y);
+        assert_ne!(x, y);
+        // Forced into one candidate set, the second pass still tells them apart.
+        let mut pk = PrimaryKey::new(vec![0, 1]);
+        let repeated: HashSet<u64> = [PrimaryKey::hash(&a, &[0, 1]), PrimaryKey::hash(&b, &[0, 1])]
+            .into_iter()
+            .collect();
+        pk.check(&a);
+        let rows = [(a, 2), (b, 3)]
+            .into_iter()
+            .map(|(r, l)| (r.iter().map(|s| s.to_string()).collect(), pos(l)));
+        assert!(pk.confirm(&repeated, rows).is_empty());
     }
 
     #[test]

@@ -147,8 +147,26 @@ impl<'s> RowRules<'s> {
         }
     }
 
-    /// Runs every row rule on one row (cells in schema column order).
+    /// Runs every row rule on one row (cells in schema column order), then the character
+    /// checks that apply to every schema.
     pub fn check(&self, cells: &[&str], out: &mut Vec<Finding>) {
+        self.check_declared(cells, out);
+        hygiene::characters(cells, out);
+    }
+
+    /// [`RowRules::check`] for cells that are all slices of `record`, the row's bytes as read:
+    /// the character checks first test the whole record at once (one pass, eight bytes at a
+    /// time), and look at the cells only when it holds a byte that may start a flagged
+    /// character.
+    pub fn check_record(&self, cells: &[&str], record: &[u8], out: &mut Vec<Finding>) {
+        self.check_declared(cells, out);
+        if hygiene::maybe_odd(record) {
+            hygiene::characters(cells, out);
+        }
+    }
+
+    /// The rules the schema declares.
+    fn check_declared(&self, cells: &[&str], out: &mut Vec<Finding>) {
         let dates = RowDates::new(&self.date_columns, cells);
         for &(rule, hint) in &self.rules {
             let before = out.len();
@@ -234,12 +252,13 @@ pub fn date(cell: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
-/// Parses an integer cell: `Ok(None)` when blank, `Err` when malformed (the schema reports it).
+/// Parses an integer cell: `Ok(None)` when blank, `Err` when malformed or not in canonical
+/// form (the schema reports it).
 pub(crate) fn integer(cell: &str) -> Result<Option<i64>, ()> {
     if cell.is_empty() {
         Ok(None)
     } else {
-        cell.parse().map(Some).map_err(|_| ())
+        crate::schema::parse_integer(cell).map(Some).ok_or(())
     }
 }
 
@@ -339,6 +358,10 @@ pub(crate) mod testing {
         let rules = RowRules::new(&s, ctx(), |_| true);
         let mut out = Vec::new();
         rules.check(cells, &mut out);
+        // The validator's path, which tests the record's bytes first, finds the same.
+        let mut from_record = Vec::new();
+        rules.check_record(cells, cells.concat().as_bytes(), &mut from_record);
+        assert_eq!(from_record, out, "{cells:?}");
         out.into_iter().map(|f| f.rule).collect()
     }
 

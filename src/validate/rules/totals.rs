@@ -16,10 +16,13 @@ pub fn sum(
     let mut any = false;
     for &p in parts {
         match integer(cells[p]) {
-            Ok(Some(n)) => {
-                sum += n;
-                any = true;
-            }
+            Ok(Some(n)) => match sum.checked_add(n) {
+                Some(s) => {
+                    sum = s;
+                    any = true;
+                }
+                None => return overflow(id, cells, total, parts, schema, out),
+            },
             Ok(None) => {}
             Err(()) => return,
         }
@@ -62,6 +65,32 @@ pub fn sum(
             ))
         }
     }
+}
+
+/// The parts add up to more than 64 bits hold: no total can be right, and no sum is printed.
+fn overflow(
+    id: &str,
+    cells: &[&str],
+    total: usize,
+    parts: &[usize],
+    schema: &Schema,
+    out: &mut Vec<Finding>,
+) {
+    let given: Vec<String> = parts
+        .iter()
+        .filter(|&&p| !cells[p].is_empty())
+        .map(|&p| format!("{} {}", schema.columns[p].name, cells[p]))
+        .collect();
+    out.push(Finding::error(
+        id,
+        total,
+        format!(
+            "cannot be checked: the parts add up to more than {} ({})",
+            i64::MAX,
+            given.join(" + ")
+        ),
+        "check the parts: one of them is far too large",
+    ));
 }
 
 pub fn present_iff_any(
@@ -114,6 +143,18 @@ mod tests {
         let mut r = row();
         r[4] = "";
         r[5] = "";
+        assert_eq!(found(&r), ["total"]);
+    }
+
+    #[test]
+    fn parts_too_large_to_add_are_a_finding_not_a_panic() {
+        let mut r = row();
+        r[4] = "9223372036854775807";
+        r[5] = "1";
+        assert_eq!(found(&r), ["total"]);
+        // Negative parts can overflow the other way.
+        r[4] = "-9223372036854775808";
+        r[5] = "-1";
         assert_eq!(found(&r), ["total"]);
     }
 
