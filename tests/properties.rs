@@ -16,7 +16,7 @@ mod common;
 use aabc::release::export::{export, Format, Options};
 use aabc::schema::{Kind, Schema};
 use aabc::validate::report::{Problem, Severity};
-use aabc::validate::rules::{Context, SortOrder};
+use aabc::validate::rules::Context;
 use aabc::validate::{validate_table, TableJob};
 use aabc::versions::snapshot::{Snapshot, TableSnap};
 use aabc::Error;
@@ -506,7 +506,7 @@ fn canonical_rows(s: &Schema, records: &[Vec<String>]) -> Option<Vec<Vec<String>
     out.sort_by(|a, b| {
         let ka: Vec<&str> = s.sort_key.iter().map(|&c| a[c].as_str()).collect();
         let kb: Vec<&str> = s.sort_key.iter().map(|&c| b[c].as_str()).collect();
-        SortOrder::compare(&kinds, &ka, &kb)
+        aabc::schema::compare_keys(&kinds, &ka, &kb)
     });
     Some(out)
 }
@@ -515,7 +515,7 @@ fn fmt_bytes(bytes: &[u8]) -> aabc::Result<Vec<u8>> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.csv");
     std::fs::write(&path, bytes).unwrap();
-    aabc::table::canonical::canonical_bytes(&schema(), &path)
+    aabc::schema::canonical::canonical_bytes(&schema(), &path)
 }
 
 /// `fmt` kept every record and cell (up to the canonical form) and is idempotent.
@@ -761,7 +761,7 @@ fn snapshot(csv: &[u8]) -> Snapshot {
     let mut reader = csv::Reader::from_reader(csv);
     let rows = reader
         .records()
-        .map(|r| aabc::release::export::json::row_object(&s, &r.unwrap()))
+        .map(|r| aabc::schema::rows::record_object(&s, &r.unwrap()))
         .collect();
     Snapshot {
         label: "a".into(),

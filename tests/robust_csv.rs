@@ -295,7 +295,7 @@ fn a_csv_error_keeps_a_typed_fault_as_its_source() {
     use aabc::error::{CsvError, CsvFaultKind, Position};
     let schema = aabc::schema::Schema::load(&root().join(SCHEMA)).unwrap();
     let bytes = std::fs::read(root().join("tests/fixtures/undoubled_quote.csv")).unwrap();
-    let mut rows = aabc::release::export::Rows::new(&schema, bytes.as_slice(), "t.csv").unwrap();
+    let mut rows = aabc::schema::rows::Rows::new(&schema, bytes.as_slice(), "t.csv").unwrap();
     let err = loop {
         match rows.next_row() {
             Ok(Some(_)) => continue,

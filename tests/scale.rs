@@ -108,11 +108,11 @@ fn parquet_export_of_any_csv_holds_the_same_values() {
     let schema = aabc::schema::Schema::load(&root().join("schema/events.schema.json")).unwrap();
     let from_parquet = aabc::release::verify::read_parquet(&out, &schema).unwrap();
     let text = std::fs::read(&file).unwrap();
-    let mut rows = aabc::release::export::Rows::new(&schema, text.as_slice(), "rows").unwrap();
+    let mut rows = aabc::schema::rows::Rows::new(&schema, text.as_slice(), "rows").unwrap();
     let mut n = 0;
     while let Some(r) = rows.next_row().unwrap() {
         assert_eq!(
-            aabc::release::export::json::row_object(&schema, r),
+            aabc::schema::rows::record_object(&schema, r),
             from_parquet[n],
             "row {n}"
         );

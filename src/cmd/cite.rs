@@ -3,8 +3,8 @@
 //! `1.0.0` are the same.
 
 use crate::cmd::OK;
+use aabc::release::cite::{render, Cited, Style};
 use aabc::schema::metadata::Dataset;
-use aabc::versions::cite::{render, Cited, Style};
 use aabc::versions::versioning::{latest, parse, records};
 use aabc::{Error, Result};
 use std::io::Write;

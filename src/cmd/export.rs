@@ -8,7 +8,7 @@ use crate::cmd::OK;
 use aabc::release::export::{export_to_path, Format, Options, Provenance};
 use aabc::schema::metadata::Dataset;
 use aabc::schema::Schema;
-use aabc::validate::display;
+use aabc::table::paths::display;
 use aabc::{Error, Result};
 use std::path::PathBuf;
 

@@ -8,10 +8,11 @@
 //! canonical, with the first line that differs, and exits 1. Files are replaced atomically.
 
 use crate::cmd::{FOUND, OK};
+use aabc::schema::canonical::{canonical_bytes, first_difference};
 use aabc::schema::metadata::Dataset;
 use aabc::schema::Schema;
-use aabc::table::canonical::{canonical_bytes, first_difference, write_atomic};
-use aabc::validate::display;
+use aabc::table::atomic::write_file;
+use aabc::table::paths::display;
 use aabc::{Error, Result};
 use std::io::Write;
 
@@ -60,7 +61,7 @@ pub fn run(args: Args) -> Result<u8> {
                 )?;
             }
             Some(_) => {
-                write_atomic(path, &canonical)?;
+                write_file(path, &canonical, "fmt")?;
                 outln!(stdout, "{}: rewritten in canonical form", display(path))?;
             }
         }

@@ -12,9 +12,10 @@
 use crate::cmd::{FOUND, OK};
 use aabc::schema::metadata::Dataset;
 use aabc::schema::Schema;
+use aabc::table::paths::display;
 use aabc::validate::report::{Format, Renderer, Tally};
 use aabc::validate::rules::Context;
-use aabc::validate::{display, is_structure_fault, validate_dataset, validate_table, TableJob};
+use aabc::validate::{is_structure_fault, validate_dataset, validate_table, TableJob};
 use aabc::{Error, Result};
 use std::io::BufWriter;
 

@@ -12,11 +12,11 @@
 use crate::error::{Error, Result};
 use crate::release::checksum::{sha256_file, sha256_hex, sums_text};
 use crate::release::export::datapackage::{self, TableFile};
-use crate::release::export::{self, Format, Provenance, Rows};
+use crate::release::export::{self, Format, Provenance};
+use crate::schema::canonical::canonical_bytes;
 use crate::schema::metadata::{Dataset, Metadata, Resource};
+use crate::schema::rows::Rows;
 use crate::schema::{Kind, Schema};
-use crate::table::canonical::canonical_bytes;
-use crate::validate::rules::SortOrder;
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 use std::io::{Seek, Write};
@@ -378,7 +378,7 @@ fn link_tables(tables: &[Table]) -> Result<Vec<Table>> {
                 }
             }
             let kinds = [pk.kind, target.kind];
-            pairs.sort_by(|a, b| SortOrder::compare(&kinds, &[&a.0, &a.1], &[&b.0, &b.1]));
+            pairs.sort_by(|a, b| crate::schema::compare_keys(&kinds, &[&a.0, &a.1], &[&b.0, &b.1]));
             pairs.dedup();
             let mut csv = Vec::new();
             {

@@ -6,6 +6,7 @@ pub mod bundle;
 pub mod changelog;
 pub mod checksum;
 pub mod citation;
+pub mod cite;
 pub mod codebook;
 pub mod export;
 pub mod policy;

@@ -2,8 +2,8 @@
 //! chosen numeric columns, as the metadata's `summary` section names them.
 
 use crate::error::{Error, Result};
-use crate::release::export::Rows;
 use crate::schema::metadata::Summary;
+use crate::schema::rows::Rows;
 use crate::schema::Schema;
 use std::collections::BTreeMap;
 use std::fmt::Write;

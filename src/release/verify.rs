@@ -5,18 +5,19 @@
 use crate::error::{Error, Result};
 use crate::release::bundle::{list_files, SUMS};
 use crate::release::checksum::{parse_sums, sha256_file};
-use crate::release::export::json::row_object;
-use crate::release::export::Rows;
 use crate::schema::metadata::Dataset;
+use crate::schema::rows::record_object;
+use crate::schema::rows::Rows;
 use crate::schema::Schema;
+use crate::table::archive::extract;
 use crate::validate::report::Severity;
 use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::datatypes::{DataType, Date32Type, Float64Type, Int32Type, Int64Type};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
-use std::io::{Read, Write};
-use std::path::{Component, Path, PathBuf};
+
+use std::path::Path;
 
 /// What verification found.
 #[derive(Debug, Default)]
@@ -28,16 +29,6 @@ pub struct Report {
     /// Every mismatch, in words.
     pub problems: Vec<String>,
 }
-
-/// Most entries a bundle zip may hold (a bundle has a few dozen files).
-pub const MAX_ENTRIES: usize = 10_000;
-/// Most bytes a bundle zip may expand to, all entries together (8 GiB).
-pub const MAX_TOTAL_BYTES: u64 = 8 << 30;
-/// Highest compression ratio (uncompressed / compressed) accepted for an entry larger than
-/// [`RATIO_FLOOR`]: real CSV, JSON and Parquet stay far below; a zip bomb does not.
-pub const MAX_RATIO: u64 = 200;
-/// Entries up to this size (1 MiB) are not held to [`MAX_RATIO`].
-pub const RATIO_FLOOR: u64 = 1 << 20;
 
 /// Verifies a bundle directory or zip. `Err` means it could not be read at all.
 pub fn verify(path: &Path) -> Result<Report> {
@@ -64,176 +55,6 @@ fn top_folder_problem(dir: &Path) -> Option<String> {
             "the archive's top folder is {top:?} but its dataset.json describes {expected:?}: a bundle keeps the name of the version it holds"
         )
     })
-}
-
-/// Extracts a bundle zip (one top-level directory, no path leaving it) and returns that
-/// directory.
-///
-/// Hostile archives are refused before or while extracting, never trusted: more than
-/// [`MAX_ENTRIES`] entries, two entries with the same name (tools disagree on which one they
-/// extract), a name that is absolute, climbs out (`..`), holds a backslash or a drive, a
-/// symlink entry, an entry that expands beyond the size its header declares, beyond
-/// [`MAX_TOTAL_BYTES`] in all, or beyond [`MAX_RATIO`] times its compressed size. Entries are
-/// streamed to disk: memory stays flat whatever their size.
-pub fn extract(zip_path: &Path, into: &Path) -> Result<PathBuf> {
-    let bad = |m: String| {
-        Error::Refused(format!(
-            "{}: {m}; this is not a bundle `aabc release` wrote",
-            zip_path.display()
-        ))
-    };
-    let file = std::fs::File::open(zip_path).map_err(|e| Error::io(zip_path, e))?;
-    // Unreadable is "cannot run" (exit 2); readable but hostile is refused (exit 1).
-    let mut z = zip::ZipArchive::new(file).map_err(|e| {
-        Error::Other(format!(
-            "{}: not a readable zip archive: {e}",
-            zip_path.display()
-        ))
-    })?;
-    // The zip crate keeps the last of two entries with one name: count the central directory.
-    let names = central_directory_names(zip_path, z.central_directory_start(), &bad)?;
-    let mut seen = std::collections::HashSet::new();
-    if let Some(dup) = names.iter().find(|n| !seen.insert(n.as_slice())) {
-        return Err(bad(format!(
-            "two entries are named {:?}",
-            String::from_utf8_lossy(dup)
-        )));
-    }
-    if names.len() != z.len() {
-        return Err(bad("the central directory holds entries twice".into()));
-    }
-    // Declared sizes first: refuse a bomb before writing a byte.
-    let mut declared_total = 0u64;
-    for i in 0..z.len() {
-        let entry = z.by_index_raw(i).map_err(|e| bad(e.to_string()))?;
-        declared_total = declared_total.saturating_add(entry.size());
-        check_ratio(entry.name(), entry.size(), entry.compressed_size()).map_err(&bad)?;
-    }
-    if declared_total > MAX_TOTAL_BYTES {
-        return Err(bad(format!(
-            "its entries expand to {declared_total} bytes, more than the limit of {MAX_TOTAL_BYTES}"
-        )));
-    }
-    let mut top: Option<String> = None;
-    let mut total = 0u64;
-    for i in 0..z.len() {
-        let mut entry = z.by_index(i).map_err(|e| bad(e.to_string()))?;
-        let name = entry.name().to_string();
-        let rel = Path::new(&name);
-        if name.contains('\\')
-            || name.contains(':')
-            || entry.enclosed_name().is_none()
-            || rel.components().any(|c| !matches!(c, Component::Normal(_)))
-        {
-            return Err(bad(format!("unsafe path in archive: {name:?}")));
-        }
-        if entry.is_symlink() {
-            return Err(bad(format!("{name:?} is a symbolic link")));
-        }
-        let first = rel
-            .components()
-            .next()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .unwrap_or_default();
-        match &top {
-            None => top = Some(first),
-            Some(t) if *t != first => {
-                return Err(bad(format!(
-                    "entries under more than one directory ({t}, {first})"
-                )))
-            }
-            _ => {}
-        }
-        if entry.is_dir() {
-            continue;
-        }
-        let out = into.join(rel);
-        if let Some(p) = out.parent() {
-            std::fs::create_dir_all(p).map_err(|e| Error::io(p, e))?;
-        }
-        let declared = entry.size();
-        let compressed = entry.compressed_size();
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&out)
-            .map_err(|e| match e.kind() {
-                // `b//x` after `b/x`: two names for one file.
-                std::io::ErrorKind::AlreadyExists => {
-                    bad(format!("two entries extract to the same file as {name:?}"))
-                }
-                _ => crate::table::atomic::io_error(&out, e),
-            })?;
-        let mut w = std::io::BufWriter::new(file);
-        // One byte more than declared, to notice an entry that lies about its size.
-        let n = std::io::copy(&mut (&mut entry).take(declared.saturating_add(1)), &mut w).map_err(
-            |e| match e.kind() {
-                std::io::ErrorKind::StorageFull => crate::table::atomic::io_error(&out, e),
-                _ => bad(format!("{name}: {e}")),
-            },
-        )?;
-        if n > declared {
-            return Err(bad(format!(
-                "{name} expands beyond the {declared} bytes its header declares"
-            )));
-        }
-        check_ratio(&name, n, compressed).map_err(&bad)?;
-        total += n;
-        if total > MAX_TOTAL_BYTES {
-            return Err(bad(format!(
-                "its entries expand to more than the limit of {MAX_TOTAL_BYTES} bytes"
-            )));
-        }
-        w.flush()
-            .map_err(|e| crate::table::atomic::io_error(&out, e))?;
-    }
-    let top = top.ok_or_else(|| bad("the archive is empty".into()))?;
-    Ok(into.join(top))
-}
-
-fn check_ratio(name: &str, size: u64, compressed: u64) -> std::result::Result<(), String> {
-    if size > RATIO_FLOOR && size / compressed.max(1) > MAX_RATIO {
-        return Err(format!(
-            "{name} expands {}-fold ({compressed} to {size} bytes), more than the limit of {MAX_RATIO}: a zip bomb?",
-            size / compressed.max(1)
-        ));
-    }
-    Ok(())
-}
-
-/// The raw names of every record of a zip's central directory, in order (duplicates kept),
-/// at most [`MAX_ENTRIES`].
-fn central_directory_names(
-    zip_path: &Path,
-    start: u64,
-    bad: &dyn Fn(String) -> Error,
-) -> Result<Vec<Vec<u8>>> {
-    use std::io::{BufReader, Seek, SeekFrom};
-    const SIGNATURE: u32 = 0x0201_4b50;
-    let file = std::fs::File::open(zip_path).map_err(|e| Error::io(zip_path, e))?;
-    let mut r = BufReader::new(file);
-    r.seek(SeekFrom::Start(start))
-        .map_err(|e| Error::io(zip_path, e))?;
-    let mut names = Vec::new();
-    let mut header = [0u8; 46];
-    loop {
-        if r.read_exact(&mut header).is_err()
-            || u32::from_le_bytes([header[0], header[1], header[2], header[3]]) != SIGNATURE
-        {
-            return Ok(names);
-        }
-        if names.len() == MAX_ENTRIES {
-            return Err(bad(format!("more than {MAX_ENTRIES} entries")));
-        }
-        let len = |at: usize| u16::from_le_bytes([header[at], header[at + 1]]) as usize;
-        let (name_len, skip) = (len(28), len(30) + len(32));
-        let mut name = vec![0u8; name_len];
-        r.read_exact(&mut name)
-            .map_err(|e| bad(format!("truncated central directory: {e}")))?;
-        r.seek_relative(skip as i64)
-            .map_err(|e| bad(format!("truncated central directory: {e}")))?;
-        names.push(name);
-    }
 }
 
 /// Whether a path named in `SHA256SUMS` is one a bundle can hold: relative, `/`-separated,
@@ -381,7 +202,7 @@ fn compare_formats(
     let mut expected = Vec::new();
     let mut rows = Rows::new(schema, csv.as_slice(), name)?;
     while let Some(r) = rows.next_row()? {
-        expected.push(row_object(schema, r));
+        expected.push(record_object(schema, r));
     }
     let mut problems = Vec::new();
     let mut check = |format: &str, got: std::result::Result<Vec<Value>, String>| match got {

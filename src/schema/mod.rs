@@ -13,7 +13,9 @@
 //!   joined by `x-delimiter` (default `;`);
 //! - `x-primaryKey`, `x-sortKey`, `x-foreignKeys` and `x-rules` declare table-level rules.
 
+pub mod canonical;
 pub mod metadata;
+pub mod rows;
 
 use crate::error::{Error, Result};
 use serde_json::Value;
@@ -841,6 +843,74 @@ fn rule_fits(spec: &RuleSpec, columns: &[Column]) -> Result<(), String> {
         RuleSpec::PresentIffAny { id, any, .. } => nonempty(id, any, "any"),
         _ => Ok(()),
     }
+}
+
+/// Parses an ISO date cell (`YYYY-MM-DD`); `None` when blank, malformed or not a real date.
+///
+/// Hand-parsed because it runs several times per row: chrono's format-string parser is the
+/// general tool and costs several times more.
+pub fn parse_date(cell: &str) -> Option<chrono::NaiveDate> {
+    let b = cell.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + (d - b'0') as u32)
+        })
+    };
+    chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
+/// The kinds of the sort key's columns, in key order (see [`compare_keys`]).
+impl Schema {
+    pub fn sort_kinds(&self) -> Vec<Kind> {
+        self.sort_key
+            .iter()
+            .map(|&c| self.columns[c].kind)
+            .collect()
+    }
+}
+
+/// Compares two rows by their sort-key cells, column after column: the canonical order of a
+/// table ([`canonical`]) and what the `sort-order` rule checks.
+pub fn compare_keys(kinds: &[Kind], a: &[&str], b: &[&str]) -> std::cmp::Ordering {
+    kinds
+        .iter()
+        .zip(a)
+        .zip(b)
+        .map(|((k, x), y)| compare_cells(*k, x, y))
+        .find(|o| o.is_ne())
+        .unwrap_or(std::cmp::Ordering::Equal)
+}
+
+/// Compares two cells of one column: blank first, numbers numerically, text by bytes.
+pub fn compare_cells(kind: Kind, a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => return Ordering::Equal,
+        (true, false) => return Ordering::Less,
+        (false, true) => return Ordering::Greater,
+        _ => {}
+    }
+    if matches!(kind, Kind::Integer | Kind::Number) {
+        if let (Ok(x), Ok(y)) = (a.parse::<f64>(), b.parse::<f64>()) {
+            return x.partial_cmp(&y).unwrap_or(Ordering::Equal);
+        }
+    }
+    a.cmp(b)
+}
+
+/// The row as the typed JSON object the schema describes (columns marked absent in
+/// `present` left out; `None`: all present).
+pub fn row_object(schema: &Schema, cells: &[&str], present: Option<&[bool]>) -> Value {
+    let mut m = serde_json::Map::with_capacity(cells.len());
+    for (i, c) in schema.columns.iter().enumerate() {
+        if present.is_none_or(|p| p[i]) {
+            m.insert(c.name.clone(), schema.cell_to_json(i, cells[i]));
+        }
+    }
+    Value::Object(m)
 }
 
 #[cfg(test)]

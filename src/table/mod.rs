@@ -14,8 +14,8 @@
 //! (only with the longest record). Exact columns are computed only for cells that have a
 //! problem, by re-reading that one record from disk: the fast path pays nothing for them.
 
+pub mod archive;
 pub mod atomic;
-pub mod canonical;
 pub mod paths;
 pub mod text;
 

@@ -53,6 +53,12 @@ pub fn inside(root: &Path, dir: &Path, rel: &str) -> Result<(), String> {
     }
 }
 
+/// Path as shown to users: relative stays relative, without a leading `./`.
+pub fn display(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -252,7 +252,7 @@ impl FastSchema {
     /// valid against the whole schema, ignoring absent columns.
     pub fn is_valid(&self, schema: &Schema, cells: &[&str], present: &[bool]) -> bool {
         let Some(columns) = &self.columns else {
-            let row = row_object(schema, cells, Some(present));
+            let row = crate::schema::row_object(schema, cells, Some(present));
             return schema.validator().is_valid(&row);
         };
         for (i, check) in columns.iter().enumerate() {
@@ -275,7 +275,7 @@ impl FastSchema {
                 }
                 ColumnCheck::Integer { min, max, .. } => crate::schema::parse_integer(cell)
                     .is_some_and(|n| min.is_none_or(|lo| n >= lo) && max.is_none_or(|hi| n <= hi)),
-                ColumnCheck::Date { .. } => crate::validate::rules::date(cell).is_some(),
+                ColumnCheck::Date { .. } => crate::schema::parse_date(cell).is_some(),
             };
             if !ok {
                 return false;
@@ -302,18 +302,6 @@ impl FastSchema {
     pub fn is_split(&self) -> bool {
         self.columns.is_some()
     }
-}
-
-/// The row as the typed JSON object the schema describes (columns marked absent in
-/// `present` left out; `None`: all present).
-pub fn row_object(schema: &Schema, cells: &[&str], present: Option<&[bool]>) -> Value {
-    let mut m = Map::with_capacity(cells.len());
-    for (i, c) in schema.columns.iter().enumerate() {
-        if present.is_none_or(|p| p[i]) {
-            m.insert(c.name.clone(), schema.cell_to_json(i, cells[i]));
-        }
-    }
-    Value::Object(m)
 }
 
 #[cfg(test)]
@@ -369,7 +357,9 @@ mod tests {
         }
         for case in cases {
             let cells: Vec<&str> = case.iter().map(String::as_str).collect();
-            let whole = s.validator().is_valid(&row_object(&s, &cells, None));
+            let whole = s
+                .validator()
+                .is_valid(&crate::schema::row_object(&s, &cells, None));
             assert_eq!(fast.is_valid(&s, &cells, &all), whole, "{cells:?}");
         }
     }

@@ -17,9 +17,11 @@ pub mod rules;
 
 use crate::error::{CsvFault, Error, Result};
 use crate::schema::metadata::Dataset;
+use crate::schema::row_object;
 use crate::schema::{Kind, Schema};
+use crate::table::paths::display;
 use crate::table::{check_header, record_pos, ColumnMap, CsvReader, Locator, RecordPos};
-use crate::validate::fastpath::{row_object, FastSchema};
+use crate::validate::fastpath::FastSchema;
 use crate::validate::report::{Problem, Severity};
 use crate::validate::rules::{
     Context, Finding, KeyIndex, PrimaryKey, References, RowRules, SortOrder,
@@ -591,12 +593,6 @@ impl Iterator for RowsAgain<'_> {
             ));
         }
     }
-}
-
-/// Path as shown to users: relative stays relative, without a leading `./`.
-pub fn display(path: &Path) -> String {
-    let s = path.to_string_lossy();
-    s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
 struct TableCheck<'s> {

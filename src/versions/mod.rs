@@ -2,7 +2,6 @@
 //! history (snapshot), the differences between two versions, the SemVer policy that says which
 //! bump a change needs, citations of a published version, and the one place that runs git.
 
-pub mod cite;
 pub mod diff;
 pub mod git;
 pub mod snapshot;

@@ -3,9 +3,9 @@
 //! and by the version checks, which compare the data and schemas of two versions.
 
 use crate::error::{Error, Result};
-use crate::release::export::json::row_object;
-use crate::release::export::Rows;
 use crate::schema::metadata::{Dataset, METADATA_PATH};
+use crate::schema::rows::record_object;
+use crate::schema::rows::Rows;
 use crate::schema::Schema;
 use crate::versions::git::CommitId;
 use serde_json::Value;
@@ -80,7 +80,7 @@ fn read_rows(schema: &Schema, csv: &[u8], name: &str) -> Result<Vec<Value>> {
     let mut rows = Rows::new(schema, csv, name)?;
     let mut out = Vec::new();
     while let Some(r) = rows.next_row()? {
-        out.push(row_object(schema, r));
+        out.push(record_object(schema, r));
     }
     Ok(out)
 }
@@ -109,7 +109,7 @@ pub fn load(spec: &str, repo: &Path) -> Result<Snapshot> {
     if path.is_file() {
         if spec.ends_with(".zip") {
             let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-            let dir = crate::release::verify::extract(path, tmp.path())?;
+            let dir = crate::table::archive::extract(path, tmp.path())?;
             return from_metadata(&dir.join("dataset.json"), spec);
         }
         let current = Dataset::open(repo)?;

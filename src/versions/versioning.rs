@@ -98,7 +98,7 @@ pub fn checked_records(dataset: &Dataset) -> Result<(Vec<Record>, Vec<Problem>)>
         return Ok((Vec::new(), Vec::new()));
     }
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-    let file = crate::validate::display(&path);
+    let file = crate::table::paths::display(&path);
     let (header, rows, fault) = crate::table::small_table(&bytes);
     let mut list = Vec::new();
     let mut problems = Vec::new();
@@ -409,7 +409,7 @@ fn retired_problems(
     if !path.exists() {
         return Ok((ids, problems));
     }
-    let file = crate::validate::display(&path);
+    let file = crate::table::paths::display(&path);
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
     let (header, rows, fault) = crate::table::small_table(&bytes);
     let cols = RetiredColumns::read(dataset, cfg, &header.unwrap_or_default())?;
@@ -479,7 +479,7 @@ pub fn published_id_problems(repo: &Path, dataset: &Dataset) -> Result<Vec<Probl
     if records.is_empty() {
         return Ok(problems);
     }
-    let retired_file = crate::validate::display(&retired_path(dataset)?);
+    let retired_file = crate::table::paths::display(&retired_path(dataset)?);
     if !crate::versions::git::is_repo(repo) {
         problems.push(Problem {
             severity: Severity::Warning,
@@ -517,7 +517,7 @@ fn gone_ids(
     known: &HashSet<&String>,
     retired_file: &str,
 ) -> Result<Vec<Problem>> {
-    let file = crate::validate::display(data);
+    let file = crate::table::paths::display(data);
     let mut reported = HashSet::new();
     let mut problems = Vec::new();
     for r in records {
@@ -588,7 +588,7 @@ pub fn append(dataset: &Dataset, record: &Record) -> Result<()> {
         w.serialize(r).map_err(|e| Error::Other(e.to_string()))?;
     }
     let bytes = w.into_inner().map_err(|e| Error::Other(e.to_string()))?;
-    crate::table::canonical::write_atomic(&path, &bytes)
+    crate::table::atomic::write_file(&path, &bytes, "releases")
 }
 
 #[cfg(test)]

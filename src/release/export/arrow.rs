@@ -117,7 +117,7 @@ impl Builder {
             }),
             Builder::Date(b) if blank => b.append_null(),
             Builder::Date(b) => {
-                let d = crate::validate::rules::date(cell).ok_or("date")?;
+                let d = crate::schema::parse_date(cell).ok_or("date")?;
                 b.append_value((d - EPOCH).num_days() as i32)
             }
             Builder::List(b, _) if blank => b.append_null(),

@@ -4,8 +4,8 @@
 
 use super::Rows;
 use crate::error::{Error, Result};
+use crate::schema::rows::record_object;
 use crate::schema::Schema;
-use serde_json::Value;
 use std::io::{Read, Write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,14 +14,6 @@ pub enum Layout {
     Array,
     /// One object per line.
     Lines,
-}
-
-/// Converts one row of cells to its typed JSON object.
-pub fn row_object(schema: &Schema, cells: &csv::StringRecord) -> Value {
-    let refs: Vec<&str> = (0..schema.columns.len())
-        .map(|i| cells.get(i).unwrap_or(""))
-        .collect();
-    crate::validate::fastpath::row_object(schema, &refs, None)
 }
 
 pub fn write<R: Read, W: Write>(
@@ -36,7 +28,7 @@ pub fn write<R: Read, W: Write>(
         out.write_all(b"[").map_err(io)?;
     }
     while let Some(r) = rows.next_row()? {
-        let obj = row_object(schema, r);
+        let obj = record_object(schema, r);
         if layout == Layout::Array {
             out.write_all(if n == 0 { b"\n" } else { b",\n" })
                 .map_err(io)?;

@@ -10,9 +10,9 @@ pub mod json;
 pub mod parquet;
 pub mod partition;
 
-use crate::error::{CsvError, CsvFault, CsvFaultKind, Error, Result};
+use crate::error::{CsvError, Error, Result};
+use crate::schema::rows::Rows;
 use crate::schema::Schema;
-use crate::table::CsvReader;
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -84,99 +84,6 @@ pub struct Provenance {
     pub version: Option<String>,
     /// SHA-256 (hex) of the canonical CSV the file was built from.
     pub source_sha256: Option<String>,
-}
-
-/// Streams the rows of a CSV whose header is exactly the schema's columns, read with the strict
-/// reader of [`crate::table`]: a structure fault or invalid UTF-8 stops the export with where
-/// it is.
-pub struct Rows<R: Read> {
-    reader: CsvReader<R>,
-    record: csv::StringRecord,
-    width: usize,
-    name: String,
-}
-
-impl<R: Read> Rows<R> {
-    /// Opens a CSV source; `name` is used in messages. The header must equal the schema's
-    /// columns: an export is made from a valid table (`aabc validate` explains any mismatch).
-    pub fn new(schema: &Schema, source: R, name: &str) -> Result<Rows<R>> {
-        let mut rows = Rows {
-            reader: CsvReader::new(source),
-            record: csv::StringRecord::new(),
-            width: usize::MAX,
-            name: name.to_string(),
-        };
-        let expected: Vec<&str> = schema.column_names().collect();
-        let same = match rows.next_row()? {
-            Some(header) => header.iter().eq(expected.iter().copied()),
-            None => false,
-        };
-        if !same {
-            return Err(Error::csv(
-                name,
-                CsvError::Header {
-                    message: "the header is not exactly the schema's columns in order".into(),
-                    hint: "run `aabc validate` to see why".into(),
-                },
-            ));
-        }
-        rows.width = expected.len();
-        Ok(rows)
-    }
-
-    /// The next row's cells, in schema column order; `None` at the end.
-    pub fn next_row(&mut self) -> Result<Option<&csv::StringRecord>> {
-        let mut bytes = std::mem::take(&mut self.record).into_byte_record();
-        let more = self
-            .reader
-            .read_strict(&mut bytes)
-            .map_err(|e| Error::io(&self.name, e))?
-            .map_err(|f| Error::csv(&self.name, f))?;
-        if !more {
-            return Ok(None);
-        }
-        if self.width != usize::MAX && bytes.len() != self.width {
-            let f = self.reader.field_count_fault(bytes.len(), self.width);
-            return Err(Error::csv(&self.name, f));
-        }
-        match csv::StringRecord::from_byte_record(bytes) {
-            Ok(r) => {
-                self.record = r;
-                Ok(Some(&self.record))
-            }
-            Err(e) => {
-                let u = e.utf8_error();
-                let (field, valid_up_to) = (u.field(), u.valid_up_to());
-                let at = self.reader.locate_last(field, valid_up_to);
-                Err(Error::csv(
-                    &self.name,
-                    CsvFault {
-                        kind: CsvFaultKind::Utf8 { valid_up_to },
-                        at,
-                    },
-                ))
-            }
-        }
-    }
-
-    /// Physical line of the row last read.
-    pub fn line(&self) -> u64 {
-        self.reader.position().line
-    }
-
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The source, once the rows have been read.
-    pub fn into_source(self) -> R {
-        self.reader.into_inner()
-    }
-
-    /// The source, while the rows are being read.
-    pub fn source(&self) -> &R {
-        self.reader.get_ref()
-    }
 }
 
 /// A reader that counts what passes through it (for progress) and computes its SHA-256 (when

@@ -155,21 +155,6 @@ impl SortOrder {
         }
     }
 
-    /// Compares two rows by the sort key (numbers numerically, blank first, text by bytes).
-    pub fn compare(kinds: &[Kind], a: &[&str], b: &[&str]) -> Ordering {
-        for ((k, x), y) in kinds.iter().zip(a).zip(b) {
-            let o = compare_cells(*k, x, y);
-            if o != Ordering::Equal {
-                return o;
-            }
-        }
-        Ordering::Equal
-    }
-
-    pub fn kinds(&self) -> &[Kind] {
-        &self.kinds
-    }
-
     pub fn check(&mut self, schema: &Schema, cells: &[&str], line: u64, out: &mut Vec<Finding>) {
         if self.columns.is_empty() {
             return;
@@ -181,7 +166,7 @@ impl SortOrder {
                 .iter()
                 .zip(&self.kinds)
                 .zip(&self.previous)
-                .map(|((&c, &k), p)| compare_cells(k, cells[c], p))
+                .map(|((&c, &k), p)| crate::schema::compare_cells(k, cells[c], p))
                 .find(|o| *o != Ordering::Equal)
                 .unwrap_or(Ordering::Equal);
             if order == Ordering::Less {
@@ -210,21 +195,6 @@ impl SortOrder {
         }
         self.previous_line = line;
     }
-}
-
-fn compare_cells(kind: Kind, a: &str, b: &str) -> Ordering {
-    match (a.is_empty(), b.is_empty()) {
-        (true, true) => return Ordering::Equal,
-        (true, false) => return Ordering::Less,
-        (false, true) => return Ordering::Greater,
-        _ => {}
-    }
-    if matches!(kind, Kind::Integer | Kind::Number) {
-        if let (Ok(x), Ok(y)) = (a.parse::<f64>(), b.parse::<f64>()) {
-            return x.partial_cmp(&y).unwrap_or(Ordering::Equal);
-        }
-    }
-    a.cmp(b)
 }
 
 /// The keys of a referenced table, with where each one is defined.
@@ -379,14 +349,17 @@ mod tests {
     fn numbers_sort_numerically_and_blank_first() {
         use Kind::*;
         assert_eq!(
-            SortOrder::compare(&[Integer], &["9"], &["10"]),
+            crate::schema::compare_keys(&[Integer], &["9"], &["10"]),
             Ordering::Less
         );
         assert_eq!(
-            SortOrder::compare(&[String], &["9"], &["10"]),
+            crate::schema::compare_keys(&[String], &["9"], &["10"]),
             Ordering::Greater
         );
-        assert_eq!(SortOrder::compare(&[String], &[""], &["a"]), Ordering::Less);
+        assert_eq!(
+            crate::schema::compare_keys(&[String], &[""], &["a"]),
+            Ordering::Less
+        );
     }
 
     #[test]

@@ -235,22 +235,7 @@ fn columns_of(rule: &RuleSpec) -> Vec<usize> {
     }
 }
 
-/// Parses an ISO date cell (`YYYY-MM-DD`); `None` when blank, malformed or not a real date.
-///
-/// Hand-parsed because it runs several times per row: chrono's format-string parser is the
-/// general tool and costs several times more.
-pub fn date(cell: &str) -> Option<NaiveDate> {
-    let b = cell.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |n, &d| {
-            d.is_ascii_digit().then(|| n * 10 + (d - b'0') as u32)
-        })
-    };
-    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
-}
+pub use crate::schema::parse_date as date;
 
 /// Parses an integer cell: `Ok(None)` when blank, `Err` when malformed or not in canonical
 /// form (the schema reports it).

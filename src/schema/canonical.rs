@@ -9,12 +9,11 @@
 //! refused with where and why: those need a person, not a formatter.
 //!
 //! Canonical bytes are what the release checksums are computed from, so the same rows always
-//! give the same bytes. Files are replaced atomically: a failure leaves the old file intact.
+//! give the same bytes. `aabc fmt` replaces files through [`crate::table::atomic`]: a failure leaves the old file intact.
 
 use crate::error::{CsvError, CsvFault, CsvFaultKind, Error, Result};
 use crate::schema::Schema;
 use crate::table::{check_header, CsvReader};
-use crate::validate::rules::SortOrder;
 use std::path::Path;
 
 /// Reads a table and returns its canonical bytes. Refuses (with where and why) a file that is
@@ -71,12 +70,12 @@ pub fn canonical_bytes(schema: &Schema, path: &Path) -> Result<Vec<u8>> {
             }
         }
     }
-    let sort = SortOrder::new(schema);
+    let kinds = schema.sort_kinds();
     let key: Vec<usize> = schema.sort_key.clone();
     rows.sort_by(|a, b| {
         let ka: Vec<&str> = key.iter().map(|&c| a[c].as_str()).collect();
         let kb: Vec<&str> = key.iter().map(|&c| b[c].as_str()).collect();
-        SortOrder::compare(sort.kinds(), &ka, &kb)
+        crate::schema::compare_keys(&kinds, &ka, &kb)
     });
     let mut out = Vec::new();
     {
@@ -102,18 +101,6 @@ pub fn first_difference(a: &[u8], b: &[u8]) -> Option<u64> {
         .position(|(x, y)| x != y)
         .unwrap_or(a.len().min(b.len()));
     Some(a[..at].iter().filter(|&&c| c == b'\n').count() as u64 + 1)
-}
-
-/// Replaces a file's contents atomically (see [`crate::table::atomic`]): a temporary file beside it,
-/// synced and renamed over it. A symlink is followed and its target replaced (the link stays a
-/// link); a device or FIFO is written through; a directory is refused.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    crate::table::atomic::write_file(path, bytes, "fmt")
-}
-
-/// Moves a finished temporary file into place, with the rules of [`write_atomic`].
-pub fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
-    crate::table::atomic::persist(tmp, path)
 }
 
 #[cfg(test)]
