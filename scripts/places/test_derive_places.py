@@ -225,6 +225,7 @@ def test_event_places_draft_references(places):
             assert pid in places, pid
             used.add(pid)
         assert set(r["basis"].split(";")) <= {"location", "admin1", "notes"}
+        assert r["near"] in {"true", "false"}
     # every event whose row names a place in location or admin1 has a link
     linked = {r["event_id"] for r in draft}
     for eid, e in events.items():
