@@ -1,0 +1,236 @@
+"""Tests for derive_places.py: run with `python -m pytest scripts/places` (see README.md)."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import derive_places as dp  # noqa: E402
+
+PLACES_CSV = dp.DEFAULT_OUTPUT
+EVENTS_CSV = dp.REPO / "dataset" / "events.csv"
+DRAFT_CSV = HERE / "event_places.draft.csv"
+
+
+@pytest.fixture(scope="session")
+def gaz() -> dp.Gazetteer:
+    return dp.Gazetteer()
+
+
+@pytest.fixture(scope="session")
+def derived(gaz) -> bytes:
+    rows, errors = dp.derive(dp.read_input(dp.DEFAULT_INPUT), gaz)
+    assert errors == []
+    return dp.render(rows)
+
+
+@pytest.fixture(scope="session")
+def places() -> dict[str, dict]:
+    with PLACES_CSV.open(encoding="utf-8", newline="") as fh:
+        return {r["id"]: r for r in csv.DictReader(fh)}
+
+
+def run_script(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(HERE / "derive_places.py"), *args],
+        capture_output=True, text=True, check=False,
+    )
+
+
+# --- the derivation -------------------------------------------------------
+
+def test_committed_file_is_the_derivation(derived):
+    assert PLACES_CSV.read_bytes() == derived, "rerun scripts/places/derive_places.py"
+
+
+def test_script_check_mode_passes():
+    res = run_script("--check")
+    assert res.returncode == 0, res.stderr
+
+
+def test_deterministic_bytes(gaz, tmp_path):
+    outs = []
+    for i in range(2):
+        rows, errors = dp.derive(dp.read_input(dp.DEFAULT_INPUT), gaz)
+        assert not errors
+        out = tmp_path / f"p{i}.csv"
+        out.write_bytes(dp.render(rows))
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    text = outs[0].decode("utf-8")
+    assert "\r" not in text and text.endswith("\n")
+    ids = [line.split(",", 1)[0] for line in text.splitlines()[1:]]
+    assert ids == sorted(ids)
+
+
+def test_admin1_table_matches_the_extract(gaz):
+    assert dp.check_admin1_table(gaz) == []
+
+
+def test_admin1_codes_are_iso_3166_2(places):
+    pycountry = pytest.importorskip("pycountry")
+    for code, (country, _, _) in dp.ADMIN1.items():
+        sub = pycountry.subdivisions.get(code=code)
+        assert sub is not None, code
+        assert sub.country_code == country, code
+    for p in places.values():
+        if p["admin1_code"]:
+            assert p["admin1_code"].split("-")[0] == p["country"]
+
+
+def test_precision_rules(places):
+    for p in places.values():
+        assert p["geo_precision"] in {"1", "2", "3"}
+        assert p["latitude"] and p["longitude"] and p["geonames_id"], p["id"]
+        if p["kind"] not in dp.POINT_KINDS:
+            assert p["geo_precision"] != "1", p["id"]
+        if p["geo_precision"] != "1":
+            assert p["note"], f"{p['id']}: precision 2/3 needs its reason in the note"
+        lat, lon = p["latitude"], p["longitude"]
+        assert len(lat.split(".")[1]) == 5 and len(lon.split(".")[1]) == 5
+
+
+def test_coordinates_are_geonames_own(places, gaz):
+    for p in places.values():
+        city = gaz.cities[p["geonames_id"]]
+        assert float(p["latitude"]) == pytest.approx(city["latitude"], abs=5e-6)
+        assert float(p["longitude"]) == pytest.approx(city["longitude"], abs=5e-6)
+        # the entry whose point is used lies in the place's own country
+        assert city["countrycode"] == p["country"], p["id"]
+
+
+# --- homonyms and known places --------------------------------------------
+
+def test_armenian_martuni_is_ambiguous_and_fails(gaz):
+    with pytest.raises(dp.AmbiguousPlace):
+        gaz.lookup("AM", "AM-GR", "Martuni")
+
+
+def test_vardenis_matched_by_province(gaz, places):
+    assert gaz.lookup("AM", "AM-GR", "Vardenis")["geonameid"] == 616108
+    assert gaz.lookup("AM", "AM-AG", "Vardenis")["geonameid"] == 616107
+    v = places["am-vardenis"]
+    assert (v["country"], v["admin1_code"], v["geonames_id"]) == ("AM", "AM-GR", "616108")
+
+
+def test_events_martuni_is_khojavend_in_azerbaijan(places, gaz):
+    m = places["az-martuni-district"]
+    assert (m["country"], m["admin1_code"], m["geonames_id"]) == ("AZ", "AZ-XVD", "146969")
+    city = gaz.cities["146969"]
+    assert "Martuni" in city["alternatenames"]
+    assert (city["countrycode"], city["admin1code"]) == ("AZ", dp.ADMIN1["AZ-XVD"][1])
+    # Chartar, the village of Martuni district, takes that district's point
+    assert places["az-chartar"]["geonames_id"] == "146969"
+    assert places["az-chartar"]["admin1_code"] == "AZ-XVD"
+    # no place of ours is either Armenian Martuni
+    assert not {"616437", "616438"} & {p["geonames_id"] for p in places.values()}
+
+
+@pytest.mark.parametrize(
+    "place_id, country, code, geonames_id, precision",
+    [
+        ("am-jermuk", "AM", "AM-VD", "174884", "1"),
+        ("am-sotk", "AM", "AM-GR", "616041", "1"),
+        ("am-yeraskh", "AM", "AM-AR", "391241", "1"),
+        ("am-sisian", "AM", "AM-SU", "174763", "1"),
+        ("am-tegh", "AM", "AM-SU", "174743", "1"),
+        ("az-istisu", "AZ", "AZ-KAL", "147969", "1"),
+        ("az-heydarabad", "AZ", "AZ-NX", "8326746", "1"),
+        ("az-lachin", "AZ", "AZ-LAC", "147625", "1"),
+        ("us-washington", "US", "US-DC", "4140963", "1"),
+        ("am-syunik", "AM", "AM-SU", "174875", "3"),
+        ("am-gegharkunik", "AM", "AM-GR", "616599", "3"),
+    ],
+)
+def test_known_places(places, place_id, country, code, geonames_id, precision):
+    p = places[place_id]
+    assert (p["country"], p["admin1_code"], p["geonames_id"], p["geo_precision"]) == (
+        country, code, geonames_id, precision,
+    )
+
+
+def test_homonyms_elsewhere_are_not_used(places):
+    used = {p["geonames_id"] for p in places.values()}
+    # Aghdam town (Agdam District) may stand for its district only, never for
+    # the village of Aghdam in Tovuz.
+    assert places["az-aghdam-tovuz"]["geonames_id"] != "148619"
+    assert places["az-agdam-district"]["geonames_id"] == "148619"
+    # Karaglukh village in Vayots Dzor, Gizilhajili in Goranboy, Baghanis in
+    # Tavush, Shoghakat (old name Shorzha): same or similar names, other places.
+    for wrong in ("174874", "585666", "616829", "616216"):
+        assert wrong not in used
+
+
+def test_village_lookup_is_scoped_to_the_province(gaz):
+    # Qızılhacılı is an alternate name of Goranboy's Gizilhajili, not of a
+    # Gazakh village; the name lookup in Gazakh finds nothing.
+    with pytest.raises(dp.MissingPlace):
+        gaz.lookup("AZ", "AZ-QAZ", "Gizilhajili")
+    assert gaz.mentions("AZ", "AZ-GOR", "Qızılhacılı")
+    assert not gaz.mentions("AZ", "AZ-QAZ", "Qızılhacılı")
+
+
+# --- failing loudly -------------------------------------------------------
+
+HEADER = ",".join(dp.INPUT_COLUMNS)
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("x,Martuni,settlement,AM,Gegharkunik,AM-GR,Martuni,,,1,", "GeoNames entries named 'Martuni'"),
+        ("x,Nowhere,settlement,AM,Syunik,AM-SU,Nowhereville,,,1,", "no GeoNames entry named 'Nowhereville'"),
+        ("x,Vardenis,settlement,AM,Syunik,AM-SU,,,y,3,borrowed\ny,Syunik,province,AM,Syunik,AM-SU,Kapan,,,3,",
+         None),
+        ("x,Sisian,settlement,AM,Syunik,AM-SU,,,y,3,borrowed\ny,Syunik,province,AM,Syunik,AM-SU,Kapan,,,3,",
+         "is in the extract"),
+        ("x,A road,road,AM,Syunik,AM-SU,Kapan,,,1,", "cannot have precision 1"),
+        ("x,Kut,settlement,AM,Gegharkunik,AM-GR,,,nope,3,borrowed", "unknown place 'nope'"),
+    ],
+)
+def test_script_fails_loudly(tmp_path, row, message):
+    src = tmp_path / "in.csv"
+    out = tmp_path / "out.csv"
+    src.write_text(HEADER + "\n" + row + "\n", encoding="utf-8")
+    res = run_script("--input", str(src), "--output", str(out))
+    if message is None:
+        assert res.returncode == 0, res.stderr
+        return
+    assert res.returncode != 0
+    assert message in res.stderr
+    assert not out.exists()
+
+
+# --- the event link draft -------------------------------------------------
+
+def test_event_places_draft_references(places):
+    with EVENTS_CSV.open(encoding="utf-8", newline="") as fh:
+        events = {r["event_id"]: r for r in csv.DictReader(fh)}
+    with DRAFT_CSV.open(encoding="utf-8", newline="") as fh:
+        draft = list(csv.DictReader(fh))
+    assert [r["event_id"] for r in draft] == sorted({r["event_id"] for r in draft})
+    used = set()
+    for r in draft:
+        assert r["event_id"] in events
+        ids = r["place_ids"].split(";")
+        assert len(ids) == len(set(ids))
+        for pid in ids:
+            assert pid in places, pid
+            used.add(pid)
+        assert set(r["basis"].split(";")) <= {"location", "admin1", "notes"}
+        assert r["near"] in {"true", "false"}
+    # every event whose row names a place in location or admin1 has a link
+    linked = {r["event_id"] for r in draft}
+    for eid, e in events.items():
+        if e["location"] or e["admin1"]:
+            assert eid in linked, eid
+    # every place is used by an event or lends its coordinates to one that is
+    parents = {r["belongs_to"] for r in dp.read_input(dp.DEFAULT_INPUT) if r["belongs_to"]}
+    assert set(places) <= used | parents
