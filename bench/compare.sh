@@ -17,6 +17,7 @@ ROWS=${ROWS:-1000000}
 REPEAT=${REPEAT:-5}
 WORK=${WORK:-$(mktemp -d)}
 SCHEMA=$(pwd)/schema/events.schema.json
+mkdir -p "$WORK"
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 "$OLD" synth --rows "$ROWS" --seed 1 --out "$WORK/events.csv"
 

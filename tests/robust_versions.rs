@@ -8,16 +8,9 @@ use common::*;
 use std::path::Path;
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = aabc()
-        .args(args)
-        .args(["--root", dir.to_str().unwrap()])
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let mut all = args.to_vec();
+    all.extend(["--root", dir.to_str().unwrap()]);
+    run_aabc(&all)
 }
 
 /// Publishes the fixture's current version and commits the record.

@@ -4,7 +4,7 @@
 
 use crate::error::{CsvError, CsvFault, CsvFaultKind, Error, Result};
 use crate::schema::Schema;
-use crate::table::CsvReader;
+use crate::table::{CsvReader, TextFields};
 use std::io::Read;
 
 /// Streams the rows of a CSV whose header is exactly the schema's columns, read with the strict
@@ -77,6 +77,37 @@ impl<R: Read> Rows<R> {
                     },
                 ))
             }
+        }
+    }
+
+    /// The next row's cells without copying them: for loops that read every cell once (the
+    /// Parquet export). Same checks as [`Rows::next_row`]; `None` at the end.
+    pub fn next_cells(&mut self) -> Result<Option<TextFields<'_>>> {
+        let more = self
+            .reader
+            .advance()
+            .map_err(|e| Error::io(&self.name, e))?;
+        if let Some(f) = self.reader.faults().first() {
+            return Err(Error::csv(&self.name, f.clone()));
+        }
+        if !more {
+            return Ok(None);
+        }
+        self.reader.split_last();
+        let n = self.reader.fields().len();
+        if self.width != usize::MAX && n != self.width {
+            let f = self.reader.field_count_fault(n, self.width);
+            return Err(Error::csv(&self.name, f));
+        }
+        match self.reader.fields().to_text() {
+            Ok(text) => Ok(Some(text)),
+            Err((field, valid_up_to)) => Err(Error::csv(
+                &self.name,
+                CsvFault {
+                    kind: CsvFaultKind::Utf8 { valid_up_to },
+                    at: self.reader.locate_last(field, valid_up_to),
+                },
+            )),
         }
     }
 

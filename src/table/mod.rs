@@ -118,6 +118,8 @@ pub struct CsvReader<R> {
     simple: Option<usize>,
     faults: Vec<CsvFault>,
     scratch: Vec<u8>,
+    /// Fields of the record last read (see [`Fields`]).
+    ranges: Vec<(usize, usize, bool)>,
 }
 
 impl CsvReader<File> {
@@ -163,6 +165,7 @@ impl<R: Read> CsvReader<R> {
             simple: None,
             faults: Vec::new(),
             scratch: Vec::new(),
+            ranges: Vec::new(),
         }
     }
 
@@ -215,9 +218,20 @@ impl<R: Read> CsvReader<R> {
     /// the record are in [`CsvReader::faults`] until the next read; the cells are read as they
     /// were most likely meant (an undoubled quote kept as a quote).
     pub fn read(&mut self, record: &mut csv::ByteRecord) -> std::io::Result<bool> {
+        record.clear();
+        if !self.advance()? {
+            return Ok(false);
+        }
+        self.fill_record(record);
+        Ok(true)
+    }
+
+    /// Reads the next record without copying its fields anywhere; false at the end of the
+    /// file. Its fields are then in [`CsvReader::last_fields`], its faults in
+    /// [`CsvReader::faults`].
+    pub fn advance(&mut self) -> std::io::Result<bool> {
         self.start_up()?;
         self.faults.clear();
-        record.clear();
         loop {
             if self.start == self.end {
                 if self.eof {
@@ -259,7 +273,7 @@ impl<R: Read> CsvReader<R> {
                     self.byte += len as u64;
                     self.line += inner_lines + u64::from(terminated);
                     self.records += 1;
-                    self.build(record);
+                    self.locate_faults();
                     return Ok(true);
                 }
                 None => self.fill()?,
@@ -509,35 +523,65 @@ impl<R: Read> CsvReader<R> {
         }
     }
 
-    /// Fills `record` from the spans of the record just scanned, and turns raw faults into
-    /// located ones.
-    fn build(&mut self, record: &mut csv::ByteRecord) {
-        let raw = &self.buf[self.last.0..self.last.1];
+    /// Fills `record` with the fields of the record last read.
+    fn fill_record(&mut self, record: &mut csv::ByteRecord) {
         let mut p = csv::Position::new();
         p.set_byte(self.last_pos.byte)
             .set_line(self.last_pos.line)
             .set_record(self.records - 1);
+        let fields = self.last_fields();
+        for i in 0..fields.len() {
+            record.push_field(fields.get(i).unwrap_or_default());
+        }
+        record.set_position(Some(p));
+    }
+
+    /// The fields of the record last read, as their content: borrowed from the read buffer
+    /// (a field with a doubled quote is unescaped into a buffer of the reader's). For loops
+    /// that read every cell once, where building a record would copy every byte.
+    pub fn last_fields(&mut self) -> Fields<'_> {
+        self.split_last();
+        self.fields()
+    }
+
+    /// The fields of the record last read, once [`CsvReader::split_last`] has split it.
+    pub fn fields(&self) -> Fields<'_> {
+        Fields {
+            raw: &self.buf[self.last.0..self.last.1],
+            scratch: &self.scratch,
+            ranges: &self.ranges,
+        }
+    }
+
+    /// Splits the record last read into its fields (see [`CsvReader::last_fields`]).
+    pub fn split_last(&mut self) {
+        self.ranges.clear();
+        self.scratch.clear();
+        let raw = &self.buf[self.last.0..self.last.1];
         if let Some(line_end) = self.simple {
             let mut s = 0;
             for c in memchr::memchr_iter(b',', &raw[..line_end]) {
-                record.push_field(&raw[s..c]);
+                self.ranges.push((s, c, false));
                 s = c + 1;
             }
-            record.push_field(&raw[s..line_end]);
-            record.set_position(Some(p));
-            return;
-        }
-        for span in &self.spans {
-            let content = content_range(span);
-            if span.escaped {
-                self.scratch.clear();
-                unescape(&raw[content], &mut self.scratch);
-                record.push_field(&self.scratch);
-            } else {
-                record.push_field(&raw[content]);
+            self.ranges.push((s, line_end, false));
+        } else {
+            for span in &self.spans {
+                let content = content_range(span);
+                if span.escaped {
+                    let from = self.scratch.len();
+                    unescape(&raw[content], &mut self.scratch);
+                    self.ranges.push((from, self.scratch.len(), true));
+                } else {
+                    self.ranges.push((content.start, content.end, false));
+                }
             }
         }
-        record.set_position(Some(p));
+    }
+
+    /// Turns the raw faults of the record just scanned into located ones.
+    fn locate_faults(&mut self) {
+        let raw = &self.buf[self.last.0..self.last.1];
         let line = self.last_pos.line;
         for f in &self.raw_faults {
             let (kind, at) = match *f {
@@ -554,6 +598,90 @@ impl<R: Read> CsvReader<R> {
                 kind,
                 at: raw_position(raw, line, at),
             });
+        }
+    }
+}
+
+/// The fields of one record as their content (see [`CsvReader::last_fields`]).
+pub struct Fields<'r> {
+    raw: &'r [u8],
+    scratch: &'r [u8],
+    /// Start, end, and whether the field is in `scratch` (else in `raw`).
+    ranges: &'r [(usize, usize, bool)],
+}
+
+impl<'r> Fields<'r> {
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    /// Whether the record has no field (never true for a record read).
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// The content of field `i`.
+    pub fn get(&self, i: usize) -> Option<&'r [u8]> {
+        let &(s, e, in_scratch) = self.ranges.get(i)?;
+        Some(if in_scratch {
+            &self.scratch[s..e]
+        } else {
+            &self.raw[s..e]
+        })
+    }
+
+    /// The fields as text, with one UTF-8 check for the whole record (fields start and end
+    /// at ASCII delimiters, so the record is UTF-8 exactly when every field is). `Err`: the
+    /// first field that is not, and how many of its bytes are.
+    pub fn to_text(&self) -> std::result::Result<TextFields<'r>, (usize, usize)> {
+        match (
+            std::str::from_utf8(self.raw),
+            std::str::from_utf8(self.scratch),
+        ) {
+            (Ok(raw), Ok(scratch)) => Ok(TextFields {
+                raw,
+                scratch,
+                ranges: self.ranges,
+            }),
+            _ => Err((0..self.len())
+                .find_map(|i| {
+                    let bytes = self.get(i).unwrap_or_default();
+                    std::str::from_utf8(bytes)
+                        .err()
+                        .map(|e| (i, e.valid_up_to()))
+                })
+                .unwrap_or((0, 0))),
+        }
+    }
+}
+
+/// The fields of one record as text (see [`Fields::to_text`]).
+#[derive(Clone, Copy)]
+pub struct TextFields<'r> {
+    raw: &'r str,
+    scratch: &'r str,
+    ranges: &'r [(usize, usize, bool)],
+}
+
+impl<'r> TextFields<'r> {
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    /// Whether the record has no field (never true for a record read).
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// The content of field `i`.
+    pub fn get(&self, i: usize) -> Option<&'r str> {
+        let &(s, e, in_scratch) = self.ranges.get(i)?;
+        if in_scratch {
+            self.scratch.get(s..e)
+        } else {
+            self.raw.get(s..e)
         }
     }
 }

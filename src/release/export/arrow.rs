@@ -160,7 +160,7 @@ pub fn next_batch<R: Read>(
     let mut n = 0;
     let mut bad: Option<(usize, String, &'static str)> = None;
     while n < size {
-        let Some(r) = rows.next_row()? else { break };
+        let Some(r) = rows.next_cells()? else { break };
         for (i, b) in builders.iter_mut().enumerate() {
             let cell = r.get(i).unwrap_or("");
             if let Err(kind) = b.append(cell) {
