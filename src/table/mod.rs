@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Where a record starts in the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RecordPos {
     /// Byte offset of the first byte of the record.
     pub byte: u64,
@@ -223,6 +223,45 @@ impl<R: Read> CsvReader<R> {
             return Ok(false);
         }
         self.fill_record(record);
+        Ok(true)
+    }
+
+    /// Reads the next record into `record` as raw bytes and field ranges (see [`RawRecord`]);
+    /// false at the end of the file. Faults are in [`CsvReader::faults`], as with `read`.
+    pub fn read_raw(&mut self, record: &mut RawRecord) -> std::io::Result<bool> {
+        if !self.advance()? {
+            return Ok(false);
+        }
+        self.split_last();
+        let raw = &self.buf[self.last.0..self.last.1];
+        // The fields' bytes end where the last field in the raw record ends (no line end).
+        let end = self
+            .ranges
+            .iter()
+            .filter(|r| !r.2)
+            .map(|r| r.1)
+            .chain(
+                self.spans
+                    .last()
+                    .filter(|_| self.simple.is_none())
+                    .map(|s| s.end),
+            )
+            .max()
+            .unwrap_or(0);
+        record.bytes.clear();
+        record.bytes.extend_from_slice(&raw[..end]);
+        record.bytes.extend_from_slice(&self.scratch);
+        record.ranges.clear();
+        record
+            .ranges
+            .extend(self.ranges.iter().map(|&(s, e, in_scratch)| {
+                if in_scratch {
+                    (end + s, end + e)
+                } else {
+                    (s, e)
+                }
+            }));
+        record.pos = self.last_pos;
         Ok(true)
     }
 
@@ -599,6 +638,53 @@ impl<R: Read> CsvReader<R> {
                 at: raw_position(raw, line, at),
             });
         }
+    }
+}
+
+/// A record read by [`CsvReader::read_raw`]: its bytes as they are in the file (commas and
+/// quotes included, the line end left out) with the unescaped content of any cell that holds
+/// a doubled quote after them, and where each field's content is. Filling one costs a single
+/// copy of the record, not one per field, which is what keeps validation's reading thread
+/// ahead of the checks.
+#[derive(Debug, Clone, Default)]
+pub struct RawRecord {
+    bytes: Vec<u8>,
+    ranges: Vec<(usize, usize)>,
+    pos: RecordPos,
+}
+
+impl RawRecord {
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    /// Whether the record has no field (never true for a record read).
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// The record's bytes: every field's content is a range of them ([`RawRecord::range`]).
+    pub fn as_slice(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Where field `i`'s content is in [`RawRecord::as_slice`].
+    pub fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        self.ranges.get(i).map(|&(s, e)| s..e)
+    }
+
+    /// Where the record starts in the file.
+    pub fn position(&self) -> RecordPos {
+        self.pos
+    }
+}
+
+impl std::ops::Index<usize> for RawRecord {
+    type Output = [u8];
+    fn index(&self, i: usize) -> &[u8] {
+        let (s, e) = self.ranges[i];
+        &self.bytes[s..e]
     }
 }
 

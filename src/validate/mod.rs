@@ -20,7 +20,7 @@ use crate::schema::metadata::Dataset;
 use crate::schema::row_object;
 use crate::schema::{Kind, Schema};
 use crate::table::paths::display;
-use crate::table::{check_header, record_pos, ColumnMap, CsvReader, Locator, RecordPos};
+use crate::table::{check_header, record_pos, ColumnMap, CsvReader, Locator, RawRecord, RecordPos};
 use crate::validate::fastpath::FastSchema;
 use crate::validate::report::{Problem, Severity};
 use crate::validate::rules::{
@@ -116,7 +116,7 @@ fn report_io(e: std::io::Error) -> Error {
 /// Records read together, with the structure faults of each (by index in the batch).
 #[derive(Default)]
 struct Batch {
-    records: Vec<csv::ByteRecord>,
+    records: Vec<RawRecord>,
     n: usize,
     faults: Vec<(usize, CsvFault)>,
 }
@@ -298,7 +298,7 @@ impl<'j> TableValidator<'j> {
             for batch in full_rx {
                 let batch = batch?;
                 let last = &batch.records[batch.n - 1];
-                progress.set(last.position().map_or(0, |p| p.byte()));
+                progress.set(last.position().byte);
                 let verdicts = check_batch(rows, &batch);
                 self.report_batch(rows, &batch, verdicts, emit)?;
                 let _ = empty_tx.send(batch);
@@ -320,7 +320,7 @@ impl<'j> TableValidator<'j> {
         let mut cells: Vec<&str> = Vec::with_capacity(schema.columns.len());
         let mut findings: Vec<Finding> = Vec::new();
         for (i, (rec, verdict)) in batch.records[..batch.n].iter().zip(verdicts).enumerate() {
-            let pos = record_pos(rec);
+            let pos = rec.position();
             self.out.rows += 1;
             let mut faulty = false;
             while let Some((_, f)) = faults.next_if(|(j, _)| *j == i) {
@@ -426,9 +426,9 @@ fn read_batches(
         while batch.n < BATCH {
             let n = batch.n;
             if n == batch.records.len() {
-                batch.records.push(csv::ByteRecord::new());
+                batch.records.push(RawRecord::default());
             }
-            match reader.read(&mut batch.records[n]) {
+            match reader.read_raw(&mut batch.records[n]) {
                 Ok(true) => {
                     let found = batch.records[n].len();
                     let faults = reader.faults();
@@ -474,7 +474,7 @@ fn check_batch(rows: &RowChecks<'_>, batch: &Batch) -> Vec<Verdict> {
 fn check_record<'r>(
     rows: &RowChecks<'_>,
     pk_columns: &[usize],
-    rec: &'r csv::ByteRecord,
+    rec: &'r RawRecord,
     fields: &mut Vec<&'r str>,
     cells: &mut Vec<&'r str>,
 ) -> Verdict {
