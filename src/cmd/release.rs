@@ -8,16 +8,16 @@
 //! SHA-256 of the zip, rows), which requires the data to be committed.
 
 use crate::cmd::{FOUND, OK};
-use aabc::release::bundle::{build, Placed};
+use aabc::release::bundle::{build, Built, Placed};
 use aabc::release::policy::{self, Decision};
 use aabc::schema::metadata::{join, Dataset};
 use aabc::table::paths::display;
 use aabc::validate::report::{Format, Problem, Renderer, Severity};
-use aabc::validate::validate_dataset;
+use aabc::validate::{is_structure_fault, validate_dataset};
 use aabc::versions::versioning::{self, Record};
 use aabc::{Error, Result};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -36,7 +36,6 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<u8> {
-    let mut stdout = std::io::stdout().lock();
     let dataset = Dataset::open(&args.root)?;
     let decision = policy::decide(&args.root, &dataset)?;
     if let Some(note) = decision.check.as_ref().and_then(|c| c.note.as_ref()) {
@@ -51,34 +50,10 @@ pub fn run(args: Args) -> Result<u8> {
             display(&dataset.path)
         )));
     }
-    let check = decision.check;
-    // Validation.
-    let today = chrono::Local::now().date_naive();
-    let mut problems: Vec<Problem> = Vec::new();
-    let counts = validate_dataset(&dataset, today, &mut |p| {
-        problems.push(p);
-        Ok(())
-    })?;
-    problems.extend(versioning::published_id_problems(&args.root, &dataset)?);
-    let errors = problems
-        .iter()
-        .filter(|p| p.severity == Severity::Error)
-        .count();
-    if !problems.is_empty() {
-        let mut r = Renderer::new(std::io::stderr().lock(), Format::Human, false);
-        for p in &problems {
-            r.emit(p).map_err(|e| Error::Other(e.to_string()))?;
-        }
-    }
-    if errors > 0 {
-        eprintln!("aabc: refusing to build a release: the dataset has {errors} error(s); fix them first (`aabc validate`)");
+    let Some(counts) = validated(&args.root, &dataset)? else {
         return Ok(FOUND);
-    }
-    let committed = || -> Result<bool> {
-        Ok(aabc::versions::git::is_repo(&args.root)
-            && aabc::versions::git::is_clean(&args.root, &["dataset", "schema", "CHANGELOG.md"])?)
     };
-    if args.publish && !committed()? {
+    if args.publish && !committed(&args.root)? {
         return Err(Error::Refused(
             "publishing records the git commit of the data: commit dataset/, schema/ and CHANGELOG.md first".into(),
         ));
@@ -87,76 +62,125 @@ pub fn run(args: Args) -> Result<u8> {
     let inputs = sources.inputs(&dataset);
     let dist = args.out.unwrap_or_else(|| join(&args.root, "dist"));
     let built = build(&inputs, &dist)?;
-    match built.placed {
-        Placed::Created => outln!(stdout, "built {}", built.name)?,
-        Placed::Identical => outln!(
+    let mut stdout = std::io::stdout().lock();
+    print_built(&mut stdout, &built)?;
+    if !args.publish {
+        return Ok(OK);
+    }
+    let published = decision
+        .check
+        .as_ref()
+        .and_then(|c| c.already_published.as_ref());
+    if published.is_some() {
+        outln!(
             stdout,
+            "version {} is already recorded as published with these bytes",
+            dataset.meta.version
+        )?;
+        return Ok(OK);
+    }
+    let record = publish(&args.root, &dataset, &sources, &built, &counts)?;
+    outln!(
+        stdout,
+        "published {} (commit {}); commit {} to make the record part of the repository",
+        record.version,
+        record.commit,
+        display(&versioning::record_path(&dataset)?)
+    )?;
+    Ok(OK)
+}
+
+/// Validates the dataset as `aabc validate` does, printing any problem on stderr; the rows of
+/// each table, or `None` when there is an error (no release is built from invalid data).
+fn validated(root: &Path, dataset: &Dataset) -> Result<Option<Vec<(String, u64)>>> {
+    let today = chrono::Local::now().date_naive();
+    let mut problems: Vec<Problem> = Vec::new();
+    let counts = validate_dataset(dataset, today, &mut |p| {
+        problems.push(p);
+        Ok(())
+    })?;
+    // Published ids are compared with the rows only when the rows were read as meant.
+    if !problems.iter().any(is_structure_fault) {
+        problems.extend(versioning::published_id_problems(root, dataset)?);
+    }
+    let mut r = Renderer::new(std::io::stderr().lock(), Format::Human, false);
+    for p in &problems {
+        r.emit(p).map_err(|e| Error::io("standard error", e))?;
+    }
+    let errors = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    if errors > 0 {
+        eprintln!("aabc: refusing to build a release: the dataset has {errors} error(s); fix them first (`aabc validate`)");
+        return Ok(None);
+    }
+    Ok(Some(counts))
+}
+
+/// Whether the data, schemas and changelog are committed (publishing records the commit).
+fn committed(root: &Path) -> Result<bool> {
+    Ok(aabc::versions::git::is_repo(root)
+        && aabc::versions::git::is_clean(root, &["dataset", "schema", "CHANGELOG.md"])?)
+}
+
+fn print_built(out: &mut impl std::io::Write, built: &Built) -> Result<()> {
+    match built.placed {
+        Placed::Created => outln!(out, "built {}", built.name)?,
+        Placed::Identical => outln!(
+            out,
             "{} already exists with identical bytes; nothing changed",
             built.name
         )?,
     }
     for (f, len) in &built.files {
-        outln!(stdout, "  {f:<32} {len:>9} bytes")?;
+        outln!(out, "  {f:<32} {len:>9} bytes")?;
     }
-    outln!(stdout, "{}", built.dir.display())?;
+    outln!(out, "{}", built.dir.display())?;
     outln!(
-        stdout,
+        out,
         "{}  {} bytes  sha256 {}",
         built.zip.display(),
         built.zip_bytes,
         built.zip_sha256
-    )?;
-    if args.publish {
-        if check
-            .as_ref()
-            .and_then(|c| c.already_published.as_ref())
-            .is_some()
-        {
-            outln!(
-                stdout,
-                "version {} is already recorded as published with these bytes",
-                dataset.meta.version
-            )?;
-            return Ok(OK);
-        }
-        let cfg = dataset
-            .meta
-            .releases
-            .as_ref()
-            .ok_or_else(|| Error::Metadata {
-                path: dataset.path.clone(),
-                message: "--publish needs a \"releases\" section in the metadata file".into(),
-            })?;
-        let table = dataset
-            .resource(&cfg.table)
-            .ok_or_else(|| Error::Other(format!("no table {:?}", cfg.table)))?;
-        let shown = display(&dataset.data_path(table));
-        let rows = counts
-            .iter()
-            .find(|(f, _)| *f == shown)
-            .map(|(_, n)| *n)
-            .unwrap_or(0);
-        let record = Record {
-            version: dataset.meta.version.clone(),
-            date: aabc::release::changelog::release_date(
-                &sources.changelog,
-                &dataset.meta.version,
-            )?
+    )
+}
+
+/// Appends the built version to the release record.
+fn publish(
+    root: &Path,
+    dataset: &Dataset,
+    sources: &policy::Sources,
+    built: &Built,
+    counts: &[(String, u64)],
+) -> Result<Record> {
+    let cfg = dataset
+        .meta
+        .releases
+        .as_ref()
+        .ok_or_else(|| Error::Metadata {
+            path: dataset.path.clone(),
+            message: "--publish needs a \"releases\" section in the metadata file".into(),
+        })?;
+    let table = dataset
+        .resource(&cfg.table)
+        .ok_or_else(|| Error::Other(format!("no table {:?}", cfg.table)))?;
+    let shown = display(&dataset.data_path(table));
+    let rows = counts
+        .iter()
+        .find(|(f, _)| *f == shown)
+        .map(|(_, n)| *n)
+        .unwrap_or(0);
+    let record = Record {
+        version: dataset.meta.version.clone(),
+        date: aabc::release::changelog::release_date(&sources.changelog, &dataset.meta.version)?
             .to_string(),
-            commit: aabc::versions::git::rev_parse(&args.root, "HEAD")?.to_string(),
-            zip_sha256: built.zip_sha256.clone(),
-            rows,
-        };
-        versioning::append(&dataset, &record)?;
-        outln!(
-            stdout,
-            "published {} (commit {}); commit {} to make the record part of the repository",
-            record.version,
-            record.commit,
-            display(&versioning::record_path(&dataset)?)
-        )?;
-    }
-    Ok(OK)
+        commit: aabc::versions::git::rev_parse(root, "HEAD")?.to_string(),
+        zip_sha256: built.zip_sha256.clone(),
+        rows,
+    };
+    versioning::append(dataset, &record)?;
+    Ok(record)
 }
 
 /// `--check`: the required bump and why, and the policy's verdict.

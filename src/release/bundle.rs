@@ -179,11 +179,30 @@ fn file_name(path: &str) -> String {
 
 /// Writes every file of the bundle into `dir`; returns their relative paths, sorted.
 fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
-    let dataset = inputs.dataset;
-    let meta = &dataset.meta;
+    let meta = &inputs.dataset.meta;
     let released = crate::release::changelog::release_date(inputs.changelog, &meta.version)?;
+    let mut tables = load_tables(inputs.dataset)?;
+    let links = link_tables(&tables)?;
+    tables.extend(links);
+    let mut out = BundleDir {
+        dir,
+        files: Vec::new(),
+    };
+    let mut resources = Vec::new();
+    for t in &tables {
+        resources.push(write_table(&mut out, meta, t)?);
+    }
+    write_metadata(&mut out, inputs.dataset, resources, released, &tables)?;
+    write_documents(&mut out, inputs, released, &tables)?;
+    write_sums(&mut out)?;
+    out.files.sort();
+    Ok(out.files)
+}
+
+/// Every table of the dataset in canonical form, with its schema.
+fn load_tables(dataset: &Dataset) -> Result<Vec<Table>> {
     let mut tables = Vec::new();
-    for r in &meta.resources {
+    for r in &dataset.meta.resources {
         let schema_path = dataset.schema_path(r);
         let schema = Schema::load(&schema_path)?;
         let csv = canonical_bytes(&schema, &dataset.data_path(r))?;
@@ -196,54 +215,71 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
             schema_bytes,
         });
     }
-    let links = link_tables(&tables)?;
-    tables.extend(links);
+    Ok(tables)
+}
 
-    let mut files: Vec<String> = Vec::new();
-    let mut put = |rel: &str, bytes: &[u8]| -> Result<()> {
-        let p = dir.join(rel);
+/// The bundle's folder while it is written, and the files written to it.
+struct BundleDir<'d> {
+    dir: &'d Path,
+    files: Vec<String>,
+}
+
+impl BundleDir<'_> {
+    fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let p = self.dir.join(rel);
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
         std::fs::write(&p, bytes).map_err(|e| crate::table::atomic::io_error(&p, e))?;
-        files.push(rel.to_string());
+        self.files.push(rel.to_string());
         Ok(())
-    };
-    let mut resources = Vec::new();
-    for t in &tables {
-        let sha = sha256_hex(&t.csv);
-        put(&format!("{}.csv", t.name), &t.csv)?;
-        let options = export::Options {
-            provenance: Provenance {
-                dataset: Some(meta.name.clone()),
-                version: Some(meta.version.clone()),
-                source_sha256: Some(sha),
-            },
-            zstd_level: export::RELEASE_ZSTD_LEVEL,
-            hash_source: false,
-            adaptive_dictionary: false,
-            size_hint: 0,
-        };
-        for f in FORMATS {
-            let mut bytes = Vec::new();
-            export::export(
-                &t.schema,
-                t.csv.as_slice(),
-                &t.name,
-                f,
-                &options,
-                &mut bytes,
-            )?;
-            put(&format!("{}.{}", t.name, f.extension()), &bytes)?;
-        }
-        put(&format!("schema/{}", t.schema_file), &t.schema_bytes)?;
-        resources.push(Resource {
-            name: t.name.clone(),
-            path: format!("{}.csv", t.name),
-            schema: format!("schema/{}", t.schema_file),
-        });
     }
-    // The metadata, pointing at the bundle's own files.
+}
+
+/// One table in every format, and its schema; returns its entry in the bundle's metadata.
+fn write_table(out: &mut BundleDir<'_>, meta: &Metadata, t: &Table) -> Result<Resource> {
+    out.put(&format!("{}.csv", t.name), &t.csv)?;
+    let options = export::Options {
+        provenance: Provenance {
+            dataset: Some(meta.name.clone()),
+            version: Some(meta.version.clone()),
+            source_sha256: Some(sha256_hex(&t.csv)),
+        },
+        zstd_level: export::RELEASE_ZSTD_LEVEL,
+        hash_source: false,
+        adaptive_dictionary: false,
+        size_hint: 0,
+    };
+    for f in FORMATS {
+        let mut bytes = Vec::new();
+        export::export(
+            &t.schema,
+            t.csv.as_slice(),
+            &t.name,
+            f,
+            &options,
+            &mut bytes,
+        )?;
+        out.put(&format!("{}.{}", t.name, f.extension()), &bytes)?;
+    }
+    out.put(&format!("schema/{}", t.schema_file), &t.schema_bytes)?;
+    Ok(Resource {
+        name: t.name.clone(),
+        path: format!("{}.csv", t.name),
+        schema: format!("schema/{}", t.schema_file),
+    })
+}
+
+/// `dataset.json` (pointing at the bundle's own files), `datapackage.json` and
+/// `CITATION.cff` (refused if it would not read back).
+fn write_metadata(
+    out: &mut BundleDir<'_>,
+    dataset: &Dataset,
+    resources: Vec<Resource>,
+    released: NaiveDate,
+    tables: &[Table],
+) -> Result<()> {
+    let meta = &dataset.meta;
     let mut bundle_meta = meta.clone();
     bundle_meta.resources = resources;
     // The bundle holds neither the retired-id file nor its schema: name no path to them that
@@ -251,7 +287,7 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
     if let Some(r) = bundle_meta.releases.as_mut() {
         r.retired_schema = None;
     }
-    put(
+    out.put(
         "dataset.json",
         &pretty(&serde_json::to_value(&bundle_meta).expect("metadata serialises")),
     )?;
@@ -265,7 +301,7 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
             sha256: sha256_hex(&t.csv),
         })
         .collect();
-    put(
+    out.put(
         "datapackage.json",
         &pretty(&datapackage::descriptor(meta, released, &described)),
     )?;
@@ -276,31 +312,42 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
             crate::table::text::path(&dataset.path.to_string_lossy())
         ))
     })?;
-    put("CITATION.cff", citation.as_bytes())?;
+    out.put("CITATION.cff", citation.as_bytes())
+}
+
+/// The changelog up to this version, the licence and the bundle's README.
+fn write_documents(
+    out: &mut BundleDir<'_>,
+    inputs: &Inputs<'_>,
+    released: NaiveDate,
+    tables: &[Table],
+) -> Result<()> {
+    let meta = &inputs.dataset.meta;
     let changelog =
         std::fs::read_to_string(inputs.changelog).map_err(|e| Error::io(inputs.changelog, e))?;
     let changelog =
         crate::release::changelog::up_to(&changelog, &meta.version).unwrap_or(changelog);
-    put("CHANGELOG.md", changelog.as_bytes())?;
+    out.put("CHANGELOG.md", changelog.as_bytes())?;
     if let Some(l) = inputs.license.filter(|l| l.exists()) {
-        put(
+        out.put(
             "LICENSE.md",
             &std::fs::read(l).map_err(|e| Error::io(l, e))?,
         )?;
     }
-    let readme = readme(meta, released, &tables)?;
-    put("README.md", readme.as_bytes())?;
-    // Checksums over every file written so far.
+    let readme = readme(meta, released, tables)?;
+    out.put("README.md", readme.as_bytes())
+}
+
+/// `SHA256SUMS` over every file written so far.
+fn write_sums(out: &mut BundleDir<'_>) -> Result<()> {
     let mut written = Vec::new();
-    list_files(dir, dir, &mut written)?;
+    list_files(out.dir, out.dir, &mut written)?;
     let mut sums = Vec::new();
     for f in written {
-        let hash = sha256_file(&dir.join(&f))?;
+        let hash = sha256_file(&out.dir.join(&f))?;
         sums.push((f, hash));
     }
-    put(SUMS, sums_text(&sums).as_bytes())?;
-    files.sort();
-    Ok(files)
+    out.put(SUMS, sums_text(&sums).as_bytes())
 }
 
 fn pretty(v: &Value) -> Vec<u8> {
