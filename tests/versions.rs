@@ -64,6 +64,12 @@ fn publish_records_the_release_and_the_rebuild_matches_it() {
             - 1
     );
 
+    // Publishing tags the commit; the tag's message holds the zip's SHA-256.
+    let tagged = git(d, &["rev-parse", "v1.0.0^{commit}"]);
+    assert_eq!(tagged.trim(), head);
+    let message = git(d, &["tag", "-l", "--format=%(contents)", "v1.0.0"]);
+    assert!(message.contains(fields[3]), "{message}");
+
     // Later commits change nothing of the published bytes: the rebuild from the record matches.
     add_event(d, "AABC-9001");
     git(d, &["commit", "-qam", "more data"]);
@@ -315,7 +321,7 @@ fn cite_a_version_or_an_event_in_every_format() {
     for (args, needle) in [
         (
             vec!["cite", "--version", "9.9.9"],
-            "version 9.9.9 was never published; published versions: 1.0.0",
+            "version \"9.9.9\" was never published; published versions: 1.0.0",
         ),
         (
             vec!["cite", "--event", "AABC-9999"],
@@ -376,6 +382,36 @@ fn without_git_history_the_checks_warn_instead_of_failing() {
     assert_eq!(code, 1);
     assert!(
         err.contains("is not greater than the last published version"),
+        "{err}"
+    );
+}
+
+#[test]
+fn versions_are_named_by_number_through_the_release_record_even_without_tags() {
+    let dir = git_fixture();
+    let d = dir.path();
+    set_version(d, "1.0.0");
+    git(d, &["commit", "-qam", "1.0.0"]);
+    publish(d);
+    // A clone without tags, as a fresh CI checkout often is.
+    git(d, &["tag", "-d", "v1.0.0"]);
+    add_event(d, "AABC-9001");
+    let (code, out, err) = run(d, &["diff", "1.0.0"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("added (1): AABC-9001"), "{out}");
+    git(d, &["commit", "-qam", "more data"]);
+    for (old, new) in [("1.0.0", "HEAD"), ("v1.0.0", "HEAD")] {
+        let (code, out, err) = run(d, &["diff", old, new]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("added (1): AABC-9001"), "{out}");
+    }
+    let (code, out, _) = run(d, &["cite", "1.0.0"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("(Version 1.0.0)"), "{out}");
+    let (code, _, err) = run(d, &["diff", "3.0.0", "HEAD"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("version \"3.0.0\" was never published; published versions: 1.0.0"),
         "{err}"
     );
 }

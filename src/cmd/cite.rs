@@ -1,11 +1,11 @@
 //! `aabc cite`: print a citation of a published version (default: the latest), or of one event
-//! in it, as text, BibTeX, RIS or CFF. Versions are those of the release record; `v1.0.0` and
-//! `1.0.0` are the same.
+//! in it, as text, BibTeX, RIS or CFF: `aabc cite 1.1.0 --format bibtex`. Versions are those of
+//! the release record; `v1.0.0` and `1.0.0` are the same.
 
 use crate::cmd::OK;
 use aabc::release::cite::{render, Cited, Style};
 use aabc::schema::metadata::Dataset;
-use aabc::versions::versioning::{latest, parse, records};
+use aabc::versions::versioning::{find_published, latest, records};
 use aabc::{Error, Result};
 use std::io::Write;
 use std::path::PathBuf;
@@ -15,9 +15,12 @@ pub struct Args {
     /// Repository root holding dataset/.
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
-    /// Published version to cite (default: the latest).
-    #[arg(long, value_name = "V")]
+    /// Published version to cite, with or without `v` (default: the latest).
+    #[arg(value_name = "VERSION")]
     version: Option<String>,
+    /// The same as VERSION (kept for scripts written before it was positional).
+    #[arg(long = "version", value_name = "V", conflicts_with = "version")]
+    version_option: Option<String>,
     /// Cite one event of that version.
     #[arg(long, value_name = "ID")]
     event: Option<String>,
@@ -29,22 +32,11 @@ pub struct Args {
 pub fn run(args: Args) -> Result<u8> {
     let dataset = Dataset::open(&args.root)?;
     let list = records(&dataset)?;
-    let published: Vec<&str> = list.iter().map(|r| r.version.as_str()).collect();
-    let record = match &args.version {
+    let record = match args.version.as_ref().or(args.version_option.as_ref()) {
         None => latest(&list).ok_or_else(|| {
             Error::Other("no version has been published yet (the release record is empty)".into())
         })?,
-        Some(v) => {
-            let wanted = parse(v).map_err(|m| Error::Other(format!("{v:?}: {m}")))?;
-            list.iter()
-                .find(|r| parse(&r.version).ok().as_ref() == Some(&wanted))
-                .ok_or_else(|| {
-                    Error::Other(format!(
-                        "version {v} was never published; published versions: {}",
-                        published.join(", ")
-                    ))
-                })?
-        }
+        Some(v) => find_published(&list, v)?,
     };
     // The metadata and data as published.
     let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;

@@ -1,6 +1,7 @@
-//! `aabc diff OLD NEW`: events (and other rows) added, removed and changed, field by field,
-//! and schema changes. Each side is a bundle directory or zip, a CSV file, a repository
-//! directory, or a git revision. Text, Markdown (for CHANGELOG.md) or JSON; exit 0 either way,
+//! `aabc diff OLD [NEW]`: events (and other rows) added, removed and changed, field by field,
+//! and schema changes. Each side is a published version (`1.0.0` or `v1.0.0`, found through
+//! the release record, so a clone without tags works), a bundle directory or zip, a CSV file,
+//! a repository directory, or a git revision; NEW defaults to the working tree. Text, Markdown (for CHANGELOG.md) or JSON; exit 0 either way,
 //! or 1 when there are differences with `--exit-code`.
 
 use crate::cmd::{FOUND, OK};
@@ -20,8 +21,8 @@ pub enum Output {
 pub struct Args {
     /// The older version.
     old: String,
-    /// The newer version.
-    new: String,
+    /// The newer version (default: the working tree under --root).
+    new: Option<String>,
     /// Repository (for git revisions and for typing a bare CSV file).
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
@@ -35,7 +36,10 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<u8> {
     let old = aabc::versions::snapshot::load(&args.old, &args.root)?;
-    let new = aabc::versions::snapshot::load(&args.new, &args.root)?;
+    let new = match &args.new {
+        Some(spec) => aabc::versions::snapshot::load(spec, &args.root)?,
+        None => aabc::versions::snapshot::load(&args.root.to_string_lossy(), &args.root)?,
+    };
     let d = diff(&old, &new);
     let mut stdout = std::io::stdout().lock();
     match args.format {

@@ -82,9 +82,10 @@ pub fn run(args: Args) -> Result<u8> {
     let record = publish(&args.root, &dataset, &sources, &built, &counts)?;
     outln!(
         stdout,
-        "published {} (commit {}); commit {} to make the record part of the repository",
+        "published {} (commit {}, tag v{}); commit {} to make the record part of the repository, and push the tag",
         record.version,
         record.commit,
+        record.version,
         display(&versioning::record_path(&dataset)?)
     )?;
     Ok(OK)
@@ -179,6 +180,16 @@ fn publish(
         zip_sha256: built.zip_sha256.clone(),
         rows,
     };
+    let commit = record.commit_id()?;
+    let tag = format!("v{}", record.version);
+    let message = format!(
+        "{} {}: {} has SHA-256 {}",
+        dataset.meta.name,
+        record.version,
+        built.zip.file_name().unwrap_or_default().to_string_lossy(),
+        record.zip_sha256
+    );
+    aabc::versions::git::tag(root, &tag, &commit, &message)?;
     versioning::append(dataset, &record)?;
     Ok(record)
 }

@@ -111,17 +111,8 @@ pub struct Rebuilt {
 /// compares its zip with the recorded SHA-256.
 pub fn rebuild(root: &Path, version: &str) -> Result<Rebuilt> {
     let dataset = Dataset::open(root)?;
-    let wanted = versioning::parse(version)
-        .map_err(|m| Error::Other(format!("{}: {m}", crate::table::text::shown(version))))?;
-    let record = versioning::records(&dataset)?
-        .into_iter()
-        .find(|r| versioning::parse(&r.version).ok().as_ref() == Some(&wanted))
-        .ok_or_else(|| {
-            Error::Other(format!(
-                "version {} is not in the release record",
-                crate::table::text::shown(version)
-            ))
-        })?;
+    let records = versioning::records(&dataset)?;
+    let record = versioning::find_published(&records, version)?.clone();
     let commit = record.commit_id()?;
     let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let src = tmp.path().join("src");

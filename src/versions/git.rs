@@ -50,6 +50,39 @@ fn git(repo: &Path, args: &[&str]) -> Result<Vec<u8>> {
     Ok(out.stdout)
 }
 
+/// Makes the annotated tag `name` on `commit`, with `message`; refused when the tag exists.
+pub fn tag(repo: &Path, name: &str, commit: &CommitId, message: &str) -> Result<()> {
+    let name = checked_rev(name)?;
+    let exists = git(
+        repo,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &format!("refs/tags/{name}"),
+        ],
+    );
+    if exists.is_ok() {
+        return Err(Error::Refused(format!(
+            "the tag {name} exists already: a published version is tagged once"
+        )));
+    }
+    git(
+        repo,
+        &[
+            "tag",
+            "-a",
+            "-m",
+            message,
+            "--end-of-options",
+            name,
+            commit.as_str(),
+        ],
+    )?;
+    Ok(())
+}
+
 /// A revision as a user names it (`HEAD~1`, a tag, a commit id), if it cannot be taken for an
 /// option or smuggle anything else in.
 fn checked_rev(rev: &str) -> Result<&str> {

@@ -87,7 +87,8 @@ fn read_rows(schema: &Schema, csv: &[u8], name: &str) -> Result<Vec<Value>> {
 
 /// Loads a snapshot named the way users name versions on the command line: a bundle directory
 /// or zip, a repository checkout, a CSV file (typed with the repository's schema of the table
-/// whose file has that name, or its first table), or a git revision of `repo`.
+/// whose file has that name, or its first table), a published version of `repo` by its
+/// number (`1.1.0` or `v1.1.0`, through the release record), or a git revision of `repo`.
 pub fn load(spec: &str, repo: &Path) -> Result<Snapshot> {
     let path = Path::new(spec);
     // A name that exists but cannot be followed (a symlink loop, a dangling link): say why,
@@ -137,14 +138,35 @@ pub fn load(spec: &str, repo: &Path) -> Result<Snapshot> {
             partial: true,
         });
     }
+    // A published version by its number: the commit its release record names, so that a
+    // clone without tags knows it.
+    let published = published_versions(repo);
+    if crate::versions::versioning::parse(spec).is_ok() {
+        if let Ok(record) = crate::versions::versioning::find_published(&published, spec) {
+            return at_commit(repo, &record.commit_id()?, spec);
+        }
+    }
     // A git revision.
     let commit = crate::versions::git::rev_parse(repo, spec).map_err(|_| {
-        Error::Other(format!(
-            "{} is not a bundle, a CSV file, a directory or a git revision",
-            crate::table::text::shown(spec)
-        ))
+        match crate::versions::versioning::parse(spec) {
+            // It looks like a version: say which ones there are.
+            Ok(_) => crate::versions::versioning::find_published(&published, spec)
+                .err()
+                .unwrap_or_else(|| Error::Other(format!("{spec}: not found"))),
+            Err(_) => Error::Other(format!(
+                "{} is not a published version, a bundle, a CSV file, a directory or a git revision",
+                crate::table::text::shown(spec)
+            )),
+        }
     })?;
     at_commit(repo, &commit, spec)
+}
+
+/// The release record of the repository, or none when it has none (or no dataset).
+fn published_versions(repo: &Path) -> Vec<crate::versions::versioning::Record> {
+    Dataset::open(repo)
+        .and_then(|d| crate::versions::versioning::records(&d))
+        .unwrap_or_default()
 }
 
 /// The dataset as committed in `commit`.

@@ -195,6 +195,26 @@ fn unreadable(file: &str, f: &crate::error::CsvFault, rule: &str, hint: &str) ->
     }
 }
 
+/// The published record of a version named with or without a leading `v` (`1.1.0`,
+/// `v1.1.0`); the error lists the versions that were published.
+pub fn find_published<'a>(list: &'a [Record], name: &str) -> Result<&'a Record> {
+    let shown = crate::table::text::shown(name);
+    let wanted = parse(name).map_err(|m| Error::Other(format!("{shown}: {m}")))?;
+    list.iter()
+        .find(|r| parse(&r.version).ok().as_ref() == Some(&wanted))
+        .ok_or_else(|| {
+            let published: Vec<&str> = list.iter().map(|r| r.version.as_str()).collect();
+            Error::Other(format!(
+                "version {shown} was never published; published versions: {}",
+                if published.is_empty() {
+                    "none".to_string()
+                } else {
+                    published.join(", ")
+                }
+            ))
+        })
+}
+
 /// Parses a version, with or without a leading `v`.
 pub fn parse(v: &str) -> std::result::Result<semver::Version, String> {
     semver::Version::parse(v.trim_start_matches('v'))
