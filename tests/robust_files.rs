@@ -441,12 +441,33 @@ fn verify_rebuild_into_a_closed_pipe_ends_quietly() {
 #[test]
 fn validate_into_a_closed_pipe_ends_quietly() {
     assert_quiet_on_closed_pipe(&["validate"]);
-    assert_quiet_on_closed_pipe(&[
-        "validate",
-        "--schema",
-        SCHEMA,
-        "tests/fixtures/vocabulary.csv",
-    ]);
+}
+
+// A report into a closed pipe keeps its exit code: `aabc validate | head -1` in CI must not
+// turn invalid data into a pass.
+#[test]
+fn a_finding_into_a_closed_pipe_still_exits_1() {
+    for args in [
+        vec![
+            "validate",
+            "--schema",
+            SCHEMA,
+            "tests/fixtures/vocabulary.csv",
+        ],
+        vec![
+            "validate",
+            "--format",
+            "github",
+            "--schema",
+            SCHEMA,
+            "tests/fixtures/vocabulary.csv",
+        ],
+        vec!["diff", "--exit-code", "1.0.0", "1.1.0"],
+    ] {
+        let (code, err) = with_closed_stdout(&args);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(code, Some(1), "{args:?}: {err}");
+    }
 }
 
 #[test]
@@ -488,7 +509,10 @@ fn fmt_check_into_a_closed_pipe_ends_quietly() {
     let f = dir.path().join("events.csv");
     let canonical = std::fs::read_to_string(root().join("tests/fixtures/valid.csv")).unwrap();
     std::fs::write(&f, canonical.replace('\n', "\r\n")).unwrap();
-    assert_quiet_on_closed_pipe(&["fmt", "--check", "--schema", SCHEMA, f.to_str().unwrap()]);
+    // Not canonical: exit 1 whether or not anyone reads the report, and no error message.
+    let (code, err) =
+        with_closed_stdout(&["fmt", "--check", "--schema", SCHEMA, f.to_str().unwrap()]);
+    assert_eq!((code, err.as_str()), (Some(1), ""));
 }
 
 // ---- item 12: SHA256SUMS names only files inside the bundle ----

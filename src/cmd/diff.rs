@@ -41,7 +41,7 @@ pub fn run(args: Args) -> Result<u8> {
         None => aabc::versions::snapshot::load(&args.root.to_string_lossy(), &args.root)?,
     };
     let d = diff(&old, &new);
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = crate::cmd::report_stdout();
     match args.format {
         Output::Text => out!(stdout, "{}", text(&d))?,
         Output::Markdown => out!(stdout, "{}", markdown(&d))?,

@@ -42,7 +42,7 @@ pub fn run(args: Args) -> Result<u8> {
     for (schema, path) in &tables {
         canonical.push(canonical_bytes(schema, path)?);
     }
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = crate::cmd::report_stdout();
     let mut differing = 0;
     for ((_, path), canonical) in tables.iter().zip(canonical) {
         let current = std::fs::read(path).map_err(|e| Error::io(path, e))?;

@@ -1,8 +1,56 @@
 //! One module per subcommand: each has its help text, its `Args` and a `run` function that
 //! returns the process exit code.
 //!
-//! Commands write to standard output with [`outln!`] and [`out!`], never `println!`: a write to
-//! a closed pipe (`aabc codebook | head`) is then an error value, which `main` ends quietly.
+//! Commands write to standard output with [`outln!`] and [`out!`], never `println!`. When the
+//! reader goes away, a command whose output is the result (`aabc codebook | head`) gets an
+//! error value, which `main` ends quietly with exit 0; a command whose exit code reports
+//! something (validate, verify, fmt, release, diff) writes through [`report_stdout`], drops
+//! the rest of its output and still exits with its own code.
+
+/// Standard output for a command whose exit code says something (a finding, a refusal, a
+/// mismatch): when the reader goes away (`aabc validate | head -1`), the rest of the output
+/// is dropped but the command runs to its end, so its exit code stays true. Commands whose
+/// output *is* the result (codebook, cite, export, synth) use the plain stdout and stop.
+pub fn report_stdout() -> ReportOut {
+    ReportOut {
+        inner: std::io::stdout().lock(),
+        closed: false,
+    }
+}
+
+/// See [`report_stdout`].
+pub struct ReportOut {
+    inner: std::io::StdoutLock<'static>,
+    closed: bool,
+}
+
+impl std::io::Write for ReportOut {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.inner.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
 
 /// `writeln!` whose error becomes an [`aabc::Error`] that keeps the I/O error (and its kind).
 macro_rules! outln {

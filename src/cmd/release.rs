@@ -62,7 +62,7 @@ pub fn run(args: Args) -> Result<u8> {
     let inputs = sources.inputs(&dataset);
     let dist = args.out.unwrap_or_else(|| join(&args.root, "dist"));
     let built = build(&inputs, &dist)?;
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = crate::cmd::report_stdout();
     print_built(&mut stdout, &built)?;
     if !args.publish {
         return Ok(OK);
@@ -196,7 +196,7 @@ fn publish(
 
 /// `--check`: the required bump and why, and the policy's verdict.
 fn print_check(decision: &Decision) -> Result<u8> {
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::cmd::report_stdout();
     let Some(c) = &decision.check else {
         outln!(
             out,

@@ -32,7 +32,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<u8> {
-    let stdout = std::io::stdout().lock();
+    let stdout = crate::cmd::report_stdout();
     let mut renderer = Renderer::new(BufWriter::new(stdout), args.format, args.strict);
     let mut tally = Tally::default();
     let today = chrono::Local::now().date_naive();

@@ -32,7 +32,7 @@ pub fn run(args: Args) -> Result<u8> {
     // The real reason (no such file, a symlink loop, no permission), not a guess.
     std::fs::metadata(&bundle).map_err(|e| aabc::Error::io(&bundle, e))?;
     let report = aabc::release::verify::verify(&bundle)?;
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = crate::cmd::report_stdout();
     for p in &report.problems {
         outln!(stdout, "MISMATCH: {p}")?;
     }
@@ -67,7 +67,7 @@ pub fn run(args: Args) -> Result<u8> {
 /// Rebuilds a published version from its recorded commit, with this toolkit, and compares.
 fn rebuild(root: &std::path::Path, version: &str) -> Result<u8> {
     let r = aabc::release::policy::rebuild(root, version)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::cmd::report_stdout();
     outln!(out, "rebuilt {} from commit {}", r.name, r.commit)?;
     outln!(out, "  recorded zip SHA-256: {}", r.record.zip_sha256)?;
     outln!(out, "  rebuilt  zip SHA-256: {}", r.zip_sha256)?;
