@@ -109,13 +109,12 @@ impl CsvFault {
             CsvFaultKind::StrayQuote => {
                 "a double quote inside a cell that is not quoted".into()
             }
-            CsvFaultKind::UndoubledQuote { opened } if opened.line != self.at.line => format!(
-                "a double quote inside a quoted cell is not doubled (the cell's quote opens at line {}, column {})",
+            // The opening quote may be the stray one (`,"statement,` makes a cell quoted
+            // until the next quote): name it too, so either can be fixed.
+            CsvFaultKind::UndoubledQuote { opened } => format!(
+                "a double quote inside a quoted cell is not doubled, or the quote that opened the cell (line {}, column {}) is stray",
                 opened.line, opened.column
             ),
-            CsvFaultKind::UndoubledQuote { .. } => {
-                "a double quote inside a quoted cell is not doubled".into()
-            }
             CsvFaultKind::UnclosedQuote => "a quoted cell is opened here and never closed: the rest of the file was read as one cell".into(),
             CsvFaultKind::FieldCount { found, expected, quote: Some((_, end)) } => format!(
                 "the quoted cell opened here runs on to line {end}, and that row has {found} fields where the header has {expected}"
@@ -133,7 +132,7 @@ impl CsvFault {
     pub fn hint(&self) -> String {
         match &self.kind {
             CsvFaultKind::StrayQuote => "quote the whole cell and double the quote inside it (\"a \"\"b\"\" c\"), or remove it".into(),
-            CsvFaultKind::UndoubledQuote { .. } => "write a double quote inside a quoted cell twice (\"\"); if it was meant to close the cell, add the missing comma after it".into(),
+            CsvFaultKind::UndoubledQuote { .. } => "write a double quote inside a quoted cell twice (\"\"); if it was meant to close the cell, add the missing comma after it; if the cell was not meant to be quoted, remove its opening quote".into(),
             CsvFaultKind::UnclosedQuote => "add the closing double quote; a quote inside a quoted cell is written twice (\"\")".into(),
             CsvFaultKind::FieldCount { quote: Some(_), .. } => "add the missing closing quote at the end of this cell (a quote inside a cell is written twice)".into(),
             CsvFaultKind::FieldCount { quote: None, .. } => "check for a missing or extra comma, or an unquoted comma inside a cell (quote the cell)".into(),

@@ -94,6 +94,33 @@ fn fmt_keeps_every_record_and_every_cell() {
         .contains("\"Troops \"\"crossed\"\", into\"\" Syunik.\""));
 }
 
+// An empty file (or one of line ends only) has no header: fmt refuses it instead of writing
+// a header over it.
+#[test]
+fn fmt_refuses_an_empty_file_and_writes_nothing() {
+    for text in ["", "\n", "\r\n", "\r", "\n\n\n"] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("events.csv");
+        std::fs::write(&file, text).unwrap();
+        let (code, _, err) = fmt(&file);
+        assert_eq!(code, 1, "{text:?}: {err}");
+        assert!(err.contains("the file is empty"), "{err}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    }
+}
+
+// A stray quote at the start of a cell makes the cell quoted up to the next quote, where the
+// fault shows: the message names the opening quote too, so the one really at fault is found.
+#[test]
+fn a_stray_opening_quote_is_named_with_the_fault_it_causes() {
+    let (code, found, messages) = check(&fixture("stray_opening_quote.csv"));
+    assert_eq!((code, found), (1, vec![seen(2, 176, "csv/quote", None)]));
+    assert!(
+        messages[0].contains("(line 2, column 39) is stray"),
+        "{messages:?}"
+    );
+}
+
 // Item 2: an undoubled quote inside a quoted cell passed validate, and fmt moved it.
 #[test]
 fn an_undoubled_quote_in_a_quoted_cell_is_a_located_fault() {
@@ -101,7 +128,7 @@ fn an_undoubled_quote_in_a_quoted_cell_is_a_located_fault() {
     assert_eq!((code, found), (1, vec![seen(2, 278, "csv/quote", None)]));
     assert_eq!(
         messages,
-        ["a double quote inside a quoted cell is not doubled"]
+        ["a double quote inside a quoted cell is not doubled, or the quote that opened the cell (line 2, column 241) is stray"]
     );
     let (_dir, file) = copy_of("undoubled_quote.csv");
     let before = std::fs::read(&file).unwrap();

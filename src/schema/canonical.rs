@@ -70,6 +70,15 @@ pub fn canonical_bytes(schema: &Schema, path: &Path) -> Result<Vec<u8>> {
             }
         }
     }
+    if header.is_none() {
+        return Err(fail(CsvError::Header {
+            message: "the file is empty: it needs at least the header row".into(),
+            hint: format!(
+                "start the file with the header: {}",
+                schema.column_names().collect::<Vec<_>>().join(",")
+            ),
+        }));
+    }
     let kinds = schema.sort_kinds();
     let key: Vec<usize> = schema.sort_key.clone();
     rows.sort_by(|a, b| {
