@@ -185,6 +185,10 @@ fn a_line_break_in_a_title_or_creator_is_refused_on_load_so_no_ris_record_is_inj
         ("title", "AABC\nER  - \nTY  - JOUR"),
         ("creator", "A\r\nTY  - JOUR"),
         ("licence", "MIT\nx: y"),
+        // A line separator and a bidi override are no control characters, but break a line
+        // or hide what the title says as well.
+        ("title", "AABC\u{2028}ER  - \u{2028}TY  - JOUR"),
+        ("creator", "A\u{202E}B"),
     ] {
         let dir = git_fixture();
         let d = dir.path();
@@ -200,7 +204,10 @@ fn a_line_break_in_a_title_or_creator_is_refused_on_load_so_no_ris_record_is_inj
         ] {
             let (code, out, err) = run(d, &args);
             assert_eq!(code, 2, "{field} {args:?}: {out}{err}");
-            assert!(err.contains("holds the control character U+000"), "{err}");
+            assert!(
+                err.contains("holds the invisible or control character U+"),
+                "{err}"
+            );
             assert!(!out.contains("TY  - JOUR"), "{out}");
             assert_eq!(err.lines().count(), 1, "{err}");
         }

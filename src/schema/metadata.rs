@@ -193,16 +193,20 @@ impl Dataset {
     }
 }
 
-/// Texts go into citations (BibTeX, RIS, CFF) and file names: no control characters (line
-/// breaks only where a text may span lines), and name and version plain tokens.
+/// Texts go into citations (BibTeX, RIS, CFF) and file names: no control characters, line
+/// separators, bidirectional controls or invisible characters (line breaks only where a text
+/// may span lines), and name and version plain tokens.
 fn check_texts(meta: &Metadata) -> std::result::Result<(), String> {
+    use crate::table::text::{is_bidi_control, is_line_separator, is_zero_width};
+    let odd =
+        |c: char| c.is_control() || is_line_separator(c) || is_bidi_control(c) || is_zero_width(c);
     for (what, text, multiline) in texts(meta) {
         if let Some(c) = text
             .chars()
-            .find(|&c| c.is_control() && !(multiline && (c == '\n' || c == '\t')))
+            .find(|&c| odd(c) && !(multiline && (c == '\n' || c == '\t')))
         {
             return Err(format!(
-                "{what} holds the control character U+{:04X} ({}); citations and the release files need {what} as plain text{}",
+                "{what} holds the invisible or control character U+{:04X} ({}); citations and the release files need {what} as plain text{}",
                 c as u32,
                 crate::table::text::shown(text),
                 if multiline { "" } else { " on one line" }

@@ -99,6 +99,22 @@ fn head(s: &str, max: usize) -> (&str, Option<usize>) {
     }
 }
 
+/// Whether a character changes the display order of the text around it (bidirectional
+/// controls): text that shows one thing and holds another.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether a character is invisible: zero-width characters and the byte order mark.
+pub fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// Whether a character breaks a line without being a control character (U+2028, U+2029).
+pub fn is_line_separator(c: char) -> bool {
+    matches!(c, '\u{2028}' | '\u{2029}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

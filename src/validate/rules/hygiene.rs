@@ -64,10 +64,8 @@ fn classify(c: char) -> Option<Odd> {
     match c {
         '\t' | '\n' => None,
         '\r' => Some(Odd::CarriageReturn),
-        '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
-            Some(Odd::Bidi)
-        }
-        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => Some(Odd::Invisible),
+        c if crate::table::text::is_bidi_control(c) => Some(Odd::Bidi),
+        c if crate::table::text::is_zero_width(c) => Some(Odd::Invisible),
         c if c.is_control() => Some(Odd::Control),
         _ => None,
     }
