@@ -297,3 +297,23 @@ fn parquet_export_reads_numbers_as_validate_does() {
     );
     assert!(!out.exists());
 }
+
+// Every format refuses what Parquet refuses: a cell that is not its column's type (JSON wrote
+// "03" as a string in an integer column, CSV copied it).
+#[test]
+fn every_export_format_refuses_a_cell_that_is_not_its_type() {
+    for format in ["parquet", "json", "jsonl", "csv"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join(format!("t.{format}"));
+        let (code, _, err) = export_csv(
+            &root().join("tests/fixtures/integer_not_canonical.csv"),
+            &["--format", format, "--out", out.to_str().unwrap()],
+        );
+        assert_eq!(code, 1, "{format}: {err}");
+        assert!(
+            err.contains("line 2: killed_am_military = \"+3\" is not a valid integer"),
+            "{format}: {err}"
+        );
+        assert!(!out.exists(), "{format}: nothing is written");
+    }
+}

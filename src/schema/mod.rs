@@ -318,6 +318,27 @@ impl Schema {
     /// numbers and booleans are typed, lists are split. A cell that does not parse as its type
     /// (see [`parse_integer`], [`parse_number`]) stays a string, so that the schema reports it
     /// as a type error with its value.
+    /// Whether a cell converts to its column's type (a blank is null): `Err` names the type it
+    /// is not. The typed exports refuse a row that does not; validation says why in detail.
+    pub fn check_cell(&self, column: usize, cell: &str) -> std::result::Result<(), &'static str> {
+        if cell.is_empty() {
+            return Ok(());
+        }
+        let ok = match self.columns[column].kind {
+            Kind::String | Kind::StringList => return Ok(()),
+            Kind::Integer => parse_integer(cell).is_some(),
+            Kind::Number => parse_number(cell).is_some(),
+            Kind::Boolean => matches!(cell, "true" | "false"),
+            Kind::Date => parse_date(cell).is_some(),
+        };
+        ok.then_some(()).ok_or(match self.columns[column].kind {
+            Kind::Integer => "integer",
+            Kind::Number => "number",
+            Kind::Boolean => "boolean",
+            _ => "date",
+        })
+    }
+
     pub fn cell_to_json(&self, column: usize, cell: &str) -> Value {
         let col = &self.columns[column];
         if cell.is_empty() {

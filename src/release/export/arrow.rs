@@ -5,8 +5,9 @@
 //! Utf8, array of strings → List(Utf8). Nullability follows the schema; each field carries the
 //! column's description in its metadata.
 
-use super::{bad_cell, Rows};
+use super::Rows;
 use crate::error::Result;
+use crate::schema::rows::bad_cell;
 use crate::schema::{parse_integer, parse_number, Column, Kind, Schema};
 use arrow::array::{
     ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, Int64Builder,

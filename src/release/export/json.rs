@@ -27,7 +27,7 @@ pub fn write<R: Read, W: Write>(
     if layout == Layout::Array {
         out.write_all(b"[").map_err(io)?;
     }
-    while let Some(r) = rows.next_row()? {
+    while let Some(r) = rows.next_typed_row(schema)? {
         let obj = record_object(schema, r);
         if layout == Layout::Array {
             out.write_all(if n == 0 { b"\n" } else { b",\n" })

@@ -10,7 +10,7 @@ pub mod json;
 pub mod parquet;
 pub mod partition;
 
-use crate::error::{CsvError, Error, Result};
+use crate::error::{Error, Result};
 use crate::schema::rows::Rows;
 use crate::schema::Schema;
 use std::io::{Read, Write};
@@ -151,7 +151,7 @@ fn copy_csv<R: Read, W: Write>(schema: &Schema, mut rows: Rows<R>, out: W) -> Re
     let werr = |e: csv::Error| Error::Other(format!("cannot write CSV: {e}"));
     w.write_record(schema.column_names()).map_err(werr)?;
     let mut n = 0;
-    while let Some(r) = rows.next_row()? {
+    while let Some(r) = rows.next_typed_row(schema)? {
         w.write_record(r).map_err(werr)?;
         n += 1;
     }
@@ -200,17 +200,4 @@ pub fn export_by_year<R: Read + Send>(
         name,
     )?;
     partition::write_by_year(schema, rows, options, dir)
-}
-
-/// Message for a cell that does not convert to its column's type.
-pub(crate) fn bad_cell(name: &str, line: u64, column: &str, value: &str, kind: &str) -> Error {
-    Error::csv(
-        name,
-        CsvError::Cell {
-            line,
-            column: column.to_string(),
-            value: value.to_string(),
-            kind: kind.to_string(),
-        },
-    )
 }
