@@ -88,6 +88,10 @@ pub enum CsvFaultKind {
     },
     /// A cell is not valid UTF-8 after `valid_up_to` bytes of its content.
     Utf8 { valid_up_to: usize },
+    /// The file has no header row (it is empty, or holds only line ends).
+    Empty,
+    /// The file starts with a byte order mark.
+    Bom,
 }
 
 impl CsvFault {
@@ -100,6 +104,8 @@ impl CsvFault {
             | CsvFaultKind::FieldCount { quote: Some(_), .. } => "csv/quote",
             CsvFaultKind::FieldCount { quote: None, .. } => "csv/field-count",
             CsvFaultKind::Utf8 { .. } => "csv/utf8",
+            CsvFaultKind::Empty => "csv/empty",
+            CsvFaultKind::Bom => "csv/bom",
         }
     }
 
@@ -125,6 +131,8 @@ impl CsvFault {
             CsvFaultKind::Utf8 { valid_up_to } => {
                 format!("invalid UTF-8 byte sequence {valid_up_to} bytes into the cell")
             }
+            CsvFaultKind::Empty => "the file is empty: it needs at least the header row".into(),
+            CsvFaultKind::Bom => "the file starts with a byte order mark (BOM)".into(),
         }
     }
 
@@ -137,6 +145,8 @@ impl CsvFault {
             CsvFaultKind::FieldCount { quote: Some(_), .. } => "add the missing closing quote at the end of this cell (a quote inside a cell is written twice)".into(),
             CsvFaultKind::FieldCount { quote: None, .. } => "check for a missing or extra comma, or an unquoted comma inside a cell (quote the cell)".into(),
             CsvFaultKind::Utf8 { .. } => "save the file as UTF-8 (it looks like another encoding, such as Windows-1252)".into(),
+            CsvFaultKind::Empty => "start the file with its header row".into(),
+            CsvFaultKind::Bom => "save the file as UTF-8 without BOM".into(),
         }
     }
 }

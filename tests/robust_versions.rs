@@ -501,3 +501,28 @@ fn every_field_of_a_release_record_is_checked_with_its_line_and_column() {
     assert_eq!(problems[0]["rule"], "release-record");
     assert_eq!(problems[0]["line"], 2);
 }
+
+// The release record is held to the same rules as a data table: an empty file would switch
+// the published-id protection off; a row wider than the header would lose a field.
+#[test]
+fn a_release_record_that_is_empty_wide_or_has_a_bom_is_a_located_problem() {
+    let header = "version,date,commit,zip_sha256,rows\n";
+    let row = format!("1.0.0,2026-11-25,{},{},125", "a".repeat(40), "b".repeat(64));
+    for (what, text, at) in [
+        ("empty", String::new(), (1, 1)),
+        ("wide", format!("{header}{row},extra\n"), (2, 128)),
+        ("bom", format!("\u{feff}{header}"), (1, 1)),
+    ] {
+        let dir = git_fixture();
+        let d = dir.path();
+        std::fs::write(d.join("dataset/releases.csv"), text).unwrap();
+        let (code, problems) = validate_json(&["--root", d.to_str().unwrap()]);
+        assert_eq!(code, 1, "{what}: {problems:?}");
+        let found: Vec<(u64, u64)> = problems
+            .iter()
+            .filter(|p| p["rule"] == "release-record")
+            .map(|p| (p["line"].as_u64().unwrap(), p["column"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(found, [at], "{what}: {problems:?}");
+    }
+}

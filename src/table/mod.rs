@@ -870,13 +870,21 @@ impl SmallRow {
 }
 
 /// A small table (a release record, a list of retired ids) read whole with the strict reader:
-/// its header, its rows up to the first structure fault, and that fault. Rows are not checked
-/// against the header's width: the caller says what a short row means.
+/// its header, its rows up to the first fault, and that fault. Held to the same rules as a
+/// data table: no BOM, a header, and every row as wide as the header.
 pub fn small_table(bytes: &[u8]) -> (Option<csv::StringRecord>, Vec<SmallRow>, Option<CsvFault>) {
     let mut reader = CsvReader::new(bytes);
     let mut record = csv::ByteRecord::new();
-    let mut header = None;
+    let mut header: Option<csv::StringRecord> = None;
     let mut rows = Vec::new();
+    let start = Position { line: 1, column: 1 };
+    if bytes.starts_with(BOM) {
+        let fault = CsvFault {
+            kind: CsvFaultKind::Bom,
+            at: start,
+        };
+        return (None, rows, Some(fault));
+    }
     loop {
         let more = match reader.read_strict(&mut record) {
             Ok(Ok(more)) => more,
@@ -885,7 +893,11 @@ pub fn small_table(bytes: &[u8]) -> (Option<csv::StringRecord>, Vec<SmallRow>, O
             Err(_) => return (header, rows, None),
         };
         if !more {
-            return (header, rows, None);
+            let fault = header.is_none().then_some(CsvFault {
+                kind: CsvFaultKind::Empty,
+                at: start,
+            });
+            return (header, rows, fault);
         }
         let cells = match csv::StringRecord::from_byte_record(record.clone()) {
             Ok(cells) => cells,
@@ -899,9 +911,13 @@ pub fn small_table(bytes: &[u8]) -> (Option<csv::StringRecord>, Vec<SmallRow>, O
                 return (header, rows, Some(fault));
             }
         };
-        if header.is_none() {
+        let Some(h) = &header else {
             header = Some(cells);
             continue;
+        };
+        if cells.len() != h.len() {
+            let fault = reader.field_count_fault(cells.len(), h.len());
+            return (header, rows, Some(fault));
         }
         let columns = (0..cells.len())
             .map(|i| reader.locate_last_cell(i).column)

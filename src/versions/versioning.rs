@@ -189,7 +189,7 @@ fn unreadable(file: &str, f: &crate::error::CsvFault, rule: &str, hint: &str) ->
             file,
             Some(f.at.line),
             rule,
-            format!("is not a well-formed CSV record: {}", f.message()),
+            f.message(),
             format!("{}; {hint}", f.hint()),
         )
     }
