@@ -794,3 +794,57 @@ fn verify_reads_parquet_that_another_tool_wrote() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(code, 0, "{out}{err}");
 }
+
+#[test]
+fn verify_refuses_sums_that_list_a_file_twice() {
+    let (_tmp, dir) = bundle_dir_copy();
+    let sums = dir.join("SHA256SUMS");
+    let text = std::fs::read_to_string(&sums).unwrap();
+    let first = text.lines().next().unwrap().to_string();
+    std::fs::write(&sums, format!("{text}{first}\n")).unwrap();
+    let (code, out, _) = run_aabc(&["verify", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("SHA256SUMS lists a file more than once"),
+        "{out}"
+    );
+}
+
+// A pipe as input is read once: validating it must not wait forever for a second read (to
+// locate a problem), and fmt, which rewrites files in place, refuses it.
+#[test]
+fn validate_reads_a_fifo_once_and_fmt_refuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("events.csv");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let writer_path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let bytes = std::fs::read(root().join("tests/fixtures/vocabulary.csv")).unwrap();
+        std::fs::write(&writer_path, bytes).unwrap();
+    });
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("aabc"))
+        .args(["validate", "--schema", SCHEMA, fifo.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let code = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("validate of a FIFO did not end");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    writer.join().unwrap();
+    assert_eq!(code, Some(1));
+    let (code, _, err) = run_aabc(&["fmt", "--schema", SCHEMA, fifo.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+}

@@ -36,6 +36,17 @@ pub fn run(args: Args) -> Result<u8> {
             }
         }
     }
+    // fmt rewrites files in place: a pipe or a device has no place to rewrite (and reading it
+    // twice would wait forever).
+    for (_, path) in &tables {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if !meta.is_file() {
+            return Err(Error::Other(format!(
+                "{}: not a regular file; fmt rewrites files in place",
+                display(path)
+            )));
+        }
+    }
     // Every table is read first: one that cannot be formatted stops the command before any
     // file is rewritten.
     let mut canonical = Vec::with_capacity(tables.len());

@@ -93,6 +93,12 @@ fn verify_dir(dir: &Path) -> Result<Report> {
             Err(m) => report.problems.push(format!("{SUMS}: {m}")),
             Ok(entries) => {
                 let listed: BTreeSet<String> = entries.iter().map(|(p, _)| p.clone()).collect();
+                if listed.len() != entries.len() {
+                    // Two lines for one file: which hash counts is anyone's guess.
+                    report
+                        .problems
+                        .push(format!("{SUMS} lists a file more than once"));
+                }
                 for (path, hash) in &entries {
                     // Only files of the bundle are hashed: never `../secret` or `/etc/hostname`.
                     if let Some(why) = bundle_path_problem(path) {

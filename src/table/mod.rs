@@ -1007,6 +1007,11 @@ impl Locator {
         within: Option<usize>,
     ) -> Option<Position> {
         if self.reader.is_none() {
+            // A pipe cannot be read again (opening it would wait for a writer forever): the
+            // position then stays at the record's start.
+            if !std::fs::metadata(&self.path).ok()?.is_file() {
+                return None;
+            }
             self.reader = Some(CsvReader::new(File::open(&self.path).ok()?));
         }
         let reader = self.reader.as_mut()?;

@@ -556,6 +556,13 @@ struct RowsAgain<'m> {
 
 impl<'m> RowsAgain<'m> {
     fn open(path: &Path, map: &'m ColumnMap) -> Result<RowsAgain<'m>> {
+        let regular = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if !regular.is_file() {
+            return Err(Error::Other(format!(
+                "{}: the rows share key hashes, and confirming duplicates needs a second read, which a pipe cannot give; save it to a file and validate that",
+                display(path)
+            )));
+        }
         Ok(RowsAgain {
             reader: CsvReader::open(path)?,
             record: csv::ByteRecord::new(),
