@@ -5,21 +5,6 @@ mod common;
 use common::*;
 use std::path::Path;
 
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let mut all = args.to_vec();
-    all.extend(["--root", dir.to_str().unwrap()]);
-    run_aabc(&all)
-}
-
-/// Publishes the fixture's current version and commits the record.
-fn publish(dir: &Path) -> String {
-    let (code, out, err) = run(dir, &["release", "--publish"]);
-    assert_eq!(code, 0, "{out}{err}");
-    git(dir, &["add", "-A"]);
-    git(dir, &["commit", "-q", "-m", "record release"]);
-    out
-}
-
 fn edit_events(dir: &Path, f: impl FnOnce(String) -> String) {
     let p = dir.join("dataset/events.csv");
     let text = std::fs::read_to_string(&p).unwrap();
@@ -83,11 +68,8 @@ fn publish_records_the_release_and_the_rebuild_matches_it() {
 
 #[test]
 fn too_small_a_bump_and_a_rewrite_of_a_published_version_are_refused() {
-    let dir = git_fixture();
+    let dir = published_fixture();
     let d = dir.path();
-    set_version(d, "1.0.0");
-    git(d, &["commit", "-qam", "1.0.0"]);
-    publish(d);
 
     // New data under the published version number: refused, nothing recorded.
     add_event(d, "AABC-9001");
@@ -141,11 +123,8 @@ fn too_small_a_bump_and_a_rewrite_of_a_published_version_are_refused() {
 
 #[test]
 fn published_ids_cannot_silently_disappear_or_be_reused() {
-    let dir = git_fixture();
+    let dir = published_fixture();
     let d = dir.path();
-    set_version(d, "1.0.0");
-    git(d, &["commit", "-qam", "1.0.0"]);
-    publish(d);
     edit_events(d, |text| {
         text.lines()
             .filter(|l| !l.starts_with("AABC-0007,"))
@@ -388,11 +367,8 @@ fn without_git_history_the_checks_warn_instead_of_failing() {
 
 #[test]
 fn versions_are_named_by_number_through_the_release_record_even_without_tags() {
-    let dir = git_fixture();
+    let dir = published_fixture();
     let d = dir.path();
-    set_version(d, "1.0.0");
-    git(d, &["commit", "-qam", "1.0.0"]);
-    publish(d);
     // A clone without tags, as a fresh CI checkout often is.
     git(d, &["tag", "-d", "v1.0.0"]);
     add_event(d, "AABC-9001");

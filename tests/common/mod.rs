@@ -188,3 +188,30 @@ pub fn export_csv(file: &Path, args: &[&str]) -> (i32, String, String) {
     ]);
     run_aabc(&all)
 }
+
+/// Runs `aabc ARGS --root DIR`: exit code, stdout, stderr.
+pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let mut all = args.to_vec();
+    all.extend(["--root", dir.to_str().unwrap()]);
+    run_aabc(&all)
+}
+
+/// Publishes the fixture's current version (`release --publish`) and commits the record;
+/// returns what the command printed.
+pub fn publish(dir: &Path) -> String {
+    let (code, out, err) = run(dir, &["release", "--publish"]);
+    assert_eq!(code, 0, "{out}{err}");
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "record release"]);
+    out
+}
+
+/// A git fixture whose version 1.0.0 is published and recorded.
+pub fn published_fixture() -> tempfile::TempDir {
+    let dir = git_fixture();
+    let d = dir.path();
+    set_version(d, "1.0.0");
+    git(d, &["commit", "-qam", "1.0.0"]);
+    publish(d);
+    dir
+}
