@@ -7,8 +7,6 @@ mod common;
 use common::*;
 use std::path::Path;
 
-/// Publishes the fixture's current version and commits the record.
-
 fn edit(path: &Path, f: impl FnOnce(String) -> String) {
     let text = std::fs::read_to_string(path).unwrap();
     std::fs::write(path, f(text)).unwrap();
