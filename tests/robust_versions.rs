@@ -269,9 +269,7 @@ fn a_changelog_or_licence_symlink_leading_outside_is_not_copied_into_a_release()
     for link in ["CHANGELOG.md", "dataset/LICENSE.md"] {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        copy_tree(&root().join("dataset"), &d.join("dataset"));
-        copy_tree(&root().join("schema"), &d.join("schema"));
-        std::fs::copy(root().join("CHANGELOG.md"), d.join("CHANGELOG.md")).unwrap();
+        repo_copy(d);
         set_version(d, "9.0.0");
         std::fs::remove_file(d.join(link)).unwrap();
         std::os::unix::fs::symlink(&secret, d.join(link)).unwrap();

@@ -341,9 +341,7 @@ fn without_git_history_the_checks_warn_instead_of_failing() {
     // A copy of the data as a tarball would give it: no .git, but a release record.
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    copy_tree(&root().join("dataset"), &d.join("dataset"));
-    copy_tree(&root().join("schema"), &d.join("schema"));
-    std::fs::copy(root().join("CHANGELOG.md"), d.join("CHANGELOG.md")).unwrap();
+    repo_copy(d);
     set_version(d, "9.0.0");
     let (code, problems) = validate_json(&["--root", d.to_str().unwrap()]);
     assert_eq!(code, 0, "{problems:?}");

@@ -215,3 +215,10 @@ pub fn published_fixture() -> tempfile::TempDir {
     publish(d);
     dir
 }
+
+/// Copies the repository's data, schemas and changelog into `d` (no git history).
+pub fn repo_copy(d: &Path) {
+    copy_tree(&root().join("dataset"), &d.join("dataset"));
+    copy_tree(&root().join("schema"), &d.join("schema"));
+    std::fs::copy(root().join("CHANGELOG.md"), d.join("CHANGELOG.md")).unwrap();
+}
