@@ -847,4 +847,15 @@ fn validate_reads_a_fifo_once_and_fmt_refuses_it() {
     let (code, _, err) = run_aabc(&["fmt", "--schema", SCHEMA, fifo.to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("not a regular file"), "{err}");
+
+    // Repeated keys are confirmed by a second read, which a pipe cannot give: say so.
+    let writer_path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let bytes = std::fs::read(root().join("tests/fixtures/duplicate_id.csv")).unwrap();
+        std::fs::write(&writer_path, bytes).unwrap();
+    });
+    let (code, _, err) = run_aabc(&["validate", "--schema", SCHEMA, fifo.to_str().unwrap()]);
+    writer.join().unwrap();
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("a pipe cannot give"), "{err}");
 }

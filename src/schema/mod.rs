@@ -324,19 +324,14 @@ impl Schema {
         if cell.is_empty() {
             return Ok(());
         }
-        let ok = match self.columns[column].kind {
+        let (ok, kind) = match self.columns[column].kind {
             Kind::String | Kind::StringList => return Ok(()),
-            Kind::Integer => parse_integer(cell).is_some(),
-            Kind::Number => parse_number(cell).is_some(),
-            Kind::Boolean => matches!(cell, "true" | "false"),
-            Kind::Date => parse_date(cell).is_some(),
+            Kind::Integer => (parse_integer(cell).is_some(), "integer"),
+            Kind::Number => (parse_number(cell).is_some(), "number"),
+            Kind::Boolean => (matches!(cell, "true" | "false"), "boolean"),
+            Kind::Date => (parse_date(cell).is_some(), "date"),
         };
-        ok.then_some(()).ok_or(match self.columns[column].kind {
-            Kind::Integer => "integer",
-            Kind::Number => "number",
-            Kind::Boolean => "boolean",
-            _ => "date",
-        })
+        ok.then_some(()).ok_or(kind)
     }
 
     pub fn cell_to_json(&self, column: usize, cell: &str) -> Value {
