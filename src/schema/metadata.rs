@@ -103,6 +103,22 @@ pub struct Metadata {
     pub summary: Option<Summary>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub releases: Option<Releases>,
+    /// Layout of the release bundles built from this metadata; absent means 1. A published
+    /// version is rebuilt byte for byte with the layout it was released with, so a new layout
+    /// (new files, new columns in exports, a fuller citation) comes with a new number and every
+    /// older number keeps producing the same bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_format: Option<u32>,
+}
+
+/// The newest bundle layout this toolkit writes (see [`Metadata::release_format`]).
+pub const RELEASE_FORMAT: u32 = 2;
+
+impl Metadata {
+    /// The bundle layout of this dataset: 1 when the metadata names none.
+    pub fn release_format(&self) -> u32 {
+        self.release_format.unwrap_or(1)
+    }
 }
 
 /// The metadata of a dataset, with the paths it names resolved.
@@ -161,6 +177,12 @@ impl Dataset {
             if s > e {
                 return Err(fail(format!("coverage starts ({s}) after it ends ({e})")));
             }
+        }
+        if !(1..=RELEASE_FORMAT).contains(&meta.release_format()) {
+            return Err(fail(format!(
+                "\"release_format\" is {}, but this toolkit writes formats 1 to {RELEASE_FORMAT}: use a newer aabc",
+                meta.release_format()
+            )));
         }
         check_texts(&meta).map_err(fail)?;
         check_paths(&meta, root, path.parent().unwrap_or(Path::new(""))).map_err(fail)?;

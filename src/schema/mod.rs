@@ -63,7 +63,8 @@ pub struct Column {
     pub description: Option<String>,
     /// Allowed values with their definitions, when the column is a closed vocabulary.
     pub terms: Option<Vec<Term>>,
-    /// Description of a blank cell, from a vocabulary's `{"type": "null"}` branch.
+    /// What a blank cell means: a vocabulary's `{"type": "null"}` branch description, or the
+    /// property's `x-blank` text.
     pub null_description: Option<String>,
     /// Separator of the items of a [`Kind::StringList`] cell.
     pub delimiter: String,
@@ -548,7 +549,8 @@ fn column(name: &str, prop: &Value) -> Result<Column, String> {
             .filter_map(|t| Some((t.value.clone(), t.title.clone()?)))
             .collect(),
         terms,
-        null_description,
+        // A typed column says what its blank means in `x-blank`; a vocabulary in its null branch.
+        null_description: null_description.or_else(|| text(prop, "x-blank")),
         delimiter,
         schema: prop.clone(),
     })
