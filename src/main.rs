@@ -38,6 +38,8 @@ enum Command {
     Synth(cmd::synth::Args),
     /// Print the codebook (every column, type, meaning, allowed values, rules) from the schemas.
     Codebook(cmd::codebook::Args),
+    /// Print the next free id of a table (after every id in use or retired).
+    NextId(cmd::next_id::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::Diff(a) => cmd::diff::run(a),
         Command::Cite(a) => cmd::cite::run(a),
         Command::Synth(a) => cmd::synth::run(a),
+        Command::NextId(a) => cmd::next_id::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -559,8 +559,10 @@ fn render(d: &Diff, md: bool) -> String {
         let _ = writeln!(s, "{item}no differences");
         return s;
     }
-    if let Some((bump, _)) = d.required_bump() {
+    if let Some((bump, why)) = d.required_bump() {
         let _ = writeln!(s, "{item}required version bump: {}", bump.as_str());
+        let why: Vec<String> = why.iter().map(|w| bare(w)).collect();
+        let _ = writeln!(s, "{item}because: {}", why.join("; "));
     }
     if !d.schema.is_empty() {
         let _ = writeln!(s, "{}", if md { "\n#### Schema\n" } else { "schema:" });

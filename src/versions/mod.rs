@@ -4,5 +4,6 @@
 
 pub mod diff;
 pub mod git;
+pub mod ids;
 pub mod snapshot;
 pub mod versioning;

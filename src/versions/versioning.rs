@@ -625,3 +625,31 @@ mod tests {
         assert_eq!(bump_between(&v("1.2.0"), &v("1.1.9")), None);
     }
 }
+
+/// The ids that a new row of `table` may not take: those of the table now and, for the table
+/// whose ids releases protect, the retired ones. Returns the key column's name and the ids.
+pub fn taken_ids(dataset: &Dataset, table: &str) -> Result<(String, Vec<String>)> {
+    let resource = dataset.resource(table).ok_or_else(|| Error::Metadata {
+        path: dataset.path.clone(),
+        message: format!(
+            "no table {} in \"resources\"",
+            crate::table::text::shown(table)
+        ),
+    })?;
+    let schema = crate::schema::Schema::load(&dataset.schema_path(resource))?;
+    let [pk] = schema.primary_key[..] else {
+        return Err(Error::Refused(format!(
+            "table {table} has no one-column primary key (x-primaryKey) to number"
+        )));
+    };
+    let key = schema.columns[pk].name.clone();
+    let data = dataset.data_path(resource);
+    let bytes = std::fs::read(&data).map_err(|e| Error::io(&data, e))?;
+    let mut ids = table_ids(&bytes, &key, pk).map_err(|f| Error::csv(&data, f))?;
+    if let Some(cfg) = dataset.meta.releases.as_ref().filter(|c| c.table == table) {
+        let current: HashSet<String> = ids.iter().cloned().collect();
+        let (retired, _) = retired_problems(dataset, cfg, &current)?;
+        ids.extend(retired);
+    }
+    Ok((key, ids))
+}

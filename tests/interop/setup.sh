@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates the virtualenvs the Python tests use (.venv, .venv-cff and .venv-geo at the repository
+# Creates the virtualenvs the Python tests use (.venv, .venv-cff, .venv-geo and .venv-ci at the repository
 # root) from the pinned requirements. Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -9,3 +9,5 @@ python3 -m venv .venv-cff
 .venv-cff/bin/python -m pip install --quiet --disable-pip-version-check -r tests/interop/requirements-cff.txt
 python3 -m venv .venv-geo
 .venv-geo/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/places/requirements.txt
+python3 -m venv .venv-ci
+.venv-ci/bin/python -m pip install --quiet --disable-pip-version-check -r tests/interop/requirements-ci.txt

@@ -1,0 +1,45 @@
+//! What a contributor runs before opening a pull request, as CONTRIBUTING.md tells it.
+
+mod common;
+use common::*;
+
+#[test]
+fn next_id_follows_every_id_in_use_or_retired() {
+    let dir = git_fixture();
+    let d = dir.path();
+    let (code, out, err) = run(d, &["next-id"]);
+    assert_eq!(code, 0, "{err}");
+    let last = std::fs::read_to_string(d.join("dataset/events.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            l.split(',')
+                .next()?
+                .strip_prefix("AABC-")?
+                .parse::<u32>()
+                .ok()
+        })
+        .max()
+        .unwrap();
+    assert_eq!(out, format!("AABC-{:04}\n", last + 1));
+
+    // A retired id is never handed out again.
+    std::fs::write(
+        d.join("dataset/retired.csv"),
+        "event_id,retired_in,reason\nAABC-0700,1.1.0,merged into another event\n",
+    )
+    .unwrap();
+    let (code, out, _) = run(d, &["next-id", "--count", "2"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "AABC-0701\nAABC-0702\n");
+
+    // Other tables are numbered in their own style.
+    let (code, out, _) = run(d, &["next-id", "sources"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with('S') && out.trim_end().len() == 4, "{out}");
+
+    let (code, _, err) = run_aabc(&["next-id", "--root", d.to_str().unwrap(), "--", "--nope"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no table \"--nope\""), "{err}");
+}
