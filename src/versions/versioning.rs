@@ -611,21 +611,6 @@ pub fn append(dataset: &Dataset, record: &Record) -> Result<()> {
     crate::table::atomic::write_file(&path, &bytes, "releases")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bumps_between_versions() {
-        let v = |s| parse(s).unwrap();
-        assert_eq!(bump_between(&v("1.0.0"), &v("2.0.0")), Some(Bump::Major));
-        assert_eq!(bump_between(&v("1.0.0"), &v("1.1.0")), Some(Bump::Minor));
-        assert_eq!(bump_between(&v("1.0.0"), &v("v1.0.1")), Some(Bump::Patch));
-        assert_eq!(bump_between(&v("1.0.0"), &v("1.0.0")), None);
-        assert_eq!(bump_between(&v("1.2.0"), &v("1.1.9")), None);
-    }
-}
-
 /// The ids that a new row of `table` may not take: those of the table now and, for the table
 /// whose ids releases protect, the retired ones. Returns the key column's name and the ids.
 pub fn taken_ids(dataset: &Dataset, table: &str) -> Result<(String, Vec<String>)> {
@@ -652,4 +637,19 @@ pub fn taken_ids(dataset: &Dataset, table: &str) -> Result<(String, Vec<String>)
         ids.extend(retired);
     }
     Ok((key, ids))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bumps_between_versions() {
+        let v = |s| parse(s).unwrap();
+        assert_eq!(bump_between(&v("1.0.0"), &v("2.0.0")), Some(Bump::Major));
+        assert_eq!(bump_between(&v("1.0.0"), &v("1.1.0")), Some(Bump::Minor));
+        assert_eq!(bump_between(&v("1.0.0"), &v("v1.0.1")), Some(Bump::Patch));
+        assert_eq!(bump_between(&v("1.0.0"), &v("1.0.0")), None);
+        assert_eq!(bump_between(&v("1.2.0"), &v("1.1.9")), None);
+    }
 }
