@@ -1,0 +1,147 @@
+//! Every command the README (and CONTRIBUTING.md) shows in a `sh` block runs, so that no example can rot. The
+//! commands run in a clone of the repository (for the published versions in its history)
+//! holding the working tree's data, with `aabc` and `cargo run --release --` both meaning the
+//! binary under test.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+/// Commands of a `sh` block, one per line (a trailing `\` joins lines), without comments.
+fn commands(block: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in block.lines() {
+        let line = match line.find(" #") {
+            Some(i) => &line[..i],
+            None if line.trim_start().starts_with('#') => "",
+            None => line,
+        };
+        let line = line.trim_end();
+        if let Some(part) = line.strip_suffix('\\') {
+            cur.push_str(part);
+            continue;
+        }
+        cur.push_str(line);
+        if !cur.trim().is_empty() {
+            out.push(cur.trim().to_string());
+        }
+        cur.clear();
+    }
+    out
+}
+
+/// The `sh` blocks of a Markdown file.
+fn sh_blocks(markdown: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut cur: Option<String> = None;
+    for line in markdown.lines() {
+        match &mut cur {
+            None if line.trim() == "```sh" => cur = Some(String::new()),
+            Some(b) if line.trim() == "```" => {
+                blocks.push(std::mem::take(b));
+                cur = None;
+            }
+            Some(b) => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            None => {}
+        }
+    }
+    blocks
+}
+
+/// Why a command is not run here, if it is not: the test suite itself, installs, the benchmark
+/// (minutes), and lines with placeholders for the reader to fill in.
+fn skipped(cmd: &str) -> Option<&'static str> {
+    let placeholder = cmd
+        .split_whitespace()
+        .any(|w| w.len() > 1 && w.chars().all(|c| c.is_ascii_uppercase()) && w != "HEAD");
+    if cmd.starts_with("cargo test") || cmd.contains("tests/interop/setup.sh") {
+        Some("the test suite itself")
+    } else if cmd.starts_with("bash bench/") {
+        Some("the benchmark takes minutes")
+    } else if cmd.contains("pytest") {
+        Some("the interop suite runs in tests/interop.rs")
+    } else if cmd.starts_with("cargo install") || cmd.starts_with("pip ") {
+        Some("an install")
+    } else if placeholder {
+        Some("a placeholder")
+    } else {
+        None
+    }
+}
+
+/// A clone of this repository with the working tree's data, schemas, README and changelog.
+fn clone_with_working_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("repo");
+    let status = std::process::Command::new("git")
+        .args(["clone", "-q", "--no-hardlinks"])
+        .arg(root())
+        .arg(&d)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for sub in ["dataset", "schema"] {
+        std::fs::remove_dir_all(d.join(sub)).unwrap();
+    }
+    repo_copy(&d);
+    std::fs::copy(root().join("README.md"), d.join("README.md")).unwrap();
+    dir
+}
+
+fn run_line(dir: &Path, cmd: &str) -> (bool, String) {
+    // The test's binary stands in for the installed one and for `cargo run --release --`;
+    // the synthetic table is kept small.
+    let prelude = format!(
+        "aabc() {{ {:?} \"$@\"; }}\ncargo() {{ shift 3; aabc \"$@\"; }}\n",
+        env!("CARGO_BIN_EXE_aabc")
+    );
+    let cmd = cmd.replace("--rows 1000000", "--rows 2000");
+    let out = std::process::Command::new("bash")
+        .args(["-euo", "pipefail", "-c", &format!("{prelude}{cmd}")])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn every_command_of_the_readme_and_contributing_runs() {
+    let mut all: Vec<String> = Vec::new();
+    for page in ["README.md", "CONTRIBUTING.md"] {
+        let text = std::fs::read_to_string(root().join(page)).unwrap();
+        all.extend(sh_blocks(&text).iter().flat_map(|b| commands(b)));
+    }
+    assert!(all.len() >= 18, "{all:#?}");
+    let tmp = clone_with_working_tree();
+    let dir = tmp.path().join("repo");
+    let mut ran = 0;
+    for cmd in &all {
+        if let Some(why) = skipped(cmd) {
+            eprintln!("skipped ({why}): {cmd}");
+            continue;
+        }
+        let (ok, out) = run_line(&dir, cmd);
+        assert!(ok, "README command failed: {cmd}\n{out}");
+        ran += 1;
+    }
+    assert!(ran >= 12, "only {ran} commands ran");
+}
+
+#[test]
+fn the_readme_command_reader_sees_continued_lines_and_skips_placeholders() {
+    let block = "a one  # comment\n# only a comment\nb \\\n  two\n";
+    assert_eq!(commands(block), ["a one", "b   two"]);
+    assert!(skipped("aabc diff OLD NEW --format json").is_some());
+    assert!(skipped("aabc diff 1.1.0 HEAD").is_none());
+}
