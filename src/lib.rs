@@ -8,6 +8,7 @@ pub mod choice;
 pub mod error;
 pub mod progress;
 pub mod release;
+pub mod scaffold;
 pub mod schema;
 pub mod synth;
 pub mod table;

@@ -40,6 +40,8 @@ enum Command {
     Codebook(cmd::codebook::Args),
     /// Print the next free id of a table (after every id in use or retired).
     NextId(cmd::next_id::Args),
+    /// Scaffold a new event dataset repository that validates and releases as it is.
+    Init(cmd::init::Args),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         Command::Cite(a) => cmd::cite::run(a),
         Command::Synth(a) => cmd::synth::run(a),
         Command::NextId(a) => cmd::next_id::run(a),
+        Command::Init(a) => cmd::init::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

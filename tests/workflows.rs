@@ -141,6 +141,21 @@ fn workflows_actions_and_issue_forms_follow_githubs_schemas() {
     assert_eq!(forms.len(), 2, "{forms:?}");
     check_jsonschema("vendor.github-issue-forms", &forms);
     check_jsonschema("vendor.github-issue-config", &config);
+
+    // The workflow `aabc init` writes for a new dataset, too.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("new");
+    let (code, _, err) = run_aabc(&[
+        "init",
+        d.to_str().unwrap(),
+        "--aabc-git",
+        "https://example.org/aabc.git",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    check_jsonschema(
+        "vendor.github-workflows",
+        &[d.join(".github/workflows/validate.yml")],
+    );
 }
 
 #[test]

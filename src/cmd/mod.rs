@@ -68,6 +68,7 @@ pub mod codebook;
 pub mod diff;
 pub mod export;
 pub mod fmt;
+pub mod init;
 pub mod next_id;
 pub mod release;
 pub mod synth;

@@ -30,9 +30,20 @@ pub fn run(args: Args) -> Result<u8> {
             .map(|r| r.table.clone())
             .unwrap_or_else(|| dataset.meta.resources[0].name.clone()),
     };
-    let (key, taken) = aabc::versions::versioning::taken_ids(&dataset, &table)?;
-    let ids = aabc::versions::ids::next_ids(taken.iter().map(String::as_str), args.count)
-        .map_err(|m| Error::Refused(format!("{table}.{key}: {m}")))?;
+    let (key, mut taken, example) = aabc::versions::versioning::taken_ids(&dataset, &table)?;
+    let mut ids = Vec::new();
+    if taken.is_empty() {
+        // An empty table starts at 1, in the style of the key's example in the schema.
+        if let Some(first) = example.as_deref().and_then(aabc::versions::ids::first_id) {
+            taken.push(first.clone());
+            ids.push(first);
+        }
+    }
+    let more = args.count.saturating_sub(ids.len());
+    ids.extend(
+        aabc::versions::ids::next_ids(taken.iter().map(String::as_str), more)
+            .map_err(|m| Error::Refused(format!("{table}.{key}: {m}")))?,
+    );
     let mut stdout = std::io::stdout().lock();
     for id in ids {
         outln!(stdout, "{id}")?;

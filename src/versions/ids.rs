@@ -56,6 +56,12 @@ pub fn next_ids<'a>(
         .collect()
 }
 
+/// The first id in the style of `example` (`EV-0042` → `EV-0001`), for an empty table.
+pub fn first_id(example: &str) -> Option<String> {
+    let (pre, digits, post) = split(example)?;
+    Some(format!("{pre}{:0width$}{post}", 1, width = digits.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +76,8 @@ mod tests {
         assert_eq!(next_ids(["S009"], 1).unwrap(), ["S010"]);
         assert_eq!(next_ids(["E-99"], 1).unwrap(), ["E-100"]);
         assert_eq!(next_ids(["ev9x"], 1).unwrap(), ["ev10x"]);
+        assert_eq!(first_id("EV-0042").as_deref(), Some("EV-0001"));
+        assert_eq!(first_id("none"), None);
     }
 
     #[test]

@@ -612,8 +612,9 @@ pub fn append(dataset: &Dataset, record: &Record) -> Result<()> {
 }
 
 /// The ids that a new row of `table` may not take: those of the table now and, for the table
-/// whose ids releases protect, the retired ones. Returns the key column's name and the ids.
-pub fn taken_ids(dataset: &Dataset, table: &str) -> Result<(String, Vec<String>)> {
+/// whose ids releases protect, the retired ones. Returns the key column's name, the ids and the
+/// key's first example in the schema (the style of the first id of an empty table).
+pub fn taken_ids(dataset: &Dataset, table: &str) -> Result<(String, Vec<String>, Option<String>)> {
     let resource = dataset.resource(table).ok_or_else(|| Error::Metadata {
         path: dataset.path.clone(),
         message: format!(
@@ -628,6 +629,11 @@ pub fn taken_ids(dataset: &Dataset, table: &str) -> Result<(String, Vec<String>)
         )));
     };
     let key = schema.columns[pk].name.clone();
+    let example = schema.columns[pk]
+        .schema
+        .pointer("/examples/0")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_string);
     let data = dataset.data_path(resource);
     let bytes = std::fs::read(&data).map_err(|e| Error::io(&data, e))?;
     let mut ids = table_ids(&bytes, &key, pk).map_err(|f| Error::csv(&data, f))?;
@@ -636,7 +642,7 @@ pub fn taken_ids(dataset: &Dataset, table: &str) -> Result<(String, Vec<String>)
         let (retired, _) = retired_problems(dataset, cfg, &current)?;
         ids.extend(retired);
     }
-    Ok((key, ids))
+    Ok((key, ids, example))
 }
 
 #[cfg(test)]

@@ -1,0 +1,109 @@
+//! `aabc init`: a new dataset repository that validates and releases as it is, for projects
+//! that want the same checks for their own event data. The files are templates kept in
+//! `src/scaffold/`; the names in them come from the options, never from this dataset.
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// What the new repository is called, and where its CI installs aabc from.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Machine name (`my-events`): the bundle's file name and the schema ids.
+    pub name: String,
+    /// Human title of the dataset.
+    pub title: String,
+    /// Git URL the CI workflow installs aabc from; empty leaves it for the user to fill.
+    pub aabc_git: String,
+    /// The date of the first changelog entry.
+    pub today: chrono::NaiveDate,
+}
+
+/// The files of a new repository: path, template.
+const FILES: &[(&str, &str)] = &[
+    ("dataset/dataset.json", include_str!("scaffold/dataset.json")),
+    ("dataset/events.csv", "event_id,date_start,date_end,date_precision,event_type,country,location,actor1,actor2,fatalities,source_url,notes\n"),
+    ("dataset/releases.csv", "version,date,commit,zip_sha256,rows\n"),
+    ("dataset/retired.csv", "event_id,retired_in,reason\n"),
+    ("schema/events.schema.json", include_str!("scaffold/events.schema.json")),
+    ("schema/retired.schema.json", include_str!("scaffold/retired.schema.json")),
+    ("CHANGELOG.md", include_str!("scaffold/CHANGELOG.md")),
+    ("README.md", include_str!("scaffold/README.md")),
+    (".github/workflows/validate.yml", include_str!("scaffold/validate.yml")),
+    (".gitignore", "/dist\n/target\n"),
+];
+
+/// A dataset name made of lower-case letters, digits and dashes, from a directory name.
+pub fn name_from(dir: &Path) -> String {
+    let raw = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let mut name = String::new();
+    for c in raw.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c);
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let name = name.trim_end_matches('-').to_string();
+    if name.is_empty() {
+        "events".into()
+    } else {
+        name
+    }
+}
+
+/// Checks the options: the name is used in file names and ids, the title in JSON and YAML.
+fn check(opts: &Options) -> Result<()> {
+    let ok_name = !opts.name.is_empty()
+        && opts.name.len() <= 64
+        && opts
+            .name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !opts.name.starts_with('-');
+    if !ok_name {
+        return Err(Error::Refused(format!(
+            "dataset name {}: use lower-case letters, digits and dashes (at most 64)",
+            crate::table::text::shown(&opts.name)
+        )));
+    }
+    let ok_text = |t: &str| !t.chars().any(|c| c.is_control() || c == '"' || c == '\\');
+    if opts.title.trim().is_empty() || !ok_text(&opts.title) || !ok_text(&opts.aabc_git) {
+        return Err(Error::Refused(
+            "the title and the aabc git URL may not be empty (title) or hold quotes, backslashes or control characters".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes a new repository into `dir`, which must not exist or be empty; returns the files
+/// written. Nothing is overwritten.
+pub fn init(dir: &Path, opts: &Options) -> Result<Vec<PathBuf>> {
+    check(opts)?;
+    if dir.exists() {
+        let mut entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+        if entries.next().is_some() {
+            return Err(Error::Refused(format!(
+                "{} is not empty: choose a new directory (nothing is overwritten)",
+                crate::table::paths::display(dir)
+            )));
+        }
+    }
+    let mut written = Vec::new();
+    for (path, template) in FILES {
+        let text = template
+            .replace("{{name}}", &opts.name)
+            .replace("{{title}}", &opts.title)
+            .replace("{{aabc_git}}", &opts.aabc_git)
+            .replace("{{today}}", &opts.today.to_string());
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::write(&target, text).map_err(|e| Error::io(&target, e))?;
+        written.push(PathBuf::from(path));
+    }
+    Ok(written)
+}
