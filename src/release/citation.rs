@@ -383,7 +383,7 @@ pub fn readme_citation(meta: &Metadata, released: NaiveDate) -> String {
     let _ = writeln!(
         s,
         "Cite the version you used:\n\n> {}\n",
-        citation_text(meta, &released.to_string(), None)
+        citation_text(meta, &released.to_string(), None, None)
     );
     let _ = writeln!(
         s,
@@ -404,12 +404,19 @@ pub fn readme_citation(meta: &Metadata, released: NaiveDate) -> String {
     s
 }
 
-/// `Creators (year). Title (Version v) [Data set]. Publisher. Link.` (APA-like.)
-pub fn citation_text(meta: &Metadata, date: &str, version_doi: Option<&str>) -> String {
+/// `Creators (year). Title (Version v) [Data set]. Publisher. Link.` (APA-like); of one
+/// event: `Creators (year). Event ID. In: Title (Version v) …`.
+pub fn citation_text(
+    meta: &Metadata,
+    date: &str,
+    version_doi: Option<&str>,
+    event: Option<&str>,
+) -> String {
     let mut s = format!(
-        "{} ({}). {} (Version {}) [Data set].",
+        "{} ({}). {}{} (Version {}) [Data set].",
         creator_names(meta).join(", "),
         date.get(..4).unwrap_or(date),
+        event.map(|e| format!("Event {e}. In: ")).unwrap_or_default(),
         meta.title,
         meta.version
     );

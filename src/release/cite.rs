@@ -7,7 +7,7 @@
 //! cited as they always were.
 
 use crate::release::citation::{self, source_notes, source_reference};
-use crate::schema::metadata::{nonempty, DataSource, Metadata};
+use crate::schema::metadata::{nonempty, Metadata};
 use crate::versions::versioning::Record;
 
 /// Output formats of `aabc cite`.
@@ -223,11 +223,7 @@ fn at_version(c: &Cited<'_>) -> Metadata {
 
 fn text_complete(c: &Cited<'_>) -> String {
     let (m, r) = (&at_version(c), c.record);
-    let mut s = String::new();
-    if let Some(id) = c.event {
-        s.push_str(&format!("Event {}. In: ", one_line(id)));
-    }
-    s.push_str(&one_line(&citation::citation_text(m, &r.date, c.doi)));
+    let mut s = one_line(&citation::citation_text(m, &r.date, c.doi, c.event));
     s.push_str(&format!(
         " Released {}. Licence: {}. Archive {} (SHA-256 {}).\n",
         r.date,
@@ -310,12 +306,6 @@ fn bibtex_complete(c: &Cited<'_>) -> String {
     if let Some(u) = nonempty(&m.homepage) {
         s.push_str(&format!("  url = {{{}}},\n", bibtex_verbatim(u)));
     }
-    let keys: Vec<String> = (0..m.sources.len())
-        .map(|i| format!("{key}_source{}", i + 1))
-        .collect();
-    if !keys.is_empty() {
-        s.push_str(&format!("  related = {{{}}},\n", keys.join(",")));
-    }
     let mut note = format!(
         "Data set. Licence: {}. SHA-256 of the release archive {}: {}.",
         license(m),
@@ -334,49 +324,7 @@ fn bibtex_complete(c: &Cited<'_>) -> String {
         bibtex(&archive(m, r))
     ));
     s.push_str(&format!("  note = {{{}}},\n}}\n", bibtex(&note)));
-    for (src, k) in m.sources.iter().zip(&keys) {
-        s.push('\n');
-        s.push_str(&bibtex_source(src, k));
-    }
     s
-}
-
-fn bibtex_source(src: &DataSource, key: &str) -> String {
-    let who: Vec<String> = src
-        .authors
-        .iter()
-        .map(|a| format!("{{{}}}", bibtex(a)))
-        .collect();
-    let mut s = format!("@misc{{{key},\n  title = {{{}}},\n", bibtex(&src.title));
-    if !who.is_empty() {
-        s.push_str(&format!("  author = {{{}}},\n", who.join(" and ")));
-    }
-    if let Some(c) = nonempty(&src.container) {
-        s.push_str(&format!("  howpublished = {{{}}},\n", bibtex(c)));
-    }
-    if let Some(p) = nonempty(&src.path) {
-        s.push_str(&format!("  url = {{{}}},\n", bibtex_verbatim(p)));
-    }
-    let notes = source_notes(src);
-    if !notes.is_empty() {
-        s.push_str(&format!("  note = {{{}}},\n", bibtex(&notes)));
-    }
-    s.push_str("}\n");
-    s
-}
-
-/// RIS type of a source, from its CFF reference type.
-fn ris_type(src: &DataSource) -> &'static str {
-    match nonempty(&src.kind) {
-        Some("encyclopedia") => "ENCYC",
-        Some("database" | "data") => "DBASE",
-        Some("website" | "blog") => "ELEC",
-        Some("report") => "RPRT",
-        Some("newspaper-article") => "NEWS",
-        Some("article" | "scholarly-article" | "magazine-article") => "JOUR",
-        Some("book") => "BOOK",
-        _ => "GEN",
-    }
 }
 
 fn ris_complete(c: &Cited<'_>) -> String {
@@ -426,25 +374,6 @@ fn ris_complete(c: &Cited<'_>) -> String {
         );
     }
     s.push_str("ER  - \n");
-    for src in &m.sources {
-        s.push('\n');
-        field(&mut s, "TY", ris_type(src));
-        field(&mut s, "TI", &src.title);
-        for a in &src.authors {
-            field(&mut s, "AU", a);
-        }
-        if let Some(c) = nonempty(&src.container) {
-            field(&mut s, "T2", c);
-        }
-        if let Some(p) = nonempty(&src.path) {
-            field(&mut s, "UR", p);
-        }
-        let notes = source_notes(src);
-        if !notes.is_empty() {
-            field(&mut s, "N1", &notes);
-        }
-        s.push_str("ER  - \n");
-    }
     s
 }
 
