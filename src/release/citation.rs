@@ -416,7 +416,9 @@ pub fn citation_text(
         "{} ({}). {}{} (Version {}) [Data set].",
         creator_names(meta).join(", "),
         date.get(..4).unwrap_or(date),
-        event.map(|e| format!("Event {e}. In: ")).unwrap_or_default(),
+        event
+            .map(|e| format!("Event {e}. In: "))
+            .unwrap_or_default(),
         meta.title,
         meta.version
     );
