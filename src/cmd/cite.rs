@@ -1,6 +1,8 @@
 //! `aabc cite`: print a citation of a published version (default: the latest), or of one event
 //! in it, as text, BibTeX, RIS or CFF: `aabc cite 1.1.0 --format bibtex`. Versions are those of
-//! the release record; `v1.0.0` and `1.0.0` are the same.
+//! the release record; `v1.0.0` and `1.0.0` are the same. `aabc cite --repository` prints the
+//! repository's own `CITATION.cff` as generated from the working tree's metadata (the file a
+//! test keeps in step: `aabc cite --repository > CITATION.cff`).
 
 use crate::cmd::OK;
 use aabc::release::cite::{render, Cited, Style};
@@ -24,6 +26,10 @@ pub struct Args {
     /// Cite one event of that version.
     #[arg(long, value_name = "ID")]
     event: Option<String>,
+    /// Print the repository's CITATION.cff, generated from the working tree's metadata (for
+    /// `aabc cite --repository > CITATION.cff`), instead of citing a published version.
+    #[arg(long, conflicts_with_all = ["version", "version_option", "event", "format"])]
+    repository: bool,
     /// Citation format.
     #[arg(long, default_value = "text", value_parser = crate::cmd::choice::<Style>())]
     format: Style,
@@ -31,6 +37,15 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<u8> {
     let dataset = Dataset::open(&args.root)?;
+    if args.repository {
+        let changelog = aabc::schema::metadata::join(&args.root, "CHANGELOG.md");
+        let date = aabc::release::changelog::release_date(&changelog, &dataset.meta.version).ok();
+        let text = aabc::release::citation::cff(&dataset.meta, date);
+        let mut stdout = std::io::stdout().lock();
+        out!(stdout, "{text}")?;
+        stdout.flush().map_err(crate::cmd::stdout_error)?;
+        return Ok(OK);
+    }
     let list = records(&dataset)?;
     let record = match args.version.as_ref().or(args.version_option.as_ref()) {
         None => latest(&list).ok_or_else(|| {
@@ -64,6 +79,9 @@ pub fn run(args: Args) -> Result<u8> {
         meta: &then.meta,
         record,
         event: args.event.as_deref(),
+        // A version's own DOI will come from the release record (issue 11); until then the
+        // dataset's DOI for all versions, from its metadata, is cited when there is one.
+        doi: None,
     };
     let mut stdout = std::io::stdout().lock();
     out!(stdout, "{}", render(&cited, args.format))?;

@@ -1,4 +1,6 @@
-//! `aabc codebook`: print the codebook of every table (Markdown), generated from the schemas.
+//! `aabc codebook`: print the codebook of every table (Markdown), generated from the schemas,
+//! in the layout of the dataset's release format (from 2: the unit of analysis, and what a
+//! blank cell means in every column).
 
 use crate::cmd::OK;
 use aabc::schema::metadata::Dataset;
@@ -29,10 +31,15 @@ pub fn codebook(dataset: &Dataset) -> Result<String> {
         "# Codebook: {}\n\nGenerated from the JSON Schemas by `aabc codebook`; do not edit by hand.\n\n",
         dataset.meta.title
     );
+    let format = dataset.meta.release_format();
+    if format >= 2 {
+        out.push_str(&aabc::release::codebook::unit_of_analysis(&dataset.meta));
+    }
     for r in &dataset.meta.resources {
         let schema = Schema::load(&dataset.schema_path(r))?;
         let title = schema.title.clone().unwrap_or_else(|| r.name.clone());
-        out.push_str(&aabc::release::codebook::markdown(
+        out.push_str(&aabc::release::codebook::markdown_for(
+            format,
             &schema,
             &format!("`{}` ({title})", r.path),
         ));

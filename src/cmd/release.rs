@@ -64,6 +64,12 @@ pub fn run(args: Args) -> Result<u8> {
     let built = build(&inputs, &dist)?;
     let mut stdout = crate::cmd::report_stdout();
     print_built(&mut stdout, &built)?;
+    if let Some(lines) = aabc::release::coverage::of_dataset(&dataset)? {
+        outln!(stdout, "coverage of the source's totals:")?;
+        for l in aabc::release::coverage::plain(&lines) {
+            outln!(stdout, "  {l}")?;
+        }
+    }
     if !args.publish {
         return Ok(OK);
     }

@@ -459,6 +459,10 @@ fn readme(meta: &Metadata, released: NaiveDate, tables: &[Table]) -> Result<Stri
     if let Some(a) = &meta.attribution {
         let _ = writeln!(s, "{a}\n");
     }
+    let v2 = meta.release_format() >= 2;
+    if v2 {
+        s.push_str(&crate::release::citation::readme_sources(meta));
+    }
     let _ = writeln!(s, "## Files\n");
     let _ = writeln!(s, "| file | contents |\n|---|---|");
     for t in tables {
@@ -522,17 +526,51 @@ fn readme(meta: &Metadata, released: NaiveDate, tables: &[Table]) -> Result<Stri
             );
         }
     }
-    let _ = writeln!(s, "## Citation\n\nSee `CITATION.cff`. Cite version {} and, for the facts, the sources listed in the data.\n", meta.version);
+    if v2 {
+        s.push_str(&readme_coverage(meta, tables)?);
+        s.push_str(&crate::release::citation::readme_citation(meta, released));
+    } else {
+        let _ = writeln!(s, "## Citation\n\nSee `CITATION.cff`. Cite version {} and, for the facts, the sources listed in the data.\n", meta.version);
+    }
     let _ = writeln!(s, "# Codebook\n");
+    if v2 {
+        s.push_str(&crate::release::codebook::unit_of_analysis(meta));
+    }
     for t in tables {
         let title = t.schema.title.clone().unwrap_or_else(|| t.name.clone());
         let _ = writeln!(
             s,
             "{}",
-            crate::release::codebook::markdown(&t.schema, &format!("`{}` ({title})", t.name))
+            crate::release::codebook::markdown_for(
+                meta.release_format(),
+                &t.schema,
+                &format!("`{}` ({title})", t.name)
+            )
         );
     }
     Ok(s)
+}
+
+/// The README section comparing the source's own totals with the sums of the rows (release
+/// format 2; empty when the metadata records no totals).
+fn readme_coverage(meta: &Metadata, tables: &[Table]) -> Result<String> {
+    let Some(totals) = &meta.coverage.totals else {
+        return Ok(String::new());
+    };
+    let t = tables
+        .iter()
+        .find(|t| t.name == totals.table)
+        .ok_or_else(|| {
+            Error::Other(format!(
+                "coverage.totals in the metadata names table {:?}, which the dataset does not have",
+                totals.table
+            ))
+        })?;
+    let lines = crate::release::coverage::compute(&t.schema, totals, t.csv.as_slice())?;
+    Ok(format!(
+        "## Coverage of the source's totals\n\n{}\n",
+        crate::release::coverage::markdown(totals, &lines)
+    ))
 }
 
 /// Writes the zip archive: entries `<name>/<path>` in path order, fixed time and permissions.

@@ -1,8 +1,17 @@
 //! Citation metadata of a dataset version: `CITATION.cff` (Citation File Format 1.2.0) built
-//! from the metadata file, so that the repository's file and every bundle's agree.
+//! from the metadata file, so that the repository's file and every bundle's agree, and the
+//! words that credit the dataset's sources (title, authors, licence, what the licence asks) in
+//! the bundle README.
+//!
+//! Release format 1 wrote a short file (title, creators, version, licence, sources as bare
+//! references); published 1.x bundles keep it byte for byte. From format 2 the file is complete
+//! by DataCite's norms: creators as teams or persons with ORCIDs, a `preferred-citation` with
+//! the publisher, the resource type, the DOI and URL when they exist, and every source with its
+//! licence and notice.
 
-use crate::schema::metadata::Metadata;
+use crate::schema::metadata::{nonempty, Creator, DataSource, Metadata};
 use chrono::NaiveDate;
+use std::fmt::Write as _;
 
 /// A YAML double-quoted scalar. JSON string syntax is YAML double-quoted syntax; characters
 /// that YAML does not allow raw (DEL, C1 controls, line and paragraph separators, BOM and
@@ -46,8 +55,19 @@ fn is_plain(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+' | b'_'))
 }
 
+/// An identifier of a version besides its DOI (e.g. the SHA-256 of its archive).
+pub struct Identifier {
+    /// CFF identifier type: `doi`, `url`, `swh` or `other`.
+    pub kind: &'static str,
+    pub value: String,
+    pub description: String,
+}
+
 /// The `CITATION.cff` text of a version released on `date` (omitted when not yet released).
 pub fn cff(meta: &Metadata, date: Option<NaiveDate>) -> String {
+    if meta.release_format() >= 2 {
+        return cff_complete(meta, date, None, &[]);
+    }
     let mut s = String::new();
     s.push_str("cff-version: 1.2.0\n");
     s.push_str(
@@ -91,6 +111,322 @@ pub fn cff(meta: &Metadata, date: Option<NaiveDate>) -> String {
                 s.push_str(&format!("    url: {}\n", q(p)));
             }
         }
+    }
+    s
+}
+
+/// The DOI a citation of this version shows: the version's own (`version_doi`, from the
+/// release record) or else the dataset's DOI for all versions.
+pub fn doi<'a>(meta: &'a Metadata, version_doi: Option<&'a str>) -> Option<&'a str> {
+    version_doi
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .or_else(|| nonempty(&meta.doi))
+}
+
+/// The link a citation shows: the DOI as a URL, or the homepage.
+pub fn link(meta: &Metadata, version_doi: Option<&str>) -> Option<String> {
+    doi(meta, version_doi)
+        .map(|d| format!("https://doi.org/{d}"))
+        .or_else(|| nonempty(&meta.homepage).map(str::to_string))
+}
+
+/// The complete `CITATION.cff` (release format 2): `version_doi` is the version's own DOI when
+/// one was minted, `extra` identifiers follow the DOIs.
+pub fn cff_complete(
+    meta: &Metadata,
+    date: Option<NaiveDate>,
+    version_doi: Option<&str>,
+    extra: &[Identifier],
+) -> String {
+    let mut s = String::new();
+    s.push_str("cff-version: 1.2.0\n");
+    s.push_str(&format!(
+        "message: {}\n",
+        q(if meta.sources.is_empty() {
+            "If you use this dataset, please cite the version you used, as below."
+        } else {
+            "If you use this dataset, please cite the version you used, as below, and credit its sources (see references)."
+        })
+    ));
+    s.push_str("type: dataset\n");
+    s.push_str(&format!("title: {}\n", q(&meta.title)));
+    s.push_str(&format!("abstract: {}\n", q(&meta.description)));
+    s.push_str("authors:\n");
+    cff_authors(&mut s, &meta.creators, "  ");
+    s.push_str(&format!("version: {}\n", q(&meta.version)));
+    if let Some(d) = date {
+        s.push_str(&format!("date-released: {}\n", q(&d.to_string())));
+    }
+    let shown_doi = doi(meta, version_doi);
+    if let Some(d) = shown_doi {
+        s.push_str(&format!("doi: {}\n", q(d)));
+    }
+    if let Some(u) = nonempty(&meta.homepage) {
+        s.push_str(&format!("url: {}\n", q(u)));
+    }
+    if let Some(l) = meta.licenses.first() {
+        s.push_str(&format!("license: {}\n", plain_or_quoted(&l.name)));
+    }
+    if !meta.keywords.is_empty() {
+        s.push_str("keywords:\n");
+        for k in &meta.keywords {
+            s.push_str(&format!("  - {}\n", q(k)));
+        }
+    }
+    let mut ids: Vec<(&str, String, String)> = Vec::new();
+    if let Some(v) = version_doi.map(str::trim).filter(|d| !d.is_empty()) {
+        ids.push((
+            "doi",
+            v.to_string(),
+            format!("DOI of version {}", meta.version),
+        ));
+    }
+    if let Some(c) = nonempty(&meta.doi) {
+        ids.push((
+            "doi",
+            c.to_string(),
+            "DOI of all versions (resolves to the latest)".into(),
+        ));
+    }
+    for e in extra {
+        ids.push((e.kind, e.value.clone(), e.description.clone()));
+    }
+    if !ids.is_empty() {
+        s.push_str("identifiers:\n");
+        for (kind, value, description) in ids {
+            s.push_str(&format!("  - type: {kind}\n"));
+            s.push_str(&format!("    value: {}\n", q(&value)));
+            s.push_str(&format!("    description: {}\n", q(&description)));
+        }
+    }
+    // The citation proper, with what the top level of CFF cannot hold (the publisher).
+    s.push_str("preferred-citation:\n");
+    // CFF's reference type for a data set is `data` (the top level says `dataset`).
+    s.push_str("  type: data\n");
+    s.push_str(&format!("  title: {}\n", q(&meta.title)));
+    s.push_str("  authors:\n");
+    cff_authors(&mut s, &meta.creators, "    ");
+    if let Some(p) = nonempty(&meta.publisher) {
+        s.push_str(&format!("  publisher:\n    name: {}\n", q(p)));
+    }
+    s.push_str(&format!("  version: {}\n", q(&meta.version)));
+    if let Some(d) = date {
+        s.push_str(&format!("  year: {}\n", d.format("%Y")));
+        s.push_str(&format!("  date-released: {}\n", q(&d.to_string())));
+    }
+    if let Some(d) = shown_doi {
+        s.push_str(&format!("  doi: {}\n", q(d)));
+    }
+    if let Some(u) = nonempty(&meta.homepage) {
+        s.push_str(&format!("  url: {}\n", q(u)));
+    }
+    if let Some(l) = meta.licenses.first() {
+        s.push_str(&format!("  license: {}\n", plain_or_quoted(&l.name)));
+    }
+    if !meta.sources.is_empty() {
+        s.push_str("references:\n");
+        for src in &meta.sources {
+            s.push_str(&format!(
+                "  - type: {}\n",
+                nonempty(&src.kind).unwrap_or("generic")
+            ));
+            s.push_str(&format!("    title: {}\n", q(&src.title)));
+            s.push_str("    authors:\n");
+            if src.authors.is_empty() {
+                s.push_str("      - name: \"anonymous\"\n");
+            }
+            for a in &src.authors {
+                s.push_str(&format!("      - name: {}\n", q(a)));
+            }
+            if let Some(c) = nonempty(&src.container) {
+                s.push_str(&format!("    collection-title: {}\n", q(c)));
+            }
+            if let Some(p) = nonempty(&src.path) {
+                s.push_str(&format!("    url: {}\n", q(p)));
+            }
+            if let Some(l) = nonempty(&src.license) {
+                s.push_str(&format!("    license: {}\n", plain_or_quoted(l)));
+            }
+            let notes = source_notes(src);
+            if !notes.is_empty() {
+                s.push_str(&format!("    notes: {}\n", q(&notes)));
+            }
+        }
+    }
+    s
+}
+
+/// Creators as CFF persons (family and given names) or entities (a team's name).
+fn cff_authors(s: &mut String, creators: &[Creator], indent: &str) {
+    for c in creators {
+        if c.is_person() {
+            s.push_str(&format!(
+                "{indent}- family-names: {}\n",
+                q(c.family_names.as_deref().unwrap_or(""))
+            ));
+            if let Some(g) = nonempty(&c.given_names) {
+                s.push_str(&format!("{indent}  given-names: {}\n", q(g)));
+            }
+            if let Some(a) = nonempty(&c.affiliation) {
+                s.push_str(&format!("{indent}  affiliation: {}\n", q(a)));
+            }
+        } else {
+            s.push_str(&format!("{indent}- name: {}\n", q(&c.name)));
+        }
+        if let Some(o) = c.orcid_url() {
+            s.push_str(&format!("{indent}  orcid: {}\n", q(&o)));
+        }
+    }
+}
+
+/// What the dataset takes from a source and what its licence asks, in one sentence or two.
+pub fn source_notes(src: &DataSource) -> String {
+    let mut parts = Vec::new();
+    if let Some(u) = nonempty(&src.used_for) {
+        parts.push(format!("Used for: {u}."));
+    }
+    if let Some(l) = nonempty(&src.license) {
+        match nonempty(&src.license_url) {
+            Some(url) => parts.push(format!("Licence: {l} ({url}).")),
+            None => parts.push(format!("Licence: {l}.")),
+        }
+    }
+    if let Some(n) = nonempty(&src.notice) {
+        parts.push(n.to_string());
+    }
+    parts.join(" ")
+}
+
+/// A source in one line of prose: `Authors. "Title". Container. URL.`
+pub fn source_reference(src: &DataSource) -> String {
+    let mut s = String::new();
+    if !src.authors.is_empty() {
+        let _ = write!(s, "{}. ", src.authors.join(", "));
+    }
+    let _ = write!(s, "\u{201C}{}\u{201D}", src.title);
+    if let Some(c) = nonempty(&src.container) {
+        let _ = write!(s, ". {c}");
+    }
+    if let Some(p) = nonempty(&src.path) {
+        let _ = write!(s, ". {p}");
+    }
+    s.push('.');
+    s
+}
+
+/// The dataset's creators as a citation shows them: `Family, G.` for persons, the name of a team.
+pub fn creator_names(meta: &Metadata) -> Vec<String> {
+    meta.creators
+        .iter()
+        .map(|c| {
+            if c.is_person() {
+                let initials: Vec<String> = c
+                    .given_names
+                    .as_deref()
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .filter_map(|g| g.chars().next().map(|i| format!("{i}.")))
+                    .collect();
+                let family = c.family_names.as_deref().unwrap_or("");
+                if initials.is_empty() {
+                    family.to_string()
+                } else {
+                    format!("{family}, {}", initials.join(" "))
+                }
+            } else {
+                c.name.clone()
+            }
+        })
+        .collect()
+}
+
+/// The README section that credits the sources and states the licence and what it asks
+/// (release format 2).
+pub fn readme_sources(meta: &Metadata) -> String {
+    let mut s = String::from("## Sources, licence and attribution\n\n");
+    if !meta.sources.is_empty() {
+        s.push_str(
+            "This dataset is drawn from the following sources; credit them when you use it:\n\n",
+        );
+        for src in &meta.sources {
+            let _ = writeln!(s, "- {} {}", source_reference(src), source_notes(src));
+        }
+        s.push('\n');
+    }
+    for l in &meta.licenses {
+        let title = l.title.as_deref().unwrap_or(&l.name);
+        match nonempty(&l.path) {
+            Some(p) => {
+                let _ = writeln!(
+                    s,
+                    "The dataset is licensed under {title} (`{}`, {p}).",
+                    l.name
+                );
+            }
+            None => {
+                let _ = writeln!(s, "The dataset is licensed under {title} (`{}`).", l.name);
+            }
+        }
+        if let Some(n) = nonempty(&l.notice) {
+            let _ = writeln!(s, "\n{n}");
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// The README section on citing a version (release format 2): the citation in words, where
+/// the other formats are, and the DOI or its absence.
+pub fn readme_citation(meta: &Metadata, released: NaiveDate) -> String {
+    let mut s = String::from("## Citation\n\n");
+    let _ = writeln!(
+        s,
+        "Cite the version you used:\n\n> {}\n",
+        citation_text(meta, &released.to_string(), None, None)
+    );
+    let _ = writeln!(
+        s,
+        "`CITATION.cff` holds the same in the Citation File Format, with the sources as `references`; `aabc cite {} --format bibtex` (or `ris`, `cff`, `text`) prints it with the SHA-256 of the release archive.",
+        meta.version
+    );
+    if doi(meta, None).is_none() {
+        s.push_str("\nNo DOI has been minted for this dataset yet");
+        if nonempty(&meta.homepage).is_none() {
+            s.push_str(", and no public address is recorded");
+        }
+        s.push_str(": cite the version number and the archive's SHA-256.\n");
+    }
+    if !meta.sources.is_empty() {
+        s.push_str("\nCredit the sources as well (see above); for one fact, cite the sources listed in the data.\n");
+    }
+    s.push('\n');
+    s
+}
+
+/// `Creators (year). Title (Version v) [Data set]. Publisher. Link.` (APA-like); of one
+/// event: `Creators (year). Event ID. In: Title (Version v) …`.
+pub fn citation_text(
+    meta: &Metadata,
+    date: &str,
+    version_doi: Option<&str>,
+    event: Option<&str>,
+) -> String {
+    let mut s = format!(
+        "{} ({}). {}{} (Version {}) [Data set].",
+        creator_names(meta).join(", "),
+        date.get(..4).unwrap_or(date),
+        event
+            .map(|e| format!("Event {e}. In: "))
+            .unwrap_or_default(),
+        meta.title,
+        meta.version
+    );
+    if let Some(p) = nonempty(&meta.publisher) {
+        let _ = write!(s, " {p}.");
+    }
+    if let Some(l) = link(meta, version_doi) {
+        let _ = write!(s, " {l}");
     }
     s
 }

@@ -1,7 +1,13 @@
 //! Citations of a published dataset version, or of one event in it, in plain text, BibTeX, RIS
 //! and CFF, built from the version's metadata and its entry in the release record.
+//!
+//! A version whose metadata has release format 2 or later gets the complete citation: creators
+//! (teams or persons), publisher, resource type, DOI or URL when recorded, and an attribution of
+//! every source with its licence and notice (ShareAlike) in every format. Older versions are
+//! cited as they always were.
 
-use crate::schema::metadata::Metadata;
+use crate::release::citation::{self, source_notes, source_reference};
+use crate::schema::metadata::{nonempty, Metadata};
 use crate::versions::versioning::Record;
 
 /// Output formats of `aabc cite`.
@@ -30,6 +36,9 @@ pub struct Cited<'a> {
     pub meta: &'a Metadata,
     pub record: &'a Record,
     pub event: Option<&'a str>,
+    /// The version's own DOI, when one was minted (recorded with the release); without it the
+    /// dataset's DOI for all versions is shown, if any.
+    pub doi: Option<&'a str>,
 }
 
 fn authors(meta: &Metadata) -> Vec<String> {
@@ -77,6 +86,14 @@ fn archive(meta: &Metadata, r: &Record) -> String {
 }
 
 pub fn render(c: &Cited<'_>, style: Style) -> String {
+    if c.meta.release_format() >= 2 {
+        return match style {
+            Style::Text => text_complete(c),
+            Style::Bibtex => bibtex_complete(c),
+            Style::Ris => ris_complete(c),
+            Style::Cff => cff_complete(c),
+        };
+    }
     match style {
         Style::Text => text(c),
         Style::Bibtex => bibtex_entry(c),
@@ -187,6 +204,188 @@ fn cff(c: &Cited<'_>) -> String {
         "    description: {}\n",
         crate::release::citation::q(&format!("SHA-256 of the release archive {}", archive(m, r)))
     ));
+    if let Some(id) = c.event {
+        s.push_str(&format!(
+            "# This citation is for event {} of version {}.\n",
+            one_line(id),
+            one_line(&r.version)
+        ));
+    }
+    s
+}
+
+/// The metadata as of the cited version.
+fn at_version(c: &Cited<'_>) -> Metadata {
+    let mut meta = c.meta.clone();
+    meta.version = c.record.version.clone();
+    meta
+}
+
+fn text_complete(c: &Cited<'_>) -> String {
+    let (m, r) = (&at_version(c), c.record);
+    let mut s = one_line(&citation::citation_text(m, &r.date, c.doi, c.event));
+    s.push_str(&format!(
+        " Released {}. Licence: {}. Archive {} (SHA-256 {}).\n",
+        r.date,
+        license(m),
+        archive(m, r),
+        r.zip_sha256
+    ));
+    if !m.sources.is_empty() {
+        s.push_str("Sources (credit them too):\n");
+        for src in &m.sources {
+            s.push_str(&format!(
+                "- {}\n",
+                one_line(&format!("{} {}", source_reference(src), source_notes(src)))
+            ));
+        }
+    }
+    s
+}
+
+/// Text for a BibTeX field read verbatim (`url`, `doi`): characters that would unbalance the
+/// field or break the line are percent-encoded, nothing else is touched.
+fn bibtex_verbatim(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '{' => out.push_str("%7B"),
+            '}' => out.push_str("%7D"),
+            '\\' => out.push_str("%5C"),
+            c if c.is_control() || c == ' ' => out.push_str(&format!("%{:02X}", c as u32 & 0xFF)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn bibtex_key(m: &Metadata, r: &Record, event: Option<&str>) -> String {
+    let mut key = format!("{}_{}", m.name, r.version).replace(['-', '.'], "_");
+    if let Some(id) = event {
+        key.push('_');
+        key.push_str(&id.replace('-', "_").to_lowercase());
+    }
+    key.retain(|c| c.is_ascii_alphanumeric() || c == '_');
+    key
+}
+
+fn bibtex_complete(c: &Cited<'_>) -> String {
+    let (m, r) = (&at_version(c), c.record);
+    let key = bibtex_key(m, r, c.event);
+    let title = match c.event {
+        Some(id) => format!("Event {}, in: {}", bibtex(id), bibtex(&m.title)),
+        None => bibtex(&m.title),
+    };
+    let who: Vec<String> = m
+        .creators
+        .iter()
+        .map(|a| match (a.is_person(), nonempty(&a.given_names)) {
+            (true, Some(g)) => format!(
+                "{}, {}",
+                bibtex(a.family_names.as_deref().unwrap_or("")),
+                bibtex(g)
+            ),
+            (true, None) => bibtex(a.family_names.as_deref().unwrap_or("")),
+            // A team's name is one unit: braced, so that it is not split into first and last.
+            (false, _) => format!("{{{}}}", bibtex(&a.name)),
+        })
+        .collect();
+    let mut s = format!(
+        "@misc{{{key},\n  title = {{{title}}},\n  author = {{{}}},\n  year = {{{}}},\n  version = {{{}}},\n  date = {{{}}},\n",
+        who.join(" and "),
+        bibtex(year(r)),
+        bibtex(&r.version),
+        bibtex(&r.date)
+    );
+    if let Some(p) = nonempty(&m.publisher) {
+        s.push_str(&format!("  publisher = {{{}}},\n", bibtex(p)));
+    }
+    if let Some(d) = citation::doi(m, c.doi) {
+        s.push_str(&format!("  doi = {{{}}},\n", bibtex_verbatim(d)));
+    }
+    if let Some(u) = nonempty(&m.homepage) {
+        s.push_str(&format!("  url = {{{}}},\n", bibtex_verbatim(u)));
+    }
+    let mut note = format!(
+        "Data set. Licence: {}. SHA-256 of the release archive {}: {}.",
+        license(m),
+        archive(m, r),
+        r.zip_sha256
+    );
+    for src in &m.sources {
+        note.push_str(&format!(
+            " Source: {} {}",
+            source_reference(src),
+            source_notes(src)
+        ));
+    }
+    s.push_str(&format!(
+        "  howpublished = {{Release archive {}}},\n",
+        bibtex(&archive(m, r))
+    ));
+    s.push_str(&format!("  note = {{{}}},\n}}\n", bibtex(&note)));
+    s
+}
+
+fn ris_complete(c: &Cited<'_>) -> String {
+    let (m, r) = (&at_version(c), c.record);
+    let mut s = String::from("TY  - DATA\n");
+    let field = |s: &mut String, tag: &str, value: &str| {
+        s.push_str(&format!("{tag}  - {}\n", one_line(value)));
+    };
+    match c.event {
+        Some(id) => {
+            field(&mut s, "TI", &format!("Event {id}"));
+            field(&mut s, "T2", &m.title);
+        }
+        None => field(&mut s, "TI", &m.title),
+    }
+    for a in citation::creator_names(m) {
+        field(&mut s, "AU", &a);
+    }
+    field(&mut s, "PY", year(r));
+    field(&mut s, "DA", &r.date.replace('-', "/"));
+    field(&mut s, "ET", &r.version);
+    field(&mut s, "M3", "Dataset");
+    if let Some(p) = nonempty(&m.publisher) {
+        field(&mut s, "PB", p);
+    }
+    if let Some(d) = citation::doi(m, c.doi) {
+        field(&mut s, "DO", d);
+    }
+    if let Some(u) = nonempty(&m.homepage) {
+        field(&mut s, "UR", u);
+    }
+    field(
+        &mut s,
+        "N1",
+        &format!(
+            "Licence: {}. Release archive {} (SHA-256 {}).",
+            license(m),
+            archive(m, r),
+            r.zip_sha256
+        ),
+    );
+    for src in &m.sources {
+        field(
+            &mut s,
+            "N1",
+            &format!("Source: {} {}", source_reference(src), source_notes(src)),
+        );
+    }
+    s.push_str("ER  - \n");
+    s
+}
+
+fn cff_complete(c: &Cited<'_>) -> String {
+    let (m, r) = (&at_version(c), c.record);
+    let date = chrono::NaiveDate::parse_from_str(&r.date, "%Y-%m-%d").ok();
+    let archive_id = citation::Identifier {
+        kind: "other",
+        value: format!("sha256:{}", r.zip_sha256),
+        description: format!("SHA-256 of the release archive {}", archive(m, r)),
+    };
+    let mut s = citation::cff_complete(m, date, c.doi, &[archive_id]);
     if let Some(id) = c.event {
         s.push_str(&format!(
             "# This citation is for event {} of version {}.\n",

@@ -1,18 +1,42 @@
 //! The codebook: a Markdown description of every column of a table (type, whether it may be
 //! blank, meaning, allowed values with their definitions) and of its declared rules, generated
 //! from the row schema so that it can never disagree with what the validator enforces.
+//!
+//! Release format 1 shows whether a column may be blank ("yes"/"no"); from format 2 the table
+//! says what a blank cell means, for typed columns (`x-blank`) as for vocabularies, and the
+//! dataset's unit of analysis comes first.
 
+use crate::schema::metadata::{nonempty, Metadata};
 use crate::schema::{Kind, RuleSpec, Schema};
 use std::fmt::Write;
 
-/// Markdown codebook of one table; `heading` is the level-2 heading text.
+/// Markdown codebook of one table as release format 1 wrote it; `heading` is the level-2
+/// heading text.
 pub fn markdown(schema: &Schema, heading: &str) -> String {
+    markdown_for(1, schema, heading)
+}
+
+/// The dataset-level part of the codebook (release format 2): what one row is.
+pub fn unit_of_analysis(meta: &Metadata) -> String {
+    match nonempty(&meta.unit_of_analysis) {
+        Some(u) => format!("## Unit of analysis\n\n{u}\n\n"),
+        None => String::new(),
+    }
+}
+
+/// Markdown codebook of one table in the layout of `release_format`.
+pub fn markdown_for(release_format: u32, schema: &Schema, heading: &str) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "## {heading}\n");
     if let Some(d) = &schema.description {
         let _ = writeln!(s, "{d}\n");
     }
-    let _ = writeln!(s, "| # | column | type | blank allowed | meaning |");
+    let blank_header = if release_format >= 2 {
+        "blank means"
+    } else {
+        "blank allowed"
+    };
+    let _ = writeln!(s, "| # | column | type | {blank_header} | meaning |");
     let _ = writeln!(s, "|---|---|---|---|---|");
     for (i, c) in schema.columns.iter().enumerate() {
         let kind = match (c.kind, &c.terms) {
@@ -20,13 +44,22 @@ pub fn markdown(schema: &Schema, heading: &str) -> String {
             (Kind::StringList, _) => format!("list of strings, separated by `{}`", c.delimiter),
             (k, _) => k.name().to_string(),
         };
+        let blank = match (release_format >= 2, c.nullable) {
+            (false, true) => "yes".to_string(),
+            (false, false) => "no".to_string(),
+            (true, false) => "(never blank)".to_string(),
+            (true, true) => match &c.null_description {
+                Some(n) => cell(n),
+                None => "(may be blank; meaning not stated)".to_string(),
+            },
+        };
         let _ = writeln!(
             s,
             "| {} | `{}` | {} | {} | {} |",
             i + 1,
             c.name,
             kind,
-            if c.nullable { "yes" } else { "no" },
+            blank,
             cell(c.description.as_deref().unwrap_or(""))
         );
     }

@@ -1,6 +1,6 @@
 //! Everything a release is made of: the exports (one file per format), the bundle and its
-//! archive, checksums, the citation file, the changelog section, the codebook and the summary,
-//! and `verify`, which checks a bundle someone else hands you.
+//! archive, checksums, the citation file, the changelog section, the codebook, the summary, the
+//! coverage of the source's totals, and `verify`, which checks a bundle someone else hands you.
 
 pub mod bundle;
 pub mod changelog;
@@ -8,6 +8,7 @@ pub mod checksum;
 pub mod citation;
 pub mod cite;
 pub mod codebook;
+pub mod coverage;
 pub mod export;
 pub mod policy;
 pub mod summary;

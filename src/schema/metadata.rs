@@ -1,7 +1,8 @@
 //! The dataset's metadata file (`dataset/dataset.json`): name, title, version, description,
-//! licences, coverage period, keywords, creators, and the tables (resources) with the schema of
-//! each. The tool reads it to know which CSV files to check against which schema, and the
-//! release, codebook and citation are built from it.
+//! licences, coverage period (and the source's own totals it is compared with), keywords,
+//! creators, publisher, identifiers, the sources with their licences, and the tables
+//! (resources) with the schema of each. The tool reads it to know which CSV files to check
+//! against which schema, and the release, codebook and citation are built from it.
 
 use crate::error::{Error, Result};
 use chrono::NaiveDate;
@@ -17,6 +18,10 @@ pub struct License {
     pub name: String,
     pub title: Option<String>,
     pub path: Option<String>,
+    /// What the licence asks of users beyond attribution (e.g. ShareAlike, and what it means
+    /// when the data is merged with other data), in the dataset's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -25,13 +30,74 @@ pub struct Coverage {
     pub start: Option<NaiveDate>,
     /// Last day an event may have; open (today) when null.
     pub end: Option<NaiveDate>,
+    /// Totals the source itself gives, compared in each release with the sums of the rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totals: Option<SourceTotals>,
 }
 
+/// Totals a source states for the whole period (an infobox, a summary table), each with the
+/// columns of a table whose sums it can be compared with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SourceTotals {
+    /// The table whose rows are summed.
+    pub table: String,
+    /// Where the totals come from, in words (e.g. the article's infobox).
+    pub source: String,
+    pub figures: Vec<SourceTotal>,
+}
+
+/// One total of the source: whose (`side`), what (`category`), how many, where it is stated.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SourceTotal {
+    pub side: String,
+    pub category: String,
+    pub total: u64,
+    /// The source says "at least" (or "N+").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub at_least: bool,
+    /// The part of the source that states it (e.g. `Infobox, Casualties2`).
+    pub section: String,
+    /// Integer columns whose sum over the rows is compared with the total; empty when no
+    /// column records this figure yet.
+    #[serde(default)]
+    pub columns: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A creator of the dataset: a team or organisation (`name` only), or a person (`name` as it
+/// is shown, plus `given_names` and `family_names`). `orcid` and `affiliation` are optional;
+/// an empty `orcid` counts as none.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Creator {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_names: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_names: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affiliation: Option<String>,
+    /// `https://orcid.org/0000-0002-1825-0097` or `0000-0002-1825-0097`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orcid: Option<String>,
+}
+
+impl Creator {
+    /// The ORCID as a URL (`https://orcid.org/…`), when one is given.
+    pub fn orcid_url(&self) -> Option<String> {
+        let o = self
+            .orcid
+            .as_deref()
+            .map(str::trim)
+            .filter(|o| !o.is_empty())?;
+        let id = o.strip_prefix("https://orcid.org/").unwrap_or(o);
+        Some(format!("https://orcid.org/{id}"))
+    }
+
+    /// Whether this creator is a person (has a family name), rather than a team.
+    pub fn is_person(&self) -> bool {
+        self.family_names.as_deref().is_some_and(|f| !f.is_empty())
+    }
 }
 
 /// A source the whole dataset is drawn from.
@@ -41,6 +107,23 @@ pub struct DataSource {
     pub path: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<String>,
+    /// The larger work it is part of (e.g. `Wikipedia`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
+    /// Kind of work, as a CITATION.cff reference type (`encyclopedia`, `database`, …).
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// What the dataset takes from it (e.g. "facts and figures of the events").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_for: Option<String>,
+    /// SPDX identifier of its licence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license_url: Option<String>,
+    /// What its licence asks of those who reuse the dataset (e.g. ShareAlike).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
 }
 
 /// Which figures the release README summarises: counts by year of a date column and by the
@@ -92,6 +175,20 @@ pub struct Metadata {
     pub licenses: Vec<License>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<String>,
+    /// Who publishes the dataset (DataCite's Publisher).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// Where the dataset lives (its repository or landing page); cited as its URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub homepage: Option<String>,
+    /// The DOI that names every version (Zenodo's concept DOI), bare: `10.5281/zenodo.123`.
+    /// A version's own DOI is minted after its release and recorded with the release.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doi: Option<String>,
+    /// What one row of the main table is, and when events are split or merged: written in
+    /// the codebook and the bundle README.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_of_analysis: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<DataSource>,
     pub coverage: Coverage,
@@ -185,6 +282,7 @@ impl Dataset {
             )));
         }
         check_texts(&meta).map_err(fail)?;
+        check_identifiers(&meta).map_err(fail)?;
         check_paths(&meta, root, path.parent().unwrap_or(Path::new(""))).map_err(fail)?;
         Ok(Dataset {
             path: path.to_path_buf(),
@@ -250,6 +348,137 @@ fn check_texts(meta: &Metadata) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// ORCIDs, the DOI and the homepage are written so that every citation format can use them.
+fn check_identifiers(meta: &Metadata) -> std::result::Result<(), String> {
+    for c in &meta.creators {
+        if let Some(url) = c.orcid_url() {
+            let id = &url["https://orcid.org/".len()..];
+            if !orcid_ok(id) {
+                return Err(format!(
+                    "creator {:?}: ORCID {} is not a valid ORCID iD: write it as https://orcid.org/0000-0002-1825-0097 (four groups of four digits, the last may end in X, with a valid check digit), or leave it empty",
+                    c.name,
+                    crate::table::text::shown(c.orcid.as_deref().unwrap_or(""))
+                ));
+            }
+        }
+    }
+    if let Some(doi) = nonempty(&meta.doi) {
+        let bare = doi.starts_with("10.")
+            && doi
+                .split_once('/')
+                .is_some_and(|(p, s)| p.len() > 3 && !s.is_empty())
+            && !doi.chars().any(char::is_whitespace);
+        if !bare {
+            return Err(format!(
+                "doi {} is not a bare DOI: write it as 10.5281/zenodo.1234567 (no https://doi.org/, no spaces)",
+                crate::table::text::shown(doi)
+            ));
+        }
+    }
+    for src in &meta.sources {
+        if let Some(k) = nonempty(&src.kind) {
+            if !CFF_REFERENCE_TYPES.contains(&k) {
+                return Err(format!(
+                    "source {:?}: type {} is not a CITATION.cff reference type; use one of {}",
+                    src.title,
+                    crate::table::text::shown(k),
+                    CFF_REFERENCE_TYPES.join(", ")
+                ));
+            }
+        }
+    }
+    if let Some(url) = nonempty(&meta.homepage) {
+        if !(url.starts_with("https://") || url.starts_with("http://"))
+            || url.chars().any(char::is_whitespace)
+        {
+            return Err(format!(
+                "homepage {} is not a web address: write the repository's or landing page's https:// URL, or null",
+                crate::table::text::shown(url)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Reference types of the Citation File Format 1.2.0.
+pub const CFF_REFERENCE_TYPES: &[&str] = &[
+    "art",
+    "article",
+    "audiovisual",
+    "bill",
+    "blog",
+    "book",
+    "catalogue",
+    "conference-paper",
+    "conference",
+    "data",
+    "database",
+    "dictionary",
+    "edited-work",
+    "encyclopedia",
+    "film-broadcast",
+    "generic",
+    "government-document",
+    "grant",
+    "hearing",
+    "historical-work",
+    "legal-case",
+    "legal-rule",
+    "magazine-article",
+    "manual",
+    "map",
+    "multimedia",
+    "music",
+    "newspaper-article",
+    "pamphlet",
+    "patent",
+    "personal-communication",
+    "proceedings",
+    "report",
+    "serial",
+    "slides",
+    "software-code",
+    "software-container",
+    "software-executable",
+    "software-virtual-machine",
+    "software",
+    "sound-recording",
+    "standard",
+    "statute",
+    "thesis",
+    "unpublished",
+    "video",
+    "website",
+];
+
+/// The text of an optional field, unless it is empty.
+pub fn nonempty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// An ORCID iD `0000-0002-1825-0097`: four groups of four digits, the last character a digit
+/// or X, which is the ISO 7064 MOD 11-2 check digit of the fifteen others.
+fn orcid_ok(id: &str) -> bool {
+    let b = id.as_bytes();
+    if b.len() != 19 || [4, 9, 14].iter().any(|&i| b[i] != b'-') {
+        return false;
+    }
+    let chars: Vec<u8> = b.iter().copied().filter(|&c| c != b'-').collect();
+    if chars.len() != 16 || !chars[..15].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let total = chars[..15]
+        .iter()
+        .fold(0u32, |t, &d| (t + u32::from(d - b'0')) * 2);
+    let check = (12 - total % 11) % 11;
+    let expected = if check == 10 {
+        b'X'
+    } else {
+        b'0' + check as u8
+    };
+    chars[15] == expected
+}
+
 /// Every path the metadata names stays inside `root` (see [`crate::table::paths::inside`]); `dir` is
 /// the metadata file's directory, against which they are written.
 fn check_paths(meta: &Metadata, root: &Path, dir: &Path) -> std::result::Result<(), String> {
@@ -291,8 +520,47 @@ fn texts(meta: &Metadata) -> Vec<(String, &str, bool)> {
     }
     for c in &meta.creators {
         out.push(("a creator name".to_string(), c.name.as_str(), false));
-        if let Some(o) = &c.orcid {
-            out.push(("a creator ORCID".to_string(), o.as_str(), false));
+        for t in [&c.orcid, &c.given_names, &c.family_names, &c.affiliation]
+            .into_iter()
+            .flatten()
+        {
+            out.push((
+                "a creator's ORCID, names or affiliation".to_string(),
+                t.as_str(),
+                false,
+            ));
+        }
+    }
+    for (what, t) in [
+        ("publisher", &meta.publisher),
+        ("homepage", &meta.homepage),
+        ("doi", &meta.doi),
+    ] {
+        if let Some(t) = t {
+            out.push((what.to_string(), t.as_str(), false));
+        }
+    }
+    if let Some(u) = &meta.unit_of_analysis {
+        out.push(("unit_of_analysis".to_string(), u.as_str(), true));
+    }
+    for l in &meta.licenses {
+        if let Some(n) = &l.notice {
+            out.push(("a licence notice".to_string(), n.as_str(), true));
+        }
+    }
+    if let Some(t) = &meta.coverage.totals {
+        out.push((
+            "coverage.totals.source".to_string(),
+            t.source.as_str(),
+            false,
+        ));
+        for f in &t.figures {
+            for x in [&f.side, &f.category, &f.section]
+                .into_iter()
+                .chain(&f.note)
+            {
+                out.push(("a coverage total's text".to_string(), x.as_str(), false));
+            }
         }
     }
     for k in &meta.keywords {
@@ -302,6 +570,25 @@ fn texts(meta: &Metadata) -> Vec<(String, &str, bool)> {
         out.push(("a source title".to_string(), src.title.as_str(), false));
         for t in src.path.iter().chain(&src.authors) {
             out.push(("a source path or author".to_string(), t.as_str(), false));
+        }
+        for t in [
+            &src.container,
+            &src.kind,
+            &src.used_for,
+            &src.license,
+            &src.license_url,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            out.push((
+                "a source's type, use or licence".to_string(),
+                t.as_str(),
+                false,
+            ));
+        }
+        if let Some(n) = &src.notice {
+            out.push(("a source's notice".to_string(), n.as_str(), true));
         }
     }
     out
@@ -374,6 +661,15 @@ mod tests {
             Path::new("/r/schema/e.json")
         );
         assert_eq!(join(Path::new(".."), "x"), Path::new("../x"));
+    }
+
+    #[test]
+    fn orcid_check_digits() {
+        assert!(orcid_ok("0000-0002-1825-0097"));
+        assert!(orcid_ok("0000-0002-1694-233X"));
+        assert!(!orcid_ok("0000-0002-1825-0098"));
+        assert!(!orcid_ok("0000-0002-1825-009"));
+        assert!(!orcid_ok("0000 0002 1825 0097"));
     }
 
     #[test]
