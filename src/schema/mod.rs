@@ -1027,6 +1027,37 @@ mod tests {
     }
 
     #[test]
+    fn expand_reads_names_and_renames_and_rejects_other_shapes() {
+        let doc = |expand: Value| {
+            json!({
+                "properties": {"id": {"type": "string"}, "refs": {"type": "array", "items": {"type": "string"}}},
+                "x-foreignKeys": [{"fields": "refs", "reference": {"resource": "r", "fields": "id"},
+                                   "link": "l", "expand": expand}]
+            })
+        };
+        let s = schema(doc(json!(["lat", {"field": "name", "as": "actor1"}]))).unwrap();
+        assert_eq!(
+            s.foreign_keys[0].expand,
+            [
+                Expand {
+                    field: "lat".into(),
+                    name: "lat".into()
+                },
+                Expand {
+                    field: "name".into(),
+                    name: "actor1".into()
+                }
+            ]
+        );
+        let err = schema(doc(json!([{"as": "x"}]))).unwrap_err().to_string();
+        assert!(
+            err.contains("x-foreignKeys on \"refs\": \"expand\" must be an array"),
+            "{err}"
+        );
+        assert!(schema(doc(json!("lat"))).is_err());
+    }
+
+    #[test]
     fn rules_naming_unknown_columns_are_rejected() {
         let err = schema(json!({
             "properties": {"a": {"type": "string"}},
