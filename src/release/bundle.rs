@@ -777,7 +777,7 @@ fn loading(s: &mut String, meta: &Metadata, tables: &[Table]) {
     if has_geojson(meta, t) {
         let _ = writeln!(
             s,
-            "```python\n# A map-ready load: geopandas reads {first}.geojson with its CRS (WGS 84, EPSG:4326); rows without coordinates have no geometry\nimport geopandas as gpd\n{first} = gpd.read_file(\"{first}.geojson\")\n{first}[{first}.geometry.notna()].plot()\n```\n"
+            "```python\n# A map-ready load: geopandas reads {first}.geojson with its CRS (WGS 84, EPSG:4326); rows without coordinates have no geometry\nimport geopandas as gpd\n{first} = gpd.read_file(\"{first}.geojson\")\nplaced = {first}[{first}.geometry.notna()]  # placed.plot() draws them (needs matplotlib)\n```\n"
         );
     }
     let _ = writeln!(
