@@ -233,7 +233,14 @@ fn export_writes_one_table_in_each_format() {
             );
         }
     }
-    let schema = aabc::schema::Schema::load(&root().join("schema/events.schema.json")).unwrap();
+    // The typed files of a table with convenience columns follow its expanded schema.
+    let expanded = bundle.join("schema/events.expanded.schema.json");
+    let schema = aabc::schema::Schema::load(&if expanded.exists() {
+        expanded
+    } else {
+        root().join("schema/events.schema.json")
+    })
+    .unwrap();
     let a = aabc::release::verify::read_parquet(&out_dir.path().join("events.parquet"), &schema)
         .unwrap();
     let b = aabc::release::verify::read_parquet(&bundle.join("events.parquet"), &schema).unwrap();

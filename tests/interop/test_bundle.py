@@ -67,7 +67,8 @@ def test_pyarrow_types_metadata_and_statistics():
     assert kv[b"aabc:dataset"].decode() == META["name"]
     assert kv[b"aabc:schema_id"].decode() == EVENT_SCHEMA["$id"]
     assert kv[b"aabc:source_csv_sha256"].decode() == hashlib.sha256((BUNDLE / "events.csv").read_bytes()).hexdigest()
-    col = f.metadata.row_group(0).column(list(EVENT_SCHEMA["properties"]).index("killed_total"))
+    leaves = [f.metadata.schema.column(i).path for i in range(f.metadata.num_columns)]
+    col = f.metadata.row_group(0).column(leaves.index("killed_total"))
     assert col.compression == "ZSTD"
     assert col.statistics is not None and col.statistics.has_min_max
     assert col.statistics.null_count > 0
@@ -147,7 +148,9 @@ def test_frictionless_checks_the_foreign_keys(tmp_path):
 
 @pytest.mark.parametrize("table", TABLES)
 def test_every_json_object_is_valid_against_the_schema(table):
-    schema = json.loads((BUNDLE / "schema" / f"{table}.schema.json").read_text())
+    # A table with convenience columns has their schema beside its own (release format 2).
+    expanded = BUNDLE / "schema" / f"{table}.expanded.schema.json"
+    schema = json.loads((expanded if expanded.exists() else BUNDLE / "schema" / f"{table}.schema.json").read_text())
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     objects = json.loads((BUNDLE / f"{table}.json").read_text())
     lines = [json.loads(l) for l in (BUNDLE / f"{table}.jsonl").read_text().splitlines()]
@@ -352,3 +355,16 @@ def test_spark_reads_the_hive_partitioned_parquet(spark):
         assert all(types[n] == T.IntegerType() for n in counts)
     geo = spark.read.parquet(str(GEO_PARTITIONED))
     assert dict(geo.select("event_id", "latitude").collect())["E-0001"] == 39.84168
+
+
+def test_the_format_2_package_is_valid_and_typed_rows_follow_the_expanded_schema():
+    report = frictionless.validate(GEO / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "message"])
+    schema = json.loads((GEO / "schema" / "events.expanded.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    rows = json.loads((GEO / "events.json").read_text())
+    assert rows and all(not list(validator.iter_errors(r)) for r in rows)
+    feature_props = [f["properties"] for f in json.loads((GEO / "events.geojson").read_text())["features"]]
+    assert feature_props == rows
+    roles = {r["role"] for r in bundle_csv(GEO, "event_actors")}
+    assert roles == {"actor1_ids", "reported_by_ids"}
