@@ -2,7 +2,9 @@
 //!
 //! `aabc export --format parquet --out events.parquet` exports the dataset's first table
 //! (`--table` picks another); `--schema S.json FILE.csv` exports any CSV that follows a row
-//! schema. The output is written to a temporary file and renamed into place.
+//! schema. The output is written to a temporary file and renamed into place. The typed formats
+//! of a dataset table carry the convenience columns its foreign keys `expand` (the CSV stays
+//! as contributors edit it); `--format geojson` needs latitude and longitude columns.
 
 use crate::cmd::OK;
 use aabc::release::export::expand::{take_failure, Expansion, Referenced};
