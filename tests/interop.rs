@@ -1,5 +1,6 @@
 //! Interoperability: a freshly built release bundle is loaded by independent readers (pyarrow,
-//! pandas, polars, DuckDB, frictionless, Python's jsonschema, cffconvert) in
+//! pandas, polars, DuckDB, frictionless, Python's jsonschema, cffconvert, geopandas with
+//! pyogrio, Spark in local mode) in
 //! tests/interop/test_bundle.py. The readers live in virtualenvs made by
 //! `bash tests/interop/setup.sh` (which `.ci/run` runs).
 
@@ -43,6 +44,30 @@ fn independent_readers_load_the_release_bundle() {
         "--out",
         partitioned.to_str().unwrap(),
     ]);
+    // The 2.0 layout (GeoJSON, convenience columns, category sets) on a small fixture, until
+    // the dataset itself has it.
+    let geo = dist.path().join("geo");
+    copy_tree(&root().join("tests/fixtures/geo"), &geo);
+    let geo_dist = dist.path().join("geo-dist");
+    aabc_ok(&[
+        "release",
+        "--root",
+        geo.to_str().unwrap(),
+        "--out",
+        geo_dist.to_str().unwrap(),
+    ]);
+    let geo_partitioned = dist.path().join("geo-by-year");
+    aabc_ok(&[
+        "export",
+        "--root",
+        geo.to_str().unwrap(),
+        "--format",
+        "parquet",
+        "--partition-by",
+        "year",
+        "--out",
+        geo_partitioned.to_str().unwrap(),
+    ]);
     let run = Command::new(python)
         .args([
             "-m",
@@ -56,6 +81,8 @@ fn independent_readers_load_the_release_bundle() {
         .env("AABC_BUNDLE", &bundle)
         .env("AABC_CFFCONVERT", &cffconvert)
         .env("AABC_PARTITIONED", &partitioned)
+        .env("AABC_GEO_BUNDLE", geo_dist.join("geo-fixture-2.0.0"))
+        .env("AABC_GEO_PARTITIONED", &geo_partitioned)
         .output()
         .unwrap();
     let report = format!(

@@ -233,7 +233,14 @@ fn export_writes_one_table_in_each_format() {
             );
         }
     }
-    let schema = aabc::schema::Schema::load(&root().join("schema/events.schema.json")).unwrap();
+    // The typed files of a table with convenience columns follow its expanded schema.
+    let expanded = bundle.join("schema/events.expanded.schema.json");
+    let schema = aabc::schema::Schema::load(&if expanded.exists() {
+        expanded
+    } else {
+        root().join("schema/events.schema.json")
+    })
+    .unwrap();
     let a = aabc::release::verify::read_parquet(&out_dir.path().join("events.parquet"), &schema)
         .unwrap();
     let b = aabc::release::verify::read_parquet(&bundle.join("events.parquet"), &schema).unwrap();
@@ -314,4 +321,372 @@ fn a_build_that_fails_midway_leaves_no_partial_bundle() {
         .map(|d| d.map(|e| e.unwrap().file_name()).collect())
         .unwrap_or_default();
     assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+// ---- Release format 2 (issue 9): link tables with roles, convenience columns, GeoJSON,
+// category sets. Built on tests/fixtures/geo, a small dataset in the 2.0 layout: four events
+// (one naming no place, one naming a place without coordinates), places, actors, sources.
+
+/// A writable copy of the geo fixture.
+fn geo_fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("tests/fixtures/geo"), dir.path());
+    dir
+}
+
+/// Releases the geo fixture; returns the bundle directory.
+fn geo_bundle(d: &Path) -> PathBuf {
+    let (code, out, err) = run(d, &["release", "--out", d.join("dist").to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    d.join("dist/geo-fixture-2.0.0")
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn jsonl(p: &Path) -> Vec<serde_json::Value> {
+    read(p)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn keys(v: &serde_json::Value) -> Vec<String> {
+    v.as_object().unwrap().keys().cloned().collect()
+}
+
+#[test]
+fn link_tables_shared_by_several_lists_get_a_role_column() {
+    let d = geo_fixture();
+    let b = geo_bundle(d.path());
+    assert_eq!(
+        read(&b.join("event_actors.csv")),
+        "event_id,role,actor_id\n\
+         E-0001,actor1_ids,A001\n\
+         E-0001,reported_by_ids,A002\n\
+         E-0001,reported_by_ids,A003\n\
+         E-0002,actor1_ids,A001\n\
+         E-0002,actor1_ids,A002\n\
+         E-0002,reported_by_ids,A002\n\
+         E-0003,actor1_ids,A003\n\
+         E-0004,actor1_ids,A001\n\
+         E-0004,reported_by_ids,A002\n"
+    );
+    // One list, one link table: no role column, as in 1.x bundles.
+    assert_eq!(
+        read(&b.join("event_places.csv")),
+        "event_id,place_id\nE-0001,P001\nE-0001,P002\nE-0002,P003\nE-0004,P004\n"
+    );
+    let schema: serde_json::Value =
+        serde_json::from_str(&read(&b.join("schema/event_actors.schema.json"))).unwrap();
+    assert_eq!(
+        schema["x-primaryKey"],
+        serde_json::json!(["event_id", "role", "actor_id"])
+    );
+    assert_eq!(
+        schema["properties"]["role"]["enum"],
+        serde_json::json!(["actor1_ids", "reported_by_ids"])
+    );
+    let dp: serde_json::Value = serde_json::from_str(&read(&b.join("datapackage.json"))).unwrap();
+    let link = dp["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "event_actors")
+        .expect("event_actors is described in datapackage.json");
+    assert_eq!(
+        link["schema"]["primaryKey"],
+        serde_json::json!(["event_id", "role", "actor_id"])
+    );
+}
+
+#[test]
+fn typed_exports_add_the_primary_items_columns_after_the_list_and_the_csv_keeps_the_list() {
+    let d = geo_fixture();
+    let b = geo_bundle(d.path());
+    let rows = jsonl(&b.join("events.jsonl"));
+    assert_eq!(
+        keys(&rows[0]),
+        [
+            "event_id",
+            "date_start",
+            "date_precision",
+            "event_type",
+            "place_ids",
+            "latitude",
+            "longitude",
+            "geo_precision",
+            "country",
+            "actor1_ids",
+            "actor1",
+            "reported_by_ids",
+            "killed_total",
+            "source_ids",
+            "notes"
+        ]
+    );
+    // The first place of E-0001 (P001), the first actor of E-0002 (A001).
+    assert_eq!(rows[0]["latitude"], serde_json::json!(39.84168));
+    assert_eq!(rows[0]["longitude"], serde_json::json!(45.67393));
+    assert_eq!(rows[0]["geo_precision"], serde_json::json!(1));
+    assert_eq!(rows[0]["country"], serde_json::json!("AM"));
+    assert_eq!(
+        rows[1]["actor1"],
+        serde_json::json!("Military Forces of Azerbaijan")
+    );
+    // No place: every added column is null; a place without coordinates: only its country.
+    for k in ["latitude", "longitude", "geo_precision", "country"] {
+        assert!(rows[2][k].is_null(), "{k}");
+    }
+    assert!(rows[3]["latitude"].is_null() && rows[3]["country"] == "AZ");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&read(&b.join("events.json"))).unwrap(),
+        serde_json::Value::Array(rows)
+    );
+    // The canonical CSV is the contributors' file.
+    assert_eq!(
+        read(&b.join("events.csv")),
+        read(&root().join("tests/fixtures/geo/dataset/events.csv"))
+    );
+    // The added columns are described, typed and nullable in the expanded schema.
+    let x: serde_json::Value =
+        serde_json::from_str(&read(&b.join("schema/events.expanded.schema.json"))).unwrap();
+    assert_eq!(x["properties"]["latitude"]["x-role"], "latitude");
+    // actor1_ids is required, so actor1 is too; place_ids may be blank, so country may be null.
+    assert_eq!(x["properties"]["actor1"]["type"], "string");
+    let country = x["properties"]["country"]["oneOf"].as_array().unwrap();
+    assert_eq!(country.last().unwrap()["type"], "null");
+    assert_eq!(
+        x["properties"]["geo_precision"]["type"],
+        serde_json::json!(["integer", "null"])
+    );
+    assert!(x["properties"]["latitude"]["description"]
+        .as_str()
+        .unwrap()
+        .starts_with("From places.latitude of the first (primary) item of place_ids"));
+    // The Parquet file has the same columns, and verify compares them with the expanded CSV.
+    let schema =
+        aabc::schema::Schema::from_value(Path::new("events.expanded.schema.json"), x.clone())
+            .unwrap();
+    let parquet = aabc::release::verify::read_parquet(&b.join("events.parquet"), &schema).unwrap();
+    assert_eq!(parquet, jsonl(&b.join("events.jsonl")));
+    let (code, out, err) = run_aabc(&["verify", b.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("0 problem(s)"), "{out}");
+    // aabc export gives the same typed rows; its CSV stays the canonical one.
+    let one = d.path().join("events.jsonl");
+    let (code, _, err) = run(
+        d.path(),
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--out",
+            one.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read(&one), read(&b.join("events.jsonl")));
+    let csv = d.path().join("events.csv");
+    let (code, _, err) = run(
+        d.path(),
+        &["export", "--format", "csv", "--out", csv.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read(&csv), read(&b.join("events.csv")));
+}
+
+#[test]
+fn an_expanded_export_naming_an_unknown_place_exits_1_with_the_line() {
+    let d = geo_fixture();
+    let events = d.path().join("dataset/events.csv");
+    std::fs::write(&events, read(&events).replace("P003", "P999")).unwrap();
+    let out = d.path().join("events.json");
+    let (code, _, err) = run(
+        d.path(),
+        &["export", "--format", "json", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("events.csv:3: \"P999\" is not a key of places"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn geojson_has_lon_lat_points_and_null_geometry_for_rows_without_coordinates() {
+    let d = geo_fixture();
+    let out = d.path().join("events.geojson");
+    let (code, _, err) = run(
+        d.path(),
+        &[
+            "export",
+            "--format",
+            "geojson",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("wrote 4 rows"), "{err}");
+    let g: serde_json::Value = serde_json::from_str(&read(&out)).unwrap();
+    assert_eq!(g["type"], "FeatureCollection");
+    assert!(g.get("crs").is_none(), "RFC 7946 has no crs member");
+    let f = g["features"].as_array().unwrap();
+    assert_eq!(f.len(), 4);
+    assert_eq!(f[0]["type"], "Feature");
+    assert_eq!(f[0]["id"], "E-0001");
+    assert_eq!(
+        f[0]["geometry"],
+        serde_json::json!({"type": "Point", "coordinates": [45.67393, 39.84168]})
+    );
+    assert_eq!(
+        f[1]["geometry"]["coordinates"],
+        serde_json::json!([45.61, 40.33])
+    );
+    // No place, and a place without coordinates.
+    assert!(f[2]["geometry"].is_null() && f[3]["geometry"].is_null());
+    assert!(f[2].as_object().unwrap().contains_key("geometry"));
+    // Properties are the typed event columns, as in the JSON Lines export.
+    let b = geo_bundle(d.path());
+    let props: Vec<serde_json::Value> = f.iter().map(|f| f["properties"].clone()).collect();
+    assert_eq!(props, jsonl(&b.join("events.jsonl")));
+    assert_eq!(read(&out), read(&b.join("events.geojson")));
+    // Places have coordinates of their own.
+    let places: serde_json::Value = serde_json::from_str(&read(&b.join("places.geojson"))).unwrap();
+    assert_eq!(places["features"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn geojson_of_a_table_without_coordinate_roles_exits_2_and_says_why() {
+    let d = geo_fixture();
+    let out = d.path().join("sources.geojson");
+    let (code, _, err) = run(
+        d.path(),
+        &[
+            "export",
+            "--table",
+            "sources",
+            "--format",
+            "geojson",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("\"x-role\": \"latitude\""), "{err}");
+    assert!(!out.exists());
+    // A bundle writes GeoJSON only for tables with coordinates.
+    let b = geo_bundle(d.path());
+    assert!(!b.join("sources.geojson").exists() && !b.join("actors.geojson").exists());
+}
+
+/// The Arrow schema and key-value metadata of a Parquet file.
+fn parquet_meta(p: &Path) -> (arrow::datatypes::SchemaRef, Vec<(String, String)>) {
+    let file = std::fs::File::open(p).unwrap();
+    let b = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+    let kv = b
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|kv| (kv.key, kv.value.unwrap_or_default()))
+        .collect();
+    (b.schema().clone(), kv)
+}
+
+#[test]
+fn parquet_carries_every_category_in_codebook_order_and_orders_marked_vocabularies() {
+    let d = geo_fixture();
+    let b = geo_bundle(d.path());
+    let (schema, kv) = parquet_meta(&b.join("events.parquet"));
+    let precision = schema.field_with_name("date_precision").unwrap();
+    assert_eq!(precision.dict_is_ordered(), Some(true));
+    assert_eq!(
+        precision.metadata()["categories"],
+        r#"["day","month","year"]"#
+    );
+    let kind = schema.field_with_name("event_type").unwrap();
+    assert_eq!(kind.dict_is_ordered(), Some(false));
+    // prisoner_release has no row: it is still a category.
+    assert_eq!(
+        kind.metadata()["categories"],
+        r#"["armed_clash","shelling","incursion","prisoner_release","statement"]"#
+    );
+    let cats = kv.iter().find(|(k, _)| k == "aabc:categories").unwrap();
+    let cats: serde_json::Value = serde_json::from_str(&cats.1).unwrap();
+    assert_eq!(
+        cats["date_precision"],
+        serde_json::json!(["day", "month", "year"])
+    );
+    assert_eq!(cats["country"], serde_json::json!(["AM", "AZ"]));
+    // So does every partition of a partitioned export, with the convenience columns.
+    let parts = d.path().join("by-year");
+    let (code, _, err) = run(
+        d.path(),
+        &[
+            "export",
+            "--format",
+            "parquet",
+            "--partition-by",
+            "year",
+            "--out",
+            parts.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    for year in ["2021", "2022"] {
+        let (s, kv) = parquet_meta(&parts.join(format!("year={year}/part-0.parquet")));
+        assert!(s.field_with_name("latitude").is_ok(), "{year}");
+        assert_eq!(
+            s.field_with_name("event_type").unwrap().metadata()["categories"],
+            kind.metadata()["categories"]
+        );
+        assert!(kv.iter().any(|(k, _)| k == "aabc:categories"), "{year}");
+    }
+}
+
+#[test]
+fn a_format_1_bundle_of_the_same_data_keeps_the_1x_layout() {
+    let d = geo_fixture();
+    let meta = d.path().join("dataset/dataset.json");
+    std::fs::write(
+        &meta,
+        read(&meta).replace("\"release_format\": 2", "\"release_format\": 1"),
+    )
+    .unwrap();
+    let b = geo_bundle(d.path());
+    assert!(!b.join("events.geojson").exists());
+    assert!(!b.join("schema/events.expanded.schema.json").exists());
+    assert!(jsonl(&b.join("events.jsonl"))[0].get("latitude").is_none());
+    let (schema, kv) = parquet_meta(&b.join("events.parquet"));
+    assert!(!kv.iter().any(|(k, _)| k == "aabc:categories"));
+    let precision = schema.field_with_name("date_precision").unwrap();
+    assert!(precision.metadata().get("categories").is_none());
+    assert_eq!(precision.dict_is_ordered(), Some(false));
+    let readme = read(&b.join("README.md"));
+    assert!(!readme.contains("geojson") && !readme.contains("aabc:categories"));
+}
+
+#[test]
+fn the_format_2_readme_gives_the_loading_lines_the_interop_tests_run() {
+    let d = geo_fixture();
+    let readme = read(&geo_bundle(d.path()).join("README.md"));
+    for line in [
+        "events = t.to_pandas(date_as_object=False)",
+        "events[f.name] = events[f.name].cat.set_categories(json.loads(f.metadata[b\"categories\"]), ordered=f.type.ordered)",
+        "cats = json.loads(pl.read_parquet_metadata(\"events.parquet\")[\"aabc:categories\"])",
+        "events = pl.read_ndjson(\"events.jsonl\", infer_schema_length=None, schema_overrides={\"date_start\": pl.Date})",
+        "events = gpd.read_file(\"events.geojson\")",
+        "Ordered: `date_precision` (`day` < `month` < `year`).",
+        "| `events.geojson` |",
+        "`event_actors` has one row per item (its `role` is `reported_by_ids`)",
+        "add after `place_ids` the columns `latitude`, `longitude`, `geo_precision`, `country` of its first (primary) item in `places`",
+    ] {
+        assert!(readme.contains(line), "missing {line:?} in:\n{readme}");
+    }
 }

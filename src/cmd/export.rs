@@ -2,9 +2,12 @@
 //!
 //! `aabc export --format parquet --out events.parquet` exports the dataset's first table
 //! (`--table` picks another); `--schema S.json FILE.csv` exports any CSV that follows a row
-//! schema. The output is written to a temporary file and renamed into place.
+//! schema. The output is written to a temporary file and renamed into place. The typed formats
+//! of a dataset table carry the convenience columns its foreign keys `expand` (the CSV stays
+//! as contributors edit it); `--format geojson` needs latitude and longitude columns.
 
 use crate::cmd::OK;
+use aabc::release::export::expand::{take_failure, Expansion, Referenced};
 use aabc::release::export::{export_to_path, Format, Options, Provenance};
 use aabc::schema::metadata::Dataset;
 use aabc::schema::Schema;
@@ -45,6 +48,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<u8> {
+    // The referenced tables a dataset table's `expand` reads (none with --schema).
+    let mut referenced: Vec<(String, Schema, Vec<u8>)> = Vec::new();
     let (schema, path, provenance) = match (&args.target.schema, &args.target.file) {
         (Some(s), Some(f)) => (Schema::load(s)?, f.clone(), Provenance::default()),
         _ => {
@@ -60,14 +65,43 @@ pub fn run(args: Args) -> Result<u8> {
                 version: Some(dataset.meta.version.clone()),
                 source_sha256: None,
             };
-            (
-                Schema::load(&dataset.schema_path(r))?,
-                dataset.data_path(r),
-                p,
-            )
+            let schema = Schema::load(&dataset.schema_path(r))?;
+            for fk in schema
+                .foreign_keys
+                .iter()
+                .filter(|fk| !fk.expand.is_empty())
+            {
+                if referenced.iter().any(|(n, ..)| n == &fk.resource) {
+                    continue;
+                }
+                let other = dataset.resource(&fk.resource).ok_or_else(|| Error::Schema {
+                    path: schema.path.clone(),
+                    message: format!(
+                        "a foreign key expands columns of {:?}, which is not a table of the dataset",
+                        fk.resource
+                    ),
+                })?;
+                let data = dataset.data_path(other);
+                let bytes = std::fs::read(&data).map_err(|e| Error::io(&data, e))?;
+                referenced.push((
+                    fk.resource.clone(),
+                    Schema::load(&dataset.schema_path(other))?,
+                    bytes,
+                ));
+            }
+            (schema, dataset.data_path(r), p)
         }
     };
-    let options = Options {
+    let expansion = Expansion::new(&schema, |name| {
+        referenced
+            .iter()
+            .find(|(n, ..)| n == name)
+            .map(|(_, schema, csv)| Referenced { schema, csv })
+            .ok_or_else(|| Error::Other(format!("no table {name:?} in the dataset")))
+    })?;
+    // The typed formats carry the convenience columns; CSV stays as contributors edit it.
+    let expansion = expansion.filter(|_| args.format != Format::Csv);
+    let mut options = Options {
         provenance,
         zstd_level: args.zstd_level,
         // Hashing costs about 6% of an export: worth it for the dataset's own tables, asked for
@@ -75,22 +109,42 @@ pub fn run(args: Args) -> Result<u8> {
         hash_source: args.target.schema.is_none() || args.hash_source,
         adaptive_dictionary: true,
         size_hint: std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
+        categories: true,
     };
+    if expansion.is_some() && options.hash_source {
+        // The exported rows are expanded: record the hash of the table's own CSV.
+        options.provenance.source_sha256 = Some(aabc::release::checksum::sha256_file(&path)?);
+        options.hash_source = false;
+    }
     let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
     let source = std::io::BufReader::with_capacity(1 << 16, file);
+    let name = display(&path);
+    match &expansion {
+        Some(x) => {
+            let reader = x.reader(&schema, source, &name)?;
+            let failure = reader.failure();
+            write(&args, &x.schema, reader, &name, &options)
+                .map_err(|e| take_failure(&failure).unwrap_or(e))
+        }
+        None => write(&args, &schema, source, &name, &options),
+    }
+}
+
+fn write<R: std::io::Read + Send>(
+    args: &Args,
+    schema: &Schema,
+    source: R,
+    name: &str,
+    options: &Options,
+) -> Result<u8> {
     if let Some(PartitionBy::Year) = args.partition_by {
         if args.format != Format::Parquet {
             return Err(Error::Other(
                 "--partition-by writes Parquet: use it with --format parquet".into(),
             ));
         }
-        let (n, parts) = aabc::release::export::export_by_year(
-            &schema,
-            source,
-            &display(&path),
-            &options,
-            &args.out,
-        )?;
+        let (n, parts) =
+            aabc::release::export::export_by_year(schema, source, name, options, &args.out)?;
         for (year, rows) in &parts {
             eprintln!("  year={year}: {rows} rows");
         }
@@ -101,14 +155,7 @@ pub fn run(args: Args) -> Result<u8> {
         );
         return Ok(OK);
     }
-    let n = export_to_path(
-        &schema,
-        source,
-        &display(&path),
-        args.format,
-        &options,
-        &args.out,
-    )?;
+    let n = export_to_path(schema, source, name, args.format, options, &args.out)?;
     eprintln!("wrote {n} rows to {}", args.out.display());
     Ok(OK)
 }

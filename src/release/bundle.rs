@@ -12,6 +12,7 @@
 use crate::error::{Error, Result};
 use crate::release::checksum::{sha256_file, sha256_hex, sums_text};
 use crate::release::export::datapackage::{self, TableFile};
+use crate::release::export::expand::{Expansion, Referenced};
 use crate::release::export::{self, Format, Provenance};
 use crate::schema::canonical::canonical_bytes;
 use crate::schema::metadata::{Dataset, Metadata, Resource};
@@ -168,6 +169,9 @@ struct Table {
     csv: Vec<u8>,
     schema_file: String,
     schema_bytes: Vec<u8>,
+    /// The convenience columns of its typed exports (release format 2 on, when the schema
+    /// declares `expand`).
+    expanded: Option<Expansion>,
 }
 
 fn file_name(path: &str) -> String {
@@ -184,6 +188,15 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
     let mut tables = load_tables(inputs.dataset)?;
     let links = link_tables(&tables)?;
     tables.extend(links);
+    if meta.release_format() >= 2 {
+        let expanded = tables
+            .iter()
+            .map(|t| expansion(t, &tables))
+            .collect::<Result<Vec<_>>>()?;
+        for (t, x) in tables.iter_mut().zip(expanded) {
+            t.expanded = x;
+        }
+    }
     let mut out = BundleDir {
         dir,
         files: Vec::new(),
@@ -213,6 +226,7 @@ fn load_tables(dataset: &Dataset) -> Result<Vec<Table>> {
             csv,
             schema_file: file_name(&r.schema),
             schema_bytes,
+            expanded: None,
         });
     }
     Ok(tables)
@@ -237,7 +251,11 @@ impl BundleDir<'_> {
 }
 
 /// One table in every format, and its schema; returns its entry in the bundle's metadata.
+/// From release format 2 on, the typed formats carry the convenience columns of the table's
+/// `expand` (with their schema in `schema/<table>.expanded.schema.json`), the Parquet files
+/// their full category sets, and a table with coordinates also comes as GeoJSON.
 fn write_table(out: &mut BundleDir<'_>, meta: &Metadata, t: &Table) -> Result<Resource> {
+    let format2 = meta.release_format() >= 2;
     out.put(&format!("{}.csv", t.name), &t.csv)?;
     let options = export::Options {
         provenance: Provenance {
@@ -249,25 +267,65 @@ fn write_table(out: &mut BundleDir<'_>, meta: &Metadata, t: &Table) -> Result<Re
         hash_source: false,
         adaptive_dictionary: false,
         size_hint: 0,
+        categories: format2,
     };
-    for f in FORMATS {
+    let expanded;
+    let (schema, typed) = match &t.expanded {
+        Some(x) => {
+            expanded = x.expand_bytes(&t.schema, &t.csv, &t.name)?;
+            (&x.schema, expanded.as_slice())
+        }
+        None => (&t.schema, t.csv.as_slice()),
+    };
+    let geo = has_geojson(meta, t);
+    let formats = FORMATS.into_iter().chain(geo.then_some(Format::Geojson));
+    for f in formats {
         let mut bytes = Vec::new();
-        export::export(
-            &t.schema,
-            t.csv.as_slice(),
-            &t.name,
-            f,
-            &options,
-            &mut bytes,
-        )?;
+        export::export(schema, typed, &t.name, f, &options, &mut bytes)?;
         out.put(&format!("{}.{}", t.name, f.extension()), &bytes)?;
     }
     out.put(&format!("schema/{}", t.schema_file), &t.schema_bytes)?;
+    if let Some(x) = &t.expanded {
+        out.put(&expanded_schema_file(t), &pretty(&x.document))?;
+    }
     Ok(Resource {
         name: t.name.clone(),
         path: format!("{}.csv", t.name),
         schema: format!("schema/{}", t.schema_file),
     })
+}
+
+/// The expansion of a table's typed exports, reading the tables it references.
+fn expansion(t: &Table, tables: &[Table]) -> Result<Option<Expansion>> {
+    Expansion::new(&t.schema, |name| {
+        tables
+            .iter()
+            .find(|r| r.name == name)
+            .map(|r| Referenced {
+                schema: &r.schema,
+                csv: &r.csv,
+            })
+            .ok_or_else(|| Error::Schema {
+                path: t.schema.path.clone(),
+                message: format!(
+                    "a foreign key expands columns of {name:?}, which is not a table of the dataset"
+                ),
+            })
+    })
+}
+
+/// Whether the bundle has `<table>.geojson`: from release format 2 on, for a table whose
+/// (expanded) rows have a latitude and a longitude column.
+fn has_geojson(meta: &Metadata, t: &Table) -> bool {
+    let schema = t.expanded.as_ref().map_or(&t.schema, |x| &x.schema);
+    meta.release_format() >= 2 && export::geojson::coordinates(schema).is_some()
+}
+
+/// `schema/<table>.expanded.schema.json`: the schema of the typed exports of a table with
+/// convenience columns.
+fn expanded_schema_file(t: &Table) -> String {
+    let path = export::expand::expanded_path(Path::new(&t.schema_file));
+    format!("schema/{}", file_name(&path.to_string_lossy()))
 }
 
 /// `dataset.json` (pointing at the bundle's own files), `datapackage.json` and
@@ -358,96 +416,178 @@ fn pretty(v: &Value) -> Vec<u8> {
 
 /// Link tables of the foreign keys on list columns that declare one: one row per (row key,
 /// item), with foreign keys to both tables, so that SQL engines and Frictionless can join.
+/// When several list columns name the same link table, it gets a `role` column holding the
+/// list column's name (`event_actors(event_id, role, actor_id)`).
 fn link_tables(tables: &[Table]) -> Result<Vec<Table>> {
     let mut out = Vec::new();
     for t in tables {
+        // The foreign keys of each link table, in the order the schema names them.
+        let mut links: Vec<(&str, Vec<&crate::schema::ForeignKey>)> = Vec::new();
         for fk in &t.schema.foreign_keys {
             let Some(link) = &fk.link else { continue };
             let col = &t.schema.columns[fk.field];
             if col.kind != Kind::StringList || t.schema.primary_key.len() != 1 {
                 continue;
             }
-            let referenced = tables
-                .iter()
-                .find(|r| r.name == fk.resource)
-                .ok_or_else(|| {
-                    Error::Other(format!(
-                        "{}: foreign key to unknown table {:?}",
-                        t.name, fk.resource
-                    ))
-                })?;
-            let pk = &t.schema.columns[t.schema.primary_key[0]];
-            let target = referenced
-                .schema
-                .column_index(&fk.reference_field)
-                .map(|i| &referenced.schema.columns[i])
-                .ok_or_else(|| {
-                    Error::Other(format!(
-                        "{}: no column {:?}",
-                        fk.resource, fk.reference_field
-                    ))
-                })?;
-            let mut props = Map::new();
-            props.insert(pk.name.clone(), pk.schema.clone());
-            props.insert(target.name.clone(), target.schema.clone());
-            let doc = json!({
-                "$schema": "https://json-schema.org/draft/2020-12/schema",
-                "$id": format!("{}:{link}", t.schema.id.clone().unwrap_or_else(|| t.name.clone())),
-                "title": format!("Link of {}.{} to {}", t.name, col.name, fk.resource),
-                "description": format!(
-                    "One row per item of {}.{}: the {} of the row and one {} it lists. Derived from {} for tools that cannot join on a list column.",
-                    t.name, col.name, pk.name, target.name, t.name
-                ),
-                "type": "object",
-                "properties": props,
-                "required": [pk.name, target.name],
-                "additionalProperties": false,
-                "x-primaryKey": [pk.name, target.name],
-                "x-sortKey": [pk.name, target.name],
-                "x-foreignKeys": [
-                    {"fields": pk.name, "reference": {"resource": t.name, "fields": pk.name}},
-                    {"fields": target.name, "reference": {"resource": fk.resource, "fields": target.name}},
-                ],
-            });
-            let path = PathBuf::from(format!("{link}.schema.json"));
-            let schema = Schema::from_value(&path, doc.clone())?;
-            // Rows, in canonical order.
-            let mut pairs: Vec<(String, String)> = Vec::new();
-            let mut rows = Rows::new(&t.schema, t.csv.as_slice(), &t.name)?;
-            let pki = t.schema.primary_key[0];
-            while let Some(r) = rows.next_row()? {
-                let cell = r.get(fk.field).unwrap_or("");
-                if cell.is_empty() {
-                    continue;
-                }
-                for item in cell.split(col.delimiter.as_str()) {
-                    pairs.push((r.get(pki).unwrap_or("").to_string(), item.to_string()));
-                }
+            match links.iter_mut().find(|(l, _)| *l == link.as_str()) {
+                Some((_, fks)) => fks.push(fk),
+                None => links.push((link, vec![fk])),
             }
-            let kinds = [pk.kind, target.kind];
-            pairs.sort_by(|a, b| crate::schema::compare_keys(&kinds, &[&a.0, &a.1], &[&b.0, &b.1]));
-            pairs.dedup();
-            let mut csv = Vec::new();
-            {
-                let mut w = crate::table::writer(&mut csv);
-                let werr = |e: csv::Error| Error::Other(format!("{link}: {e}"));
-                w.write_record([&pk.name, &target.name]).map_err(werr)?;
-                for (a, b) in &pairs {
-                    w.write_record([a, b]).map_err(werr)?;
-                }
-                w.flush()
-                    .map_err(|e| Error::Other(format!("{link}: {e}")))?;
-            }
-            out.push(Table {
-                name: link.clone(),
-                schema,
-                csv,
-                schema_file: path.to_string_lossy().into_owned(),
-                schema_bytes: pretty(&doc),
-            });
+        }
+        for (link, fks) in links {
+            out.push(link_table(t, tables, link, &fks)?);
         }
     }
     Ok(out)
+}
+
+/// Name of the column of a shared link table that says which list column a row comes from.
+const ROLE: &str = "role";
+
+/// The link table `link` of table `t`, from its foreign keys `fks` (all to one column).
+fn link_table(
+    t: &Table,
+    tables: &[Table],
+    link: &str,
+    fks: &[&crate::schema::ForeignKey],
+) -> Result<Table> {
+    let fk = fks[0];
+    let shared = fks.len() > 1;
+    if let Some(other) = fks
+        .iter()
+        .find(|f| f.resource != fk.resource || f.reference_field != fk.reference_field)
+    {
+        return Err(Error::Schema {
+            path: t.schema.path.clone(),
+            message: format!(
+                "the link table {link:?} is named by foreign keys to {}.{} and to {}.{}: a link table joins one table to one other; give them separate \"link\" names",
+                fk.resource, fk.reference_field, other.resource, other.reference_field
+            ),
+        });
+    }
+    let referenced = tables
+        .iter()
+        .find(|r| r.name == fk.resource)
+        .ok_or_else(|| {
+            Error::Other(format!(
+                "{}: foreign key to unknown table {:?}",
+                t.name, fk.resource
+            ))
+        })?;
+    let pk = &t.schema.columns[t.schema.primary_key[0]];
+    let target = referenced
+        .schema
+        .column_index(&fk.reference_field)
+        .map(|i| &referenced.schema.columns[i])
+        .ok_or_else(|| {
+            Error::Other(format!(
+                "{}: no column {:?}",
+                fk.resource, fk.reference_field
+            ))
+        })?;
+    let lists: Vec<&str> = fks
+        .iter()
+        .map(|f| t.schema.columns[f.field].name.as_str())
+        .collect();
+    let col_name = lists.join(", ");
+    let mut props = Map::new();
+    props.insert(pk.name.clone(), pk.schema.clone());
+    if shared {
+        props.insert(
+            ROLE.to_string(),
+            json!({
+                "description": format!("The column of {} that lists this {}: one of {}.", t.name, target.name, col_name),
+                "type": "string",
+                "enum": lists,
+            }),
+        );
+    }
+    props.insert(target.name.clone(), target.schema.clone());
+    let key: Vec<&str> = if shared {
+        vec![&pk.name, ROLE, &target.name]
+    } else {
+        vec![&pk.name, &target.name]
+    };
+    let description = if shared {
+        format!(
+            "One row per item of the list columns {col_name} of {}: the {} of the row, the column ({ROLE}) and one {} it lists. Derived from {} for tools that cannot join on a list column.",
+            t.name, pk.name, target.name, t.name
+        )
+    } else {
+        format!(
+            "One row per item of {}.{}: the {} of the row and one {} it lists. Derived from {} for tools that cannot join on a list column.",
+            t.name, col_name, pk.name, target.name, t.name
+        )
+    };
+    let doc = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": format!("{}:{link}", t.schema.id.clone().unwrap_or_else(|| t.name.clone())),
+        "title": format!("Link of {}.{} to {}", t.name, col_name, fk.resource),
+        "description": description,
+        "type": "object",
+        "properties": props,
+        "required": key,
+        "additionalProperties": false,
+        "x-primaryKey": key,
+        "x-sortKey": key,
+        "x-foreignKeys": [
+            {"fields": pk.name, "reference": {"resource": t.name, "fields": pk.name}},
+            {"fields": target.name, "reference": {"resource": fk.resource, "fields": target.name}},
+        ],
+    });
+    let path = PathBuf::from(format!("{link}.schema.json"));
+    let schema = Schema::from_value(&path, doc.clone())?;
+    // Rows, in canonical order: (row key, role when shared, item).
+    let mut rows_out: Vec<Vec<String>> = Vec::new();
+    let mut rows = Rows::new(&t.schema, t.csv.as_slice(), &t.name)?;
+    let pki = t.schema.primary_key[0];
+    while let Some(r) = rows.next_row()? {
+        for (f, list) in fks.iter().zip(&lists) {
+            let cell = r.get(f.field).unwrap_or("");
+            if cell.is_empty() {
+                continue;
+            }
+            let delimiter = t.schema.columns[f.field].delimiter.as_str();
+            for item in cell.split(delimiter) {
+                let mut row = vec![r.get(pki).unwrap_or("").to_string()];
+                if shared {
+                    row.push(list.to_string());
+                }
+                row.push(item.to_string());
+                rows_out.push(row);
+            }
+        }
+    }
+    let kinds: Vec<Kind> = if shared {
+        vec![pk.kind, Kind::String, target.kind]
+    } else {
+        vec![pk.kind, target.kind]
+    };
+    rows_out.sort_by(|a, b| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let b: Vec<&str> = b.iter().map(String::as_str).collect();
+        crate::schema::compare_keys(&kinds, &a, &b)
+    });
+    rows_out.dedup();
+    let mut csv = Vec::new();
+    {
+        let mut w = crate::table::writer(&mut csv);
+        let werr = |e: csv::Error| Error::Other(format!("{link}: {e}"));
+        w.write_record(&key).map_err(werr)?;
+        for r in &rows_out {
+            w.write_record(r).map_err(werr)?;
+        }
+        w.flush()
+            .map_err(|e| Error::Other(format!("{link}: {e}")))?;
+    }
+    Ok(Table {
+        name: link.to_string(),
+        schema,
+        csv,
+        schema_file: path.to_string_lossy().into_owned(),
+        schema_bytes: pretty(&doc),
+        expanded: None,
+    })
 }
 
 /// The bundle's README: what it is, how to cite and load it, its figures and its codebook.
@@ -477,6 +617,21 @@ fn readme(meta: &Metadata, released: NaiveDate, tables: &[Table]) -> Result<Stri
             "| `schema/{}` | JSON Schema of a row of `{}` |",
             t.schema_file, t.name
         );
+        if has_geojson(meta, t) {
+            let _ = writeln!(
+                s,
+                "| `{0}.geojson` | {1} as GeoJSON (RFC 7946): one feature per row, a point `[longitude, latitude]` in WGS 84, or no geometry when the row has no coordinates; properties as in `{0}.json` |",
+                t.name, title
+            );
+        }
+        if t.expanded.is_some() {
+            let _ = writeln!(
+                s,
+                "| `{}` | JSON Schema of a row of the typed exports of `{}` (Parquet, JSON, JSON Lines, GeoJSON), which add convenience columns from the tables its lists reference |",
+                expanded_schema_file(t),
+                t.name
+            );
+        }
     }
     let _ = writeln!(s, "| `dataset.json` | the dataset's metadata |");
     let _ = writeln!(s, "| `datapackage.json` | Frictionless Data Package descriptor (Table Schemas, keys, licences) |");
@@ -490,30 +645,67 @@ fn readme(meta: &Metadata, released: NaiveDate, tables: &[Table]) -> Result<Stri
         s,
         "| `SHA256SUMS` | SHA-256 of every other file (`sha256sum -c SHA256SUMS`) |\n"
     );
-    let first = &tables[0].name;
-    let _ = writeln!(s, "## Loading the data\n");
-    let _ = writeln!(
-        s,
-        "```python\n# pandas (vocabulary columns load as categoricals, dates as dates, counts as nullable integers)\nimport pandas as pd\n{first} = pd.read_parquet(\"{first}.parquet\")\n\n# polars\nimport polars as pl\n{first} = pl.read_parquet(\"{first}.parquet\")\n```\n"
-    );
-    let _ = writeln!(
-        s,
-        "```sql\n-- DuckDB\nSELECT * FROM '{first}.parquet';\n```\n"
-    );
-    let _ = writeln!(
-        s,
-        "```r\n# R\nlibrary(arrow)\n{first} <- read_parquet(\"{first}.parquet\")\n```\n"
-    );
+    if meta.release_format() >= 2 {
+        loading(&mut s, meta, tables);
+    } else {
+        let first = &tables[0].name;
+        let _ = writeln!(s, "## Loading the data\n");
+        let _ = writeln!(
+            s,
+            "```python\n# pandas (vocabulary columns load as categoricals, dates as dates, counts as nullable integers)\nimport pandas as pd\n{first} = pd.read_parquet(\"{first}.parquet\")\n\n# polars\nimport polars as pl\n{first} = pl.read_parquet(\"{first}.parquet\")\n```\n"
+        );
+        let _ = writeln!(
+            s,
+            "```sql\n-- DuckDB\nSELECT * FROM '{first}.parquet';\n```\n"
+        );
+        let _ = writeln!(
+            s,
+            "```r\n# R\nlibrary(arrow)\n{first} <- read_parquet(\"{first}.parquet\")\n```\n"
+        );
+    }
     for t in tables {
         for fk in t.schema.foreign_keys.iter().filter(|fk| fk.link.is_some()) {
+            let shared = t
+                .schema
+                .foreign_keys
+                .iter()
+                .filter(|o| o.link == fk.link)
+                .count()
+                > 1;
             let _ = writeln!(
                 s,
-                "`{}.{}` is a list column; `{}` has one row per item, for joins with `{}`.\n",
+                "`{}.{}` is a list column; `{}` has one row per item{}, for joins with `{}`.\n",
                 t.name,
                 t.schema.columns[fk.field].name,
                 fk.link.as_deref().unwrap_or(""),
+                if shared {
+                    format!(" (its `{ROLE}` is `{}`)", t.schema.columns[fk.field].name)
+                } else {
+                    String::new()
+                },
                 fk.resource
             );
+        }
+        if t.expanded.is_some() {
+            for fk in t
+                .schema
+                .foreign_keys
+                .iter()
+                .filter(|fk| !fk.expand.is_empty())
+            {
+                let added: Vec<String> =
+                    fk.expand.iter().map(|e| format!("`{}`", e.name)).collect();
+                let _ = writeln!(
+                    s,
+                    "The typed exports of `{}` (Parquet, JSON, JSON Lines{}) add after `{}` the columns {} of its first (primary) item in `{}`; `{}.csv` keeps the list only.\n",
+                    t.name,
+                    if has_geojson(meta, t) { ", GeoJSON" } else { "" },
+                    t.schema.columns[fk.field].name,
+                    added.join(", "),
+                    fk.resource,
+                    t.name
+                );
+            }
         }
     }
     if let Some(spec) = &meta.summary {
@@ -571,6 +763,73 @@ fn readme_coverage(meta: &Metadata, tables: &[Table]) -> Result<String> {
         "## Coverage of the source's totals\n\n{}\n",
         crate::release::coverage::markdown(totals, &lines)
     ))
+}
+
+/// The README's loading section from release format 2 on: snippets that give dates as dates,
+/// counts as nullable integers and every vocabulary's full category set in codebook order
+/// (Parquet dictionaries hold only the values a file uses), a map-ready load when the first
+/// table has coordinates, JSON Lines without inference errors, and Spark.
+fn loading(s: &mut String, meta: &Metadata, tables: &[Table]) {
+    use std::fmt::Write as _;
+    let t = &tables[0];
+    let first = &t.name;
+    let schema = t.expanded.as_ref().map_or(&t.schema, |x| &x.schema);
+    let dates: Vec<String> = schema
+        .columns
+        .iter()
+        .filter(|c| c.kind == Kind::Date)
+        .map(|c| format!("\"{}\": pl.Date", c.name))
+        .collect();
+    let ordered: Vec<String> = schema
+        .columns
+        .iter()
+        .filter(|c| export::arrow::ordered(c))
+        .map(|c| {
+            let terms: Vec<String> = c
+                .terms
+                .iter()
+                .flatten()
+                .map(|t| format!("`{}`", t.value))
+                .collect();
+            format!("`{}` ({})", c.name, terms.join(" < "))
+        })
+        .collect();
+    let _ = writeln!(s, "## Loading the data\n");
+    let _ = writeln!(
+        s,
+        "The Parquet files are typed: dates are dates, counts nullable integers, vocabulary columns dictionaries (categoricals). A Parquet dictionary holds only the values its file uses, so every file also stores each vocabulary's full category set in codebook order (field metadata `categories`, file metadata `aabc:categories`); the lines below restore it, so that categories without rows still count (as 0) in crosstabs and year partitions concatenate as categoricals.{}\n",
+        if ordered.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Ordered: {}.",
+                ordered.join("; ")
+            )
+        }
+    );
+    let _ = writeln!(
+        s,
+        "```python\n# pandas: dates as datetime64, counts as nullable integers, categoricals with every category\nimport json\nimport pandas as pd\nimport pyarrow.parquet as pq\nt = pq.read_table(\"{first}.parquet\")\n{first} = t.to_pandas(date_as_object=False)\nfor f in t.schema:\n    if f.metadata and b\"categories\" in f.metadata:\n        {first}[f.name] = {first}[f.name].cat.set_categories(json.loads(f.metadata[b\"categories\"]), ordered=f.type.ordered)\n\n# polars: vocabulary columns as Enum (every category, in codebook order)\nimport polars as pl\ncats = json.loads(pl.read_parquet_metadata(\"{first}.parquet\")[\"aabc:categories\"])\n{first} = pl.read_parquet(\"{first}.parquet\").with_columns(pl.col(c).cast(pl.Enum(v)) for c, v in cats.items())\n\n# polars from JSON Lines: look at every line before choosing types, and read dates as dates\n{first} = pl.read_ndjson(\"{first}.jsonl\", infer_schema_length=None, schema_overrides={{{}}})\n```\n",
+        dates.join(", ")
+    );
+    if has_geojson(meta, t) {
+        let _ = writeln!(
+            s,
+            "```python\n# A map-ready load: geopandas reads {first}.geojson with its CRS (WGS 84, EPSG:4326); rows without coordinates have no geometry\nimport geopandas as gpd\n{first} = gpd.read_file(\"{first}.geojson\")\nplaced = {first}[{first}.geometry.notna()]  # placed.plot() draws them (needs matplotlib)\n```\n"
+        );
+    }
+    let _ = writeln!(
+        s,
+        "```sql\n-- DuckDB (dates are DATE in both)\nSELECT * FROM '{first}.parquet';\nSELECT * FROM read_json('{first}.jsonl');\n```\n"
+    );
+    let _ = writeln!(
+        s,
+        "```python\n# Spark, also on a Hive-partitioned copy (`aabc export --format parquet --partition-by year --out {first}-by-year`)\nfrom pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\n{first} = spark.read.parquet(\"{first}.parquet\")  # or spark.read.parquet(\"{first}-by-year\")\n```\n"
+    );
+    let _ = writeln!(
+        s,
+        "```r\n# R\nlibrary(arrow)\n{first} <- read_parquet(\"{first}.parquet\")\n```\n"
+    );
 }
 
 /// Writes the zip archive: entries `<name>/<path>` in path order, fixed time and permissions.

@@ -175,7 +175,7 @@ fn verify_dir(dir: &Path) -> Result<Report> {
                 continue;
             }
         };
-        match compare_formats(dir, &r.name, &schema, &dataset.data_path(r)) {
+        match compare_formats(dir, &dataset, &r.name, &schema, &dataset.data_path(r)) {
             Ok((rows, mut found)) => {
                 report.tables.push((r.name.clone(), rows));
                 report.problems.append(&mut found);
@@ -197,16 +197,23 @@ fn relative(dir: &Path, file: &str) -> String {
         .unwrap_or_else(|_| file.to_string())
 }
 
-/// Compares a table's CSV with its JSON, JSON Lines and Parquet copies.
+/// Compares a table's CSV with its JSON, JSON Lines and Parquet copies (which carry the
+/// convenience columns of the schema's `expand`, when it has one).
 fn compare_formats(
     dir: &Path,
+    dataset: &Dataset,
     name: &str,
-    schema: &Schema,
+    table_schema: &Schema,
     csv_path: &Path,
 ) -> Result<(usize, Vec<String>)> {
     let csv = std::fs::read(csv_path).map_err(|e| Error::io(csv_path, e))?;
+    let expansion = expansion(dataset, table_schema)?;
+    let (schema, typed) = match &expansion {
+        Some(x) => (&x.schema, x.expand_bytes(table_schema, &csv, name)?),
+        None => (table_schema, csv.clone()),
+    };
     let mut expected = Vec::new();
-    let mut rows = Rows::new(schema, csv.as_slice(), name)?;
+    let mut rows = Rows::new(schema, typed.as_slice(), name)?;
     while let Some(r) = rows.next_row()? {
         expected.push(record_object(schema, r));
     }
@@ -255,6 +262,40 @@ fn compare_formats(
         }
     }
     Ok((expected.len(), problems))
+}
+
+/// The expansion of a table of the bundle, reading the tables it references from the bundle.
+fn expansion(
+    dataset: &Dataset,
+    schema: &Schema,
+) -> Result<Option<crate::release::export::expand::Expansion>> {
+    use crate::release::export::expand::{wanted, Expansion, Referenced};
+    if !wanted(schema) {
+        return Ok(None);
+    }
+    let mut referenced: Vec<(String, Schema, Vec<u8>)> = Vec::new();
+    for fk in schema.foreign_keys.iter().filter(|f| !f.expand.is_empty()) {
+        let r = dataset.resource(&fk.resource).ok_or_else(|| {
+            Error::Other(format!(
+                "a foreign key expands columns of {:?}, which is not a table of the bundle",
+                fk.resource
+            ))
+        })?;
+        let path = dataset.data_path(r);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        referenced.push((
+            fk.resource.clone(),
+            Schema::load(&dataset.schema_path(r))?,
+            bytes,
+        ));
+    }
+    Expansion::new(schema, |name| {
+        referenced
+            .iter()
+            .find(|(n, ..)| n == name)
+            .map(|(_, schema, csv)| Referenced { schema, csv })
+            .ok_or_else(|| Error::Other(format!("no table {name:?} in the bundle")))
+    })
 }
 
 fn read_json(path: &Path) -> std::result::Result<Vec<Value>, String> {

@@ -96,6 +96,48 @@ pub struct ForeignKey {
     /// For a list column: name of the link table (one row per row key and item) that release
     /// bundles add, so that tools without list keys (SQL, Frictionless) can join the tables.
     pub link: Option<String>,
+    /// Columns of the row the list's first (primary) item references that typed exports add
+    /// right after `field` (`"expand"`); the canonical CSV never holds them.
+    pub expand: Vec<Expand>,
+}
+
+/// One column an `expand` adds: `field` of the referenced table, named `name` in the export
+/// (`{"field": "name", "as": "actor1"}` renames; a plain string keeps the name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expand {
+    pub field: String,
+    pub name: String,
+}
+
+/// The `expand` list of a foreign key: strings or `{"field", "as"}` objects.
+fn expand_list(v: Option<&Value>) -> std::result::Result<Vec<Expand>, String> {
+    let Some(v) = v else { return Ok(Vec::new()) };
+    let bad = || {
+        "\"expand\" must be an array of column names or {\"field\": NAME, \"as\": NEW_NAME} objects"
+            .to_string()
+    };
+    v.as_array()
+        .ok_or_else(bad)?
+        .iter()
+        .map(|e| match e {
+            Value::String(s) => Ok(Expand {
+                field: s.clone(),
+                name: s.clone(),
+            }),
+            Value::Object(o) => {
+                let field = o.get("field").and_then(Value::as_str).ok_or_else(bad)?;
+                let name = match o.get("as") {
+                    None => field,
+                    Some(a) => a.as_str().ok_or_else(bad)?,
+                };
+                Ok(Expand {
+                    field: field.to_string(),
+                    name: name.to_string(),
+                })
+            }
+            _ => Err(bad()),
+        })
+        .collect()
 }
 
 /// A consistency rule declared in `x-rules`, with its columns resolved to indexes.
@@ -247,6 +289,8 @@ impl Schema {
                         resource: r.to_string(),
                         reference_field: rf.to_string(),
                         link: fk.get("link").and_then(Value::as_str).map(str::to_string),
+                        expand: expand_list(fk.get("expand"))
+                            .map_err(|m| fail(format!("x-foreignKeys on {f:?}: {m}")))?,
                     }),
                     _ => {
                         return Err(fail(
@@ -980,6 +1024,37 @@ mod tests {
         assert_eq!(s.cell_to_json(2, "seven"), json!("seven"));
         assert_eq!(s.cell_to_json(2, ""), Value::Null);
         assert_eq!(s.json_to_cell(4, &json!(["x", "y"])), "x|y");
+    }
+
+    #[test]
+    fn expand_reads_names_and_renames_and_rejects_other_shapes() {
+        let doc = |expand: Value| {
+            json!({
+                "properties": {"id": {"type": "string"}, "refs": {"type": "array", "items": {"type": "string"}}},
+                "x-foreignKeys": [{"fields": "refs", "reference": {"resource": "r", "fields": "id"},
+                                   "link": "l", "expand": expand}]
+            })
+        };
+        let s = schema(doc(json!(["lat", {"field": "name", "as": "actor1"}]))).unwrap();
+        assert_eq!(
+            s.foreign_keys[0].expand,
+            [
+                Expand {
+                    field: "lat".into(),
+                    name: "lat".into()
+                },
+                Expand {
+                    field: "name".into(),
+                    name: "actor1".into()
+                }
+            ]
+        );
+        let err = schema(doc(json!([{"as": "x"}]))).unwrap_err().to_string();
+        assert!(
+            err.contains("x-foreignKeys on \"refs\": \"expand\" must be an array"),
+            "{err}"
+        );
+        assert!(schema(doc(json!("lat"))).is_err());
     }
 
     #[test]

@@ -2,6 +2,8 @@
 # Creates the virtualenvs the Python tests use (.venv, .venv-cff, .venv-geo and .venv-ci at the repository
 # root) from the pinned requirements. Safe to run again: it only installs what is missing.
 set -euo pipefail
+# The Spark check (pyspark from requirements.txt) also needs Java 17 or later on the PATH.
+command -v java >/dev/null || echo "setup.sh: no java on the PATH: the Spark interoperability check will fail" >&2
 cd "$(dirname "$0")/../.."
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r tests/interop/requirements.txt

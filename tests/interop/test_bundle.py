@@ -67,7 +67,8 @@ def test_pyarrow_types_metadata_and_statistics():
     assert kv[b"aabc:dataset"].decode() == META["name"]
     assert kv[b"aabc:schema_id"].decode() == EVENT_SCHEMA["$id"]
     assert kv[b"aabc:source_csv_sha256"].decode() == hashlib.sha256((BUNDLE / "events.csv").read_bytes()).hexdigest()
-    col = f.metadata.row_group(0).column(list(EVENT_SCHEMA["properties"]).index("killed_total"))
+    leaves = [f.metadata.schema.column(i).path for i in range(f.metadata.num_columns)]
+    col = f.metadata.row_group(0).column(leaves.index("killed_total"))
     assert col.compression == "ZSTD"
     assert col.statistics is not None and col.statistics.has_min_max
     assert col.statistics.null_count > 0
@@ -147,7 +148,9 @@ def test_frictionless_checks_the_foreign_keys(tmp_path):
 
 @pytest.mark.parametrize("table", TABLES)
 def test_every_json_object_is_valid_against_the_schema(table):
-    schema = json.loads((BUNDLE / "schema" / f"{table}.schema.json").read_text())
+    # A table with convenience columns has their schema beside its own (release format 2).
+    expanded = BUNDLE / "schema" / f"{table}.expanded.schema.json"
+    schema = json.loads((expanded if expanded.exists() else BUNDLE / "schema" / f"{table}.schema.json").read_text())
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     objects = json.loads((BUNDLE / f"{table}.json").read_text())
     lines = [json.loads(l) for l in (BUNDLE / f"{table}.jsonl").read_text().splitlines()]
@@ -198,3 +201,170 @@ def test_the_partitioned_export_reads_as_one_table():
     assert df.height == sum(by_year.values())
     assert df.schema["date_start"] == pl.Date and df.schema["killed_total"] == pl.Int32
     assert dict(df.group_by("year").len().iter_rows()) == by_year
+
+
+# ---- Release format 2 (issue 9): GeoJSON, category sets, dates, JSON Lines, Spark. ----
+# AABC_GEO_BUNDLE is a bundle of tests/fixtures/geo (the 2.0 layout: places with coordinates,
+# a place without them, an event without places, a category without rows); AABC_GEO_PARTITIONED
+# its events partitioned by year. The checks also run on the real bundle once it has the files.
+
+GEO = pathlib.Path(os.environ["AABC_GEO_BUNDLE"])
+GEO_PARTITIONED = pathlib.Path(os.environ["AABC_GEO_PARTITIONED"])
+GEO_BUNDLES = [b for b in (GEO, BUNDLE) if (b / "events.geojson").exists()]
+
+
+def bundle_csv(bundle, table):
+    with open(bundle / f"{table}.csv", newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def python_blocks(readme):
+    """The ```python blocks of a README, in order."""
+    return [b.split("\n", 1)[1] for b in readme.split("```")[1::2] if b.startswith("python\n")]
+
+
+@pytest.fixture(scope="module")
+def spark():
+    """One local Spark session for every Spark check (it takes seconds to start)."""
+    from pyspark.sql import SparkSession
+    s = (SparkSession.builder.master("local[1]").appName("aabc-interop")
+         .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").config("spark.driver.host", "127.0.0.1")
+         .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.session.timeZone", "UTC").config("spark.sql.shuffle.partitions", "1")
+         .getOrCreate())
+    s.sparkContext.setLogLevel("ERROR")
+    yield s
+    s.stop()
+
+
+@pytest.mark.parametrize("bundle", GEO_BUNDLES, ids=lambda b: b.name)
+def test_geopandas_reads_events_geojson_as_wgs84_points(bundle):
+    import geopandas as gpd
+    g = gpd.read_file(bundle / "events.geojson", engine="pyogrio")
+    assert g.crs is not None and g.crs.to_epsg() == 4326
+    rows = [json.loads(l) for l in (bundle / "events.jsonl").read_text().splitlines()]
+    assert len(g) == len(rows) == len(bundle_csv(bundle, "events"))
+    located = [r for r in rows if r["latitude"] is not None and r["longitude"] is not None]
+    points = g[g.geometry.notna() & ~g.geometry.is_empty]
+    assert len(points) == len(located) > 0
+    assert set(points.geom_type) == {"Point"}
+    for (_, f), r in zip(points.iterrows(), located):
+        assert (f.geometry.x, f.geometry.y) == (r["longitude"], r["latitude"])
+        assert f["event_id"] == r["event_id"]
+
+
+def test_geojson_rows_without_coordinates_have_null_geometry():
+    g = json.loads((GEO / "events.geojson").read_text())
+    missing = [f["id"] for f in g["features"] if f["geometry"] is None]
+    assert missing == ["E-0003", "E-0004"]
+    first = g["features"][0]["geometry"]
+    assert first == {"type": "Point", "coordinates": [45.67393, 39.84168]}
+
+
+@pytest.mark.parametrize("bundle", [GEO, BUNDLE], ids=lambda b: b.name)
+def test_pandas_gets_date_types_with_the_readme_line(bundle):
+    df = pq.read_table(bundle / "events.parquet").to_pandas(date_as_object=False)
+    assert str(df["date_start"].dtype).startswith("datetime64"), df["date_start"].dtype
+    for name in [n for n, p in json.loads((bundle / "schema" / "events.schema.json").read_text())["properties"].items()
+                 if "integer" in p.get("type", [])]:
+        assert str(df[name].dtype) in ("Int32", "Int64"), name
+    assert isinstance(df["event_type"].dtype, pd.CategoricalDtype)
+
+
+def test_the_readme_snippets_run_and_keep_every_category(tmp_path, monkeypatch):
+    """The bundle README's Python lines, run as written in the bundle's folder."""
+    monkeypatch.chdir(GEO)
+    readme = (GEO / "README.md").read_text()
+    blocks = python_blocks(readme)
+    assert blocks, "no python block in the README"
+    first = {}
+    exec(blocks[0], first)
+    events = first["events"]  # the polars JSON Lines read comes last
+    assert isinstance(events, pl.DataFrame) and events.schema["date_start"] == pl.Date
+    # pandas, as the README gives it: every category, codebook order, ordered where marked.
+    t = pq.read_table("events.parquet")
+    df = t.to_pandas(date_as_object=False)
+    for f in t.schema:
+        if f.metadata and b"categories" in f.metadata:
+            df[f.name] = df[f.name].cat.set_categories(json.loads(f.metadata[b"categories"]), ordered=f.type.ordered)
+    assert list(df["event_type"].cat.categories) == ["armed_clash", "shelling", "incursion", "prisoner_release", "statement"]
+    assert df["event_type"].value_counts()["prisoner_release"] == 0
+    assert df["date_precision"].cat.ordered and list(df["date_precision"].cat.categories) == ["day", "month", "year"]
+    assert (df["date_precision"] < "year").all()
+    # polars Enum, as the README gives it.
+    cats = json.loads(pl.read_parquet_metadata("events.parquet")["aabc:categories"])
+    p = pl.read_parquet("events.parquet").with_columns(pl.col(c).cast(pl.Enum(v)) for c, v in cats.items())
+    assert p.schema["event_type"] == pl.Enum(cats["event_type"])
+    # The map-ready load.
+    geo = {}
+    exec(next(b for b in blocks if "geopandas" in b), geo)
+    assert len(geo["placed"]) == 2
+
+
+def test_two_year_partitions_concatenate_with_every_category():
+    parts = sorted(GEO_PARTITIONED.glob("year=*/part-0.parquet"))
+    assert [p.parent.name for p in parts] == ["year=2021", "year=2022"]
+    frames = []
+    for path in parts:
+        t = pq.read_table(path)
+        df = t.to_pandas(date_as_object=False)
+        for f in t.schema:
+            if f.metadata and b"categories" in f.metadata:
+                df[f.name] = df[f.name].cat.set_categories(json.loads(f.metadata[b"categories"]), ordered=f.type.ordered)
+        frames.append(df)
+    # 2021 has only incursion and armed_clash, 2022 only statement and shelling.
+    assert set(frames[0]["event_type"]) != set(frames[1]["event_type"])
+    both = pd.concat(frames, ignore_index=True)
+    assert isinstance(both["event_type"].dtype, pd.CategoricalDtype)
+    assert isinstance(both["date_precision"].dtype, pd.CategoricalDtype) and both["date_precision"].cat.ordered
+    assert len(both) == len(bundle_csv(GEO, "events"))
+    assert pd.crosstab(both["event_type"], both["date_precision"], dropna=False).shape == (5, 3)
+    cats = json.loads(pl.read_parquet_metadata(parts[0])["aabc:categories"])
+    pls = [pl.read_parquet(p).with_columns(pl.col(c).cast(pl.Enum(v)) for c, v in cats.items()) for p in parts]
+    assert pl.concat(pls).schema["event_type"] == pl.Enum(cats["event_type"])
+
+
+@pytest.mark.parametrize("bundle", [GEO, BUNDLE], ids=lambda b: b.name)
+def test_polars_reads_the_json_lines_with_the_readme_arguments(bundle):
+    schema = json.loads((bundle / "schema" / "events.schema.json").read_text())
+    dates = {n: pl.Date for n, p in schema["properties"].items() if p.get("format") == "date"}
+    df = pl.read_ndjson(bundle / "events.jsonl", infer_schema_length=None, schema_overrides=dates)
+    assert df.height == len(bundle_csv(bundle, "events"))
+    assert all(df.schema[n] == pl.Date for n in dates)
+    for n, p in schema["properties"].items():
+        if "integer" in p.get("type", []):
+            assert df.schema[n].is_integer(), n
+
+
+def test_spark_reads_the_hive_partitioned_parquet(spark):
+    from pyspark.sql import types as T
+    for root, bundle in ((pathlib.Path(os.environ["AABC_PARTITIONED"]), BUNDLE), (GEO_PARTITIONED, GEO)):
+        df = spark.read.parquet(str(root))
+        rows = bundle_csv(bundle, "events")
+        assert df.count() == len(rows)
+        types = {f.name: f.dataType for f in df.schema.fields}
+        assert types["date_start"] == T.DateType()
+        assert types["year"] == T.IntegerType()
+        assert isinstance(types["source_ids"], T.ArrayType) and types["source_ids"].elementType == T.StringType()
+        assert types["event_type"] == T.StringType()
+        by_year = {}
+        for r in rows:
+            by_year[int(r["date_start"][:4])] = by_year.get(int(r["date_start"][:4]), 0) + 1
+        assert {r["year"]: r["count"] for r in df.groupBy("year").count().collect()} == by_year
+        counts = [n for n, p in json.loads((bundle / "schema" / "events.schema.json").read_text())["properties"].items()
+                  if "integer" in p.get("type", [])]
+        assert all(types[n] == T.IntegerType() for n in counts)
+    geo = spark.read.parquet(str(GEO_PARTITIONED))
+    assert dict(geo.select("event_id", "latitude").collect())["E-0001"] == 39.84168
+
+
+def test_the_format_2_package_is_valid_and_typed_rows_follow_the_expanded_schema():
+    report = frictionless.validate(GEO / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "message"])
+    schema = json.loads((GEO / "schema" / "events.expanded.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    rows = json.loads((GEO / "events.json").read_text())
+    assert rows and all(not list(validator.iter_errors(r)) for r in rows)
+    feature_props = [f["properties"] for f in json.loads((GEO / "events.geojson").read_text())["features"]]
+    assert feature_props == rows
+    roles = {r["role"] for r in bundle_csv(GEO, "event_actors")}
+    assert roles == {"actor1_ids", "reported_by_ids"}

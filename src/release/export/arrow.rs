@@ -43,8 +43,35 @@ pub fn data_type(c: &Column) -> DataType {
     }
 }
 
-/// The Arrow schema of a table, with descriptions in field metadata.
-pub fn arrow_schema(schema: &Schema) -> ArrowSchema {
+/// Whether a vocabulary's values are ordered (`"x-ordered": true` on the property: `day` <
+/// `month` < `year`), which makes its Arrow dictionary ordered.
+pub fn ordered(c: &Column) -> bool {
+    c.terms.is_some()
+        && c.schema
+            .get("x-ordered")
+            .and_then(serde_json::Value::as_bool)
+            == Some(true)
+}
+
+/// The full category set of every vocabulary column, in codebook order, as a JSON object
+/// (`{"column": ["value", ...]}`); `None` when the table has no vocabulary. Stored as the
+/// Parquet key-value `aabc:categories`, because Parquet dictionaries hold only the values a
+/// file uses: the README's loading snippets restore the categories from it.
+pub fn categories_json(schema: &Schema) -> Option<String> {
+    let mut m = serde_json::Map::new();
+    for c in &schema.columns {
+        if let Some(terms) = &c.terms {
+            let values: Vec<&str> = terms.iter().map(|t| t.value.as_str()).collect();
+            m.insert(c.name.clone(), serde_json::json!(values));
+        }
+    }
+    (!m.is_empty()).then(|| serde_json::Value::Object(m).to_string())
+}
+
+/// The Arrow schema of a table, with descriptions in field metadata; with `categories`, a
+/// vocabulary field also carries its full category set (`categories`, a JSON array in codebook
+/// order) and its dictionary is ordered when the schema says so (release format 2 on).
+pub fn arrow_schema(schema: &Schema, categories: bool) -> ArrowSchema {
     let fields: Vec<Field> = schema
         .columns
         .iter()
@@ -53,7 +80,16 @@ pub fn arrow_schema(schema: &Schema) -> ArrowSchema {
             if let Some(d) = &c.description {
                 meta.insert("description".to_string(), d.clone());
             }
-            Field::new(&c.name, data_type(c), c.nullable).with_metadata(meta)
+            let mut field = Field::new(&c.name, data_type(c), c.nullable);
+            if let (true, Some(terms)) = (categories, &c.terms) {
+                let values: Vec<&str> = terms.iter().map(|t| t.value.as_str()).collect();
+                meta.insert(
+                    "categories".to_string(),
+                    serde_json::json!(values).to_string(),
+                );
+                field = field.with_dict_is_ordered(ordered(c));
+            }
+            field.with_metadata(meta)
         })
         .collect();
     ArrowSchema::new(fields)

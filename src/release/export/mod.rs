@@ -6,6 +6,8 @@
 
 pub mod arrow;
 pub mod datapackage;
+pub mod expand;
+pub mod geojson;
 pub mod json;
 pub mod parquet;
 pub mod partition;
@@ -23,10 +25,18 @@ pub enum Format {
     Json,
     Jsonl,
     Csv,
+    /// RFC 7946 GeoJSON, for tables with (or expanded to) latitude and longitude columns.
+    Geojson,
 }
 
 impl crate::choice::Choice for Format {
-    const ALL: &'static [Self] = &[Format::Parquet, Format::Json, Format::Jsonl, Format::Csv];
+    const ALL: &'static [Self] = &[
+        Format::Parquet,
+        Format::Json,
+        Format::Jsonl,
+        Format::Csv,
+        Format::Geojson,
+    ];
     fn name(self) -> &'static str {
         self.extension()
     }
@@ -39,6 +49,7 @@ impl Format {
             Format::Json => "json",
             Format::Jsonl => "jsonl",
             Format::Csv => "csv",
+            Format::Geojson => "geojson",
         }
     }
 }
@@ -58,6 +69,11 @@ pub struct Options {
     pub adaptive_dictionary: bool,
     /// Size of the source in bytes, when known (for the progress bar only).
     pub size_hint: u64,
+    /// Store every vocabulary's full category set (key-value `aabc:categories` and field
+    /// metadata `categories`, codebook order) and order the dictionaries the schema marks
+    /// `"x-ordered"`. On for `aabc export` and bundles of release format 2 on; off for older
+    /// bundles, whose bytes are fixed.
+    pub categories: bool,
 }
 
 impl Default for Options {
@@ -68,6 +84,7 @@ impl Default for Options {
             hash_source: false,
             adaptive_dictionary: true,
             size_hint: 0,
+            categories: true,
         }
     }
 }
@@ -142,6 +159,7 @@ pub fn export<R: Read + Send, W: Write + Send>(
         Format::Json => json::write(schema, rows, json::Layout::Array, out),
         Format::Jsonl => json::write(schema, rows, json::Layout::Lines, out),
         Format::Csv => copy_csv(schema, rows, out),
+        Format::Geojson => geojson::write(schema, rows, out),
     }
 }
 

@@ -22,7 +22,7 @@ pub const BATCH_ROWS: usize = 32 * 1024;
 pub const ROW_GROUP_ROWS: usize = 128 * 1024;
 
 /// Key-value metadata stored in every Parquet file.
-pub fn key_values(schema: &Schema, p: &Provenance) -> Vec<KeyValue> {
+pub fn key_values(schema: &Schema, p: &Provenance, categories: bool) -> Vec<KeyValue> {
     let mut kv = Vec::new();
     let mut add = |k: &str, v: Option<&String>| {
         if let Some(v) = v {
@@ -33,6 +33,9 @@ pub fn key_values(schema: &Schema, p: &Provenance) -> Vec<KeyValue> {
     add("version", p.version.as_ref());
     add("schema_id", schema.id.as_ref());
     add("source_csv_sha256", p.source_sha256.as_ref());
+    if categories {
+        add("categories", super::arrow::categories_json(schema).as_ref());
+    }
     kv
 }
 
@@ -118,10 +121,10 @@ fn high_cardinality(schema: &Schema, batch: &RecordBatch) -> Vec<String> {
 
 /// The Arrow schema written into every file: the table's, with the pandas metadata (pyarrow
 /// takes it from the Arrow schema stored in the file).
-pub(crate) fn file_schema(schema: &Schema) -> Arc<arrow::datatypes::Schema> {
+pub(crate) fn file_schema(schema: &Schema, options: &Options) -> Arc<arrow::datatypes::Schema> {
     let mut meta = std::collections::HashMap::new();
     meta.insert("pandas".to_string(), pandas_metadata(schema));
-    Arc::new(arrow_schema(schema).with_metadata(meta))
+    Arc::new(arrow_schema(schema, options.categories).with_metadata(meta))
 }
 
 /// Writer properties; `first` (the first batch) lets free-text columns skip dictionaries.
@@ -138,7 +141,11 @@ pub(crate) fn properties(
         .set_statistics_enabled(EnabledStatistics::Page)
         .set_max_row_group_row_count(Some(row_group_rows))
         .set_created_by(format!("aabc {CREATOR_VERSION}"))
-        .set_key_value_metadata(Some(key_values(schema, &options.provenance)));
+        .set_key_value_metadata(Some(key_values(
+            schema,
+            &options.provenance,
+            options.categories,
+        )));
     if options.adaptive_dictionary {
         for name in first
             .map(|b| high_cardinality(schema, b))
@@ -209,7 +216,7 @@ pub fn write<R: Read + Send, W: Write + Send>(
     let fail = |e: parquet::errors::ParquetError| {
         Error::Other(format!("{}: cannot write Parquet: {e}", rows_name(p)))
     };
-    let aschema = file_schema(schema);
+    let aschema = file_schema(schema, options);
     let mut n = 0u64;
     let mut out = Some(out);
     let mut writer: Option<ArrowWriter<W>> = None;

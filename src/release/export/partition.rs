@@ -61,7 +61,7 @@ pub fn write_by_year<R: Read + Send>(
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     let tmp = crate::table::atomic::temp_dir_in(parent, "partitions")?;
-    let aschema = file_schema(schema);
+    let aschema = file_schema(schema, options);
     let fail =
         |e: parquet::errors::ParquetError| Error::Other(format!("cannot write Parquet: {e}"));
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");

@@ -370,6 +370,7 @@ mod tests {
             resource: "notes".into(),
             reference_field: "id".into(),
             link: None,
+            expand: Vec::new(),
         }];
         let mut ix = KeyIndex::default();
         ix.keys.insert("a note".into(), pos(2));
