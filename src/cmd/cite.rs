@@ -2,7 +2,8 @@
 //! in it, as text, BibTeX, RIS or CFF: `aabc cite 1.1.0 --format bibtex`. Versions are those of
 //! the release record; `v1.0.0` and `1.0.0` are the same. `aabc cite --repository` prints the
 //! repository's own `CITATION.cff` as generated from the working tree's metadata (the file a
-//! test keeps in step: `aabc cite --repository > CITATION.cff`).
+//! test keeps in step: `aabc cite --repository > CITATION.cff`); `aabc cite --zenodo` prints
+//! `.zenodo.json`, the deposit metadata Zenodo reads when it archives a release.
 
 use crate::cmd::OK;
 use aabc::release::cite::{render, Cited, Style};
@@ -30,6 +31,10 @@ pub struct Args {
     /// `aabc cite --repository > CITATION.cff`), instead of citing a published version.
     #[arg(long, conflicts_with_all = ["version", "version_option", "event", "format"])]
     repository: bool,
+    /// Print the `.zenodo.json` deposit metadata generated from the working tree's metadata
+    /// (for `aabc cite --zenodo > .zenodo.json`; Zenodo reads it when it archives a release).
+    #[arg(long, conflicts_with_all = ["version", "version_option", "event", "format", "repository"])]
+    zenodo: bool,
     /// Citation format.
     #[arg(long, default_value = "text", value_parser = crate::cmd::choice::<Style>())]
     format: Style,
@@ -37,10 +42,27 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<u8> {
     let dataset = Dataset::open(&args.root)?;
+    if args.zenodo {
+        let v = aabc::release::zenodo::zenodo(&dataset.meta);
+        let text = serde_json::to_string_pretty(&v).map_err(|e| Error::Other(e.to_string()))?;
+        let mut stdout = std::io::stdout().lock();
+        outln!(stdout, "{text}")?;
+        stdout.flush().map_err(crate::cmd::stdout_error)?;
+        return Ok(OK);
+    }
     if args.repository {
         let changelog = aabc::schema::metadata::join(&args.root, "CHANGELOG.md");
         let date = aabc::release::changelog::release_date(&changelog, &dataset.meta.version).ok();
-        let text = aabc::release::citation::cff(&dataset.meta, date);
+        // The version's own DOI, once the release record has it.
+        let list = records(&dataset)?;
+        let version_doi = find_published(&list, &dataset.meta.version)
+            .ok()
+            .and_then(|r| r.doi.as_deref());
+        let text = if dataset.meta.release_format() >= 2 {
+            aabc::release::citation::cff_complete(&dataset.meta, date, version_doi, &[])
+        } else {
+            aabc::release::citation::cff(&dataset.meta, date)
+        };
         let mut stdout = std::io::stdout().lock();
         out!(stdout, "{text}")?;
         stdout.flush().map_err(crate::cmd::stdout_error)?;
@@ -79,9 +101,9 @@ pub fn run(args: Args) -> Result<u8> {
         meta: &then.meta,
         record,
         event: args.event.as_deref(),
-        // A version's own DOI will come from the release record (issue 11); until then the
-        // dataset's DOI for all versions, from its metadata, is cited when there is one.
-        doi: None,
+        // The version's own DOI from the release record; without it the dataset's DOI for all
+        // versions, from its metadata, is cited when there is one.
+        doi: record.doi.as_deref(),
     };
     let mut stdout = std::io::stdout().lock();
     out!(stdout, "{}", render(&cited, args.format))?;

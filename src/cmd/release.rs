@@ -185,6 +185,8 @@ fn publish(
         commit: aabc::versions::git::rev_parse(root, "HEAD")?.to_string(),
         zip_sha256: built.zip_sha256.clone(),
         rows,
+        // Minted after publication (Zenodo archives the tagged release): filled in by hand.
+        doi: None,
     };
     let commit = record.commit_id()?;
     let tag = format!("v{}", record.version);

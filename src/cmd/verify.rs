@@ -17,6 +17,9 @@ pub struct Args {
     /// recorded SHA-256 (run in the repository).
     #[arg(long, value_name = "VERSION", conflicts_with = "bundle")]
     rebuild: Option<String>,
+    /// With --rebuild: write the rebuilt bundle (directory and zip) into DIR.
+    #[arg(long, value_name = "DIR", requires = "rebuild")]
+    out: Option<PathBuf>,
     /// Repository root (with --rebuild).
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
@@ -24,7 +27,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<u8> {
     if let Some(v) = &args.rebuild {
-        return rebuild(&args.root, v);
+        return rebuild(&args.root, v, args.out.as_deref());
     }
     let bundle = args
         .bundle
@@ -65,8 +68,8 @@ pub fn run(args: Args) -> Result<u8> {
 }
 
 /// Rebuilds a published version from its recorded commit, with this toolkit, and compares.
-fn rebuild(root: &std::path::Path, version: &str) -> Result<u8> {
-    let r = aabc::release::policy::rebuild(root, version)?;
+fn rebuild(root: &std::path::Path, version: &str, out: Option<&std::path::Path>) -> Result<u8> {
+    let r = aabc::release::policy::rebuild(root, version, out)?;
     let mut out = crate::cmd::report_stdout();
     outln!(out, "rebuilt {} from commit {}", r.name, r.commit)?;
     outln!(out, "  recorded zip SHA-256: {}", r.record.zip_sha256)?;

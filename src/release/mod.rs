@@ -13,3 +13,4 @@ pub mod export;
 pub mod policy;
 pub mod summary;
 pub mod verify;
+pub mod zenodo;

@@ -108,8 +108,9 @@ pub struct Rebuilt {
 }
 
 /// Rebuilds the published version `version` from its recorded commit, with this toolkit, and
-/// compares its zip with the recorded SHA-256.
-pub fn rebuild(root: &Path, version: &str) -> Result<Rebuilt> {
+/// compares its zip with the recorded SHA-256. The rebuilt bundle is written into `dist` when
+/// given (to attach to a GitHub Release), else into a temporary directory.
+pub fn rebuild(root: &Path, version: &str, dist: Option<&Path>) -> Result<Rebuilt> {
     let dataset = Dataset::open(root)?;
     let records = versioning::records(&dataset)?;
     let record = versioning::find_published(&records, version)?.clone();
@@ -119,7 +120,8 @@ pub fn rebuild(root: &Path, version: &str) -> Result<Rebuilt> {
     crate::versions::snapshot::checkout(root, &commit, &src)?;
     let then = Dataset::open(&src)?;
     let sources = Sources::of(&src, &then)?;
-    let built = build(&sources.inputs(&then), &tmp.path().join("dist"))?;
+    let out = dist.map_or_else(|| tmp.path().join("dist"), Path::to_path_buf);
+    let built = build(&sources.inputs(&then), &out)?;
     Ok(Rebuilt {
         mismatch: immutable(&record, &built.zip_sha256),
         name: built.name,

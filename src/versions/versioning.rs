@@ -29,6 +29,32 @@ pub struct Record {
     pub zip_sha256: String,
     /// Rows of the protected table.
     pub rows: u64,
+    /// The version's own DOI, filled in once it is minted (e.g. by the Zenodo–GitHub
+    /// integration); blank until then, and absent from records written before the column.
+    #[serde(default, deserialize_with = "blank_is_none")]
+    pub doi: Option<String>,
+}
+
+/// An empty cell is no value.
+fn blank_is_none<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+    let s: Option<String> = Option::deserialize(d)?;
+    Ok(s.filter(|s| !s.is_empty()))
+}
+
+/// Whether `s` is written as a DOI: `10.`, a registrant code of 4–9 digits (with optional
+/// dotted parts), `/` and a suffix without spaces.
+pub fn is_doi(s: &str) -> bool {
+    let Some((prefix, suffix)) = s.split_once('/') else {
+        return false;
+    };
+    let Some(code) = prefix.strip_prefix("10.") else {
+        return false;
+    };
+    let first = code.split('.').next().unwrap_or("");
+    (4..=9).contains(&first.len())
+        && code.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && !suffix.is_empty()
+        && !suffix.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 impl Record {
@@ -121,7 +147,7 @@ pub fn checked_records(dataset: &Dataset) -> Result<(Vec<Record>, Vec<Problem>)>
                 "",
                 "",
                 format!("is not a release record: {e}"),
-                "a record has the columns version, date, commit, zip_sha256, rows",
+                "a record has the columns version, date, commit, zip_sha256, rows and, once minted, doi",
             )),
             Ok(record) => {
                 let before = problems.len();
@@ -175,6 +201,14 @@ fn record_faults(r: &Record) -> Vec<(&'static str, &str, String, &'static str)> 
             r.zip_sha256.as_str(),
             "is not a SHA-256 (64 hex digits)".into(),
             "write the SHA-256 of the release zip (`sha256sum dist/NAME-VERSION.zip`)",
+        ));
+    }
+    if let Some(d) = r.doi.as_deref().filter(|d| !is_doi(d)) {
+        out.push((
+            "doi",
+            d,
+            "is not a DOI (10.NNNN/suffix)".into(),
+            "write the DOI alone, e.g. 10.5281/zenodo.1234567, without https://doi.org/",
         ));
     }
     out

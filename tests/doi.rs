@@ -1,0 +1,67 @@
+//! A version's DOI, minted after publication, is recorded in the release record's `doi` column
+//! and from then on cited: by `aabc cite` in every format and in the repository's
+//! CITATION.cff.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+const DOI: &str = "10.5281/zenodo.1234567";
+
+/// Fills the `doi` cell of the release record's first version.
+fn record_doi(d: &Path, doi: &str) {
+    let path = d.join("dataset/releases.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    assert_eq!(lines[0], "version,date,commit,zip_sha256,rows,doi");
+    assert!(lines[1].ends_with(','), "{}", lines[1]);
+    lines[1].push_str(doi);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn a_recorded_doi_is_cited_and_enters_the_citation_file() {
+    let dir = published_fixture();
+    let d = dir.path();
+    // Publishing leaves the DOI blank: it does not exist yet.
+    let (code, out, _) = run(d, &["cite", "1.0.0"]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("doi.org"), "{out}");
+
+    record_doi(d, DOI);
+    git(d, &["commit", "-qam", "DOI of 1.0.0"]);
+    let (code, out, err) = run(d, &["validate"]);
+    assert_eq!(code, 0, "{out}{err}");
+    for format in ["text", "bibtex", "ris", "cff"] {
+        let (code, out, err) = run(d, &["cite", "1.0.0", "--format", format]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains(DOI), "{format}: {out}");
+    }
+    let (code, out, _) = run(d, &["cite", "--repository"]);
+    assert_eq!(code, 0);
+    assert!(out.contains(&format!("doi: \"{DOI}\"")) || out.contains(&format!("doi: {DOI}")), "{out}");
+}
+
+#[test]
+fn a_doi_written_as_a_link_is_a_located_problem() {
+    let dir = published_fixture();
+    let d = dir.path();
+    record_doi(d, "https://doi.org/10.5281/zenodo.1");
+    let (code, out, _) = run(d, &["validate"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("dataset/releases.csv:2:") && out.contains("is not a DOI"),
+        "{out}"
+    );
+}
+
+#[test]
+fn dois_are_recognised_by_their_form() {
+    use aabc::versions::versioning::is_doi;
+    for ok in [DOI, "10.1000/182", "10.1038.2/nphys1170"] {
+        assert!(is_doi(ok), "{ok}");
+    }
+    for bad in ["", "10.5281", "11.5281/x", "10.12/x", "10.5281/", "10.5281/a b", "doi:10.5281/x"] {
+        assert!(!is_doi(bad), "{bad}");
+    }
+}
