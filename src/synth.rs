@@ -394,6 +394,18 @@ fn satisfy_other(schema: &Schema, r: &RuleSpec, cells: &mut [String], rng: &mut 
                 (_, false) => String::new(),
             };
         }
+        RuleSpec::OnlyWhen {
+            fields,
+            column,
+            values,
+            ..
+        } => {
+            if !values.contains(&cells[*column]) {
+                for &f in fields {
+                    cells[f].clear();
+                }
+            }
+        }
         RuleSpec::CodePrefix {
             field,
             prefix,

@@ -64,7 +64,7 @@ fn fmt_copy_of(fixture: &str) -> (tempfile::TempDir, std::path::PathBuf, i32, St
     let (code, _, err) = run_aabc(&[
         "fmt",
         "--schema",
-        "schema/events.schema.json",
+        "tests/fixtures/events.1.schema.json",
         file.to_str().unwrap(),
     ]);
     (dir, file, code, err)
