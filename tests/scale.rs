@@ -137,7 +137,8 @@ fn partitioned_export_writes_one_directory_per_year_and_never_overwrites() {
     let (file, _) = synth(dir.path(), "rows.csv", 5_000, 4, "0");
     let out = dir.path().join("by-year");
     let partition = || {
-        export_csv(
+        export_with(
+            "schema/events.schema.json",
             &file,
             &[
                 "--format",

@@ -162,7 +162,7 @@ fn references_between_tables_and_unused_sources() {
     assert_eq!(
         got,
         [
-            seen(2, 236, "foreign-key", Some("source_ids")),
+            seen(2, 159, "foreign-key", Some("source_ids")),
             seen(4, 1, "unused-key", Some("source_id"))
         ]
     );

@@ -890,9 +890,12 @@ fn rule_fits(spec: &RuleSpec, columns: &[Column]) -> Result<(), String> {
                 ));
             }
             let col = &columns[*column];
-            match (&col.terms, values.iter().find(|v| {
-                col.terms.iter().flatten().all(|t| &t.value != *v)
-            })) {
+            match (
+                &col.terms,
+                values
+                    .iter()
+                    .find(|v| col.terms.iter().flatten().all(|t| &t.value != *v)),
+            ) {
                 (Some(_), Some(v)) => Err(format!(
                     "rule {id:?}: {v:?} is not a value of column {:?}; check the spelling",
                     col.name

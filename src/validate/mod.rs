@@ -932,7 +932,9 @@ pub fn validate_dataset(
                 .collect();
             if !own.is_empty() {
                 let mut only_own = |p: Problem| {
-                    if p.rule == "foreign-key" && p.field.as_deref().is_some_and(|f| own.contains(f)) {
+                    if p.rule == "foreign-key"
+                        && p.field.as_deref().is_some_and(|f| own.contains(f))
+                    {
                         emit(p)
                     } else {
                         Ok(())

@@ -236,9 +236,11 @@ fn columns_of(rule: &RuleSpec) -> Vec<usize> {
         RuleSpec::PresentIffAny { field, any, .. } => {
             std::iter::once(*field).chain(any.iter().copied()).collect()
         }
-        RuleSpec::OnlyWhen { fields, column, .. } => {
-            fields.iter().copied().chain(std::iter::once(*column)).collect()
-        }
+        RuleSpec::OnlyWhen { fields, column, .. } => fields
+            .iter()
+            .copied()
+            .chain(std::iter::once(*column))
+            .collect(),
         RuleSpec::CodePrefix { field, prefix, .. } => vec![*field, *prefix],
         RuleSpec::TitleOf { field, code, .. } => vec![*field, *code],
         RuleSpec::Trimmed { .. } | RuleSpec::NoFormula { .. } => Vec::new(),

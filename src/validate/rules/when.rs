@@ -38,7 +38,9 @@ pub fn only_when(
         out.push(Finding::error(
             id,
             f,
-            format!("is filled, but {cname} is {shown}: {name} is kept only when {cname} is {allowed}"),
+            format!(
+                "is filled, but {cname} is {shown}: {name} is kept only when {cname} is {allowed}"
+            ),
             format!("leave {name} blank on this row, or correct {cname}"),
         ));
     }
@@ -46,8 +48,8 @@ pub fn only_when(
 
 #[cfg(test)]
 mod tests {
-    use crate::validate::rules::testing::{found, row, schema};
     use crate::validate::rules::testing::ctx;
+    use crate::validate::rules::testing::{found, row, schema};
     use crate::validate::rules::RowRules;
 
     #[test]
@@ -85,6 +87,9 @@ mod tests {
             out[0].message,
             "is filled, but precision is \"month\": freed is kept only when precision is \"day\""
         );
-        assert_eq!(out[0].hint, "leave freed blank on this row, or correct precision");
+        assert_eq!(
+            out[0].hint,
+            "leave freed blank on this row, or correct precision"
+        );
     }
 }
