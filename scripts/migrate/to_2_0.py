@@ -14,7 +14,8 @@ and writes the 2.0 dataset/events.csv (columns in the order of schema/events.sch
 dataset/actors.csv (columns of schema/actors.schema.json). The mapping is documented in
 scripts/migrate/README.md.
 
-It refuses (exit 1, one line per problem, nothing written) when the drafts and the events
+A missing or unreadable input stops it with exit 2. It refuses (exit 1, one line per problem,
+nothing written) when the drafts and the events
 disagree: an event id a draft names but the events lack, an event without an actor mapping,
 a 1.x actor string that no longer matches the draft, an unknown actor or place id, a place in
 another country than the row's, a prisoner_release row without counts, and so on. Same inputs,
@@ -74,7 +75,9 @@ def read(path: Path) -> tuple[list[str], list[dict]]:
             reader = csv.DictReader(fh)
             return list(reader.fieldnames or []), list(reader)
     except OSError as exc:
-        raise SystemExit(f"to_2_0: cannot read {path}: {exc.strerror}") from None
+        # Could not run (as aabc: exit 2), unlike inputs that disagree (exit 1).
+        print(f"to_2_0: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def schema_columns(path: Path) -> list[str]:
