@@ -399,11 +399,9 @@ fn satisfy_other(schema: &Schema, r: &RuleSpec, cells: &mut [String], rng: &mut 
             column,
             values,
             ..
-        } => {
-            if !values.contains(&cells[*column]) {
-                for &f in fields {
-                    cells[f].clear();
-                }
+        } if !values.contains(&cells[*column]) => {
+            for &f in fields {
+                cells[f].clear();
             }
         }
         RuleSpec::CodePrefix {
