@@ -286,3 +286,17 @@ fn the_2_0_schemas_declare_keys_links_and_expansions() {
         .collect();
     assert_eq!(roles, ["latitude", "longitude"]);
 }
+
+#[test]
+fn the_codebook_states_the_release_rule_and_the_blank_meanings() {
+    let (out, _) = aabc_ok(&["codebook"]);
+    assert!(
+        out.contains("- `released-on-release`: each of `released_am`, `released_az` is blank unless `event_type` is `prisoner_release`."),
+        "{out}"
+    );
+    assert!(
+        out.contains("every item of `place_ids` is a `place_id` of the places table"),
+        "{out}"
+    );
+    assert!(out.contains("No point stands for the place (a whole country)."));
+}
