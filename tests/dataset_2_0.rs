@@ -288,7 +288,7 @@ fn the_2_0_schemas_declare_keys_links_and_expansions() {
 }
 
 #[test]
-fn the_codebook_states_the_release_rule_and_the_blank_meanings() {
+fn the_codebook_states_the_release_rule_the_links_and_a_blank_meaning() {
     let (out, _) = aabc_ok(&["codebook"]);
     assert!(
         out.contains("- `released-on-release`: each of `released_am`, `released_az` is blank unless `event_type` is `prisoner_release`."),
@@ -298,5 +298,5 @@ fn the_codebook_states_the_release_rule_and_the_blank_meanings() {
         out.contains("every item of `place_ids` is a `place_id` of the places table"),
         "{out}"
     );
-    assert!(out.contains("No point stands for the place (a whole country)."));
+    assert!(out.contains("The place has no coordinates (a whole country)."));
 }
