@@ -394,6 +394,16 @@ fn satisfy_other(schema: &Schema, r: &RuleSpec, cells: &mut [String], rng: &mut 
                 (_, false) => String::new(),
             };
         }
+        RuleSpec::OnlyWhen {
+            fields,
+            column,
+            values,
+            ..
+        } if !values.contains(&cells[*column]) => {
+            for &f in fields {
+                cells[f].clear();
+            }
+        }
         RuleSpec::CodePrefix {
             field,
             prefix,
@@ -489,18 +499,27 @@ fn damage(
             }
             _ => false,
         },
-        _ => match schema.columns.iter().position(|c| {
-            c.kind == Kind::String
-                && c.terms.is_none()
-                && !c.nullable
-                && c.schema.get("pattern").is_none()
-        }) {
-            Some(c) => {
-                cells[c] = format!(" {}", cells[c]);
-                true
+        _ => {
+            // A free-text column, a required one first (a nullable one may be blank: it gets a
+            // word with a leading space).
+            let free = |c: &crate::schema::Column| {
+                c.kind == Kind::String && c.terms.is_none() && c.schema.get("pattern").is_none()
+            };
+            let found = (schema.columns.iter())
+                .position(|c| free(c) && !c.nullable)
+                .or_else(|| schema.columns.iter().position(free));
+            match found {
+                Some(c) if cells[c].is_empty() => {
+                    cells[c] = format!(" {}", WORDS[0]);
+                    true
+                }
+                Some(c) => {
+                    cells[c] = format!(" {}", cells[c]);
+                    true
+                }
+                None => false,
             }
-            None => false,
-        },
+        }
     }
 }
 

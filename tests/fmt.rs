@@ -27,7 +27,7 @@ fn check_names_the_file_and_line_then_fmt_rewrites_it() {
     lines.push(first);
     let messy = lines
         .concat()
-        .replace("Lake Sev", " Lake Sev ")
+        .replace("am-lake-sev", " am-lake-sev ")
         .replace('\n', "\r\n")
         .replace("that\r\nspans", "that\nspans");
     std::fs::write(&events, &messy).unwrap();
@@ -64,7 +64,7 @@ fn fmt_copy_of(fixture: &str) -> (tempfile::TempDir, std::path::PathBuf, i32, St
     let (code, _, err) = run_aabc(&[
         "fmt",
         "--schema",
-        "schema/events.schema.json",
+        "tests/fixtures/events.1.schema.json",
         file.to_str().unwrap(),
     ]);
     (dir, file, code, err)

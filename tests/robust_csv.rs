@@ -8,7 +8,8 @@ mod common;
 use common::*;
 use std::path::{Path, PathBuf};
 
-const SCHEMA: &str = "schema/events.schema.json";
+/// The fixtures keep the 1.x column layout: they test the validator, not the dataset's columns.
+const SCHEMA: &str = "tests/fixtures/events.1.schema.json";
 
 /// `aabc validate --schema SCHEMA FILE`: exit code and (line, column, rule, field) of each
 /// problem, plus the messages.
@@ -267,8 +268,8 @@ fn a_dataset_table_that_is_not_well_formed_exits_1_with_only_located_faults() {
     let cases: [(&str, &[u8], &[u8]); 3] = [
         // The first note opens a quote: the quote of the next row's note does not close it.
         ("open quote", b"Troops crossed", b"\"Troops crossed"),
-        ("invalid UTF-8", b"Lake Sev", b"Lake S\xe9v"),
-        ("field count", b"Lake Sev,", b"Lake, Sev,"),
+        ("invalid UTF-8", b"Syunik.", b"Syun\xe9k."),
+        ("field count", b"Troops crossed", b"Troops, crossed"),
     ];
     for (what, from, to) in cases {
         let dir = broken_dataset(|b| replace_first(&b, from, to));
@@ -291,16 +292,24 @@ fn a_dataset_table_that_is_not_well_formed_exits_1_with_only_located_faults() {
 // Item 19 (part): diff read a CSV with an open quote silently.
 #[test]
 fn diff_refuses_a_csv_with_an_open_quote_and_says_where() {
-    let (code, out, err) = run_aabc(&[
-        "diff",
-        "tests/fixtures/valid.csv",
-        "tests/fixtures/unclosed_quote.csv",
-    ]);
+    // Two files in the dataset's own layout: the fixture dataset's events, and its header and
+    // first row with a note that opens a quote and never closes it.
+    let dir = fixture_copy("dataset_refs");
+    let old = dir.path().join("dataset/events.csv");
+    let new = dir.path().join("open_quote.csv");
+    let text = std::fs::read_to_string(&old).unwrap();
+    let head: Vec<&str> = text.lines().take(2).collect();
+    let broken =
+        format!("{}\n{}\n", head[0], head[1]).replacen("Troops crossed", "\"Troops crossed", 1);
+    std::fs::write(&new, broken).unwrap();
+    let column = head[1].find("Troops").unwrap() + 1;
+    let (code, out, err) = run_aabc(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
     assert_eq!(code, 1, "{out}{err}");
-    assert!(
-        err.contains("tests/fixtures/unclosed_quote.csv:3:241: a quoted cell is opened here and never closed"),
-        "{err}"
+    let shown = format!(
+        "{}:2:{column}: a quoted cell is opened here and never closed",
+        new.display()
     );
+    assert!(err.contains(&shown), "{err}");
 }
 
 #[test]

@@ -393,7 +393,7 @@ fn the_retired_id_columns_and_their_hints_come_from_the_retired_schema() {
 #[test]
 fn a_rule_hint_declared_in_the_schema_is_added_to_the_generic_hint() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root().join("schema/events.schema.json"))
+    let text = std::fs::read_to_string(root().join("tests/fixtures/events.1.schema.json"))
         .unwrap()
         .replacen(
             "\"id\": \"killed-total\",\n      \"rule\": \"sum\",\n",

@@ -100,7 +100,8 @@ fn parquet_export_of_any_csv_holds_the_same_values() {
     let dir = tempfile::tempdir().unwrap();
     let (file, _) = synth(dir.path(), "rows.csv", 70_000, 2, "0");
     let out = dir.path().join("rows.parquet");
-    let run = export_csv(
+    let run = export_with(
+        "schema/events.schema.json",
         &file,
         &["--format", "parquet", "--out", out.to_str().unwrap()],
     );
@@ -121,7 +122,8 @@ fn parquet_export_of_any_csv_holds_the_same_values() {
     assert_eq!(n, from_parquet.len());
     // Exporting again gives the same bytes.
     let again = dir.path().join("again.parquet");
-    let run = export_csv(
+    let run = export_with(
+        "schema/events.schema.json",
         &file,
         &["--format", "parquet", "--out", again.to_str().unwrap()],
     );
@@ -135,7 +137,8 @@ fn partitioned_export_writes_one_directory_per_year_and_never_overwrites() {
     let (file, _) = synth(dir.path(), "rows.csv", 5_000, 4, "0");
     let out = dir.path().join("by-year");
     let partition = || {
-        export_csv(
+        export_with(
+            "schema/events.schema.json",
             &file,
             &[
                 "--format",

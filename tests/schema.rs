@@ -13,7 +13,12 @@ fn load(name: &str) -> Value {
 
 #[test]
 fn every_column_and_value_is_described() {
-    for name in ["events.schema.json", "sources.schema.json"] {
+    for name in [
+        "events.schema.json",
+        "sources.schema.json",
+        "places.schema.json",
+        "actors.schema.json",
+    ] {
         let s = load(name);
         assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
         assert!(s["$id"].is_string());

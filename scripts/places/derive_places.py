@@ -17,7 +17,7 @@ Each input row either
 Any missing or ambiguous lookup, or any rule broken, stops the run with a
 non-zero exit and a message per problem; nothing is written then.
 
-Output: sorted by id, UTF-8, LF line ends, minimal quoting, coordinates with
+Output: sorted by place_id, only the places events link to (see --links), UTF-8, LF line ends, minimal quoting, coordinates with
 exactly five decimals (the finest precision of the extract for Armenia and
 Azerbaijan, so the values are GeoNames' own). Same input, same bytes.
 
@@ -50,7 +50,7 @@ INPUT_COLUMNS = [
     "lookup_admin1_code", "belongs_to", "geo_precision", "note",
 ]
 OUTPUT_COLUMNS = [
-    "id", "name", "kind", "country", "admin1", "admin1_code", "latitude",
+    "place_id", "name", "kind", "country", "admin1", "admin1_code", "latitude",
     "longitude", "geo_precision", "geonames_id", "note",
 ]
 
@@ -58,7 +58,10 @@ OUTPUT_COLUMNS = [
 POINT_KINDS = {"settlement", "city_abroad"}
 AREA_KINDS = {"province", "district", "autonomous_republic", "region"}
 FEATURE_KINDS = {"road", "lake", "heights", "border_section"}
-KINDS = POINT_KINDS | AREA_KINDS | FEATURE_KINDS
+# A whole country: no point stands for it, so it has no coordinates and no precision.
+COUNTRY_KINDS = {"country"}
+KINDS = POINT_KINDS | AREA_KINDS | FEATURE_KINDS | COUNTRY_KINDS
+DEFAULT_LINKS = HERE / "event_places.draft.csv"
 
 # ISO 3166-2 code -> (ISO 3166-1 country, GeoNames admin1 code, GeoNames id of
 # the division's capital in cities500). GeoNames numbers its first-level
@@ -196,8 +199,13 @@ def fmt(value: float) -> str:
     return f"{round(value, 5):.5f}"
 
 
-def derive(rows: list[dict], gaz: Gazetteer) -> tuple[list[dict], list[str]]:
-    """Resolve every row; return (output rows, error messages)."""
+def derive(rows: list[dict], gaz: Gazetteer, linked: set[str] | None = None) -> tuple[list[dict], list[str]]:
+    """Resolve every row; return (output rows, error messages).
+
+    With `linked`, only the places events link to (and countries, which the migration links
+    events that name only a country to) are written: a place that only lends its point to
+    another one (a district standing for its villages) stays in the input, not in the output,
+    so that every row of places.csv is used by an event."""
     errors: list[str] = []
     by_id: dict[str, dict] = {}
     for row in rows:
@@ -227,6 +235,17 @@ def derive(rows: list[dict], gaz: Gazetteer) -> tuple[list[dict], list[str]]:
                 raise PlaceError(f"admin1_code {code} does not belong to country {country}")
         if not row["note"] and row["belongs_to"]:
             raise PlaceError("a place that borrows coordinates needs a note giving the reason")
+        if kind in COUNTRY_KINDS:
+            if row["geonames_name"] or row["belongs_to"] or row["geo_precision"] or code or row["admin1"]:
+                raise PlaceError("a country has no coordinates: leave geonames_name, belongs_to, "
+                                 "geo_precision, admin1 and admin1_code blank")
+            if not row["note"]:
+                raise PlaceError("a country needs a note saying which events it stands for")
+            out = {"id": pid, "name": row["name"], "kind": kind, "country": country, "admin1": "",
+                   "admin1_code": "", "latitude": "", "longitude": "", "geo_precision": "",
+                   "geonames_id": "", "note": row["note"], "_lat": None, "_lon": None}
+            resolved[pid] = out
+            return out
         try:
             precision = int(row["geo_precision"])
         except ValueError:
@@ -258,6 +277,8 @@ def derive(rows: list[dict], gaz: Gazetteer) -> tuple[list[dict], list[str]]:
                         "instead of borrowing coordinates"
                     )
             parent = resolve(row["belongs_to"], chain + (pid,))
+            if not parent["geo_precision"]:
+                raise PlaceError(f"{row['belongs_to']} has no coordinates to lend")
             if int(parent["geo_precision"]) > precision:
                 raise PlaceError(
                     f"precision {precision} is finer than that of {row['belongs_to']} "
@@ -291,10 +312,17 @@ def derive(rows: list[dict], gaz: Gazetteer) -> tuple[list[dict], list[str]]:
         except PlaceError as exc:
             errors.append(f"{pid}: {exc}")
     out_rows = [
-        {k: v for k, v in resolved[pid].items() if not k.startswith("_")}
+        {("place_id" if k == "id" else k): v for k, v in resolved[pid].items() if not k.startswith("_")}
         for pid in sorted(resolved)
+        if linked is None or pid in linked or resolved[pid]["kind"] in COUNTRY_KINDS
     ]
     return out_rows, errors
+
+
+def linked_places(path: Path) -> set[str]:
+    """Places the event link draft names: only these (and countries) are written."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {pid for r in csv.DictReader(fh) for pid in r["place_ids"].split(";") if pid}
 
 
 def render(rows: list[dict]) -> bytes:
@@ -309,13 +337,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--input", type=Path, default=DEFAULT_INPUT)
     ap.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    ap.add_argument("--links", type=Path, default=DEFAULT_LINKS,
+                    help="event link draft: only the places it names (and countries) are written")
     ap.add_argument("--check", action="store_true", help="compare with the output file instead of writing it")
     args = ap.parse_args(argv)
 
     rows = read_input(args.input)
     gaz = Gazetteer()
     errors = check_admin1_table(gaz)
-    out_rows, place_errors = derive(rows, gaz)
+    out_rows, place_errors = derive(rows, gaz, linked_places(args.links))
     errors += place_errors
     if errors:
         print(f"derive_places: {len(errors)} place(s) could not be resolved; nothing written:", file=sys.stderr)

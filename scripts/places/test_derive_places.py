@@ -15,7 +15,9 @@ sys.path.insert(0, str(HERE))
 import derive_places as dp  # noqa: E402
 
 PLACES_CSV = dp.DEFAULT_OUTPUT
-EVENTS_CSV = dp.REPO / "dataset" / "events.csv"
+# The event links were drafted against the 1.x events (location, admin1); the migration to
+# 2.0 keeps that file as its input (scripts/migrate/README.md).
+EVENTS_CSV = dp.REPO / "scripts" / "migrate" / "events.1.x.csv"
 DRAFT_CSV = HERE / "event_places.draft.csv"
 
 
@@ -26,7 +28,7 @@ def gaz() -> dp.Gazetteer:
 
 @pytest.fixture(scope="session")
 def derived(gaz) -> bytes:
-    rows, errors = dp.derive(dp.read_input(dp.DEFAULT_INPUT), gaz)
+    rows, errors = dp.derive(dp.read_input(dp.DEFAULT_INPUT), gaz, dp.linked_places(dp.DEFAULT_LINKS))
     assert errors == []
     return dp.render(rows)
 
@@ -34,7 +36,7 @@ def derived(gaz) -> bytes:
 @pytest.fixture(scope="session")
 def places() -> dict[str, dict]:
     with PLACES_CSV.open(encoding="utf-8", newline="") as fh:
-        return {r["id"]: r for r in csv.DictReader(fh)}
+        return {r["place_id"]: r for r in csv.DictReader(fh)}
 
 
 def run_script(*args: str) -> subprocess.CompletedProcess:
@@ -58,7 +60,7 @@ def test_script_check_mode_passes():
 def test_deterministic_bytes(gaz, tmp_path):
     outs = []
     for i in range(2):
-        rows, errors = dp.derive(dp.read_input(dp.DEFAULT_INPUT), gaz)
+        rows, errors = dp.derive(dp.read_input(dp.DEFAULT_INPUT), gaz, dp.linked_places(dp.DEFAULT_LINKS))
         assert not errors
         out = tmp_path / f"p{i}.csv"
         out.write_bytes(dp.render(rows))
@@ -87,23 +89,30 @@ def test_admin1_codes_are_iso_3166_2(places):
 
 def test_precision_rules(places):
     for p in places.values():
+        if p["kind"] in dp.COUNTRY_KINDS:
+            # A whole country: no point, no precision, no GeoNames entry, no province.
+            assert not (p["latitude"] or p["longitude"] or p["geo_precision"] or p["geonames_id"]), p["place_id"]
+            assert not (p["admin1"] or p["admin1_code"]) and p["note"], p["place_id"]
+            continue
         assert p["geo_precision"] in {"1", "2", "3"}
-        assert p["latitude"] and p["longitude"] and p["geonames_id"], p["id"]
+        assert p["latitude"] and p["longitude"] and p["geonames_id"], p["place_id"]
         if p["kind"] not in dp.POINT_KINDS:
-            assert p["geo_precision"] != "1", p["id"]
+            assert p["geo_precision"] != "1", p["place_id"]
         if p["geo_precision"] != "1":
-            assert p["note"], f"{p['id']}: precision 2/3 needs its reason in the note"
+            assert p["note"], f"{p['place_id']}: precision 2/3 needs its reason in the note"
         lat, lon = p["latitude"], p["longitude"]
         assert len(lat.split(".")[1]) == 5 and len(lon.split(".")[1]) == 5
 
 
 def test_coordinates_are_geonames_own(places, gaz):
     for p in places.values():
+        if p["kind"] in dp.COUNTRY_KINDS:
+            continue
         city = gaz.cities[p["geonames_id"]]
         assert float(p["latitude"]) == pytest.approx(city["latitude"], abs=5e-6)
         assert float(p["longitude"]) == pytest.approx(city["longitude"], abs=5e-6)
         # the entry whose point is used lies in the place's own country
-        assert city["countrycode"] == p["country"], p["id"]
+        assert city["countrycode"] == p["country"], p["place_id"]
 
 
 # --- homonyms and known places --------------------------------------------
@@ -231,6 +240,38 @@ def test_event_places_draft_references(places):
     for eid, e in events.items():
         if e["location"] or e["admin1"]:
             assert eid in linked, eid
-    # every place is used by an event or lends its coordinates to one that is
+    # every written place is used by an event, or is a country (the migration links events
+    # that name only a country to it); a place that only lends its point is not written
+    assert {p for p in places if places[p]["kind"] not in dp.COUNTRY_KINDS} == used
     parents = {r["belongs_to"] for r in dp.read_input(dp.DEFAULT_INPUT) if r["belongs_to"]}
-    assert set(places) <= used | parents
+    for lender in parents - used:
+        assert lender not in places, lender
+
+
+# --- countries and the places written -------------------------------------
+
+def test_a_country_has_no_coordinates_and_refuses_any(gaz):
+    row = {c: "" for c in dp.INPUT_COLUMNS}
+    row.update(id="am-armenia", name="Armenia", kind="country", country="AM", note="Armenia as a whole.")
+    rows, errors = dp.derive([row], gaz)
+    assert errors == []
+    assert rows[0]["place_id"] == "am-armenia"
+    assert (rows[0]["latitude"], rows[0]["geo_precision"], rows[0]["geonames_id"]) == ("", "", "")
+    for key, value in (("geonames_name", "Yerevan"), ("geo_precision", "3"), ("admin1_code", "AM-ER")):
+        bad = dict(row, **{key: value})
+        _, errors = dp.derive([bad], gaz)
+        assert errors and "a country has no coordinates" in errors[0], (key, errors)
+    # and lends no point
+    village = dict(row, id="am-x", name="X", kind="settlement", belongs_to="am-armenia",
+                   geo_precision="3", note="borrows")
+    _, errors = dp.derive([row, village], gaz)
+    assert any("has no coordinates to lend" in e for e in errors), errors
+
+
+def test_only_linked_places_and_countries_are_written(gaz):
+    rows = dp.read_input(dp.DEFAULT_INPUT)
+    everything, errors = dp.derive(rows, gaz)
+    assert errors == []
+    linked, _ = dp.derive(rows, gaz, {"am-sotk"})
+    assert [r["place_id"] for r in linked] == ["am-armenia", "am-sotk"]
+    assert len(everything) > len(linked)

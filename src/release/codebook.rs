@@ -153,6 +153,12 @@ fn rules(schema: &Schema) -> Vec<String> {
             RuleSpec::PresentIffAny { id, field, any } => {
                 format!("`{id}`: {} is filled exactly when any of {} is.", n(field), list(any))
             }
+            RuleSpec::OnlyWhen { id, fields, column, values } => format!(
+                "`{id}`: each of {} is blank unless {} is {}.",
+                list(fields),
+                n(column),
+                values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" or ")
+            ),
             RuleSpec::CodePrefix { id, field, prefix, separator } => {
                 format!("`{id}`: {} starts with {} followed by `{separator}`.", n(field), n(prefix))
             }

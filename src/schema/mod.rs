@@ -171,6 +171,14 @@ pub enum RuleSpec {
         field: usize,
         any: Vec<usize>,
     },
+    /// Each of `fields` is blank unless `column` holds one of `values` (a count that only one
+    /// kind of row can carry).
+    OnlyWhen {
+        id: String,
+        fields: Vec<usize>,
+        column: usize,
+        values: Vec<String>,
+    },
     /// `field` starts with the value of `prefix` followed by `separator`.
     CodePrefix {
         id: String,
@@ -829,6 +837,15 @@ fn rule(
             any: cols("any")?,
             id,
         },
+        "only-when" => RuleSpec::OnlyWhen {
+            fields: cols("fields")?,
+            column: col("column")?,
+            values: r
+                .get("values")
+                .and_then(string_list)
+                .ok_or_else(|| missing("values"))?,
+            id,
+        },
         "code-prefix" => RuleSpec::CodePrefix {
             field: col("field")?,
             prefix: col("prefix")?,
@@ -859,7 +876,7 @@ fn rule(
             return Err(Error::Schema {
                 path: PathBuf::new(),
                 message: format!(
-                    "unknown rule kind {other:?}; known: date-order, date-precision, date-coverage, sum, present-iff-any, code-prefix, title-of, trimmed, no-formula"
+                    "unknown rule kind {other:?}; known: date-order, date-precision, date-coverage, sum, present-iff-any, only-when, code-prefix, title-of, trimmed, no-formula"
                 ),
             })
         }
@@ -903,6 +920,33 @@ fn rule_fits(spec: &RuleSpec, columns: &[Column]) -> Result<(), String> {
             need(id, parts, Kind::Integer, "a sum")
         }
         RuleSpec::PresentIffAny { id, any, .. } => nonempty(id, any, "any"),
+        RuleSpec::OnlyWhen {
+            id,
+            fields,
+            column,
+            values,
+        } => {
+            nonempty(id, fields, "fields")?;
+            if values.is_empty() {
+                return Err(format!(
+                    "rule {id:?}: \"values\" is empty; list at least one value of {:?}",
+                    columns[*column].name
+                ));
+            }
+            let col = &columns[*column];
+            match (
+                &col.terms,
+                values
+                    .iter()
+                    .find(|v| col.terms.iter().flatten().all(|t| &t.value != *v)),
+            ) {
+                (Some(_), Some(v)) => Err(format!(
+                    "rule {id:?}: {v:?} is not a value of column {:?}; check the spelling",
+                    col.name
+                )),
+                _ => Ok(()),
+            }
+        }
         _ => Ok(()),
     }
 }
@@ -1167,7 +1211,8 @@ mod tests {
             "t": {"type": ["integer", "null"]},
             "a": {"type": ["integer", "null"]},
             "s": {"type": "string"},
-            "d": {"type": "string", "format": "date"}
+            "d": {"type": "string", "format": "date"},
+            "k": {"oneOf": [{"const": "a", "description": "A."}, {"const": "b", "description": "B."}]}
         });
         let rules = [
             (
@@ -1194,6 +1239,22 @@ mod tests {
                 json!({"id": "p", "rule": "present-iff-any", "field": "s", "any": []}),
                 "\"any\" is empty",
             ),
+            (
+                json!({"id": "w", "rule": "only-when", "fields": [], "column": "k", "values": ["a"]}),
+                "\"fields\" is empty",
+            ),
+            (
+                json!({"id": "w", "rule": "only-when", "fields": ["a"], "column": "k", "values": []}),
+                "\"values\" is empty",
+            ),
+            (
+                json!({"id": "w", "rule": "only-when", "fields": ["a"], "column": "k", "values": ["released"]}),
+                "\"released\" is not a value of column \"k\"",
+            ),
+            (
+                json!({"id": "w", "rule": "only-when", "fields": ["a"], "column": "k"}),
+                "needs \"values\"",
+            ),
         ];
         for (rule, what) in rules {
             let err = schema(json!({"properties": props, "x-rules": [rule]}))
@@ -1211,7 +1272,7 @@ mod tests {
 
     #[test]
     fn shipped_schemas_load() {
-        for name in ["events", "sources"] {
+        for name in ["events", "sources", "places", "actors"] {
             let path =
                 Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("schema/{name}.schema.json"));
             let s = Schema::load(&path).unwrap();

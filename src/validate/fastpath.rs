@@ -318,7 +318,8 @@ mod tests {
         let fast = FastSchema::new(&s);
         assert!(fast.is_split());
         let text = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid.csv"),
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/dataset_refs/dataset/events.csv"),
         )
         .unwrap();
         let mut r = csv::Reader::from_reader(text.as_bytes());
@@ -334,7 +335,13 @@ mod tests {
             ("event_id", "X-1".into()),
             ("disputed", "yes".into()),
             ("source_ids", "".into()),
-            ("country", "".into()),
+            ("place_ids", "AM".into()),
+            ("place_ids", "am-goris;am-goris".into()),
+            ("place_ids", "".into()),
+            ("actor2_ids", "A001;".into()),
+            ("mediator_ids", "a001".into()),
+            ("released_am", "-1".into()),
+            ("released_az", "2".into()),
             ("sector", "".into()),
             ("killed_total", "-1".into()),
             ("killed_total", "1000001".into()),
@@ -347,8 +354,8 @@ mod tests {
             ("notes", "é".repeat(401)),
             ("notes", "é".repeat(400)),
             ("date_end", "2022-9-01".into()),
-            ("actor1", "".into()),
-            ("location", "".into()),
+            ("actor1_ids", "".into()),
+            ("reported_by_ids", "A015;A016".into()),
         ];
         for (col, bad) in bad_cells {
             let mut r = base.clone();

@@ -922,6 +922,29 @@ pub fn validate_dataset(
         if let Some(k) = outcome.keys.filter(|_| outcome.faults == 0) {
             indexes.insert(r.name.clone(), k);
             index_of.insert(r.name.clone(), i);
+            // A row may name another row of its own table (a ministry part of its government):
+            // those references need the table's own keys, so a second pass checks only them.
+            let own: HashSet<&str> = schemas[i]
+                .foreign_keys
+                .iter()
+                .filter(|fk| fk.resource == r.name)
+                .map(|fk| schemas[i].columns[fk.field].name.as_str())
+                .collect();
+            if !own.is_empty() {
+                let mut only_own = |p: Problem| {
+                    if p.rule == "foreign-key"
+                        && p.field.as_deref().is_some_and(|f| own.contains(f))
+                    {
+                        emit(p)
+                    } else {
+                        Ok(())
+                    }
+                };
+                let again = validate_table(&job, &indexes, &mut only_own)?;
+                for (res, keys) in again.used.into_iter().filter(|(res, _)| *res == r.name) {
+                    used.entry(res).or_default().extend(keys);
+                }
+            }
         }
     }
     if faults > 0 {

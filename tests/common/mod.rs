@@ -177,15 +177,17 @@ pub fn aabc_ok(args: &[&str]) -> (String, String) {
     (out, err)
 }
 
-/// `aabc export --schema schema/events.schema.json FILE` plus `args`.
+/// `aabc export --schema tests/fixtures/events.1.schema.json FILE` plus `args` (the fixtures keep
+/// the 1.x column layout).
 pub fn export_csv(file: &Path, args: &[&str]) -> (i32, String, String) {
+    export_with("tests/fixtures/events.1.schema.json", file, args)
+}
+
+/// `aabc export --schema SCHEMA FILE` plus `args`.
+pub fn export_with(schema: &str, file: &Path, args: &[&str]) -> (i32, String, String) {
     let mut all = vec!["export"];
     all.extend_from_slice(args);
-    all.extend_from_slice(&[
-        "--schema",
-        "schema/events.schema.json",
-        file.to_str().unwrap(),
-    ]);
+    all.extend_from_slice(&["--schema", schema, file.to_str().unwrap()]);
     run_aabc(&all)
 }
 

@@ -12,6 +12,7 @@ mod dates;
 mod hygiene;
 mod keys;
 mod totals;
+mod when;
 
 pub use keys::{KeyIndex, PrimaryKey, References, SortOrder};
 
@@ -189,6 +190,12 @@ impl<'s> RowRules<'s> {
                 RuleSpec::PresentIffAny { id, field, any } => {
                     totals::present_iff_any(id, cells, *field, any, self.schema, out)
                 }
+                RuleSpec::OnlyWhen {
+                    id,
+                    fields,
+                    column,
+                    values,
+                } => when::only_when(id, cells, fields, *column, values, self.schema, out),
                 RuleSpec::CodePrefix {
                     id,
                     field,
@@ -229,6 +236,11 @@ fn columns_of(rule: &RuleSpec) -> Vec<usize> {
         RuleSpec::PresentIffAny { field, any, .. } => {
             std::iter::once(*field).chain(any.iter().copied()).collect()
         }
+        RuleSpec::OnlyWhen { fields, column, .. } => fields
+            .iter()
+            .copied()
+            .chain(std::iter::once(*column))
+            .collect(),
         RuleSpec::CodePrefix { field, prefix, .. } => vec![*field, *prefix],
         RuleSpec::TitleOf { field, code, .. } => vec![*field, *code],
         RuleSpec::Trimmed { .. } | RuleSpec::NoFormula { .. } => Vec::new(),
@@ -293,7 +305,8 @@ pub(crate) mod testing {
                         {"const": "AZ-KAL", "title": "Kalbajar"},
                         {"type": "null"}
                     ]},
-                    "note": {"type": ["string", "null"]}
+                    "note": {"type": ["string", "null"]},
+                    "freed": {"type": ["integer", "null"]}
                 },
                 "x-rules": [
                     {"id": "date-order", "rule": "date-order", "start": "start", "end": "end"},
@@ -303,6 +316,7 @@ pub(crate) mod testing {
                     {"id": "estimate", "rule": "present-iff-any", "field": "estimate", "any": ["a", "b", "total"]},
                     {"id": "code-in-country", "rule": "code-prefix", "field": "region_code", "prefix": "country"},
                     {"id": "region-name", "rule": "title-of", "field": "region", "code": "region_code"},
+                    {"id": "freed-on-day", "rule": "only-when", "fields": ["freed"], "column": "precision", "values": ["day"]},
                     {"rule": "trimmed"},
                     {"rule": "no-formula"}
                 ]
@@ -326,6 +340,7 @@ pub(crate) mod testing {
             "Syunik",
             "AM-SU",
             "a note",
+            "",
         ]
     }
 

@@ -107,26 +107,36 @@ pub fn present_iff_any(
         .map(|&c| schema.columns[c].name.as_str())
         .collect();
     let name = &schema.columns[field].name;
+    // Generic words: the rule pairs an estimate with figures as well as a latitude with its
+    // longitude; a schema `hint` says what the pair means in the dataset.
     if cells[field].is_empty() && !given.is_empty() {
         out.push(Finding::error(
             id,
             field,
-            format!("is blank, but the row gives figures ({})", given.join(", ")),
-            format!("set {name} to say how exact the figures are"),
+            format!("is blank, but the row fills {}", given.join(", ")),
+            format!("fill {name} as well (it goes with {})", given.join(", ")),
         ));
     } else if !cells[field].is_empty() && given.is_empty() {
+        let names: Vec<&str> = any
+            .iter()
+            .map(|&c| schema.columns[c].name.as_str())
+            .collect();
         out.push(Finding::error(
             id,
             field,
-            "is set, but the row gives no figure".to_string(),
-            format!("leave {name} blank when no figure is given"),
+            format!("is filled, but none of {} is", names.join(", ")),
+            format!(
+                "leave {name} blank when none of {} is filled",
+                names.join(", ")
+            ),
         ));
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::validate::rules::testing::{found, row, with};
+    use crate::validate::rules::testing::{ctx, found, row, with};
+    use crate::validate::rules::RowRules;
 
     #[test]
     fn sum_of_parts() {
@@ -168,5 +178,29 @@ mod tests {
         assert_eq!(found(&r), ["estimate"]);
         r[7] = "";
         assert!(found(&r).is_empty());
+    }
+
+    #[test]
+    fn presence_messages_name_the_columns_not_a_meaning() {
+        let s = crate::validate::rules::testing::schema();
+        let rules = RowRules::new(&s, ctx(), |_| true);
+        let mut out = Vec::new();
+        rules.check(&with(7, ""), &mut out);
+        assert_eq!(out[0].message, "is blank, but the row fills a, b, total");
+        assert_eq!(
+            out[0].hint,
+            "fill estimate as well (it goes with a, b, total)"
+        );
+        let mut r = row();
+        r[4] = "";
+        r[5] = "";
+        r[6] = "";
+        out.clear();
+        rules.check(&r, &mut out);
+        assert_eq!(out[0].message, "is filled, but none of a, b, total is");
+        assert_eq!(
+            out[0].hint,
+            "leave estimate blank when none of a, b, total is filled"
+        );
     }
 }
