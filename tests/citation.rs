@@ -382,7 +382,7 @@ fn the_shipped_metadata_credits_the_article_and_geonames_and_records_the_infobox
     );
     assert_eq!(find("Azerbaijan", "servicemen killed")["total"], json!(283));
     assert_eq!(
-        find("Not split by side", "non-combatants killed")["total"],
+        find("Either side", "non-combatants killed")["total"],
         json!(22)
     );
     assert_eq!(find("Armenia", "servicemen injured")["total"], json!(328));

@@ -177,7 +177,7 @@ pub fn plain(lines: &[Line]) -> Vec<String> {
         .iter()
         .map(|l| {
             format!(
-                "{} {} ({}): {}",
+                "{}, {} ({}): {}",
                 l.total.side,
                 l.total.category,
                 l.total.section,
