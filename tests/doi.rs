@@ -39,7 +39,10 @@ fn a_recorded_doi_is_cited_and_enters_the_citation_file() {
     }
     let (code, out, _) = run(d, &["cite", "--repository"]);
     assert_eq!(code, 0);
-    assert!(out.contains(&format!("doi: \"{DOI}\"")) || out.contains(&format!("doi: {DOI}")), "{out}");
+    assert!(
+        out.contains(&format!("doi: \"{DOI}\"")) || out.contains(&format!("doi: {DOI}")),
+        "{out}"
+    );
 }
 
 #[test]
@@ -61,7 +64,49 @@ fn dois_are_recognised_by_their_form() {
     for ok in [DOI, "10.1000/182", "10.1038.2/nphys1170"] {
         assert!(is_doi(ok), "{ok}");
     }
-    for bad in ["", "10.5281", "11.5281/x", "10.12/x", "10.5281/", "10.5281/a b", "doi:10.5281/x"] {
+    for bad in [
+        "",
+        "10.5281",
+        "11.5281/x",
+        "10.12/x",
+        "10.5281/",
+        "10.5281/a b",
+        "doi:10.5281/x",
+    ] {
         assert!(!is_doi(bad), "{bad}");
     }
+}
+
+#[test]
+fn the_zenodo_file_is_generated_from_the_metadata_and_current() {
+    let (out, _) = aabc_ok(&["cite", "--zenodo"]);
+    let file = std::fs::read_to_string(root().join(".zenodo.json")).unwrap();
+    assert_eq!(
+        file, out,
+        ".zenodo.json is stale: run `aabc cite --zenodo > .zenodo.json`"
+    );
+    let v: serde_json::Value = serde_json::from_str(&file).unwrap();
+    let meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("dataset/dataset.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(v["upload_type"], "dataset");
+    assert_eq!(v["version"], meta["version"]);
+    assert_eq!(v["title"], meta["title"]);
+    assert_eq!(
+        v["license"],
+        meta["licenses"][0]["name"].as_str().unwrap().to_lowercase()
+    );
+    assert!(!v["creators"].as_array().unwrap().is_empty());
+    let derived: Vec<&str> = v["related_identifiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["relation"] == "isDerivedFrom")
+        .map(|r| r["identifier"].as_str().unwrap())
+        .collect();
+    assert!(
+        derived.contains(&meta["sources"][0]["path"].as_str().unwrap()),
+        "{derived:?}"
+    );
 }

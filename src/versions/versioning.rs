@@ -36,7 +36,9 @@ pub struct Record {
 }
 
 /// An empty cell is no value.
-fn blank_is_none<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+fn blank_is_none<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<String>, D::Error> {
     let s: Option<String> = Option::deserialize(d)?;
     Ok(s.filter(|s| !s.is_empty()))
 }
@@ -52,7 +54,9 @@ pub fn is_doi(s: &str) -> bool {
     };
     let first = code.split('.').next().unwrap_or("");
     (4..=9).contains(&first.len())
-        && code.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && code
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
         && !suffix.is_empty()
         && !suffix.chars().any(|c| c.is_whitespace() || c.is_control())
 }
