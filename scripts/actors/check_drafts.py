@@ -24,7 +24,7 @@ TYPES = {
 }
 PERSONS = {"head_of_state_or_government", "official_or_spokesperson", "analyst_or_expert"}
 INTER = {"", "1", "2", "3", "4", "5", "6", "7", "8"}
-COUNTRIES = {"", "AM", "AZ", "RU", "US", "FR", "GB", "IR", "KZ", "HU"}
+COUNTRIES = {"", "AM", "AZ", "RU", "US", "FR", "GB", "IR", "KZ", "HU", "CA", "IN"}
 
 def read(path):
     with open(path, newline="", encoding="utf-8") as f:
