@@ -58,9 +58,11 @@ OUTPUT_COLUMNS = [
 POINT_KINDS = {"settlement", "city_abroad"}
 AREA_KINDS = {"province", "district", "autonomous_republic", "region"}
 FEATURE_KINDS = {"road", "lake", "heights", "border_section"}
+# The surroundings of a settlement (events "near" it): its coordinates, at precision 2.
+VICINITY_KINDS = {"vicinity"}
 # A whole country: no point stands for it, so it has no coordinates and no precision.
 COUNTRY_KINDS = {"country"}
-KINDS = POINT_KINDS | AREA_KINDS | FEATURE_KINDS | COUNTRY_KINDS
+KINDS = POINT_KINDS | AREA_KINDS | FEATURE_KINDS | COUNTRY_KINDS | VICINITY_KINDS
 DEFAULT_LINKS = HERE / "event_places.draft.csv"
 
 # ISO 3166-2 code -> (ISO 3166-1 country, GeoNames admin1 code, GeoNames id of
@@ -254,6 +256,8 @@ def derive(rows: list[dict], gaz: Gazetteer, linked: set[str] | None = None) -> 
             raise PlaceError(f"geo_precision {precision} is not 1, 2 or 3")
         if kind not in POINT_KINDS and precision == 1:
             raise PlaceError(f"a {kind} cannot have precision 1 (it is not a point)")
+        if kind in VICINITY_KINDS and precision != 2:
+            raise PlaceError("a vicinity has precision 2: near a named place, with its coordinates")
         if kind in AREA_KINDS and precision != 3:
             raise PlaceError(f"a {kind} has precision 3 (its capital's or main city's coordinates)")
 

@@ -149,9 +149,10 @@ def test_events_martuni_is_khojavend_in_azerbaijan(places, gaz):
         ("am-sotk", "AM", "AM-GR", "616041", "1"),
         ("am-yeraskh", "AM", "AM-AR", "391241", "1"),
         ("am-sisian", "AM", "AM-SU", "174763", "1"),
-        ("am-tegh", "AM", "AM-SU", "174743", "1"),
-        ("az-istisu", "AZ", "AZ-KAL", "147969", "1"),
-        ("az-heydarabad", "AZ", "AZ-NX", "8326746", "1"),
+        # events "near" a settlement: its point at precision 2
+        ("am-tegh-near", "AM", "AM-SU", "174743", "2"),
+        ("az-istisu-near", "AZ", "AZ-KAL", "147969", "2"),
+        ("az-heydarabad-near", "AZ", "AZ-NX", "8326746", "2"),
         ("az-lachin", "AZ", "AZ-LAC", "147625", "1"),
         ("us-washington", "US", "US-DC", "4140963", "1"),
         ("am-syunik", "AM", "AM-SU", "174875", "3"),
