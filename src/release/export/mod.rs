@@ -6,6 +6,7 @@
 
 pub mod arrow;
 pub mod datapackage;
+pub mod dictionary;
 pub mod expand;
 pub mod geojson;
 pub mod json;
