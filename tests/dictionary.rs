@@ -245,6 +245,11 @@ fn a_format_2_bundle_and_its_year_partitions_carry_every_category_in_their_dicti
         .map(|l| Some(l.split(',').nth(3).unwrap().to_string()))
         .collect();
     assert_eq!(r.values["event_type"], types);
+    // So the README reads categoricals without lines that restore the categories.
+    let readme = std::fs::read_to_string(b.join("README.md")).unwrap();
+    assert!(!readme.contains("set_categories"), "{readme}");
+    assert!(readme
+        .contains("events = pq.read_table(\"events.parquet\").to_pandas(date_as_object=False)"));
     let parts = d.path().join("by-year");
     let (code, _, err) = run(
         d.path(),

@@ -1,6 +1,8 @@
 //! Parquet files: ZSTD-compressed, with column statistics, field descriptions (in the embedded
 //! Arrow schema) and file metadata that traces the file to its dataset, version, schema and
-//! source CSV. Written with a fixed `created_by`, so the bytes depend only on the rows.
+//! source CSV. Written with a fixed `created_by`, so the bytes depend only on the rows. With
+//! category sets ([`Options::categories`]), vocabulary columns are encoded by
+//! [`super::dictionary`], so that their dictionaries hold the whole vocabulary.
 
 use super::arrow::{arrow_schema, next_batch};
 use super::{HashingReader, Options, Provenance, Rows};
