@@ -93,9 +93,14 @@ fn schema() -> serde_json::Value {
                 {"const": "high", "description": "High."}
             ]},
             "n": {"type": ["integer", "null"], "minimum": 0, "maximum": 1000,
-                  "description": "A count.", "x-blank": "Not reported."}
+                  "description": "A count.", "x-blank": "Not reported."},
+            "grade": {"description": "An integer vocabulary: stays an integer column.", "oneOf": [
+                {"const": 1, "description": "One."},
+                {"const": 2, "description": "Two."},
+                {"const": 3, "description": "Three."}
+            ]}
         },
-        "required": ["row_id", "kind", "tone", "level", "n"],
+        "required": ["row_id", "kind", "tone", "level", "n", "grade"],
         "additionalProperties": false,
         "x-primaryKey": ["row_id"]
     })
@@ -109,7 +114,7 @@ fn vocabulary_dictionaries_hold_the_whole_codebook_in_order_in_every_row_group_a
     // 300,000 rows: three row groups of 128 Ki rows, pages of 20,000; runs and mixed values,
     // blanks, and only `high` in the first rows (so appearance order is not codebook order).
     let rows = 300_000usize;
-    let mut csv = String::from("row_id,kind,tone,level,n\n");
+    let mut csv = String::from("row_id,kind,tone,level,n,grade\n");
     let mut expected: Vec<[Option<String>; 3]> = Vec::with_capacity(rows);
     let mut x: u64 = 12345;
     for i in 0..rows {
@@ -129,9 +134,10 @@ fn vocabulary_dictionaries_hold_the_whole_codebook_in_order_in_every_row_group_a
             ["low", "mid", "high"][(r >> 8) % 3]
         };
         csv.push_str(&format!(
-            "r{i},{kind},{},{level},{}\n",
+            "r{i},{kind},{},{level},{},{}\n",
             tone.as_deref().unwrap_or(""),
-            i % 3
+            i % 3,
+            i % 3 + 1
         ));
         expected.push([Some(kind.into()), tone, Some(level.into())]);
     }
@@ -164,6 +170,7 @@ fn vocabulary_dictionaries_hold_the_whole_codebook_in_order_in_every_row_group_a
     }
     assert!(r.ordered["level"]);
     assert!(!r.ordered["kind"]);
+    assert!(!r.dictionaries.contains_key("grade"));
     for (c, name) in ["kind", "tone", "level"].iter().enumerate() {
         let got = &r.values[*name];
         assert_eq!(got.len(), rows, "{name}");

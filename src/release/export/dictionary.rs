@@ -12,9 +12,10 @@
 //! statistics and an offset index. A vocabulary column is a flat string column, so one
 //! column, one leaf, one chunk per row group.
 
-use crate::schema::Schema;
+use super::arrow::data_type;
+use crate::schema::{Column, Schema};
 use arrow::array::{Array, AsArray};
-use arrow::datatypes::{Int32Type, SchemaRef};
+use arrow::datatypes::{DataType, Int32Type, SchemaRef};
 use arrow::record_batch::RecordBatch;
 use bytes::Bytes;
 use parquet::arrow::arrow_writer::{compute_leaves, ArrowColumnWriter, ArrowRowGroupWriterFactory};
@@ -45,13 +46,19 @@ struct Vocabulary {
     index: HashMap<String, u32>,
 }
 
-/// The vocabulary of every Arrow field (`None` for a column without one).
+/// Whether a column is written as a dictionary of its vocabulary (a string vocabulary; an
+/// integer one stays an integer column).
+fn is_dictionary(c: &Column) -> bool {
+    c.terms.is_some() && matches!(data_type(c), DataType::Dictionary(..))
+}
+
+/// The vocabulary of every Arrow field (`None` for a column that is not a dictionary).
 fn vocabularies(schema: &Schema) -> Vec<Option<Arc<Vocabulary>>> {
     schema
         .columns
         .iter()
         .map(|c| {
-            c.terms.as_ref().map(|terms| {
+            c.terms.as_ref().filter(|_| is_dictionary(c)).map(|terms| {
                 let terms: Vec<String> = terms.iter().map(|t| t.value.clone()).collect();
                 let index = terms
                     .iter()
@@ -64,9 +71,9 @@ fn vocabularies(schema: &Schema) -> Vec<Option<Arc<Vocabulary>>> {
         .collect()
 }
 
-/// Whether a table has a vocabulary column (this writer is only needed then).
+/// Whether a table has a string vocabulary column (this writer is only needed then).
 pub fn has_vocabulary(schema: &Schema) -> bool {
-    schema.columns.iter().any(|c| c.terms.is_some())
+    schema.columns.iter().any(is_dictionary)
 }
 
 /// A Parquet writer with the interface of arrow-rs's `ArrowWriter` (write batches, add
