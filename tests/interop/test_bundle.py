@@ -317,11 +317,13 @@ def test_two_year_partitions_concatenate_with_every_category():
 
 
 def vocabularies(bundle):
-    """Each vocabulary column of the events' typed exports: its terms in codebook order."""
+    """Each string vocabulary column of the events' typed exports (a Parquet dictionary): its
+    terms in codebook order. An integer vocabulary stays an integer column."""
     expanded = bundle / "schema" / "events.expanded.schema.json"
     schema = json.loads((expanded if expanded.exists() else bundle / "schema" / "events.schema.json").read_text())
-    return {n: [b["const"] for b in p["oneOf"] if "const" in b]
-            for n, p in schema["properties"].items() if "oneOf" in p}
+    terms = {n: [b["const"] for b in p["oneOf"] if "const" in b]
+             for n, p in schema["properties"].items() if "oneOf" in p}
+    return {n: t for n, t in terms.items() if t and all(isinstance(v, str) for v in t)}
 
 
 def csv_column(bundle, name):
