@@ -677,8 +677,7 @@ fn the_format_2_readme_gives_the_loading_lines_the_interop_tests_run() {
     let d = geo_fixture();
     let readme = read(&geo_bundle(d.path()).join("README.md"));
     for line in [
-        "events = t.to_pandas(date_as_object=False)",
-        "events[f.name] = events[f.name].cat.set_categories(json.loads(f.metadata[b\"categories\"]), ordered=f.type.ordered)",
+        "events = pq.read_table(\"events.parquet\").to_pandas(date_as_object=False)",
         "cats = json.loads(pl.read_parquet_metadata(\"events.parquet\")[\"aabc:categories\"])",
         "events = pl.read_ndjson(\"events.jsonl\", infer_schema_length=None, schema_overrides={\"date_start\": pl.Date})",
         "events = gpd.read_file(\"events.geojson\")",

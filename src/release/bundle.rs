@@ -767,8 +767,9 @@ fn readme_coverage(meta: &Metadata, tables: &[Table]) -> Result<String> {
 
 /// The README's loading section from release format 2 on: snippets that give dates as dates,
 /// counts as nullable integers and every vocabulary's full category set in codebook order
-/// (Parquet dictionaries hold only the values a file uses), a map-ready load when the first
-/// table has coordinates, JSON Lines without inference errors, and Spark.
+/// (pandas and pyarrow take it from the Parquet dictionaries; polars needs the `Enum` line), a
+/// map-ready load when the first table has coordinates, JSON Lines without inference errors,
+/// and Spark.
 fn loading(s: &mut String, meta: &Metadata, tables: &[Table]) {
     use std::fmt::Write as _;
     let t = &tables[0];
@@ -797,7 +798,7 @@ fn loading(s: &mut String, meta: &Metadata, tables: &[Table]) {
     let _ = writeln!(s, "## Loading the data\n");
     let _ = writeln!(
         s,
-        "The Parquet files are typed: dates are dates, counts nullable integers, vocabulary columns dictionaries (categoricals). A Parquet dictionary holds only the values its file uses, so every file also stores each vocabulary's full category set in codebook order (field metadata `categories`, file metadata `aabc:categories`); the lines below restore it, so that categories without rows still count (as 0) in crosstabs and year partitions concatenate as categoricals.{}\n",
+        "The Parquet files are typed: dates are dates, counts nullable integers, vocabulary columns dictionaries (categoricals) that hold the whole vocabulary in codebook order, categories without rows included. pandas and pyarrow read them as categoricals with every category, so categories without rows count (as 0) in crosstabs and year partitions concatenate as categoricals.{} Every file also stores each vocabulary's category set (field metadata `categories`, file metadata `aabc:categories`), for readers that do not keep a Parquet dictionary: polars reads one as `Categorical` without a category list, and the line below makes it an `Enum`.\n",
         if ordered.is_empty() {
             String::new()
         } else {
@@ -809,7 +810,7 @@ fn loading(s: &mut String, meta: &Metadata, tables: &[Table]) {
     );
     let _ = writeln!(
         s,
-        "```python\n# pandas: dates as datetime64, counts as nullable integers, categoricals with every category\nimport json\nimport pandas as pd\nimport pyarrow.parquet as pq\nt = pq.read_table(\"{first}.parquet\")\n{first} = t.to_pandas(date_as_object=False)\nfor f in t.schema:\n    if f.metadata and b\"categories\" in f.metadata:\n        {first}[f.name] = {first}[f.name].cat.set_categories(json.loads(f.metadata[b\"categories\"]), ordered=f.type.ordered)\n\n# polars: vocabulary columns as Enum (every category, in codebook order)\nimport polars as pl\ncats = json.loads(pl.read_parquet_metadata(\"{first}.parquet\")[\"aabc:categories\"])\n{first} = pl.read_parquet(\"{first}.parquet\").with_columns(pl.col(c).cast(pl.Enum(v)) for c, v in cats.items())\n\n# polars from JSON Lines: look at every line before choosing types, and read dates as dates\n{first} = pl.read_ndjson(\"{first}.jsonl\", infer_schema_length=None, schema_overrides={{{}}})\n```\n",
+        "```python\n# pandas: dates as datetime64, counts as nullable integers, categoricals with every category\nimport pyarrow.parquet as pq\n{first} = pq.read_table(\"{first}.parquet\").to_pandas(date_as_object=False)\n# (a plain pd.read_parquet(\"{first}.parquet\") gives the same, with dates as datetime.date objects)\n\n# polars: vocabulary columns as Enum (every category, in codebook order)\nimport json\nimport polars as pl\ncats = json.loads(pl.read_parquet_metadata(\"{first}.parquet\")[\"aabc:categories\"])\n{first} = pl.read_parquet(\"{first}.parquet\").with_columns(pl.col(c).cast(pl.Enum(v)) for c, v in cats.items())\n\n# polars from JSON Lines: look at every line before choosing types, and read dates as dates\n{first} = pl.read_ndjson(\"{first}.jsonl\", infer_schema_length=None, schema_overrides={{{}}})\n```\n",
         dates.join(", ")
     );
     if has_geojson(meta, t) {

@@ -274,22 +274,21 @@ def test_the_readme_snippets_run_and_keep_every_category(tmp_path, monkeypatch):
     """The bundle README's Python lines, run as written in the bundle's folder."""
     monkeypatch.chdir(GEO)
     readme = (GEO / "README.md").read_text()
+    assert "set_categories" not in readme  # the dictionaries carry the categories themselves
     blocks = python_blocks(readme)
     assert blocks, "no python block in the README"
     first = {}
     exec(blocks[0], first)
     events = first["events"]  # the polars JSON Lines read comes last
     assert isinstance(events, pl.DataFrame) and events.schema["date_start"] == pl.Date
-    # pandas, as the README gives it: every category, codebook order, ordered where marked.
-    t = pq.read_table("events.parquet")
-    df = t.to_pandas(date_as_object=False)
-    for f in t.schema:
-        if f.metadata and b"categories" in f.metadata:
-            df[f.name] = df[f.name].cat.set_categories(json.loads(f.metadata[b"categories"]), ordered=f.type.ordered)
-    assert list(df["event_type"].cat.categories) == ["armed_clash", "shelling", "incursion", "prisoner_release", "statement"]
-    assert df["event_type"].value_counts()["prisoner_release"] == 0
-    assert df["date_precision"].cat.ordered and list(df["date_precision"].cat.categories) == ["day", "month", "year"]
-    assert (df["date_precision"] < "year").all()
+    # pandas, as the README gives it, and a plain pd.read_parquet: every category, codebook
+    # order, ordered where marked, with no line restoring them.
+    for df in (pq.read_table("events.parquet").to_pandas(date_as_object=False), pd.read_parquet("events.parquet")):
+        assert list(df["event_type"].cat.categories) == ["armed_clash", "shelling", "incursion", "prisoner_release", "statement"]
+        assert df["event_type"].value_counts()["prisoner_release"] == 0
+        assert df["date_precision"].cat.ordered and list(df["date_precision"].cat.categories) == ["day", "month", "year"]
+        assert (df["date_precision"] < "year").all()
+    assert str(first["pq"].read_table("events.parquet").to_pandas(date_as_object=False)["date_start"].dtype).startswith("datetime64")
     # polars Enum, as the README gives it.
     cats = json.loads(pl.read_parquet_metadata("events.parquet")["aabc:categories"])
     p = pl.read_parquet("events.parquet").with_columns(pl.col(c).cast(pl.Enum(v)) for c, v in cats.items())
@@ -303,24 +302,63 @@ def test_the_readme_snippets_run_and_keep_every_category(tmp_path, monkeypatch):
 def test_two_year_partitions_concatenate_with_every_category():
     parts = sorted(GEO_PARTITIONED.glob("year=*/part-0.parquet"))
     assert [p.parent.name for p in parts] == ["year=2021", "year=2022"]
-    frames = []
-    for path in parts:
-        t = pq.read_table(path)
-        df = t.to_pandas(date_as_object=False)
-        for f in t.schema:
-            if f.metadata and b"categories" in f.metadata:
-                df[f.name] = df[f.name].cat.set_categories(json.loads(f.metadata[b"categories"]), ordered=f.type.ordered)
-        frames.append(df)
+    frames = [pd.read_parquet(path) for path in parts]
     # 2021 has only incursion and armed_clash, 2022 only statement and shelling.
     assert set(frames[0]["event_type"]) != set(frames[1]["event_type"])
     both = pd.concat(frames, ignore_index=True)
     assert isinstance(both["event_type"].dtype, pd.CategoricalDtype)
+    assert list(both["event_type"].cat.categories) == ["armed_clash", "shelling", "incursion", "prisoner_release", "statement"]
     assert isinstance(both["date_precision"].dtype, pd.CategoricalDtype) and both["date_precision"].cat.ordered
     assert len(both) == len(bundle_csv(GEO, "events"))
     assert pd.crosstab(both["event_type"], both["date_precision"], dropna=False).shape == (5, 3)
     cats = json.loads(pl.read_parquet_metadata(parts[0])["aabc:categories"])
     pls = [pl.read_parquet(p).with_columns(pl.col(c).cast(pl.Enum(v)) for c, v in cats.items()) for p in parts]
     assert pl.concat(pls).schema["event_type"] == pl.Enum(cats["event_type"])
+
+
+def vocabularies(bundle):
+    """Each string vocabulary column of the events' typed exports (a Parquet dictionary): its
+    terms in codebook order. An integer vocabulary stays an integer column."""
+    expanded = bundle / "schema" / "events.expanded.schema.json"
+    schema = json.loads((expanded if expanded.exists() else bundle / "schema" / "events.schema.json").read_text())
+    terms = {n: [b["const"] for b in p["oneOf"] if "const" in b]
+             for n, p in schema["properties"].items() if "oneOf" in p}
+    return {n: t for n, t in terms.items() if t and all(isinstance(v, str) for v in t)}
+
+
+def csv_column(bundle, name):
+    """A column of events.csv, blank as None."""
+    return [r[name] or None for r in bundle_csv(bundle, "events")]
+
+
+def vocabulary_bundles():
+    return [b for b in (GEO, BUNDLE) if json.loads((b / "dataset.json").read_text()).get("release_format", 1) >= 2]
+
+
+@pytest.mark.parametrize("bundle", vocabulary_bundles(), ids=lambda b: b.name)
+def test_every_reader_gets_the_csv_values_and_every_category_of_the_vocabulary_columns(bundle):
+    vocab = vocabularies(bundle)
+    in_csv = [n for n in vocab if n in bundle_csv(bundle, "events")[0]]
+    assert vocab and in_csv
+    path = str(bundle / "events.parquet")
+    t = pq.read_table(path)
+    df = pd.read_parquet(path)
+    p = pl.read_parquet(path)
+    con = duckdb.connect()
+    for name, terms in vocab.items():
+        # pyarrow: every chunk's dictionary is the vocabulary, in codebook order.
+        assert all(c.dictionary.to_pylist() == terms for c in t.column(name).chunks), name
+        # pandas: a categorical with every category, whatever the file holds.
+        assert list(df[name].cat.categories) == terms, name
+    for name in in_csv:
+        want = csv_column(bundle, name)
+        assert [None if pd.isna(v) else v for v in df[name]] == want, name
+        assert p[name].cast(pl.Utf8).to_list() == want, name
+        assert [r[0] for r in con.execute(f'SELECT "{name}" FROM read_parquet(?)', [path]).fetchall()] == want, name
+        # min/max statistics let DuckDB skip row groups; a filter counts as the CSV does.
+        for term in terms:
+            got = con.execute(f'SELECT count(*) FROM read_parquet(?) WHERE "{name}" = ?', [path, term]).fetchone()[0]
+            assert got == want.count(term), (name, term)
 
 
 @pytest.mark.parametrize("bundle", [GEO, BUNDLE], ids=lambda b: b.name)
@@ -355,6 +393,13 @@ def test_spark_reads_the_hive_partitioned_parquet(spark):
         assert all(types[n] == T.IntegerType() for n in counts)
     geo = spark.read.parquet(str(GEO_PARTITIONED))
     assert dict(geo.select("event_id", "latitude").collect())["E-0001"] == 39.84168
+    # Vocabulary columns (dictionary pages aabc encodes itself) read as the CSV's strings.
+    for bundle in vocabulary_bundles():
+        ids = csv_column(bundle, "event_id")
+        for source in [bundle / "events.parquet"] + ([GEO_PARTITIONED] if bundle == GEO else []):
+            rows = {r["event_id"]: r for r in spark.read.parquet(str(source)).collect()}
+            for name in [n for n in vocabularies(bundle) if n in bundle_csv(bundle, "events")[0]]:
+                assert [rows[i][name] for i in ids] == csv_column(bundle, name), (source, name)
 
 
 def test_the_format_2_package_is_valid_and_typed_rows_follow_the_expanded_schema():

@@ -55,8 +55,9 @@ pub fn ordered(c: &Column) -> bool {
 
 /// The full category set of every vocabulary column, in codebook order, as a JSON object
 /// (`{"column": ["value", ...]}`); `None` when the table has no vocabulary. Stored as the
-/// Parquet key-value `aabc:categories`, because Parquet dictionaries hold only the values a
-/// file uses: the README's loading snippets restore the categories from it.
+/// Parquet key-value `aabc:categories`, for readers that do not keep a Parquet dictionary as a
+/// category set (polars: the README's `Enum` line reads it). The dictionaries themselves hold
+/// the same sets ([`super::dictionary`]).
 pub fn categories_json(schema: &Schema) -> Option<String> {
     let mut m = serde_json::Map::new();
     for c in &schema.columns {

@@ -6,6 +6,7 @@
 
 pub mod arrow;
 pub mod datapackage;
+pub mod dictionary;
 pub mod expand;
 pub mod geojson;
 pub mod json;
@@ -69,10 +70,11 @@ pub struct Options {
     pub adaptive_dictionary: bool,
     /// Size of the source in bytes, when known (for the progress bar only).
     pub size_hint: u64,
-    /// Store every vocabulary's full category set (key-value `aabc:categories` and field
-    /// metadata `categories`, codebook order) and order the dictionaries the schema marks
-    /// `"x-ordered"`. On for `aabc export` and bundles of release format 2 on; off for older
-    /// bundles, whose bytes are fixed.
+    /// Store every vocabulary's full category set, in codebook order, in the Parquet
+    /// dictionaries ([`dictionary`]) and as metadata (key-value `aabc:categories` and field
+    /// metadata `categories`), and order the dictionaries the schema marks `"x-ordered"`. On
+    /// for `aabc export` and bundles of release format 2 on; off for older bundles, whose bytes
+    /// are fixed.
     pub categories: bool,
 }
 

@@ -1,6 +1,8 @@
 //! Parquet files: ZSTD-compressed, with column statistics, field descriptions (in the embedded
 //! Arrow schema) and file metadata that traces the file to its dataset, version, schema and
-//! source CSV. Written with a fixed `created_by`, so the bytes depend only on the rows.
+//! source CSV. Written with a fixed `created_by`, so the bytes depend only on the rows. With
+//! category sets ([`Options::categories`]), vocabulary columns are encoded by
+//! [`super::dictionary`], so that their dictionaries hold the whole vocabulary.
 
 use super::arrow::{arrow_schema, next_batch};
 use super::{HashingReader, Options, Provenance, Rows};
@@ -157,6 +159,64 @@ pub(crate) fn properties(
     Ok(props.build())
 }
 
+/// The Parquet writer of a table: arrow-rs's `ArrowWriter`, or, when the file carries category
+/// sets and the table has vocabulary columns, [`super::dictionary::Writer`], which puts each
+/// vocabulary whole, in codebook order, in its column's dictionary pages.
+pub(crate) enum TableWriter<W: Write + Send> {
+    Arrow(ArrowWriter<W>),
+    Dictionary(super::dictionary::Writer<W>),
+}
+
+impl<W: Write + Send> TableWriter<W> {
+    pub(crate) fn try_new(
+        out: W,
+        schema: &Schema,
+        aschema: Arc<arrow::datatypes::Schema>,
+        props: WriterProperties,
+        options: &Options,
+    ) -> parquet::errors::Result<Self> {
+        Ok(
+            if options.categories && super::dictionary::has_vocabulary(schema) {
+                TableWriter::Dictionary(super::dictionary::Writer::try_new(
+                    out, schema, aschema, props,
+                )?)
+            } else {
+                TableWriter::Arrow(ArrowWriter::try_new(out, aschema, Some(props))?)
+            },
+        )
+    }
+
+    pub(crate) fn write(&mut self, batch: &RecordBatch) -> parquet::errors::Result<()> {
+        match self {
+            TableWriter::Arrow(w) => w.write(batch),
+            TableWriter::Dictionary(w) => w.write(batch),
+        }
+    }
+
+    pub(crate) fn append_key_value_metadata(&mut self, kv: KeyValue) {
+        match self {
+            TableWriter::Arrow(w) => w.append_key_value_metadata(kv),
+            TableWriter::Dictionary(w) => w.append_key_value_metadata(kv),
+        }
+    }
+
+    /// Writes what is buffered and the footer; returns the output.
+    pub(crate) fn into_inner(self) -> parquet::errors::Result<W> {
+        match self {
+            TableWriter::Arrow(w) => w.into_inner(),
+            TableWriter::Dictionary(w) => w.into_inner(),
+        }
+    }
+
+    /// Writes what is buffered and the footer.
+    pub(crate) fn close(self) -> parquet::errors::Result<()> {
+        match self {
+            TableWriter::Arrow(w) => w.close().map(drop),
+            TableWriter::Dictionary(w) => w.into_inner().map(drop),
+        }
+    }
+}
+
 /// Runs the two-thread pipeline: one thread parses the CSV and builds Arrow batches, the
 /// calling thread hands each batch, in order, to `consume`. Returns the source's SHA-256 when
 /// it was hashed.
@@ -219,14 +279,16 @@ pub fn write<R: Read + Send, W: Write + Send>(
     let aschema = file_schema(schema, options);
     let mut n = 0u64;
     let mut out = Some(out);
-    let mut writer: Option<ArrowWriter<W>> = None;
+    let mut writer: Option<TableWriter<W>> = None;
     // The writer is made once the first batch shows what the columns hold.
-    let mut open = |first: Option<&RecordBatch>| -> Result<ArrowWriter<W>> {
+    let mut open = |first: Option<&RecordBatch>| -> Result<TableWriter<W>> {
         let props = properties(schema, options, first, ROW_GROUP_ROWS)?;
-        ArrowWriter::try_new(
+        TableWriter::try_new(
             out.take().expect("opened once"),
+            schema,
             aschema.clone(),
-            Some(props),
+            props,
+            options,
         )
         .map_err(fail)
     };

@@ -5,13 +5,12 @@
 //! The year comes from the first date column of the sort key (or the first date column). The
 //! tree is written into a temporary directory beside the target and renamed into place.
 
-use super::parquet::{file_schema, pipeline, properties};
+use super::parquet::{file_schema, pipeline, properties, TableWriter};
 use super::{HashingReader, Options, Rows};
 use crate::error::{Error, Result};
 use crate::schema::{Kind, Schema};
 use arrow::array::{Array, AsArray, UInt32Array};
 use arrow::datatypes::Date32Type;
-use parquet::arrow::ArrowWriter;
 use parquet::file::metadata::KeyValue;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Read};
@@ -65,7 +64,7 @@ pub fn write_by_year<R: Read + Send>(
     let fail =
         |e: parquet::errors::ParquetError| Error::Other(format!("cannot write Parquet: {e}"));
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
-    let mut writers: BTreeMap<String, (ArrowWriter<BufWriter<std::fs::File>>, u64)> =
+    let mut writers: BTreeMap<String, (TableWriter<BufWriter<std::fs::File>>, u64)> =
         BTreeMap::new();
     let mut total = 0u64;
     let sha = pipeline(schema, &aschema, options.size_hint, rows, |batch| {
@@ -96,8 +95,14 @@ pub fn write_by_year<R: Read + Send>(
                 let path = sub.join("part-0.parquet");
                 let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
                 let props = properties(schema, options, Some(&part), PARTITION_ROW_GROUP_ROWS)?;
-                let w = ArrowWriter::try_new(BufWriter::new(file), aschema.clone(), Some(props))
-                    .map_err(fail)?;
+                let w = TableWriter::try_new(
+                    BufWriter::new(file),
+                    schema,
+                    aschema.clone(),
+                    props,
+                    options,
+                )
+                .map_err(fail)?;
                 writers.insert(year.clone(), (w, 0));
             }
             let (w, n) = writers.get_mut(&year).expect("inserted");
