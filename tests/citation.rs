@@ -285,7 +285,7 @@ fn release_shows_how_much_of_the_source_totals_the_rows_account_for() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         out.ends_with(
-            "coverage of the source's totals:\n  Armenia servicemen killed (Infobox, Casualties2): event rows account for 3 of at least 436 (1 %)\n  Azerbaijan servicemen killed (Infobox, Casualties1): event rows account for 0 of at least 283 (0 %)\n  Armenia servicemen injured or killed (Infobox, Casualties2): event rows account for 7 of 10 (70 %)\n  Armenia captured servicemen later released (Infobox, Casualties2): not recorded by any column (source: 20)\n"
+            "coverage of the source's totals:\n  Armenia, servicemen killed (Infobox, Casualties2): event rows account for 3 of at least 436 (1 %)\n  Azerbaijan, servicemen killed (Infobox, Casualties1): event rows account for 0 of at least 283 (0 %)\n  Armenia, servicemen injured or killed (Infobox, Casualties2): event rows account for 7 of 10 (70 %)\n  Armenia, captured servicemen later released (Infobox, Casualties2): not recorded by any column (source: 20)\n"
         ),
         "{out}"
     );

@@ -679,7 +679,7 @@ fn the_format_2_readme_gives_the_loading_lines_the_interop_tests_run() {
     for line in [
         "events = pq.read_table(\"events.parquet\").to_pandas(date_as_object=False)",
         "cats = json.loads(pl.read_parquet_metadata(\"events.parquet\")[\"aabc:categories\"])",
-        "events = pl.read_ndjson(\"events.jsonl\", infer_schema_length=None, schema_overrides={\"date_start\": pl.Date})",
+        "events = pl.read_ndjson(\"events.jsonl\", infer_schema_length=None, schema_overrides={\"date_start\": pl.Date, ",
         "events = gpd.read_file(\"events.geojson\")",
         "Ordered: `date_precision` (`day` < `month` < `year`).",
         "| `events.geojson` |",

@@ -54,7 +54,10 @@ pub fn run(args: Args) -> Result<u8> {
         let changelog = aabc::schema::metadata::join(&args.root, "CHANGELOG.md");
         let date = aabc::release::changelog::release_date(&changelog, &dataset.meta.version).ok();
         // The version's own DOI, once the release record has it.
-        let list = records(&dataset)?;
+        let list = match dataset.meta.releases {
+            Some(_) => records(&dataset)?,
+            None => Vec::new(),
+        };
         let version_doi = find_published(&list, &dataset.meta.version)
             .ok()
             .and_then(|r| r.doi.as_deref());

@@ -92,13 +92,18 @@ pub fn run(args: Args) -> Result<u8> {
             (schema, dataset.data_path(r), p)
         }
     };
-    let expansion = Expansion::new(&schema, |name| {
-        referenced
-            .iter()
-            .find(|(n, ..)| n == name)
-            .map(|(_, schema, csv)| Referenced { schema, csv })
-            .ok_or_else(|| Error::Other(format!("no table {name:?} in the dataset")))
-    })?;
+    // A CSV exported against a schema alone has no referenced tables to expand from: its rows
+    // are written as they are.
+    let expansion = match &args.target.schema {
+        Some(_) => None,
+        None => Expansion::new(&schema, |name| {
+            referenced
+                .iter()
+                .find(|(n, ..)| n == name)
+                .map(|(_, schema, csv)| Referenced { schema, csv })
+                .ok_or_else(|| Error::Other(format!("no table {name:?} in the dataset")))
+        })?,
+    };
     // The typed formats carry the convenience columns; CSV stays as contributors edit it.
     let expansion = expansion.filter(|_| args.format != Format::Csv);
     let mut options = Options {

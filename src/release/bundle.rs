@@ -775,11 +775,21 @@ fn loading(s: &mut String, meta: &Metadata, tables: &[Table]) {
     let t = &tables[0];
     let first = &t.name;
     let schema = t.expanded.as_ref().map_or(&t.schema, |x| &x.schema);
-    let dates: Vec<String> = schema
+    // Every typed column gets its type: a column blank on every line (or on the first
+    // thousand) would otherwise be read as polars' Null type, or refuse to load.
+    let overrides: Vec<String> = schema
         .columns
         .iter()
-        .filter(|c| c.kind == Kind::Date)
-        .map(|c| format!("\"{}\": pl.Date", c.name))
+        .filter_map(|c| {
+            let ty = match c.kind {
+                Kind::Date => "pl.Date",
+                Kind::Integer => "pl.Int64",
+                Kind::Number => "pl.Float64",
+                Kind::Boolean => "pl.Boolean",
+                Kind::String | Kind::StringList => return None,
+            };
+            Some(format!("\"{}\": {ty}", c.name))
+        })
         .collect();
     let ordered: Vec<String> = schema
         .columns
@@ -810,8 +820,8 @@ fn loading(s: &mut String, meta: &Metadata, tables: &[Table]) {
     );
     let _ = writeln!(
         s,
-        "```python\n# pandas: dates as datetime64, counts as nullable integers, categoricals with every category\nimport pyarrow.parquet as pq\n{first} = pq.read_table(\"{first}.parquet\").to_pandas(date_as_object=False)\n# (a plain pd.read_parquet(\"{first}.parquet\") gives the same, with dates as datetime.date objects)\n\n# polars: vocabulary columns as Enum (every category, in codebook order)\nimport json\nimport polars as pl\ncats = json.loads(pl.read_parquet_metadata(\"{first}.parquet\")[\"aabc:categories\"])\n{first} = pl.read_parquet(\"{first}.parquet\").with_columns(pl.col(c).cast(pl.Enum(v)) for c, v in cats.items())\n\n# polars from JSON Lines: look at every line before choosing types, and read dates as dates\n{first} = pl.read_ndjson(\"{first}.jsonl\", infer_schema_length=None, schema_overrides={{{}}})\n```\n",
-        dates.join(", ")
+        "```python\n# pandas: dates as datetime64, counts as nullable integers, categoricals with every category\nimport pyarrow.parquet as pq\n{first} = pq.read_table(\"{first}.parquet\").to_pandas(date_as_object=False)\n# (a plain pd.read_parquet(\"{first}.parquet\") gives the same, with dates as datetime.date objects)\n\n# polars: vocabulary columns as Enum (every category, in codebook order)\nimport json\nimport polars as pl\ncats = json.loads(pl.read_parquet_metadata(\"{first}.parquet\")[\"aabc:categories\"])\n{first} = pl.read_parquet(\"{first}.parquet\").with_columns(pl.col(c).cast(pl.Enum(v)) for c, v in cats.items())\n\n# polars from JSON Lines: look at every line, and give every typed column its type (dates as dates; a column may be blank on every line)\n{first} = pl.read_ndjson(\"{first}.jsonl\", infer_schema_length=None, schema_overrides={{{}}})\n```\n",
+        overrides.join(", ")
     );
     if has_geojson(meta, t) {
         let _ = writeln!(

@@ -363,14 +363,23 @@ def test_every_reader_gets_the_csv_values_and_every_category_of_the_vocabulary_c
 
 @pytest.mark.parametrize("bundle", [GEO, BUNDLE], ids=lambda b: b.name)
 def test_polars_reads_the_json_lines_with_the_readme_arguments(bundle):
-    schema = json.loads((bundle / "schema" / "events.schema.json").read_text())
-    dates = {n: pl.Date for n, p in schema["properties"].items() if p.get("format") == "date"}
-    df = pl.read_ndjson(bundle / "events.jsonl", infer_schema_length=None, schema_overrides=dates)
+    expanded = bundle / "schema" / "events.expanded.schema.json"
+    schema = json.loads((expanded if expanded.exists() else bundle / "schema" / "events.schema.json").read_text())
+    # The README's line, as written: it names every typed column's type.
+    line = next(l for l in (bundle / "README.md").read_text().splitlines() if "pl.read_ndjson(" in l)
+    overrides = eval(line.split("schema_overrides=", 1)[1].rsplit(")", 1)[0], {"pl": pl})
+    df = pl.read_ndjson(bundle / "events.jsonl", infer_schema_length=None, schema_overrides=overrides)
     assert df.height == len(bundle_csv(bundle, "events"))
-    assert all(df.schema[n] == pl.Date for n in dates)
     for n, p in schema["properties"].items():
-        if "integer" in p.get("type", []):
+        types = p.get("type", [])
+        if p.get("format") == "date":
+            assert df.schema[n] == pl.Date, n
+        elif "integer" in types or any(b.get("type") == "integer" or isinstance(b.get("const"), int) for b in p.get("oneOf", [])):
             assert df.schema[n].is_integer(), n
+        elif "number" in types:
+            assert df.schema[n].is_float(), n
+        elif "boolean" in types:
+            assert df.schema[n] == pl.Boolean, n
 
 
 def test_spark_reads_the_hive_partitioned_parquet(spark):
