@@ -422,3 +422,17 @@ def test_the_format_2_package_is_valid_and_typed_rows_follow_the_expanded_schema
     assert feature_props == rows
     roles = {r["role"] for r in bundle_csv(GEO, "event_actors")}
     assert roles == {"actor1_ids", "reported_by_ids"}
+
+
+def test_the_bundle_orders_date_precision_and_keeps_every_vocabulary_value():
+    """The dataset's own bundle: a plain pd.read_parquet gives each vocabulary column every
+    value of its codebook, in codebook order, and date precision ordered day < month < year."""
+    schema = json.loads((BUNDLE / "schema" / "events.schema.json").read_text())
+    df = pd.read_parquet(BUNDLE / "events.parquet")
+    for name, prop in schema["properties"].items():
+        values = [b["const"] for b in prop.get("oneOf", []) if "const" in b]
+        if values and all(isinstance(v, str) for v in values):
+            assert list(df[name].cat.categories) == values, name
+            assert df[name].cat.ordered == bool(prop.get("x-ordered")), name
+    assert list(df["date_precision"].cat.categories) == ["day", "month", "year"]
+    assert df["date_precision"].cat.ordered
