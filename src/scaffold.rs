@@ -91,13 +91,28 @@ pub fn init(dir: &Path, opts: &Options) -> Result<Vec<PathBuf>> {
             )));
         }
     }
+    let rendered: Vec<(&str, String)> = FILES
+        .iter()
+        .map(|(path, template)| {
+            let text = template
+                .replace("{{name}}", &opts.name)
+                .replace("{{title}}", &opts.title)
+                .replace("{{aabc_git}}", &opts.aabc_git)
+                .replace("{{today}}", &opts.today.to_string());
+            (*path, text)
+        })
+        .collect();
+    // The metadata must pass the checks `validate` applies, before anything is written.
+    let meta_text = &rendered
+        .iter()
+        .find(|(p, _)| *p == "dataset/dataset.json")
+        .expect("the scaffold has a metadata file")
+        .1;
+    let meta: crate::schema::metadata::Metadata = serde_json::from_str(meta_text)
+        .map_err(|e| Error::Refused(format!("the title makes invalid metadata: {e}")))?;
+    crate::schema::metadata::check_texts(&meta).map_err(Error::Refused)?;
     let mut written = Vec::new();
-    for (path, template) in FILES {
-        let text = template
-            .replace("{{name}}", &opts.name)
-            .replace("{{title}}", &opts.title)
-            .replace("{{aabc_git}}", &opts.aabc_git)
-            .replace("{{today}}", &opts.today.to_string());
+    for (path, text) in rendered {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;

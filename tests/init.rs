@@ -118,4 +118,10 @@ fn init_refuses_a_directory_with_files_and_a_bad_name() {
     assert_eq!(code, 1);
     assert!(err.contains("lower-case letters"), "{err}");
     assert!(!d.exists());
+
+    // A title that the metadata checks refuse is refused before anything is written.
+    let (code, _, err) = run_aabc(&["init", d.to_str().unwrap(), "--title", "a\u{202e}b"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("U+202E"), "{err}");
+    assert!(!d.exists());
 }

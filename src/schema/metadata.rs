@@ -316,7 +316,9 @@ impl Dataset {
 /// Texts go into citations (BibTeX, RIS, CFF) and file names: no control characters, line
 /// separators, bidirectional controls or invisible characters (line breaks only where a text
 /// may span lines), and name and version plain tokens.
-fn check_texts(meta: &Metadata) -> std::result::Result<(), String> {
+/// Texts that go into citations and file names must be plain: no control, invisible or bidi
+/// characters, and a name and version that are plain tokens.
+pub fn check_texts(meta: &Metadata) -> std::result::Result<(), String> {
     use crate::table::text::{is_bidi_control, is_line_separator, is_zero_width};
     let odd =
         |c: char| c.is_control() || is_line_separator(c) || is_bidi_control(c) || is_zero_width(c);
