@@ -561,8 +561,13 @@ fn render(d: &Diff, md: bool) -> String {
     }
     if let Some((bump, why)) = d.required_bump() {
         let _ = writeln!(s, "{item}required version bump: {}", bump.as_str());
-        let why: Vec<String> = why.iter().map(|w| bare(w)).collect();
-        let _ = writeln!(s, "{item}because: {}", why.join("; "));
+        // The reasons at the required level, the first few (the full list: `--format json`).
+        let top: Vec<&String> = why.iter().filter(|w| !w.starts_with("also ")).collect();
+        let mut shown: Vec<String> = top.iter().take(3).map(|w| bare(w)).collect();
+        if top.len() > 3 {
+            shown.push(format!("and {} more", top.len() - 3));
+        }
+        let _ = writeln!(s, "{item}because: {}", shown.join("; "));
     }
     if !d.schema.is_empty() {
         let _ = writeln!(s, "{}", if md { "\n#### Schema\n" } else { "schema:" });
