@@ -532,6 +532,34 @@ fn show(v: &Value) -> String {
     }
 }
 
+/// `v` as changed from (or to) `other`: two long texts are shown from a little before the
+/// first character where they differ, so that a reviewer sees the edit and not only the
+/// unchanged start (`…at least one soldier died…` → `…at least one serviceman died…`).
+fn show_changed(v: &Value, other: &Value) -> String {
+    const CONTEXT: usize = 20;
+    let (Value::String(a), Value::String(b)) = (v, other) else {
+        return show(v);
+    };
+    let width = crate::table::text::SHOWN_CHARS;
+    if a.chars().count() <= width && b.chars().count() <= width {
+        return show(v);
+    }
+    let same = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let skip = same.saturating_sub(CONTEXT);
+    if skip == 0 {
+        return show(v);
+    }
+    let rest: String = a.chars().skip(skip).collect();
+    let mut q = shown(&rest);
+    if rest.chars().count() > width {
+        // Drop the length `shown` appends to a cut value: the whole text's length follows.
+        if let Some((head, _)) = q.rsplit_once(" (") {
+            q = head.to_string();
+        }
+    }
+    format!("…{q} ({} characters)", a.chars().count())
+}
+
 fn render(d: &Diff, md: bool) -> String {
     use std::fmt::Write;
     let mut s = String::new();
@@ -615,8 +643,8 @@ fn render(d: &Diff, md: bool) -> String {
                     "{}{}: {} → {}",
                     if md { "  - " } else { "      " },
                     code(&f.field),
-                    show(&f.before),
-                    show(&f.after)
+                    show_changed(&f.before, &f.after),
+                    show_changed(&f.after, &f.before)
                 );
             }
         }
@@ -628,6 +656,30 @@ fn render(d: &Diff, md: bool) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_long_text_is_shown_where_it_changed() {
+        let before = json!(format!(
+            "{} at least one soldier died (side not given).",
+            "x".repeat(100)
+        ));
+        let after = json!(format!(
+            "{} at least one serviceman died (side not given).",
+            "x".repeat(100)
+        ));
+        let b = show_changed(&before, &after);
+        let a = show_changed(&after, &before);
+        assert!(
+            b.starts_with("…\"")
+                && b.contains("one soldier died")
+                && b.ends_with("(144 characters)"),
+            "{b}"
+        );
+        assert!(a.contains("one serviceman died"), "{a}");
+        // Short values and non-strings are shown whole.
+        assert_eq!(show_changed(&json!("abc"), &json!("abd")), "\"abc\"");
+        assert_eq!(show_changed(&json!(3), &json!(4)), "3");
+    }
     use std::path::Path;
 
     fn schema(props: Value) -> Schema {
