@@ -339,3 +339,60 @@ fn a_format_2_bundle_has_no_pictures() {
     assert!(!b.join("timeline.svg").exists());
     assert!(!b.join("map.svg").exists());
 }
+
+/// A copy of the repository's dataset with `edit` applied to its `site` section.
+fn with_site(edit: impl FnOnce(&mut serde_json::Value)) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for dir in ["dataset", "schema"] {
+        copy_tree(&root().join(dir), &d.path().join(dir));
+    }
+    let meta = d.path().join("dataset/dataset.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
+    edit(&mut v["site"]);
+    std::fs::write(&meta, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    d
+}
+
+#[test]
+fn a_site_section_naming_an_unknown_column_or_value_is_refused_with_the_fix() {
+    let d = with_site(|s| s["date"] = serde_json::json!("date_begin"));
+    let out = tempfile::tempdir().unwrap();
+    let e = svg::write_pictures(d.path(), out.path())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("\"site\".date names \"date_begin\", which is not a column here"),
+        "{e}"
+    );
+    let d = with_site(|s| s["mark"] = serde_json::json!(["ceasefire", "truce"]));
+    let e = svg::write_pictures(d.path(), out.path())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("\"site\".mark names \"truce\", which is not a value of event_type: use one of incursion,"),
+        "{e}"
+    );
+    assert!(
+        std::fs::read_dir(out.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
+}
+
+#[test]
+fn without_groups_each_type_gets_its_own_colour_and_the_pictures_still_draw() {
+    let d = with_site(|s| {
+        s.as_object_mut().unwrap().remove("groups");
+        s.as_object_mut().unwrap().remove("killed");
+    });
+    let out = tempfile::tempdir().unwrap();
+    svg::write_pictures(d.path(), out.path()).unwrap();
+    let timeline = std::fs::read_to_string(out.path().join("timeline.svg")).unwrap();
+    let doc = parse(&timeline);
+    assert!(doc
+        .descendants()
+        .any(|n| n.text().map(str::trim) == Some("armed_clash")));
+    assert!(!timeline.contains("Killed per month"));
+    let map = std::fs::read_to_string(out.path().join("map.svg")).unwrap();
+    assert_eq!(map.matches("class=\"event\"").count(), 64);
+}

@@ -166,7 +166,32 @@ struct Groups {
 }
 
 impl Groups {
-    fn new(site: &Site, schema: &Schema, kind: usize) -> Groups {
+    /// Refuses a value of `groups` or `mark` that the type column's vocabulary does not have
+    /// (a typo would otherwise leave a colour empty or a mark missing, silently).
+    fn new(site: &Site, schema: &Schema, kind: usize) -> Result<Groups> {
+        if let Some(terms) = &schema.columns[kind].terms {
+            let named = site
+                .groups
+                .iter()
+                .flat_map(|g| {
+                    g.values
+                        .iter()
+                        .map(move |v| (format!("groups ({:?})", g.label), v))
+                })
+                .chain(site.mark.iter().map(|v| ("mark".to_string(), v)));
+            for (key, v) in named {
+                if !terms.iter().any(|t| &t.value == v) {
+                    return Err(Error::Schema {
+                        path: schema.path.clone(),
+                        message: format!(
+                            "dataset.json's \"site\".{key} names {v:?}, which is not a value of {}: use one of {}",
+                            site.kind,
+                            terms.iter().map(|t| t.value.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                    });
+                }
+            }
+        }
         let mut labels = Vec::new();
         let mut of = BTreeMap::new();
         if site.groups.is_empty() {
@@ -191,7 +216,7 @@ impl Groups {
             labels.push("Other".into());
             labels.len() - 1
         });
-        Groups { labels, of, other }
+        Ok(Groups { labels, of, other })
     }
 
     fn of(&self, value: &str) -> Option<usize> {
@@ -242,7 +267,7 @@ pub fn timeline(site: &Site, schema: &Schema, events_csv: &[u8]) -> Result<Figur
                 .collect::<Result<Vec<_>>>()
         })
         .collect::<Result<Vec<_>>>()?;
-    let groups = Groups::new(site, schema, kind);
+    let groups = Groups::new(site, schema, kind)?;
     // Per month: events by group, killed by series; marks by (month, day, type).
     let mut events: BTreeMap<i32, Vec<u64>> = BTreeMap::new();
     let mut killed: BTreeMap<i32, Vec<u64>> = BTreeMap::new();
@@ -412,10 +437,13 @@ pub fn timeline(site: &Site, schema: &Schema, events_csv: &[u8]) -> Result<Figur
                     })
                 });
                 chart.draw_series(rects).map_err(draw_err)?;
-                // The legend, by hand: plotters' own box would sit over the columns.
+                // The legend, by hand: plotters' own box would sit over the columns. Entries
+                // close up when there are many (one per type, without groups).
+                let room = chart_area.dim_in_pixel().1 as i32 - 50;
+                let step = (room / labels.len().max(1) as i32).clamp(12, 20);
                 let (x0, y0) = (
                     chart.plotting_area().dim_in_pixel().0 as i32 + 70,
-                    40 + 20 * i as i32,
+                    40 + step * i as i32,
                 );
                 chart_area
                     .draw(&Rectangle::new(
@@ -426,7 +454,7 @@ pub fn timeline(site: &Site, schema: &Schema, events_csv: &[u8]) -> Result<Figur
                 chart_area
                     .draw(&Text::new(
                         label.clone(),
-                        (x0 + 18, y0 - 6),
+                        (x0 + 18, y0 - 5),
                         (FONT, 12).into_font().color(&BLACK),
                     ))
                     .map_err(draw_err)?;
@@ -515,7 +543,7 @@ pub fn map(site: &Site, schema: &Schema, events_csv: &[u8]) -> Result<Figure> {
         .map(|c| column(schema, "precision", c))
         .transpose()?;
     let key = (schema.primary_key.len() == 1).then(|| schema.primary_key[0]);
-    let groups = Groups::new(site, schema, kind);
+    let groups = Groups::new(site, schema, kind)?;
     let base: Basemap = basemap::load()?;
     let [west, south, east, north] = base.bbox;
 
@@ -676,14 +704,20 @@ pub fn map(site: &Site, schema: &Schema, events_csv: &[u8]) -> Result<Figure> {
         };
         text("Type", 12, 14, 14).map_err(draw_err)?;
         let mut y = 38;
+        // Many types (no groups): one tighter line each.
+        let (line_h, gap) = if groups.labels.len() > 8 {
+            (13, 1)
+        } else {
+            (15, 8)
+        };
         for (i, label) in groups.labels.iter().enumerate() {
             right
-                .draw(&Circle::new((20, y), 6, groups.color(i).filled()))
+                .draw(&Circle::new((20, y), 5, groups.color(i).filled()))
                 .map_err(draw_err)?;
             for (j, line) in wrap(label, 26).iter().enumerate() {
-                text(line, 34, y - 7 + 15 * j as i32, 12).map_err(draw_err)?;
+                text(line, 34, y - 7 + line_h * j as i32, 12).map_err(draw_err)?;
             }
-            y += 15 * wrap(label, 26).len() as i32 + 8;
+            y += line_h * wrap(label, 26).len() as i32 + gap;
         }
         if let Some(s) = &site.size {
             y += 8;
