@@ -329,6 +329,8 @@ fn from_release_format_3_the_bundle_has_the_pictures_listed_in_its_sums() {
         sums.contains("  map.svg\n") && sums.contains("  timeline.svg\n"),
         "{sums}"
     );
+    let readme = std::fs::read_to_string(b.join("README.md")).unwrap();
+    assert!(readme.contains("| `timeline.svg`, `map.svg` | the data as pictures"));
 }
 
 #[test]
@@ -338,6 +340,8 @@ fn a_format_2_bundle_has_no_pictures() {
     assert!(b.join("events.geojson").exists());
     assert!(!b.join("timeline.svg").exists());
     assert!(!b.join("map.svg").exists());
+    let readme = std::fs::read_to_string(b.join("README.md")).unwrap();
+    assert!(!readme.contains("timeline.svg"));
 }
 
 /// A copy of the repository's dataset with `edit` applied to its `site` section.

@@ -659,6 +659,12 @@ fn readme(meta: &Metadata, released: NaiveDate, tables: &[Table]) -> Result<Stri
             );
         }
     }
+    if meta.release_format() >= 3 && meta.site.is_some() {
+        let _ = writeln!(
+            s,
+            "| `timeline.svg`, `map.svg` | the data as pictures: events per month by type and killed per month by side, with ceasefires and agreements marked; the events on a map of the region (Natural Earth borders), by type, sized by casualties, hollow where only the region is known |"
+        );
+    }
     let _ = writeln!(s, "| `dataset.json` | the dataset's metadata |");
     let _ = writeln!(s, "| `datapackage.json` | Frictionless Data Package descriptor (Table Schemas, keys, licences) |");
     let _ = writeln!(s, "| `CITATION.cff` | how to cite this version |");
