@@ -207,6 +207,9 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
     }
     write_metadata(&mut out, inputs.dataset, resources, released, &tables)?;
     write_documents(&mut out, inputs, released, &tables)?;
+    if meta.release_format() >= 3 {
+        write_pictures(&mut out, meta, &tables)?;
+    }
     write_sums(&mut out)?;
     out.files.sort();
     Ok(out.files)
@@ -328,6 +331,24 @@ fn expanded_schema_file(t: &Table) -> String {
     format!("schema/{}", file_name(&path.to_string_lossy()))
 }
 
+/// `timeline.svg` and `map.svg` (release format 3 on, when the metadata has a `site` section).
+fn write_pictures(out: &mut BundleDir<'_>, meta: &Metadata, tables: &[Table]) -> Result<()> {
+    use crate::release::site::svg;
+    let views: Vec<svg::Table<'_>> = tables
+        .iter()
+        .map(|t| svg::Table {
+            name: &t.name,
+            schema: &t.schema,
+            csv: &t.csv,
+        })
+        .collect();
+    if let Some((timeline, map)) = svg::figures(meta, &views)? {
+        out.put(svg::TIMELINE_FILE, timeline.svg.as_bytes())?;
+        out.put(svg::MAP_FILE, map.svg.as_bytes())?;
+    }
+    Ok(())
+}
+
 /// `dataset.json` (pointing at the bundle's own files), `datapackage.json` and
 /// `CITATION.cff` (refused if it would not read back).
 fn write_metadata(
@@ -344,6 +365,11 @@ fn write_metadata(
     // published bundles did not name.
     if let Some(r) = bundle_meta.releases.as_mut() {
         r.retired_schema = None;
+    }
+    // The pictures' section came with release format 3: a bundle of an older format names
+    // nothing its published bytes did not.
+    if meta.release_format() < 3 {
+        bundle_meta.site = None;
     }
     out.put(
         "dataset.json",
@@ -632,6 +658,12 @@ fn readme(meta: &Metadata, released: NaiveDate, tables: &[Table]) -> Result<Stri
                 t.name
             );
         }
+    }
+    if meta.release_format() >= 3 && meta.site.is_some() {
+        let _ = writeln!(
+            s,
+            "| `timeline.svg`, `map.svg` | the data as pictures: events per month by type and killed per month by side, with ceasefires and agreements marked; the events on a map of the region (Natural Earth borders), by type, sized by casualties, hollow where only the region is known |"
+        );
     }
     let _ = writeln!(s, "| `dataset.json` | the dataset's metadata |");
     let _ = writeln!(s, "| `datapackage.json` | Frictionless Data Package descriptor (Table Schemas, keys, licences) |");

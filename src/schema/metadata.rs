@@ -206,10 +206,57 @@ pub struct Metadata {
     /// older number keeps producing the same bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_format: Option<u32>,
+    /// What the release's pictures and page show (`timeline.svg`, `map.svg`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<Site>,
+}
+
+/// The `site` section: which columns the pictures read. Every name is a column of `table` (or
+/// of its expanded rows, for the map), so no code names a column of the dataset.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Site {
+    /// The table whose rows are the events drawn.
+    pub table: String,
+    /// The date column (ISO 8601) that places a row in its month.
+    pub date: String,
+    /// The column whose value colours a row (its type).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Groups of values of `type`, one colour each, in the order drawn; a value in no group
+    /// falls in a last group "Other". Empty: one colour per value, in vocabulary order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<SiteGroup>,
+    /// The series of the "killed per month" panel: each sums its columns (blank counts 0).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub killed: Vec<SiteSeries>,
+    /// Values of `type` whose rows are marked on the timeline (ceasefires, agreements).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mark: Vec<String>,
+    /// The count column that sizes a point on the map (blank counts 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// The column (of the expanded rows) that says how precise the coordinates are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<String>,
+    /// Values of `precision` drawn as hollow points (only the region is known).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hollow: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SiteGroup {
+    pub label: String,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SiteSeries {
+    pub label: String,
+    pub columns: Vec<String>,
 }
 
 /// The newest bundle layout this toolkit writes (see [`Metadata::release_format`]).
-pub const RELEASE_FORMAT: u32 = 2;
+pub const RELEASE_FORMAT: u32 = 3;
 
 impl Metadata {
     /// The bundle layout of this dataset: 1 when the metadata names none.

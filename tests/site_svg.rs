@@ -1,0 +1,402 @@
+//! The static pictures (`timeline.svg`, `map.svg`): drawn from the dataset by the `site`
+//! section of its metadata, valid XML, accessible, one marker per geocoded event, and the
+//! copies in `docs/` (shown by the README) current.
+
+mod common;
+use aabc::release::site::svg::{self, Figure};
+use aabc::schema::metadata::Dataset;
+use common::*;
+use std::collections::BTreeMap;
+
+fn figures() -> (Figure, Figure) {
+    let dataset = Dataset::open(&root()).unwrap();
+    svg::dataset_figures(&dataset)
+        .unwrap()
+        .expect("dataset.json has a site section")
+}
+
+/// The dataset's events with the place each one's first place id names: (id, latitude,
+/// geo_precision) for those whose first place has coordinates. Read with the csv crate, apart
+/// from the code under test.
+fn geocoded_events() -> (usize, Vec<(String, String)>) {
+    let mut places = BTreeMap::new();
+    let mut r = csv::Reader::from_path(root().join("dataset/places.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |h: &csv::StringRecord, n: &str| h.iter().position(|c| c == n).unwrap();
+    let (pid, lat, prec) = (
+        col(&h, "place_id"),
+        col(&h, "latitude"),
+        col(&h, "geo_precision"),
+    );
+    for row in r.records() {
+        let row = row.unwrap();
+        places.insert(
+            row[pid].to_string(),
+            (row[lat].to_string(), row[prec].to_string()),
+        );
+    }
+    let mut r = csv::Reader::from_path(root().join("dataset/events.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let (eid, pids) = (col(&h, "event_id"), col(&h, "place_ids"));
+    let mut total = 0;
+    let mut out = Vec::new();
+    for row in r.records() {
+        let row = row.unwrap();
+        total += 1;
+        let first = row[pids].split(';').next().unwrap();
+        if let Some((lat, prec)) = places.get(first) {
+            if !lat.is_empty() {
+                out.push((row[eid].to_string(), prec.clone()));
+            }
+        }
+    }
+    (total, out)
+}
+
+fn parse(svg: &str) -> roxmltree::Document<'_> {
+    roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("not XML: {e}"))
+}
+
+#[test]
+fn map_has_one_marker_per_geocoded_event_with_its_id_and_title() {
+    let (_, map) = figures();
+    let doc = parse(&map.svg);
+    let markers: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("event"))
+        .collect();
+    let (total, geocoded) = geocoded_events();
+    assert_eq!(total, 132);
+    assert_eq!(geocoded.len(), 64);
+    assert_eq!(markers.len(), geocoded.len());
+    let mut ids: Vec<&str> = markers
+        .iter()
+        .map(|m| m.attribute("data-id").unwrap())
+        .collect();
+    ids.sort();
+    let mut expected: Vec<&str> = geocoded.iter().map(|(id, _)| id.as_str()).collect();
+    expected.sort();
+    assert_eq!(ids, expected);
+    for m in &markers {
+        let title = m
+            .children()
+            .find(|c| c.has_tag_name("title"))
+            .and_then(|t| t.text())
+            .unwrap_or("");
+        assert!(
+            title.starts_with(m.attribute("data-id").unwrap()),
+            "marker title {title:?}"
+        );
+    }
+    // One marker of the September 2022 offensive, sized by its casualties.
+    let m = markers
+        .iter()
+        .find(|m| m.attribute("data-id") == Some("AABC-0056"))
+        .unwrap();
+    assert!(m.attribute("r").unwrap().parse::<f64>().unwrap() > 10.0);
+}
+
+#[test]
+fn map_draws_precision_3_events_hollow_and_only_those() {
+    let (_, map) = figures();
+    let doc = parse(&map.svg);
+    let hollow: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("event") && n.attribute("fill") == Some("none"))
+        .map(|n| n.attribute("data-id").unwrap())
+        .collect();
+    let (_, geocoded) = geocoded_events();
+    let mut expected: Vec<&str> = geocoded
+        .iter()
+        .filter(|(_, p)| p == "3")
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let mut hollow = hollow;
+    hollow.sort();
+    expected.sort();
+    assert!(!expected.is_empty());
+    assert_eq!(hollow, expected);
+    assert!(map
+        .description
+        .contains(&format!("{} hollow circles", expected.len())));
+}
+
+#[test]
+fn pictures_are_xml_with_title_desc_and_role() {
+    let (timeline, map) = figures();
+    for f in [&timeline, &map] {
+        let doc = parse(&f.svg);
+        let svg = doc.root_element();
+        assert_eq!(svg.tag_name().name(), "svg");
+        assert_eq!(svg.attribute("role"), Some("img"));
+        assert_eq!(svg.attribute("aria-label"), Some(f.title.as_str()));
+        let child = |name: &str| {
+            svg.children()
+                .find(|c| c.has_tag_name(name))
+                .and_then(|c| c.text())
+                .map(str::to_string)
+        };
+        assert_eq!(child("title").as_deref(), Some(f.title.as_str()));
+        assert_eq!(child("desc").as_deref(), Some(f.description.as_str()));
+        assert!(!f.description.is_empty());
+    }
+    assert!(
+        map.description.contains("64 of 132 events"),
+        "{}",
+        map.description
+    );
+    assert!(
+        timeline.description.contains("132 events per month"),
+        "{}",
+        timeline.description
+    );
+    assert!(
+        timeline.description.contains("Natural Earth") || map.description.contains("Natural Earth")
+    );
+}
+
+#[test]
+fn timeline_marks_ceasefires_and_agreements_and_sums_killed_by_side() {
+    let (timeline, _) = figures();
+    // 3 ceasefires and 3 agreements in 2.0.0.
+    assert!(
+        timeline
+            .description
+            .contains("Dashed lines mark 6 events of type ceasefire or agreement"),
+        "{}",
+        timeline.description
+    );
+    assert_eq!(
+        timeline.svg.matches("stroke-dasharray").count(),
+        12,
+        "6 marks in each panel"
+    );
+    // Killed by side: the sum of the four killed columns over all rows.
+    let mut r = csv::Reader::from_path(root().join("dataset/events.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let cols: Vec<usize> = [
+        "killed_am_military",
+        "killed_az_military",
+        "killed_civilians",
+        "killed_unknown",
+    ]
+    .iter()
+    .map(|n| h.iter().position(|c| c == *n).unwrap())
+    .collect();
+    let total: u64 = r
+        .records()
+        .map(|row| {
+            let row = row.unwrap();
+            cols.iter()
+                .map(|&c| row[c].parse::<u64>().unwrap_or(0))
+                .sum::<u64>()
+        })
+        .sum();
+    assert!(
+        timeline
+            .description
+            .contains(&format!("Bottom: {total} killed")),
+        "{total}: {}",
+        timeline.description
+    );
+}
+
+#[test]
+fn pictures_are_byte_reproducible() {
+    let a = figures();
+    let b = figures();
+    assert_eq!(a, b);
+    let dir = tempfile::tempdir().unwrap();
+    let written = svg::write_pictures(&root(), dir.path()).unwrap();
+    assert_eq!(written.len(), 2);
+    assert_eq!(std::fs::read_to_string(&written[0]).unwrap(), a.0.svg);
+    assert_eq!(std::fs::read_to_string(&written[1]).unwrap(), a.1.svg);
+}
+
+#[test]
+fn without_a_site_section_there_are_no_pictures() {
+    let dir = valid_fixture_copy();
+    let out = tempfile::tempdir().unwrap();
+    let written = svg::write_pictures(dir.path(), out.path()).unwrap();
+    assert!(written.is_empty());
+}
+
+/// `docs/timeline.svg` and `docs/map.svg`, shown by the README, are what the dataset draws
+/// now. Regenerate them with `AABC_UPDATE_PICTURES=1 cargo test --test site_svg docs_`.
+#[test]
+fn docs_pictures_are_up_to_date() {
+    let docs = root().join("docs");
+    if std::env::var_os("AABC_UPDATE_PICTURES").is_some() {
+        svg::write_pictures(&root(), &docs).unwrap();
+    }
+    let (timeline, map) = figures();
+    for (file, f) in [(svg::TIMELINE_FILE, timeline), (svg::MAP_FILE, map)] {
+        let committed = std::fs::read_to_string(docs.join(file)).unwrap_or_default();
+        assert!(
+            committed == f.svg,
+            "docs/{file} is stale: regenerate it with `AABC_UPDATE_PICTURES=1 cargo test --test site_svg docs_`"
+        );
+    }
+}
+
+/// The vendored basemap is what `scripts/basemap/clip.mjs` makes of the pinned world-atlas
+/// package. Needs node and npm (and the npm registry); skipped with a message without them.
+#[test]
+fn vendored_basemap_is_reproduced_by_its_script() {
+    let have = |tool: &str| {
+        std::process::Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !have("node") || !have("npm") {
+        eprintln!(
+            "SKIPPED vendored_basemap_is_reproduced_by_its_script: node or npm is not installed"
+        );
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("region.geojson");
+    let run = std::process::Command::new("node")
+        .arg(root().join("scripts/basemap/clip.mjs"))
+        .arg(&file)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "clip.mjs failed: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        std::fs::read(&file).unwrap()
+            == std::fs::read(root().join("vendor/natural-earth/region-50m.geojson")).unwrap(),
+        "vendor/natural-earth/region-50m.geojson differs from what scripts/basemap/clip.mjs writes: rerun it"
+    );
+}
+
+/// A copy of the repository's dataset (metadata, tables, schemas, changelog) at
+/// `release_format`, released into `dist/`; returns the bundle directory.
+fn release_at_format(d: &std::path::Path, release_format: u32) -> std::path::PathBuf {
+    for dir in ["dataset", "schema"] {
+        copy_tree(&root().join(dir), &d.join(dir));
+    }
+    let meta = d.join("dataset/dataset.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
+    v["release_format"] = serde_json::json!(release_format);
+    let mut changelog = std::fs::read_to_string(root().join("CHANGELOG.md")).unwrap();
+    if release_format >= 3 {
+        // 2.0.0 is published at format 2: a format-3 bundle is a new version.
+        v["version"] = serde_json::json!("2.0.1");
+        changelog = changelog.replacen(
+            "## [Unreleased]\n",
+            "## [Unreleased]\n\n## [2.0.1] - 2026-11-26\n### Changed\n- The bundle shows the data as pictures.\n",
+            1,
+        );
+    }
+    std::fs::write(d.join("CHANGELOG.md"), changelog).unwrap();
+    std::fs::write(&meta, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let out = aabc()
+        .current_dir(d)
+        .args(["release", "--out", d.join("dist").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    d.join(format!(
+        "dist/aabc-events-{}",
+        v["version"].as_str().unwrap()
+    ))
+}
+
+#[test]
+fn from_release_format_3_the_bundle_has_the_pictures_listed_in_its_sums() {
+    let d = tempfile::tempdir().unwrap();
+    let b = release_at_format(d.path(), 3);
+    let (timeline, map) = figures();
+    assert_eq!(
+        std::fs::read_to_string(b.join("timeline.svg")).unwrap(),
+        timeline.svg
+    );
+    assert_eq!(std::fs::read_to_string(b.join("map.svg")).unwrap(), map.svg);
+    let sums = std::fs::read_to_string(b.join("SHA256SUMS")).unwrap();
+    assert!(
+        sums.contains("  map.svg\n") && sums.contains("  timeline.svg\n"),
+        "{sums}"
+    );
+    let readme = std::fs::read_to_string(b.join("README.md")).unwrap();
+    assert!(readme.contains("| `timeline.svg`, `map.svg` | the data as pictures"));
+}
+
+#[test]
+fn a_format_2_bundle_has_no_pictures() {
+    let d = tempfile::tempdir().unwrap();
+    let b = release_at_format(d.path(), 2);
+    assert!(b.join("events.geojson").exists());
+    assert!(!b.join("timeline.svg").exists());
+    assert!(!b.join("map.svg").exists());
+    let readme = std::fs::read_to_string(b.join("README.md")).unwrap();
+    assert!(!readme.contains("timeline.svg"));
+}
+
+/// A copy of the repository's dataset with `edit` applied to its `site` section.
+fn with_site(edit: impl FnOnce(&mut serde_json::Value)) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for dir in ["dataset", "schema"] {
+        copy_tree(&root().join(dir), &d.path().join(dir));
+    }
+    let meta = d.path().join("dataset/dataset.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
+    edit(&mut v["site"]);
+    std::fs::write(&meta, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    d
+}
+
+#[test]
+fn a_site_section_naming_an_unknown_column_or_value_is_refused_with_the_fix() {
+    let d = with_site(|s| s["date"] = serde_json::json!("date_begin"));
+    let out = tempfile::tempdir().unwrap();
+    let e = svg::write_pictures(d.path(), out.path())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("\"site\".date names \"date_begin\", which is not a column here"),
+        "{e}"
+    );
+    let d = with_site(|s| s["mark"] = serde_json::json!(["ceasefire", "truce"]));
+    let e = svg::write_pictures(d.path(), out.path())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("\"site\".mark names \"truce\", which is not a value of event_type: use one of incursion,"),
+        "{e}"
+    );
+    assert!(
+        std::fs::read_dir(out.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
+}
+
+#[test]
+fn without_groups_each_type_gets_its_own_colour_and_the_pictures_still_draw() {
+    let d = with_site(|s| {
+        s.as_object_mut().unwrap().remove("groups");
+        s.as_object_mut().unwrap().remove("killed");
+    });
+    let out = tempfile::tempdir().unwrap();
+    svg::write_pictures(d.path(), out.path()).unwrap();
+    let timeline = std::fs::read_to_string(out.path().join("timeline.svg")).unwrap();
+    let doc = parse(&timeline);
+    assert!(doc
+        .descendants()
+        .any(|n| n.text().map(str::trim) == Some("armed_clash")));
+    assert!(!timeline.contains("Killed per month"));
+    let map = std::fs::read_to_string(out.path().join("map.svg")).unwrap();
+    assert_eq!(map.matches("class=\"event\"").count(), 64);
+}
