@@ -1,0 +1,6 @@
+//! The dataset's page: one self-contained `index.html` with its stylesheet and script (no
+//! network, works from `file://` and from any static host), built from the metadata, the
+//! schemas and the tables alone, byte for byte the same for the same inputs. `aabc site`
+//! writes it on its own; release bundles from format 3 on carry it in `site/`.
+
+pub mod page;
