@@ -289,7 +289,12 @@ fn site_is_byte_reproducible_and_readable_without_javascript() {
     assert!(html.contains("<a href=\"data/events.csv\">events.csv</a>"));
     assert!(html.contains(&events_sha));
     // The citation, as `aabc cite` writes it.
-    assert!(html.contains("@misc{aabc_events_2_0_0,"));
+    let meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("dataset/dataset.json")).unwrap(),
+    )
+    .unwrap();
+    let version = meta["version"].as_str().unwrap().replace('.', "_");
+    assert!(html.contains(&format!("@misc{{aabc_events_{version},")));
 }
 
 #[test]
@@ -297,4 +302,55 @@ fn site_needs_its_output_folder() {
     let (code, _, err) = run_aabc(&["site"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--out"), "{err}");
+}
+
+#[test]
+fn release_format_3_bundles_carry_the_site_listed_in_sha256sums() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    repo_copy(d);
+    set_version(d, "9.0.0");
+    let meta = d.join("dataset/dataset.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(
+        &meta,
+        text.replace("\"release_format\": 2", "\"release_format\": 3"),
+    )
+    .unwrap();
+    let (code, said, err) = run(d, &["release"]);
+    assert_eq!(code, 0, "{said}{err}");
+    let bundle = d.join("dist/aabc-events-9.0.0");
+    let sums = std::fs::read_to_string(bundle.join("SHA256SUMS")).unwrap();
+    for f in ["site/index.html", "site/site.css", "site/site.js"] {
+        let bytes = std::fs::read(bundle.join(f)).unwrap();
+        let line = format!("{}  {f}", aabc::release::checksum::sha256_hex(&bytes));
+        assert!(
+            sums.lines().any(|l| l == line),
+            "{f} not in SHA256SUMS:\n{sums}"
+        );
+    }
+    // The page offers the bundle's files with their SHA-256, by relative links.
+    let html = std::fs::read_to_string(bundle.join("site/index.html")).unwrap();
+    let csv = std::fs::read(bundle.join("events.csv")).unwrap();
+    assert!(html.contains("<a href=\"../events.csv\">events.csv</a>"));
+    assert!(html.contains(&aabc::release::checksum::sha256_hex(&csv)));
+    assert!(html.contains("<a href=\"../events.parquet\">events.parquet</a>"));
+    // The bundle checks out, and building it again gives the same bytes.
+    let zip = d.join("dist/aabc-events-9.0.0.zip");
+    let (code, said, err) = run_aabc(&["verify", zip.to_str().unwrap()]);
+    assert_eq!(code, 0, "{said}{err}");
+    let (code, said, err) = run(d, &["release"]);
+    assert_eq!(code, 0, "{said}{err}");
+    assert!(said.contains("identical"), "{said}");
+}
+
+#[test]
+fn release_format_2_bundles_have_no_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    repo_copy(d);
+    set_version(d, "9.0.0");
+    let (code, said, err) = run(d, &["release"]);
+    assert_eq!(code, 0, "{said}{err}");
+    assert!(!d.join("dist/aabc-events-9.0.0/site").exists());
 }

@@ -209,7 +209,7 @@ pub struct Metadata {
 }
 
 /// The newest bundle layout this toolkit writes (see [`Metadata::release_format`]).
-pub const RELEASE_FORMAT: u32 = 2;
+pub const RELEASE_FORMAT: u32 = 3;
 
 impl Metadata {
     /// The bundle layout of this dataset: 1 when the metadata names none.

@@ -132,8 +132,10 @@ async function checks(expect, screenshot) {
     await page.keyboard.press("Escape");
   }
 
+  // The top of the page (about, citation, downloads, figures, timeline, map) for people to look at.
+  await page.setViewportSize({ width: 1280, height: 3200 });
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: screenshot, fullPage: true });
+  await page.screenshot({ path: screenshot });
   console.log(`screenshot: ${screenshot}`);
   check(errors.length === 0, `no console errors (${errors.join(" | ")})`);
   check(requests.length === 0, `no network requests (${requests.join(" ")})`);
