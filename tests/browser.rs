@@ -354,3 +354,54 @@ fn release_format_2_bundles_have_no_site() {
     assert_eq!(code, 0, "{said}{err}");
     assert!(!d.join("dist/aabc-events-9.0.0/site").exists());
 }
+
+#[test]
+fn site_of_a_scaffolded_dataset_loads_without_errors() {
+    // Nothing of this dataset is built into the page: a new dataset (`aabc init`, no rows, no
+    // summary, no coverage totals) gets its own page, which loads cleanly.
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("new");
+    aabc_ok(&["init", repo.to_str().unwrap()]);
+    let site = dir.path().join("site");
+    build_site(&repo, &site);
+    let html = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(html.contains("<p id=\"count\" aria-live=\"polite\">0 of 0 rows</p>"));
+    assert!(
+        !html.contains("AABC"),
+        "nothing of the AABC dataset on another's page"
+    );
+    node(&["tti", site.to_str().unwrap()]);
+}
+
+#[test]
+fn site_escapes_markup_in_the_data() {
+    // A note that looks like markup stays text: in the table and in the embedded JSON.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    repo_copy(d);
+    let events = d.join("dataset/events.csv");
+    let text = std::fs::read_to_string(&events).unwrap();
+    let hostile = "</script><script>alert(1)</script><!-- <b>x</b>";
+    let first_note_end = text.find("\nAABC-0002").unwrap();
+    let line_start = text.find("\nAABC-0001").unwrap();
+    let line = &text[line_start..first_note_end];
+    let quote = line.rfind(",\"").unwrap();
+    let changed = format!(
+        "{}{},\"{hostile}\"{}",
+        &text[..line_start],
+        &line[..quote],
+        &text[first_note_end..]
+    );
+    std::fs::write(&events, changed).unwrap();
+    let site = d.join("site");
+    build_site(d, &site);
+    let html = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(!html.contains(hostile));
+    assert!(!html.contains("<script>alert"));
+    assert!(html.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains(
+        "\\u003c/script>\\u003cscript>alert(1)\\u003c/script>\\u003c!-- \\u003cb>x\\u003c/b>"
+    ));
+    // One script block of data, one script file, one inline line that marks JavaScript on.
+    assert_eq!(html.matches("<script").count(), 3);
+}

@@ -86,46 +86,51 @@ pub fn build(inputs: &Inputs<'_>) -> Result<Vec<(String, Vec<u8>)>> {
     let layout = Layout::of(meta, main.schema, schema);
     let key = layout.key;
 
-    let mut html = TEMPLATE.to_string();
     let title = esc(&meta.title);
-    let fill = |html: &mut String, mark: &str, with: &str| {
-        *html = html.replacen(mark, with, 1);
-    };
-    fill(
-        &mut html,
-        "{{title}}",
-        &format!("{title} {}", esc(&meta.version)),
-    );
-    fill(&mut html, "{{heading}}", &title);
-    fill(
-        &mut html,
-        "{{about}}",
-        &about(meta, inputs.released, rows.len()),
-    );
-    fill(
-        &mut html,
-        "{{cite}}",
-        &citation_section(meta, inputs.released),
-    );
-    fill(&mut html, "{{downloads}}", &downloads(inputs.downloads));
-    fill(&mut html, "{{figures}}", &figures(meta, main, &rows.len())?);
     let timeline = standin::timeline(schema, &rows, &layout);
     let map = standin::map(schema, &rows, key);
-    fill(&mut html, "{{timeline}}", &figure("timeline", &timeline));
-    fill(&mut html, "{{map}}", &figure("map", &map));
-    fill(&mut html, "{{filters}}", &filters(schema, &rows, &layout));
-    fill(&mut html, "{{table}}", &table(schema, &rows, &layout));
-    fill(
-        &mut html,
-        "{{data}}",
-        &data_json(inputs, schema, &rows, &layout)?,
-    );
-    fill(&mut html, "{{footer}}", &footer(meta));
+    let parts: Vec<(&str, String)> = vec![
+        ("title", format!("{title} {}", esc(&meta.version))),
+        ("heading", title.clone()),
+        ("about", about(meta, inputs.released, rows.len())),
+        ("cite", citation_section(meta, inputs.released)),
+        ("downloads", downloads(inputs.downloads)),
+        ("figures", figures(meta, main, &rows.len())?),
+        ("timeline", figure("timeline", &timeline)),
+        ("map", figure("map", &map)),
+        ("filters", filters(schema, &rows, &layout)),
+        ("table", table(schema, &rows, &layout)),
+        ("data", data_json(inputs, schema, &rows, &layout)?),
+        ("footer", footer(meta)),
+    ];
+    let html = fill(TEMPLATE, &parts);
     Ok(vec![
         ("index.html".into(), html.into_bytes()),
         ("site.css".into(), CSS.as_bytes().to_vec()),
         ("site.js".into(), JS.as_bytes().to_vec()),
     ])
+}
+
+/// The template with each `{{name}}` replaced by its part. The template is read once, from
+/// left to right, so a part's own text (the data's) is never taken for a mark.
+fn fill(template: &str, parts: &[(&str, String)]) -> String {
+    let mut out =
+        String::with_capacity(template.len() + parts.iter().map(|p| p.1.len()).sum::<usize>());
+    let mut rest = template;
+    while let Some(at) = rest.find("{{") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let end = after.find("}}").expect("the template closes its marks");
+        let name = &after[..end];
+        let part = parts
+            .iter()
+            .find(|p| p.0 == name)
+            .expect("the template names only known parts");
+        out.push_str(&part.1);
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The table the page is about: the summary's, else the protected one, else the first.
@@ -687,8 +692,9 @@ fn data_json(
         "cite": {"mark": EVENT_MARK, "text": cite_text, "bibtex": cite_bibtex},
     });
     let text = serde_json::to_string(&v).map_err(|e| Error::Other(e.to_string()))?;
-    // Nothing in the data may close the script element or open a comment.
-    Ok(text.replace("</", "<\\/").replace("<!--", "<\\!--"))
+    // Nothing in the data may close the script element or open a comment: no `<` at all
+    // (it occurs only inside JSON strings, where `\u003c` reads the same).
+    Ok(text.replace('<', "\\u003c"))
 }
 
 fn footer(meta: &Metadata) -> String {
@@ -852,4 +858,43 @@ pub fn of_dataset(
     })?;
     page.extend(files);
     Ok(page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_reads_marks_in_the_template_only() {
+        let parts = vec![("a", "{{b}}".to_string()), ("b", "<b>".to_string())];
+        assert_eq!(fill("1{{a}}2{{b}}3", &parts), "1{{b}}2<b>3");
+    }
+
+    #[test]
+    fn every_mark_of_the_template_is_filled() {
+        let names = [
+            "title",
+            "heading",
+            "about",
+            "cite",
+            "downloads",
+            "figures",
+            "timeline",
+            "map",
+            "filters",
+            "table",
+            "data",
+            "footer",
+        ];
+        let parts: Vec<(&str, String)> = names.iter().map(|n| (*n, String::new())).collect();
+        assert!(!fill(TEMPLATE, &parts).contains("{{"));
+    }
+
+    #[test]
+    fn esc_escapes_markup_and_quotes() {
+        assert_eq!(
+            esc("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
 }
