@@ -1,7 +1,7 @@
 //! Release bundles: `dist/<name>-<version>/` and `dist/<name>-<version>.zip`, holding every
 //! table as canonical CSV, Parquet, JSON and JSON Lines, the schemas, the metadata, a
-//! Frictionless descriptor, the citation, a README with the codebook, the changelog and
-//! `SHA256SUMS`.
+//! Frictionless descriptor, the citation, a README with the codebook, the changelog, from
+//! release format 3 the dataset's page (`site/`), and `SHA256SUMS`.
 //!
 //! Bytes are reproducible: nothing depends on the clock (the release date comes from the
 //! changelog), files and keys are written in a fixed order, and the archive has fixed times and
