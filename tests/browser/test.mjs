@@ -142,28 +142,35 @@ async function checks(expect, screenshot) {
 }
 
 async function tti() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  const { page, errors, requests } = await open(context);
-  const t0 = Date.now();
-  await page.goto(url, { waitUntil: "commit" });
-  await page.waitForSelector("html[data-ready=true]", { timeout: 60000 });
-  const wall = Date.now() - t0;
-  // The script's last line marks the page ready: when that ran, from navigation start.
-  const ready = await page.evaluate(() => {
-    const nav = performance.getEntriesByType("navigation")[0];
-    return { dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd };
-  });
-  // One filter change, start to repaint.
-  const filter = await page.evaluate(async () => {
-    const s = document.querySelector("#filters select");
-    const t = performance.now();
-    s.selectedIndex = 1;
-    s.dispatchEvent(new Event("change"));
-    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-    return performance.now() - t;
-  });
-  const rows = await page.locator("#events-table tbody tr").count();
-  console.log(`time to interactive: ${wall} ms (${rows} rows; DOMContentLoaded ${Math.round(ready.dcl)} ms; one filter ${Math.round(filter)} ms)`);
-  check(errors.length === 0, `no console errors (${errors.join(" | ")})`);
-  check(requests.length === 0, `no network requests (${requests.join(" ")})`);
+  // Three fresh loads; the median is printed (the machine may be busy with other work).
+  const runs = [];
+  let rows = 0;
+  for (let k = 0; k < 3; k++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const { page, errors, requests } = await open(context);
+    const t0 = Date.now();
+    await page.goto(url, { waitUntil: "commit" });
+    await page.waitForSelector("html[data-ready=true]", { timeout: 60000 });
+    const wall = Date.now() - t0;
+    // The script runs at the end of the body and marks the page ready: DOMContentLoaded
+    // ends right after it.
+    const dcl = await page.evaluate(() => performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd);
+    // One filter change, start to the next frame.
+    const filter = await page.evaluate(async () => {
+      const s = document.querySelector("#filters select");
+      const t = performance.now();
+      s.selectedIndex = 1;
+      s.dispatchEvent(new Event("change"));
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      return performance.now() - t;
+    });
+    rows = await page.locator("#events-table tbody tr").count();
+    runs.push({ wall, dcl: Math.round(dcl), filter: Math.round(filter) });
+    check(errors.length === 0, `no console errors (${errors.join(" | ")})`);
+    check(requests.length === 0, `no network requests (${requests.join(" ")})`);
+    await context.close();
+  }
+  const median = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[1];
+  console.log(`runs: ${runs.map((r) => `${r.wall} ms`).join(", ")}`);
+  console.log(`time to interactive: ${median("wall")} ms median of 3 (${rows} rows; DOMContentLoaded ${median("dcl")} ms; one filter ${median("filter")} ms)`);
 }
