@@ -38,6 +38,8 @@ enum Command {
     Synth(cmd::synth::Args),
     /// Print the codebook (every column, type, meaning, allowed values, rules) from the schemas.
     Codebook(cmd::codebook::Args),
+    /// Write the dataset's page (index.html with its timeline, map and events table) into a folder.
+    Site(cmd::site::Args),
     /// Print the next free id of a table (after every id in use or retired).
     NextId(cmd::next_id::Args),
     /// Scaffold a new event dataset repository that validates and releases as it is.
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         Command::Diff(a) => cmd::diff::run(a),
         Command::Cite(a) => cmd::cite::run(a),
         Command::Synth(a) => cmd::synth::run(a),
+        Command::Site(a) => cmd::site::run(a),
         Command::NextId(a) => cmd::next_id::run(a),
         Command::Init(a) => cmd::init::run(a),
     };

@@ -71,6 +71,7 @@ pub mod fmt;
 pub mod init;
 pub mod next_id;
 pub mod release;
+pub mod site;
 pub mod synth;
 pub mod target;
 pub mod validate;

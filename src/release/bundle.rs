@@ -1,7 +1,7 @@
 //! Release bundles: `dist/<name>-<version>/` and `dist/<name>-<version>.zip`, holding every
 //! table as canonical CSV, Parquet, JSON and JSON Lines, the schemas, the metadata, a
-//! Frictionless descriptor, the citation, a README with the codebook, the changelog and
-//! `SHA256SUMS`.
+//! Frictionless descriptor, the citation, a README with the codebook, the changelog, from
+//! release format 3 the dataset's page (`site/`), and `SHA256SUMS`.
 //!
 //! Bytes are reproducible: nothing depends on the clock (the release date comes from the
 //! changelog), files and keys are written in a fixed order, and the archive has fixed times and
@@ -210,6 +210,7 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
     if meta.release_format() >= 3 {
         write_pictures(&mut out, meta, &tables)?;
     }
+    write_site(&mut out, meta, released, &tables)?;
     write_sums(&mut out)?;
     out.files.sort();
     Ok(out.files)
@@ -420,6 +421,51 @@ fn write_documents(
     }
     let readme = readme(meta, released, tables)?;
     out.put("README.md", readme.as_bytes())
+}
+
+/// `site/` (release format 3 on): the dataset's page, whose download list is every file
+/// written so far with its SHA-256 (`SHA256SUMS` then lists the page's own files too).
+fn write_site(
+    out: &mut BundleDir<'_>,
+    meta: &Metadata,
+    released: NaiveDate,
+    tables: &[Table],
+) -> Result<()> {
+    use crate::release::site::page;
+    if meta.release_format() < 3 {
+        return Ok(());
+    }
+    let mut written = out.files.clone();
+    written.sort();
+    let mut downloads = Vec::with_capacity(written.len());
+    for f in written {
+        let p = out.dir.join(&f);
+        downloads.push(page::Download {
+            href: format!("../{f}"),
+            bytes: std::fs::metadata(&p).map_err(|e| Error::io(&p, e))?.len(),
+            sha256: sha256_file(&p)?,
+            path: f,
+        });
+    }
+    let shown: Vec<page::Table<'_>> = tables
+        .iter()
+        .map(|t| page::Table {
+            name: &t.name,
+            schema: &t.schema,
+            csv: &t.csv,
+            expanded: t.expanded.as_ref(),
+        })
+        .collect();
+    let files = page::build(&page::Inputs {
+        meta,
+        released: Some(released),
+        tables: &shown,
+        downloads: &downloads,
+    })?;
+    for (rel, bytes) in files {
+        out.put(&format!("site/{rel}"), &bytes)?;
+    }
+    Ok(())
 }
 
 /// `SHA256SUMS` over every file written so far.

@@ -221,15 +221,25 @@ fn at_version(c: &Cited<'_>) -> Metadata {
     meta
 }
 
+/// ` (SHA-256 …)` of the archive; nothing when the citation is written before the archive
+/// exists (the dataset's page, which is inside it).
+fn sha_in_brackets(r: &Record) -> String {
+    if r.zip_sha256.is_empty() {
+        String::new()
+    } else {
+        format!(" (SHA-256 {})", r.zip_sha256)
+    }
+}
+
 fn text_complete(c: &Cited<'_>) -> String {
     let (m, r) = (&at_version(c), c.record);
     let mut s = one_line(&citation::citation_text(m, &r.date, c.doi, c.event));
     s.push_str(&format!(
-        " Released {}. Licence: {}. Archive {} (SHA-256 {}).\n",
+        " Released {}. Licence: {}. Archive {}{}.\n",
         r.date,
         license(m),
         archive(m, r),
-        r.zip_sha256
+        sha_in_brackets(r)
     ));
     if !m.sources.is_empty() {
         s.push_str("Sources (credit them too):\n");
@@ -306,12 +316,16 @@ fn bibtex_complete(c: &Cited<'_>) -> String {
     if let Some(u) = nonempty(&m.homepage) {
         s.push_str(&format!("  url = {{{}}},\n", bibtex_verbatim(u)));
     }
-    let mut note = format!(
-        "Data set. Licence: {}. SHA-256 of the release archive {}: {}.",
-        license(m),
-        archive(m, r),
-        r.zip_sha256
-    );
+    let mut note = if r.zip_sha256.is_empty() {
+        format!("Data set. Licence: {}.", license(m))
+    } else {
+        format!(
+            "Data set. Licence: {}. SHA-256 of the release archive {}: {}.",
+            license(m),
+            archive(m, r),
+            r.zip_sha256
+        )
+    };
     for src in &m.sources {
         note.push_str(&format!(
             " Source: {} {}",

@@ -13,3 +13,5 @@ python3 -m venv .venv-geo
 .venv-geo/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/places/requirements.txt
 python3 -m venv .venv-ci
 .venv-ci/bin/python -m pip install --quiet --disable-pip-version-check -r tests/interop/requirements-ci.txt
+# The browser tests of the dataset's page: Chromium and playwright-core.
+bash tests/browser/setup.sh

@@ -1,0 +1,407 @@
+//! The dataset's page (`aabc site`, and `site/` in release bundles from format 3): built by the
+//! binary, byte-reproducible, and checked in headless Chromium (Debian's `chromium`, driven by
+//! `playwright-core` from `tests/browser/`, both installed by `tests/browser/setup.sh`): it
+//! loads from `file://` with no console error and no network request, has one table row per
+//! event, filters and searches to the counts computed here from the CSV, opens an event with
+//! its citation, and draws one map marker per geocoded event. A screenshot is saved as
+//! `target/site-screenshot.png`; the time to interactive of a 10,000-event page is printed.
+
+mod common;
+use common::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+fn col(header: &[String], name: &str) -> usize {
+    header.iter().position(|h| h == name).unwrap()
+}
+
+/// `aabc site --root ROOT --out OUT`.
+fn build_site(root: &Path, out: &Path) {
+    let (code, said, err) = run(root, &["site", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{said}{err}");
+}
+
+/// Runs `node tests/browser/test.mjs ARGS`, prints what it said, and fails the test when it
+/// fails. Chromium and playwright-core come from `tests/browser/setup.sh`.
+fn node(args: &[&str]) -> String {
+    let dir = root().join("tests/browser");
+    assert!(
+        dir.join("node_modules/playwright-core").is_dir() && Path::new("/usr/bin/chromium").exists(),
+        "the browser tests need Chromium and playwright-core: run `bash tests/browser/setup.sh` (as root: it installs Debian's chromium)"
+    );
+    let out = Command::new("node")
+        .arg(dir.join("test.mjs"))
+        .args(args)
+        .output()
+        .expect("node runs (Node.js 18 or later)");
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    println!("{said}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "browser checks failed:\n{said}");
+    said
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+/// What the page must show, computed from the CSV files alone.
+fn expectations(dataset: &Path) -> serde_json::Value {
+    let (h, events) = read_csv(&dataset.join("events.csv"));
+    let (ph, places) = read_csv(&dataset.join("places.csv"));
+    let (sh, sources) = read_csv(&dataset.join("sources.csv"));
+    let has_point: HashMap<&str, bool> = places
+        .iter()
+        .map(|p| {
+            (
+                p[col(&ph, "place_id")].as_str(),
+                !p[col(&ph, "latitude")].is_empty(),
+            )
+        })
+        .collect();
+    // The most frequent event type, and how many rows have it.
+    let ty = col(&h, "event_type");
+    let mut by_type: HashMap<&str, usize> = HashMap::new();
+    for e in &events {
+        *by_type.entry(e[ty].as_str()).or_default() += 1;
+    }
+    let (type_value, type_count) = by_type
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(k, v)| (k.to_string(), *v))
+        .unwrap();
+    let word = "ceasefire";
+    let notes = col(&h, "notes");
+    let search_count = events
+        .iter()
+        .filter(|e| e[notes].to_lowercase().contains(word))
+        .count();
+    // The map shows a row at its first place, when that place has coordinates.
+    let pl = col(&h, "place_ids");
+    let geocoded = events
+        .iter()
+        .filter(|e| {
+            e[pl]
+                .split(';')
+                .next()
+                .is_some_and(|p| has_point.get(p) == Some(&true))
+        })
+        .count();
+    // Sorted by killed_total descending (blanks last, ties in table order): the first row.
+    let kt = col(&h, "killed_total");
+    let max = events
+        .iter()
+        .filter_map(|e| e[kt].parse::<i64>().ok())
+        .max();
+    let first = events
+        .iter()
+        .find(|e| max.is_some() && e[kt].parse::<i64>().ok() == max)
+        .map(|e| e[0].clone())
+        .unwrap_or_else(|| events[0][0].clone());
+    // An event with a place and a source: its record shows their names.
+    let e = events.iter().find(|e| !e[pl].is_empty()).unwrap();
+    let place = e[pl].split(';').next().unwrap();
+    let place_name = places
+        .iter()
+        .find(|p| p[col(&ph, "place_id")] == place)
+        .map(|p| p[col(&ph, "name")].clone())
+        .unwrap();
+    let source = e[col(&h, "source_ids")]
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let source_title = sources
+        .iter()
+        .find(|s| s[col(&sh, "source_id")] == source)
+        .map(|s| s[col(&sh, "title")].clone())
+        .unwrap();
+    serde_json::json!({
+        "rows": events.len(),
+        "filter": {"col": "event_type", "value": type_value, "count": type_count},
+        "search": {"word": word, "count": search_count},
+        "sort": {"col": "killed_total", "first": first},
+        "geocoded": geocoded,
+        "event": {
+            "id": e[0],
+            "citation": format!("Event {}. In: ", e[0]),
+            "shows": [place_name, source_title, format!("{}: {place_name}", place)],
+        },
+    })
+}
+
+#[test]
+fn site_of_the_dataset_works_in_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    build_site(&root(), &site);
+    let expect = expectations(&root().join("dataset"));
+    assert!(expect["search"]["count"].as_u64().unwrap() > 0);
+    let expect_file = dir.path().join("expect.json");
+    std::fs::write(&expect_file, expect.to_string()).unwrap();
+    let shot = target_dir().join("site-screenshot.png");
+    node(&[
+        "check",
+        site.to_str().unwrap(),
+        expect_file.to_str().unwrap(),
+        shot.to_str().unwrap(),
+    ]);
+    assert!(shot.exists());
+    let said = node(&["tti", site.to_str().unwrap()]);
+    let bytes = std::fs::metadata(site.join("index.html")).unwrap().len();
+    println!("index.html: {bytes} bytes");
+    assert!(said.contains("time to interactive"));
+}
+
+/// A scratch copy of the dataset whose events are `rows` synthetic rows (`aabc synth`), their
+/// references pointing at the dataset's own places, actors and sources.
+fn synthetic_dataset(d: &Path, rows: u64) {
+    repo_copy(d);
+    let events = d.join("dataset/events.csv");
+    let synth = d.join("synth.csv");
+    let (code, said, err) = run(
+        d,
+        &[
+            "synth",
+            "--rows",
+            &rows.to_string(),
+            "--seed",
+            "1",
+            "--out",
+            synth.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{said}{err}");
+    let ids = |file: &str, key: &str| -> Vec<String> {
+        let (h, rows) = read_csv(&d.join("dataset").join(file));
+        rows.iter().map(|r| r[col(&h, key)].clone()).collect()
+    };
+    let places = ids("places.csv", "place_id");
+    let actors = ids("actors.csv", "actor_id");
+    let sources = ids("sources.csv", "source_id");
+    let (h, body) = read_csv(&synth);
+    let mut w = csv::Writer::from_path(&events).unwrap();
+    w.write_record(&h).unwrap();
+    for (n, mut r) in body.into_iter().enumerate() {
+        for (c, name) in h.iter().enumerate() {
+            let pool = match name.as_str() {
+                "place_ids" => &places,
+                "source_ids" => &sources,
+                "actor1_ids" | "actor2_ids" | "mediator_ids" | "reported_by_ids" => &actors,
+                _ => continue,
+            };
+            if !r[c].is_empty() {
+                r[c] = pool[(n * 7 + c) % pool.len()].clone();
+            }
+        }
+        w.write_record(&r).unwrap();
+    }
+    w.flush().unwrap();
+}
+
+#[test]
+fn site_of_10000_synthetic_events_time_to_interactive() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    synthetic_dataset(d, 10_000);
+    let site = d.join("site");
+    build_site(d, &site);
+    let html = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert_eq!(html.matches("<tr id=").count(), 10_000);
+    println!("index.html: {} bytes", html.len());
+    let said = node(&["tti", site.to_str().unwrap()]);
+    assert!(said.contains("time to interactive"));
+}
+
+/// Every file of a folder, by relative path.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            for (rel, b) in tree(&p) {
+                out.push((
+                    format!("{}/{rel}", p.file_name().unwrap().to_string_lossy()),
+                    b,
+                ));
+            }
+        } else {
+            out.push((
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn site_is_byte_reproducible_and_readable_without_javascript() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    build_site(&root(), &a);
+    build_site(&root(), &b);
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert_eq!(ta, tb);
+    let names: Vec<&str> = ta.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "data/actors.csv",
+            "data/events.csv",
+            "data/places.csv",
+            "data/sources.csv",
+            "index.html",
+            "site.css",
+            "site.js"
+        ]
+    );
+    let html = std::fs::read_to_string(a.join("index.html")).unwrap();
+    let (_, events) = read_csv(&root().join("dataset/events.csv"));
+    // Every row is in the HTML itself, with its permalink target.
+    assert_eq!(html.matches("<tr id=\"AABC-").count(), events.len());
+    assert!(html.contains("<tr id=\"AABC-0056\""));
+    // No address outside the page is loaded: no remote script, stylesheet or image.
+    for bad in [
+        "<script src=\"http",
+        "<link rel=\"stylesheet\" href=\"http",
+        "<img src=\"http",
+        "fetch(",
+    ] {
+        assert!(!html.contains(bad), "{bad}");
+    }
+    // The downloads list every table with its SHA-256.
+    let events_sha =
+        aabc::release::checksum::sha256_hex(&std::fs::read(a.join("data/events.csv")).unwrap());
+    assert!(html.contains("<a href=\"data/events.csv\">events.csv</a>"));
+    assert!(html.contains(&events_sha));
+    // The citation, as `aabc cite` writes it.
+    let meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("dataset/dataset.json")).unwrap(),
+    )
+    .unwrap();
+    let version = meta["version"].as_str().unwrap().replace('.', "_");
+    assert!(html.contains(&format!("@misc{{aabc_events_{version},")));
+}
+
+#[test]
+fn site_needs_its_output_folder() {
+    let (code, _, err) = run_aabc(&["site"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--out"), "{err}");
+}
+
+#[test]
+fn release_format_3_bundles_carry_the_site_listed_in_sha256sums() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    repo_copy(d);
+    set_version(d, "9.0.0");
+    let meta = d.join("dataset/dataset.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(
+        &meta,
+        text.replace("\"release_format\": 2", "\"release_format\": 3"),
+    )
+    .unwrap();
+    let (code, said, err) = run(d, &["release"]);
+    assert_eq!(code, 0, "{said}{err}");
+    let bundle = d.join("dist/aabc-events-9.0.0");
+    let sums = std::fs::read_to_string(bundle.join("SHA256SUMS")).unwrap();
+    for f in ["site/index.html", "site/site.css", "site/site.js"] {
+        let bytes = std::fs::read(bundle.join(f)).unwrap();
+        let line = format!("{}  {f}", aabc::release::checksum::sha256_hex(&bytes));
+        assert!(
+            sums.lines().any(|l| l == line),
+            "{f} not in SHA256SUMS:\n{sums}"
+        );
+    }
+    // The page offers the bundle's files with their SHA-256, by relative links.
+    let html = std::fs::read_to_string(bundle.join("site/index.html")).unwrap();
+    let csv = std::fs::read(bundle.join("events.csv")).unwrap();
+    assert!(html.contains("<a href=\"../events.csv\">events.csv</a>"));
+    assert!(html.contains(&aabc::release::checksum::sha256_hex(&csv)));
+    assert!(html.contains("<a href=\"../events.parquet\">events.parquet</a>"));
+    // The bundle checks out, and building it again gives the same bytes.
+    let zip = d.join("dist/aabc-events-9.0.0.zip");
+    let (code, said, err) = run_aabc(&["verify", zip.to_str().unwrap()]);
+    assert_eq!(code, 0, "{said}{err}");
+    let (code, said, err) = run(d, &["release"]);
+    assert_eq!(code, 0, "{said}{err}");
+    assert!(said.contains("identical"), "{said}");
+}
+
+#[test]
+fn release_format_2_bundles_have_no_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    repo_copy(d);
+    set_version(d, "9.0.0");
+    let (code, said, err) = run(d, &["release"]);
+    assert_eq!(code, 0, "{said}{err}");
+    assert!(!d.join("dist/aabc-events-9.0.0/site").exists());
+}
+
+#[test]
+fn site_of_a_scaffolded_dataset_loads_without_errors() {
+    // Nothing of this dataset is built into the page: a new dataset (`aabc init`, no rows, no
+    // summary, no coverage totals) gets its own page, which loads cleanly.
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("new");
+    aabc_ok(&["init", repo.to_str().unwrap()]);
+    let site = dir.path().join("site");
+    build_site(&repo, &site);
+    let html = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(html.contains("<p id=\"count\" aria-live=\"polite\">0 of 0 rows</p>"));
+    assert!(
+        !html.contains("AABC"),
+        "nothing of the AABC dataset on another's page"
+    );
+    node(&["tti", site.to_str().unwrap()]);
+}
+
+#[test]
+fn site_escapes_markup_in_the_data() {
+    // A note that looks like markup stays text: in the table and in the embedded JSON.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    repo_copy(d);
+    let events = d.join("dataset/events.csv");
+    let text = std::fs::read_to_string(&events).unwrap();
+    let hostile = "</script><script>alert(1)</script><!-- <b>x</b>";
+    let first_note_end = text.find("\nAABC-0002").unwrap();
+    let line_start = text.find("\nAABC-0001").unwrap();
+    let line = &text[line_start..first_note_end];
+    let quote = line.rfind(",\"").unwrap();
+    let changed = format!(
+        "{}{},\"{hostile}\"{}",
+        &text[..line_start],
+        &line[..quote],
+        &text[first_note_end..]
+    );
+    std::fs::write(&events, changed).unwrap();
+    let site = d.join("site");
+    build_site(d, &site);
+    let html = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(!html.contains(hostile));
+    assert!(!html.contains("<script>alert"));
+    assert!(html.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains(
+        "\\u003c/script>\\u003cscript>alert(1)\\u003c/script>\\u003c!-- \\u003cb>x\\u003c/b>"
+    ));
+    // One script block of data, one script file, one inline line that marks JavaScript on.
+    assert_eq!(html.matches("<script").count(), 3);
+}
