@@ -350,8 +350,14 @@ fn release_format_2_bundles_have_no_site() {
     let d = dir.path();
     repo_copy(d);
     set_version(d, "9.0.0");
+    let meta = d.join("dataset/dataset.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
+    v["release_format"] = serde_json::json!(2);
+    std::fs::write(&meta, serde_json::to_string_pretty(&v).unwrap()).unwrap();
     let (code, said, err) = run(d, &["release"]);
     assert_eq!(code, 0, "{said}{err}");
+    assert!(d.join("dist/aabc-events-9.0.0/events.geojson").exists());
     assert!(!d.join("dist/aabc-events-9.0.0/site").exists());
 }
 

@@ -351,7 +351,7 @@ fn the_shipped_metadata_credits_the_article_and_geonames_and_records_the_infobox
         &std::fs::read_to_string(root().join("dataset/dataset.json")).unwrap(),
     )
     .unwrap();
-    assert_eq!(meta["release_format"], json!(2));
+    assert!(meta["release_format"].as_u64().unwrap() >= 2);
     let sources = meta["sources"].as_array().unwrap();
     let article = &sources[0];
     assert_eq!(article["authors"], json!(["Wikipedia contributors"]));

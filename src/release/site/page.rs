@@ -459,7 +459,6 @@ fn figures(meta: &Metadata, main: &Table<'_>, rows: &usize) -> Result<String> {
     Ok(s)
 }
 
-
 fn figure(id: &str, f: &super::svg::Figure) -> String {
     format!(
         "<figure id=\"fig-{id}\" aria-labelledby=\"cap-{id}\"><div class=\"svg\">{}</div><figcaption id=\"cap-{id}\"><strong>{}</strong>. {}</figcaption></figure>\n",
