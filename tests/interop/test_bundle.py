@@ -436,3 +436,22 @@ def test_the_bundle_orders_date_precision_and_keeps_every_vocabulary_value():
             assert df[name].cat.ordered == bool(prop.get("x-ordered")), name
     assert list(df["date_precision"].cat.categories) == ["day", "month", "year"]
     assert df["date_precision"].cat.ordered
+
+
+def test_places_lie_in_their_own_country_on_natural_earth_borders():
+    """An independent check of the GeoNames coordinates: every Armenian or Azerbaijani place
+    of the bundle lies inside its country's Natural Earth polygon (the vendored 1:50m clip),
+    or within 0.01 degrees (about 1 km) of it, as border villages may on generalised borders."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+    borders = gpd.read_file(pathlib.Path(__file__).resolve().parents[2] / "vendor" / "natural-earth" / "region-50m.geojson")
+    names = {"AM": "Armenia", "AZ": "Azerbaijan"}
+    places = gpd.read_file(BUNDLE / "places.geojson")
+    checked = 0
+    for _, p in places[places.geometry.notna()].iterrows():
+        if p["country"] not in names:
+            continue
+        country = borders[borders["name"] == names[p["country"]]].geometry.union_all()
+        assert country.distance(Point(p.geometry.x, p.geometry.y)) < 0.01, p["place_id"]
+        checked += 1
+    assert checked >= 50
