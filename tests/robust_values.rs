@@ -428,3 +428,33 @@ fn every_export_format_refuses_a_cell_that_is_not_its_type() {
         assert!(!out.exists(), "{format}: nothing is written");
     }
 }
+
+#[test]
+fn synth_writes_fractions_in_number_columns_and_the_floats_benchmark_schema_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("floats.csv");
+    let out = out.to_str().unwrap();
+    let schema = "bench/floats.schema.json";
+    aabc_ok(&[
+        "synth", "--rows", "300", "--seed", "1", "--schema", schema, "--out", out,
+    ]);
+    let (code, problems) = validate_json(&["--schema", schema, out]);
+    assert_eq!((code, problems), (0, vec![]));
+    let text = std::fs::read_to_string(out).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let lat = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "lat")
+        .unwrap();
+    let fractions = r
+        .records()
+        .map(|rec| rec.unwrap()[lat].to_string())
+        .filter(|c| c.split_once('.').is_some_and(|(_, f)| f != "00"))
+        .count();
+    assert!(
+        fractions > 200,
+        "{fractions} of 300 latitudes have a fraction"
+    );
+}
