@@ -1,8 +1,8 @@
 """Derives the plain JSON Schema that `qsv validate` needs from schema/events.schema.json.
 
 qsv converts each CSV cell to JSON by the property's `type` alone, so the equivalent schema
-states a type for every column: vocabularies become `enum`s, the `;`-separated list column a
-string with a pattern, blank cells `null`. Cross-column rules (dates, totals, keys) have no
+states a type for every column: vocabularies become `enum`s, the `;`-separated list columns
+strings with a pattern, blank cells `null`. Cross-column rules (dates, totals, keys) have no
 JSON Schema equivalent and are left out: qsv checks less than `aabc validate`.
 
 Usage: python3 bench/qsv_schema.py > bench/qsv-events.schema.json
@@ -21,9 +21,10 @@ for name, p in src["properties"].items():
         nullable = any(b.get("type") == "null" for b in p["oneOf"])
         q["type"] = ["string", "null"] if nullable else "string"
         q["enum"] = values + ([None] if nullable else [])
-    elif p.get("type") == "array":
+    elif "array" in (p.get("type") if isinstance(p.get("type"), list) else [p.get("type")]):
         item = p["items"]["pattern"].strip("^$")
-        q["type"] = "string"
+        nullable = "null" in p["type"]
+        q["type"] = ["string", "null"] if nullable else "string"
         q["pattern"] = f"^{item}(;{item})*$"
     else:
         q["type"] = p["type"]

@@ -254,7 +254,22 @@ fn value(schema: &Schema, c: usize, rng: &mut Rng, day: NaiveDate) -> String {
         return terms[rng.below(terms.len() as u64) as usize].value.clone();
     }
     match col.kind {
-        Kind::Integer | Kind::Number => match small_range(col.bounds()) {
+        // A number with two decimals, so that float columns hold fractions.
+        Kind::Number => match small_range(col.bounds()) {
+            Some((lo, hi)) if lo < hi => {
+                let (lo, hi) = (i128::from(lo) * 100, i128::from(hi) * 100);
+                let n = lo + i128::from(rng.below((hi - lo) as u64 + 1));
+                let sign = if n < 0 { "-" } else { "" };
+                format!("{sign}{}.{:02}", n.abs() / 100, n.abs() % 100)
+            }
+            Some((lo, _)) => lo.to_string(),
+            None => {
+                let (min, max) = col.bounds();
+                let (a, b) = (min.unwrap_or(0.0), max.unwrap_or(0.0));
+                serde_json::Value::from((a + b) / 2.0).to_string()
+            }
+        },
+        Kind::Integer => match small_range(col.bounds()) {
             // `hi - lo` fits: the range is at most 21 wide.
             Some((lo, hi)) => (lo + rng.below(hi.abs_diff(lo) + 1) as i64).to_string(),
             // No whole number in a number column's bounds (the schema refuses such an integer

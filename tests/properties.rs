@@ -5,7 +5,9 @@
 //! - `fmt` on anything it accepts keeps every record and every cell up to the canonical form
 //!   (trimmed, schema column order, sort order), and is idempotent;
 //! - export then read back (Parquet, JSON, JSONL, CSV) gives every cell exactly;
-//! - `diff(a, a)` is empty.
+//! - `diff(a, a)` is empty;
+//! - the fast path answers as the whole-row validator does on a schema in plain keywords
+//!   (issue 11, item 5).
 //!
 //! Everything runs in-process through the library (no binary spawned per case), on one small
 //! schema with string, date, integer, number, boolean and vocabulary columns and a sum rule. Case counts keep
@@ -788,5 +790,118 @@ proptest! {
         let csv = write_csv(&COLUMNS, &rows);
         let d = aabc::versions::diff::diff(&snapshot(&csv), &snapshot(&csv));
         prop_assert!(d.is_empty(), "{}", aabc::versions::diff::text(&d));
+    }
+}
+
+/// A schema in the plain keywords another dataset would use: `type` unions with null, `enum`,
+/// `const`, `pattern`, `format` date and date-time, lengths, bounds, and a list column.
+fn plain_schema() -> Schema {
+    Schema::from_value(
+        Path::new("plain.schema.json"),
+        json!({
+            "type": "object",
+            "properties": {
+                "code": {"type": "string", "pattern": "^[A-Z]{2}-\\d{3}$"},
+                "list": {"type": ["string", "null"], "pattern": "^A[0-9]{2}(;A[0-9]{2})*$"},
+                "day": {"type": ["string", "null"], "format": "date"},
+                "at": {"type": "string", "format": "date-time"},
+                "kind": {"type": ["string", "null"], "enum": ["a", "b", "c d", null]},
+                "kind2": {"type": ["string", "null"], "enum": ["x", "y"]},
+                "fixed": {"type": "string", "const": "k"},
+                "n": {"type": ["integer", "null"], "minimum": -5, "maximum": 1000},
+                "x": {"type": ["number", "null"], "minimum": -90.5, "exclusiveMaximum": 90},
+                "i2": {"type": "integer", "exclusiveMinimum": 0.5},
+                "name": {"type": ["string", "null"], "minLength": 2, "maxLength": 5},
+                "ok": {"type": "boolean"},
+                "tags": {"type": ["array", "null"], "items": {"type": "string", "pattern": "^[a-z]+$", "maxLength": 3},
+                         "minItems": 1, "maxItems": 3, "uniqueItems": true}
+            },
+            "required": ["code", "at", "fixed", "i2", "ok"]
+        }),
+    )
+    .unwrap()
+}
+
+/// Cells near the edges of the plain keywords, and random short text.
+fn plain_cell() -> impl Strategy<Value = String> {
+    let edges = prop::sample::select(
+        &[
+            "",
+            "AB-123",
+            "AB-12",
+            "AB-١٢٣",
+            "A01",
+            "A01;A02",
+            "A01;",
+            "2024-02-29",
+            "2023-02-29",
+            "2024-01-01T00:00:00Z",
+            "2016-12-31T23:59:60Z",
+            "2016-12-31T18:59:60-05:00",
+            "2016-12-31T18:59:60+05:00",
+            "2024-01-01T00:00:00.5+01:00",
+            "2024-01-01T00:00:00",
+            "a",
+            "c d",
+            "x",
+            "k",
+            "0",
+            "-5",
+            "-6",
+            "1000",
+            "1001",
+            "90",
+            "89.99",
+            "-90.5",
+            "-90.6",
+            "1e2",
+            "1.0",
+            "0.5",
+            "1",
+            "03",
+            "-0",
+            "é",
+            "éééééé",
+            "ab",
+            "true",
+            "false",
+            "abc;de",
+            "abc;abc",
+            "a;b;c;d",
+            "a;;b",
+            "null",
+        ][..],
+    );
+    prop_oneof![
+        3 => edges.prop_map(str::to_string),
+        1 => "[-+0-9A-Za-z.:;T é١]{0,12}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(config(400))]
+
+    /// The fast path answers as the whole-row validator does on any row of the plain schema,
+    /// and checks every column of it natively.
+    #[test]
+    fn the_fast_path_agrees_with_the_whole_row_validator_on_plain_keywords(
+        changes in prop::collection::vec((0..13usize, plain_cell()), 0..4)
+    ) {
+        // A valid row with a few cells replaced: rows valid and invalid both come up.
+        let mut cells: Vec<String> = [
+            "AB-123", "A01", "2024-02-29", "2024-01-01T00:00:00Z", "a", "x", "k", "7", "1.5", "1",
+            "abc", "true", "ab;cd",
+        ]
+        .map(str::to_string)
+        .to_vec();
+        for (c, cell) in changes {
+            cells[c] = cell;
+        }
+        let s = plain_schema();
+        let fast = aabc::validate::fastpath::FastSchema::new(&s);
+        prop_assert!((0..s.columns.len()).all(|c| fast.is_native(c)));
+        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+        let whole = s.validator().is_valid(&aabc::schema::row_object(&s, &refs, None));
+        prop_assert_eq!(fast.is_valid(&s, &refs, &[true; 13]), whole, "{:?}", refs);
     }
 }

@@ -105,13 +105,11 @@ fn a_carriage_return_alone_is_only_a_warning() {
 
 #[test]
 fn the_fast_path_and_the_whole_row_validator_agree_on_these_values() {
-    // Without `additionalProperties: false` the schema is not split: whole-row validation.
     let dir = tempfile::tempdir().unwrap();
     let whole = dir.path().join("events_whole.schema.json");
-    let mut doc: serde_json::Value =
+    let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(root().join(SCHEMA)).unwrap()).unwrap();
-    doc.as_object_mut().unwrap().remove("additionalProperties");
-    std::fs::write(&whole, doc.to_string()).unwrap();
+    std::fs::write(&whole, whole_row_only(doc).to_string()).unwrap();
     for fixture in [
         "integer_not_canonical.csv",
         "number_formula.csv",
@@ -126,6 +124,118 @@ fn the_fast_path_and_the_whole_row_validator_agree_on_these_values() {
             "{fixture}"
         );
     }
+}
+
+/// The same schema with a root keyword the fast path does not split (`$defs`), so that every
+/// row goes to the whole-row validator.
+fn whole_row_only(mut doc: serde_json::Value) -> serde_json::Value {
+    doc.as_object_mut()
+        .unwrap()
+        .insert("$defs".into(), serde_json::json!({}));
+    doc
+}
+
+/// A schema in the plain keywords another dataset would use (issue 11, item 5).
+fn plain_schema() -> serde_json::Value {
+    serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {
+            "code": {"type": "string", "pattern": "^[A-Z]{2}-\\d{3}$"},
+            "list": {"type": ["string", "null"], "pattern": "^A[0-9]{2}(;A[0-9]{2})*$"},
+            "day": {"type": ["string", "null"], "format": "date"},
+            "at": {"type": "string", "format": "date-time"},
+            "kind": {"type": ["string", "null"], "enum": ["a", "b", "c d", null]},
+            "kind2": {"type": ["string", "null"], "enum": ["x", "y"]},
+            "fixed": {"type": "string", "const": "k"},
+            "n": {"type": ["integer", "null"], "minimum": -5, "maximum": 1000},
+            "x": {"type": ["number", "null"], "minimum": -90.5, "exclusiveMaximum": 90},
+            "i2": {"type": "integer", "exclusiveMinimum": 0.5},
+            "name": {"type": ["string", "null"], "minLength": 2, "maxLength": 5},
+            "ok": {"type": "boolean"},
+            "tags": {"type": ["array", "null"], "items": {"type": "string", "pattern": "^[a-z]+$", "maxLength": 3},
+                     "minItems": 1, "maxItems": 3, "uniqueItems": true}
+        },
+        "required": ["code", "at", "fixed", "i2", "ok"]
+    })
+}
+
+#[test]
+fn plain_keywords_give_the_same_problems_on_the_fast_path_and_whole() {
+    let valid = [
+        "AB-123",
+        "A01",
+        "2024-02-29",
+        "2024-01-01T00:00:00Z",
+        "a",
+        "x",
+        "k",
+        "7",
+        "1.5",
+        "1",
+        "abc",
+        "true",
+        "ab;cd",
+    ];
+    let probes = [
+        "",
+        "AB-12",
+        "ab-123",
+        "AB-١٢٣",
+        "A01;",
+        "2023-02-29",
+        "2024-1-01",
+        "2016-12-31T23:59:60Z",
+        "2016-12-31T18:59:60-05:00",
+        "2016-12-31T18:59:60+05:00",
+        "2024-01-01T00:00:00",
+        "2024-01-01t00:00:00.5+01:00",
+        "y",
+        "K",
+        "-6",
+        "1000",
+        "1001",
+        "90",
+        "89.99",
+        "-90.6",
+        "1e2",
+        "1.0",
+        "0.5",
+        "03",
+        "é",
+        "éééééé",
+        "false",
+        "abc;abc",
+        "a;b;c;d",
+        "abcd",
+        "a;;b",
+        "null",
+    ];
+    let mut csv = String::from("code,list,day,at,kind,kind2,fixed,n,x,i2,name,ok,tags\n");
+    for c in 0..valid.len() {
+        for probe in probes {
+            let mut row = valid;
+            row[c] = probe;
+            csv += &row.join(",");
+            csv.push('\n');
+        }
+    }
+    let (_dir, fast_schema, file) = table(plain_schema(), &csv);
+    let (_dir2, whole_schema, _) = table(whole_row_only(plain_schema()), "");
+    let (fast_code, fast) = validate_json(&["--schema", &fast_schema, &file]);
+    let (whole_code, whole) = validate_json(&["--schema", &whole_schema, &file]);
+    assert_eq!(fast_code, 1);
+    // Dozens of rows break a keyword; the messages, hints and places are the same either way.
+    assert!(fast.len() > 100, "{}", fast.len());
+    let strip = |ps: Vec<serde_json::Value>| -> Vec<serde_json::Value> {
+        ps.into_iter()
+            .map(|mut p| {
+                p.as_object_mut().unwrap().remove("file");
+                p
+            })
+            .collect()
+    };
+    assert_eq!((fast_code, strip(fast)), (whole_code, strip(whole)));
 }
 
 #[test]
@@ -317,4 +427,34 @@ fn every_export_format_refuses_a_cell_that_is_not_its_type() {
         );
         assert!(!out.exists(), "{format}: nothing is written");
     }
+}
+
+#[test]
+fn synth_writes_fractions_in_number_columns_and_the_floats_benchmark_schema_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("floats.csv");
+    let out = out.to_str().unwrap();
+    let schema = "bench/floats.schema.json";
+    aabc_ok(&[
+        "synth", "--rows", "300", "--seed", "1", "--schema", schema, "--out", out,
+    ]);
+    let (code, problems) = validate_json(&["--schema", schema, out]);
+    assert_eq!((code, problems), (0, vec![]));
+    let text = std::fs::read_to_string(out).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let lat = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "lat")
+        .unwrap();
+    let fractions = r
+        .records()
+        .map(|rec| rec.unwrap()[lat].to_string())
+        .filter(|c| c.split_once('.').is_some_and(|(_, f)| f != "00"))
+        .count();
+    assert!(
+        fractions > 200,
+        "{fractions} of 300 latitudes have a fraction"
+    );
 }

@@ -1,83 +1,449 @@
 //! A fast, exact validity test of one row against its JSON Schema, for the common case of a
-//! valid row: each column is checked on its own (a vocabulary by set membership, anything else
-//! by the column's own compiled sub-schema), and the schema's cross-column part (`allOf`,
-//! `if`/`then`, …) on a small object holding only the columns it mentions.
+//! valid row: each column is checked on its own, natively on the cell's text when its schema
+//! uses only the common keywords (`type`, `enum`, `const`, `oneOf`/`anyOf` of constants,
+//! `pattern`, `format` date and date-time, lengths, bounds, and `items`, `minItems`,
+//! `maxItems`, `uniqueItems` for a list cell), by the column's own compiled sub-schema
+//! otherwise; then the schema's cross-column part (`allOf`, `if`/`then`, …) on a small object
+//! holding only the columns it mentions.
 //!
 //! It answers the same as validating the whole row object whenever the schema has the shape the
-//! toolkit reads (properties, required, no additional properties, combinators at the top, no
-//! `$ref`); otherwise it falls back to the whole-row validator. Either way, a row found invalid
+//! toolkit reads (properties, required, combinators at the top, no `$ref`); otherwise it falls
+//! back to the whole-row validator. Either way, a row found invalid
 //! is then validated whole, so that its errors are described exactly as before.
 
 use crate::schema::{Kind, Schema};
 use serde_json::{Map, Value};
+use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashSet};
 use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
+/// How one column is checked.
 enum ColumnCheck {
-    /// A closed vocabulary: valid when blank (if allowed) or one of the values.
-    Terms {
-        values: HashSet<String, Xxh3DefaultBuilder>,
-        nullable: bool,
-    },
-    /// A plain string, at most `max` characters.
-    Text { nullable: bool, max: Option<usize> },
-    /// An integer within bounds.
-    Integer {
-        nullable: bool,
-        min: Option<i64>,
-        max: Option<i64>,
-    },
-    /// An ISO date (`format: date`).
-    Date { nullable: bool },
+    /// Natively, keyword by keyword.
+    Native(Box<Native>),
     /// The column's own schema, compiled.
     Schema(Box<jsonschema::Validator>),
 }
 
-/// Keywords whose meaning a native check reproduces exactly (the others are annotations).
-const NATIVE: [&str; 9] = [
-    "type",
+/// A cell as the JSON value the row schema sees (see [`Schema::cell_to_json`]), without
+/// building it.
+#[derive(Clone, Copy)]
+enum Cell<'a> {
+    Null,
+    Bool,
+    Int(i64),
+    Num(f64),
+    Str(&'a str),
+    /// A list cell: its items, split by the delimiter.
+    List(&'a str),
+}
+
+/// JSON types, as bits of a set (`type`).
+const T_NULL: u8 = 1;
+const T_BOOL: u8 = 2;
+const T_INT: u8 = 4;
+const T_NUM: u8 = 8;
+const T_STR: u8 = 16;
+const T_ARRAY: u8 = 32;
+const T_OBJECT: u8 = 64;
+const T_ANY: u8 = 127;
+
+/// A `format` checked natively.
+#[derive(Clone, Copy)]
+enum Format {
+    Date,
+    DateTime,
+}
+
+/// A numeric bound (`minimum`, `exclusiveMaximum`, …), kept exact.
+#[derive(Clone, Copy)]
+enum Limit {
+    Int(i64),
+    Float(f64),
+}
+
+/// The allowed values of a vocabulary keyword (`enum`, `const`, `oneOf`/`anyOf` of consts).
+struct Vocabulary {
+    strings: HashSet<String, Xxh3DefaultBuilder>,
+    null: bool,
+}
+
+/// The keywords of one (sub)schema that the native check reproduces exactly; every keyword
+/// holds on its own (they are a conjunction), and each applies to its JSON type only.
+struct Native {
+    types: u8,
+    vocabulary: Option<Vocabulary>,
+    pattern: Option<regex::Regex>,
+    format: Option<Format>,
+    min_length: Option<u64>,
+    max_length: Option<u64>,
+    lower: Option<(Limit, bool)>,
+    upper: Option<(Limit, bool)>,
+    /// Items of a list: their schema, `minItems`, `maxItems`, `uniqueItems`.
+    items: Option<Box<Native>>,
+    min_items: Option<u64>,
+    max_items: Option<u64>,
+    unique: bool,
+}
+
+/// Keywords with no effect on validity (annotations); `x-` keywords are ignored too.
+const ANNOTATIONS: [&str; 8] = [
     "description",
     "title",
     "examples",
     "$comment",
-    "maxLength",
-    "minimum",
-    "maximum",
-    "format",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
 ];
 
-/// A native check for a column whose schema uses only simple keywords, when there is one.
-fn native(c: &crate::schema::Column) -> Option<ColumnCheck> {
-    let m = c.schema.as_object()?;
-    if !m.keys().all(|k| NATIVE.contains(&k.as_str())) || c.terms.is_some() {
-        return None;
+/// The set of `type`: a name or a list of names.
+fn type_set(v: &Value) -> Option<u8> {
+    let one = |t: &Value| -> Option<u8> {
+        Some(match t.as_str()? {
+            "null" => T_NULL,
+            "boolean" => T_BOOL,
+            "integer" => T_INT,
+            "number" => T_NUM,
+            "string" => T_STR,
+            "array" => T_ARRAY,
+            "object" => T_OBJECT,
+            _ => return None,
+        })
+    };
+    match v {
+        Value::Array(a) => a.iter().try_fold(0, |s, t| Some(s | one(t)?)),
+        t => one(t),
     }
-    let int = |k: &str| m.get(k).map(|v| v.as_i64().ok_or(())).transpose();
-    let format = m.get("format").and_then(Value::as_str);
-    match (c.kind, format) {
-        (Kind::String, None) if !m.contains_key("minimum") && !m.contains_key("maximum") => {
-            Some(ColumnCheck::Text {
-                nullable: c.nullable,
-                max: match m.get("maxLength") {
-                    None => None,
-                    Some(v) => Some(v.as_u64()? as usize),
-                },
-            })
+}
+
+fn limit(v: &Value) -> Option<Limit> {
+    let n = v.as_number()?;
+    match n.as_i64() {
+        Some(i) => Some(Limit::Int(i)),
+        // Above i64: compared exactly only by the JSON Schema validator.
+        None if n.is_u64() => None,
+        None => Some(Limit::Float(n.as_f64()?)),
+    }
+}
+
+/// A lower or upper bound and whether it is exclusive (`None` when both forms are given).
+fn bound(
+    m: &Map<String, Value>,
+    inclusive: &str,
+    exclusive: &str,
+) -> Option<Option<(Limit, bool)>> {
+    match (m.get(inclusive), m.get(exclusive)) {
+        (None, None) => Some(None),
+        (Some(v), None) => Some(Some((limit(v)?, false))),
+        (None, Some(v)) => Some(Some((limit(v)?, true))),
+        (Some(_), Some(_)) => None,
+    }
+}
+
+fn length(v: Option<&Value>) -> Option<Option<u64>> {
+    match v {
+        None => Some(None),
+        Some(v) => Some(Some(v.as_u64()?)),
+    }
+}
+
+/// A vocabulary of strings (and null): `enum`, `const`, or `oneOf`/`anyOf` whose branches are
+/// string constants or `{"type": "null"}` (with annotations).
+fn vocabulary(key: &str, v: &Value) -> Option<Vocabulary> {
+    let mut voc = Vocabulary {
+        strings: HashSet::default(),
+        null: false,
+    };
+    let mut add = |x: &Value, distinct: bool| -> Option<()> {
+        let fresh = match x {
+            Value::Null => !std::mem::replace(&mut voc.null, true),
+            Value::String(s) => voc.strings.insert(s.clone()),
+            _ => return None,
+        };
+        (fresh || !distinct).then_some(())
+    };
+    match key {
+        "enum" => v.as_array()?.iter().try_for_each(|x| add(x, false))?,
+        "const" => add(v, false)?,
+        _ => {
+            // `oneOf`: a value matched by two branches is invalid, so constants must differ.
+            let distinct = key == "oneOf";
+            for b in v.as_array()? {
+                let b = b.as_object()?;
+                let mut value = None;
+                for (k, x) in b {
+                    match k.as_str() {
+                        "const" => value = Some(x.clone()),
+                        "type" if x.as_str() == Some("null") => value = Some(Value::Null),
+                        k if ANNOTATIONS.contains(&k) => {}
+                        _ => return None,
+                    }
+                }
+                if b.contains_key("const") && b.contains_key("type") {
+                    return None;
+                }
+                add(&value?, distinct)?;
+            }
         }
-        (Kind::Integer, None) if !m.contains_key("maxLength") => Some(ColumnCheck::Integer {
-            nullable: c.nullable,
-            min: int("minimum").ok()?,
-            max: int("maximum").ok()?,
-        }),
-        (Kind::Date, Some("date"))
-            if m.keys()
-                .all(|k| !matches!(k.as_str(), "maxLength" | "minimum" | "maximum")) =>
-        {
-            Some(ColumnCheck::Date {
-                nullable: c.nullable,
-            })
+    }
+    Some(voc)
+}
+
+impl Native {
+    /// The native check of a (sub)schema, when it uses only keywords reproduced exactly.
+    fn new(schema: &Value) -> Option<Native> {
+        let m = schema.as_object()?;
+        let mut n = Native {
+            types: T_ANY,
+            vocabulary: None,
+            pattern: None,
+            format: None,
+            min_length: length(m.get("minLength"))?,
+            max_length: length(m.get("maxLength"))?,
+            lower: bound(m, "minimum", "exclusiveMinimum")?,
+            upper: bound(m, "maximum", "exclusiveMaximum")?,
+            items: None,
+            min_items: length(m.get("minItems"))?,
+            max_items: length(m.get("maxItems"))?,
+            unique: false,
+        };
+        for (k, v) in m {
+            match k.as_str() {
+                "type" => n.types = type_set(v)?,
+                "enum" | "const" | "oneOf" | "anyOf" => {
+                    if n.vocabulary.is_some() {
+                        return None;
+                    }
+                    n.vocabulary = Some(vocabulary(k, v)?);
+                }
+                "pattern" => {
+                    let translated = jsonschema_regex::to_rust_regex(v.as_str()?).ok()?;
+                    n.pattern = Some(regex::Regex::new(&translated).ok()?);
+                }
+                "format" => {
+                    n.format = Some(match v.as_str()? {
+                        "date" => Format::Date,
+                        "date-time" => Format::DateTime,
+                        _ => return None,
+                    })
+                }
+                "items" => n.items = Some(Box::new(Native::new(v)?)),
+                "uniqueItems" => n.unique = v.as_bool()?,
+                "minLength" | "maxLength" | "minimum" | "maximum" | "exclusiveMinimum"
+                | "exclusiveMaximum" | "minItems" | "maxItems" => {}
+                k if k.starts_with("x-") || ANNOTATIONS.contains(&k) => {}
+                _ => return None,
+            }
         }
-        _ => None,
+        Some(n)
+    }
+
+    /// Whether a value satisfies every keyword.
+    fn is_valid(&self, cell: Cell<'_>, delimiter: &str) -> bool {
+        let ty = match cell {
+            Cell::Null => T_NULL,
+            Cell::Bool => T_BOOL,
+            Cell::Int(_) => T_INT | T_NUM,
+            Cell::Num(x) if x.fract() == 0.0 => T_INT | T_NUM,
+            Cell::Num(_) => T_NUM,
+            Cell::Str(_) => T_STR,
+            Cell::List(_) => T_ARRAY,
+        };
+        if self.types & ty == 0 {
+            return false;
+        }
+        if let Some(v) = &self.vocabulary {
+            let ok = match cell {
+                Cell::Null => v.null,
+                Cell::Str(s) => v.strings.contains(s),
+                _ => false,
+            };
+            if !ok {
+                return false;
+            }
+        }
+        match cell {
+            Cell::Str(s) => self.string_ok(s),
+            Cell::Int(_) | Cell::Num(_) => {
+                let holds = |b: &Option<(Limit, bool)>, want: Ordering| {
+                    b.as_ref().is_none_or(|&(l, exclusive)| {
+                        let o = compare(cell, l);
+                        o == want || (!exclusive && o == Ordering::Equal)
+                    })
+                };
+                holds(&self.lower, Ordering::Greater) && holds(&self.upper, Ordering::Less)
+            }
+            Cell::List(text) => self.list_ok(text, delimiter),
+            Cell::Null | Cell::Bool => true,
+        }
+    }
+
+    fn string_ok(&self, s: &str) -> bool {
+        if self.min_length.is_some() || self.max_length.is_some() {
+            let bytes = s.len() as u64;
+            let short = self.max_length.is_none_or(|m| bytes <= m);
+            let long = self.min_length.is_none_or(|m| bytes.div_ceil(4) >= m);
+            if !(short && long) {
+                let n = s.chars().count() as u64;
+                if self.min_length.is_some_and(|m| n < m) || self.max_length.is_some_and(|m| n > m)
+                {
+                    return false;
+                }
+            }
+        }
+        if let Some(f) = self.format {
+            let ok = match f {
+                Format::Date => crate::schema::parse_date(s).is_some(),
+                Format::DateTime => is_date_time(s),
+            };
+            if !ok {
+                return false;
+            }
+        }
+        self.pattern.as_ref().is_none_or(|p| p.is_match(s))
+    }
+
+    fn list_ok(&self, text: &str, delimiter: &str) -> bool {
+        let count = text.split(delimiter).count() as u64;
+        if self.min_items.is_some_and(|m| count < m) || self.max_items.is_some_and(|m| count > m) {
+            return false;
+        }
+        if let Some(items) = &self.items {
+            if !text
+                .split(delimiter)
+                .all(|item| items.is_valid(Cell::Str(item), delimiter))
+            {
+                return false;
+            }
+        }
+        if self.unique && count > 1 {
+            if count <= 32 {
+                // Pairwise, without allocating: lists in a cell are short.
+                let mut rest = text.split(delimiter);
+                while let Some(a) = rest.next() {
+                    if rest.clone().any(|b| b == a) {
+                        return false;
+                    }
+                }
+            } else {
+                let mut seen = HashSet::with_capacity(count as usize);
+                if !text.split(delimiter).all(|item| seen.insert(item)) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
+/// The JSON value [`Schema::cell_to_json`] makes of a cell, as a [`Cell`].
+fn cell(kind: Kind, text: &str) -> Cell<'_> {
+    if text.is_empty() {
+        return Cell::Null;
+    }
+    let parsed = match kind {
+        Kind::String | Kind::Date => None,
+        Kind::Integer => crate::schema::parse_integer(text).map(Cell::Int),
+        Kind::Number => crate::schema::parse_number(text).map(Cell::Num),
+        Kind::Boolean => match text {
+            "true" | "false" => Some(Cell::Bool),
+            _ => None,
+        },
+        Kind::StringList => Some(Cell::List(text)),
+    };
+    parsed.unwrap_or(Cell::Str(text))
+}
+
+/// Compares a number cell with a bound, exactly (an `i64` is not rounded to `f64`).
+fn compare(cell: Cell<'_>, l: Limit) -> Ordering {
+    match (cell, l) {
+        (Cell::Int(a), Limit::Int(b)) => a.cmp(&b),
+        (Cell::Int(a), Limit::Float(b)) => compare_int_float(a, b),
+        (Cell::Num(a), Limit::Int(b)) => compare_int_float(b, a).reverse(),
+        (Cell::Num(a), Limit::Float(b)) => a.partial_cmp(&b).unwrap_or(Ordering::Equal),
+        _ => Ordering::Equal,
+    }
+}
+
+/// `a` against `b`, exactly (`b` finite).
+fn compare_int_float(a: i64, b: f64) -> Ordering {
+    // 2^63: every finite f64 at or above it is above any i64, every one below -2^63 below.
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    if b >= TWO_63 {
+        return Ordering::Less;
+    }
+    if b < -TWO_63 {
+        return Ordering::Greater;
+    }
+    let whole = b.floor();
+    // `whole` is an integer in i64 range: exact.
+    match a.cmp(&(whole as i64)) {
+        Ordering::Equal if b > whole => Ordering::Less,
+        o => o,
+    }
+}
+
+/// RFC 3339 `date-time`, as the JSON Schema validator reads it (`T` or `t`, seconds up to a
+/// leap second at 23:59:60 UTC, an optional fraction, `Z` or an offset).
+fn is_date_time(s: &str) -> bool {
+    let Some(t) = s.bytes().position(|b| b == b'T' || b == b't') else {
+        return false;
+    };
+    crate::schema::parse_date(&s[..t]).is_some() && is_time(&s.as_bytes()[t + 1..])
+}
+
+fn is_time(b: &[u8]) -> bool {
+    let two = |i: usize| -> Option<i16> {
+        let (x, y) = (*b.get(i)?, *b.get(i + 1)?);
+        (x.is_ascii_digit() && y.is_ascii_digit())
+            .then(|| i16::from(x - b'0') * 10 + i16::from(y - b'0'))
+    };
+    if b.len() < 9 || b[2] != b':' || b[5] != b':' {
+        return false;
+    }
+    let (Some(hour), Some(minute), Some(second)) = (two(0), two(3), two(6)) else {
+        return false;
+    };
+    if hour > 23 || minute > 59 || second > 60 {
+        return false;
+    }
+    let mut i = 8;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    match b.get(i) {
+        Some(b'Z' | b'z') => i == b.len() - 1 && (second != 60 || (hour == 23 && minute == 59)),
+        Some(&sign @ (b'+' | b'-')) => {
+            if b.len() - i != 6 || b[i + 3] != b':' {
+                return false;
+            }
+            let (Some(oh), Some(om)) = (two(i + 1), two(i + 4)) else {
+                return false;
+            };
+            if oh > 23 || om > 59 {
+                return false;
+            }
+            if second != 60 {
+                return true;
+            }
+            // A leap second is 23:59:60 in UTC.
+            let offset = if sign == b'+' {
+                oh * 60 + om
+            } else {
+                -(oh * 60 + om)
+            };
+            (hour * 60 + minute - offset).rem_euclid(24 * 60) == 23 * 60 + 59
+        }
+        _ => false,
     }
 }
 
@@ -163,10 +529,15 @@ impl FastSchema {
         let Some(root) = doc.as_object() else {
             return whole;
         };
+        // The row object holds the schema's properties only (extra columns are the header
+        // check's), so `additionalProperties` never applies and `required` only to absent
+        // columns, which are ignored.
         let splittable = root
             .keys()
             .all(|k| k.starts_with("x-") || SPLITTABLE.contains(&k.as_str()))
-            && root.get("additionalProperties") == Some(&Value::Bool(false))
+            && root
+                .get("type")
+                .is_none_or(|t| type_set(t).is_some_and(|t| t & T_OBJECT != 0))
             && !has_ref(doc);
         if !splittable {
             return whole;
@@ -175,40 +546,14 @@ impl FastSchema {
             .get("$schema")
             .cloned()
             .unwrap_or(Value::from("https://json-schema.org/draft/2020-12/schema"));
+        // The native checks read keywords as draft 2020-12 does.
+        let native_draft = draft
+            .as_str()
+            .is_some_and(|d| d.contains("/draft/2020-12/"));
         let mut columns = Vec::with_capacity(schema.columns.len());
         for c in &schema.columns {
-            let pure_terms = c.kind == Kind::String
-                && c.terms.is_some()
-                && c.schema.as_object().is_some_and(|m| {
-                    m.keys().all(|k| {
-                        matches!(
-                            k.as_str(),
-                            "oneOf" | "anyOf" | "enum" | "description" | "title" | "examples"
-                        )
-                    })
-                })
-                && c.schema
-                    .get("oneOf")
-                    .or_else(|| c.schema.get("anyOf"))
-                    .and_then(Value::as_array)
-                    .is_none_or(|bs| {
-                        bs.iter().all(|b| {
-                            b.as_object().is_some_and(|m| {
-                                m.keys().all(|k| {
-                                    matches!(k.as_str(), "const" | "description" | "title" | "type")
-                                }) && (m.contains_key("const")
-                                    || m.get("type") == Some(&Value::from("null")))
-                            })
-                        })
-                    });
-            if pure_terms {
-                let values = c.terms.iter().flatten().map(|t| t.value.clone()).collect();
-                columns.push(ColumnCheck::Terms {
-                    values,
-                    nullable: c.nullable,
-                });
-            } else if let Some(check) = native(c) {
-                columns.push(check);
+            if let Some(check) = native_draft.then(|| Native::new(&c.schema)).flatten() {
+                columns.push(ColumnCheck::Native(Box::new(check)));
             } else {
                 let mut sub = c.schema.clone();
                 if let Value::Object(m) = &mut sub {
@@ -259,23 +604,12 @@ impl FastSchema {
             if !present[i] {
                 continue;
             }
-            let cell = cells[i];
             let ok = match check {
-                ColumnCheck::Schema(v) => v.is_valid(&schema.cell_to_json(i, cell)),
-                _ if cell.is_empty() => match check {
-                    ColumnCheck::Terms { nullable, .. }
-                    | ColumnCheck::Text { nullable, .. }
-                    | ColumnCheck::Integer { nullable, .. }
-                    | ColumnCheck::Date { nullable } => *nullable,
-                    ColumnCheck::Schema(_) => unreachable!("handled above"),
-                },
-                ColumnCheck::Terms { values, .. } => values.contains(cell),
-                ColumnCheck::Text { max, .. } => {
-                    max.is_none_or(|m| cell.len() <= m || cell.chars().count() <= m)
+                ColumnCheck::Native(n) => {
+                    let col = &schema.columns[i];
+                    n.is_valid(cell(col.kind, cells[i]), &col.delimiter)
                 }
-                ColumnCheck::Integer { min, max, .. } => crate::schema::parse_integer(cell)
-                    .is_some_and(|n| min.is_none_or(|lo| n >= lo) && max.is_none_or(|hi| n <= hi)),
-                ColumnCheck::Date { .. } => crate::schema::parse_date(cell).is_some(),
+                ColumnCheck::Schema(v) => v.is_valid(&schema.cell_to_json(i, cells[i])),
             };
             if !ok {
                 return false;
@@ -298,6 +632,14 @@ impl FastSchema {
         }
     }
 
+    /// Whether a column is checked natively (not by its compiled sub-schema, nor whole).
+    pub fn is_native(&self, column: usize) -> bool {
+        matches!(
+            self.columns.as_ref().and_then(|c| c.get(column)),
+            Some(ColumnCheck::Native(_))
+        )
+    }
+
     /// Whether the split is in use (false: whole-row validation).
     pub fn is_split(&self) -> bool {
         self.columns.is_some()
@@ -317,6 +659,10 @@ mod tests {
                 .unwrap();
         let fast = FastSchema::new(&s);
         assert!(fast.is_split());
+        // Vocabularies, lists, integers, dates and text alike: no column needs its sub-schema.
+        for c in 0..s.columns.len() {
+            assert!(fast.is_native(c), "{}", s.columns[c].name);
+        }
         let text = std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("tests/fixtures/dataset_refs/dataset/events.csv"),
@@ -369,5 +715,162 @@ mod tests {
                 .is_valid(&crate::schema::row_object(&s, &cells, None));
             assert_eq!(fast.is_valid(&s, &cells, &all), whole, "{cells:?}");
         }
+    }
+
+    /// A schema written with the plain keywords other datasets use, and cells that probe each.
+    fn plain_schema() -> Schema {
+        Schema::from_value(
+            Path::new("plain.schema.json"),
+            serde_json::json!({
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string", "pattern": "^[A-Z]{2}-\\d{3}$"},
+                    "list": {"type": ["string", "null"], "pattern": "^A[0-9]{2}(;A[0-9]{2})*$"},
+                    "day": {"type": ["string", "null"], "format": "date"},
+                    "at": {"type": "string", "format": "date-time"},
+                    "kind": {"type": ["string", "null"], "enum": ["a", "b", "c d", null]},
+                    "kind2": {"type": ["string", "null"], "enum": ["x", "y"]},
+                    "fixed": {"type": "string", "const": "k"},
+                    "n": {"type": ["integer", "null"], "minimum": -5, "maximum": 1000},
+                    "x": {"type": ["number", "null"], "minimum": -90.5, "exclusiveMaximum": 90},
+                    "i2": {"type": "integer", "exclusiveMinimum": 0.5, "x-blank": "never"},
+                    "name": {"type": ["string", "null"], "minLength": 2, "maxLength": 5},
+                    "ok": {"type": "boolean"},
+                    "tags": {"type": ["array", "null"], "items": {"type": "string", "pattern": "^[a-z]+$", "maxLength": 3},
+                             "minItems": 1, "maxItems": 3, "uniqueItems": true}
+                },
+                "required": ["code", "at", "fixed", "i2", "ok"]
+            }),
+        )
+        .unwrap()
+    }
+
+    /// Cells that sit on the edges of the plain keywords.
+    const PROBES: &[&str] = &[
+        "",
+        "AB-123",
+        "AB-12",
+        "ab-123",
+        "AB-١٢٣",
+        "xAB-123",
+        "A01",
+        "A01;A02",
+        "A01;",
+        "A1",
+        "2024-02-29",
+        "2023-02-29",
+        "2024-13-01",
+        "2024-1-01",
+        "2024-01-01T00:00:00Z",
+        "2024-01-01t23:59:60z",
+        "2016-12-31T23:59:60Z",
+        "2016-12-31T18:59:60-05:00",
+        "2016-12-31T18:59:60+05:00",
+        "2024-01-01T00:00:00.5+01:00",
+        "2024-01-01T00:00:00",
+        "2024-01-01T00:00:00.Z",
+        "2024-01-01T24:00:00Z",
+        "2024-01-01T00:00:00+24:00",
+        "a",
+        "b",
+        "c d",
+        "x",
+        "y",
+        "k",
+        "K",
+        "0",
+        "-5",
+        "-6",
+        "1000",
+        "1001",
+        "90",
+        "89.99",
+        "-90.5",
+        "-90.6",
+        "1e2",
+        "1.0",
+        "0.5",
+        "1",
+        "03",
+        "+3",
+        "-0",
+        "9223372036854775808",
+        "é",
+        "éé",
+        "ééééé",
+        "éééééé",
+        "ab",
+        "true",
+        "false",
+        "TRUE",
+        "abc;de",
+        "abc;abc",
+        "a;b;c;d",
+        "abcd",
+        "a;;b",
+        " a",
+        "null",
+    ];
+
+    /// Every probe in every column of the plain schema: the native checks answer as the whole
+    /// row validator does, and every column of that schema is checked natively.
+    #[test]
+    fn plain_keywords_are_checked_natively_and_agree_with_whole_row_validation() {
+        let s = plain_schema();
+        let fast = FastSchema::new(&s);
+        assert!(fast.is_split());
+        for c in 0..s.columns.len() {
+            assert!(fast.is_native(c), "{}", s.columns[c].name);
+        }
+        let base = [
+            "AB-123",
+            "A01",
+            "2024-02-29",
+            "2024-01-01T00:00:00Z",
+            "a",
+            "x",
+            "k",
+            "7",
+            "1.5",
+            "1",
+            "abc",
+            "true",
+            "ab;cd",
+        ];
+        let all = vec![true; s.columns.len()];
+        let whole = |cells: &[&str]| {
+            s.validator()
+                .is_valid(&crate::schema::row_object(&s, cells, None))
+        };
+        assert!(whole(&base));
+        let mut disagree = Vec::new();
+        for c in 0..base.len() {
+            for probe in PROBES {
+                let mut cells = base;
+                cells[c] = probe;
+                if fast.is_valid(&s, &cells, &all) != whole(&cells) {
+                    disagree.push((s.columns[c].name.clone(), *probe));
+                }
+            }
+        }
+        assert!(disagree.is_empty(), "{disagree:?}");
+    }
+
+    /// The plain schema `bench/qsv_schema.py` derives from the dataset's is checked natively
+    /// column by column (it has no `additionalProperties: false`, enums with a type, patterns).
+    #[test]
+    fn the_derived_plain_schema_is_checked_natively() {
+        let s = Schema::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/qsv-events.schema.json"),
+        )
+        .unwrap();
+        let fast = FastSchema::new(&s);
+        assert!(fast.is_split());
+        let not_native: Vec<&str> = (0..s.columns.len())
+            .filter(|&c| !fast.is_native(c))
+            .map(|c| s.columns[c].name.as_str())
+            .collect();
+        assert!(not_native.is_empty(), "{not_native:?}");
     }
 }
