@@ -286,15 +286,13 @@ fn release_at_format(d: &std::path::Path, release_format: u32) -> std::path::Pat
         serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
     v["release_format"] = serde_json::json!(release_format);
     let mut changelog = std::fs::read_to_string(root().join("CHANGELOG.md")).unwrap();
-    if release_format >= 3 {
-        // 2.0.0 is published at format 2: a format-3 bundle is a new version.
-        v["version"] = serde_json::json!("2.0.1");
-        changelog = changelog.replacen(
-            "## [Unreleased]\n",
-            "## [Unreleased]\n\n## [2.0.1] - 2026-11-26\n### Changed\n- The bundle shows the data as pictures.\n",
-            1,
-        );
-    }
+    // A version no release has used, so that either layout may be built from the same data.
+    v["version"] = serde_json::json!("9.0.0");
+    changelog = changelog.replacen(
+        "## [Unreleased]\n",
+        "## [Unreleased]\n\n## [9.0.0] - 2026-11-26\n### Changed\n- A test release.\n",
+        1,
+    );
     std::fs::write(d.join("CHANGELOG.md"), changelog).unwrap();
     std::fs::write(&meta, serde_json::to_string_pretty(&v).unwrap()).unwrap();
     let out = aabc()
