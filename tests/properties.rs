@@ -796,30 +796,9 @@ proptest! {
 /// A schema in the plain keywords another dataset would use: `type` unions with null, `enum`,
 /// `const`, `pattern`, `format` date and date-time, lengths, bounds, and a list column.
 fn plain_schema() -> Schema {
-    Schema::from_value(
-        Path::new("plain.schema.json"),
-        json!({
-            "type": "object",
-            "properties": {
-                "code": {"type": "string", "pattern": "^[A-Z]{2}-\\d{3}$"},
-                "list": {"type": ["string", "null"], "pattern": "^A[0-9]{2}(;A[0-9]{2})*$"},
-                "day": {"type": ["string", "null"], "format": "date"},
-                "at": {"type": "string", "format": "date-time"},
-                "kind": {"type": ["string", "null"], "enum": ["a", "b", "c d", null]},
-                "kind2": {"type": ["string", "null"], "enum": ["x", "y"]},
-                "fixed": {"type": "string", "const": "k"},
-                "n": {"type": ["integer", "null"], "minimum": -5, "maximum": 1000},
-                "x": {"type": ["number", "null"], "minimum": -90.5, "exclusiveMaximum": 90},
-                "i2": {"type": "integer", "exclusiveMinimum": 0.5},
-                "name": {"type": ["string", "null"], "minLength": 2, "maxLength": 5},
-                "ok": {"type": "boolean"},
-                "tags": {"type": ["array", "null"], "items": {"type": "string", "pattern": "^[a-z]+$", "maxLength": 3},
-                         "minItems": 1, "maxItems": 3, "uniqueItems": true}
-            },
-            "required": ["code", "at", "fixed", "i2", "ok"]
-        }),
-    )
-    .unwrap()
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/plain.schema.json");
+    Schema::load(&path).unwrap()
 }
 
 /// Cells near the edges of the plain keywords, and random short text.

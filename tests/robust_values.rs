@@ -137,27 +137,10 @@ fn whole_row_only(mut doc: serde_json::Value) -> serde_json::Value {
 
 /// A schema in the plain keywords another dataset would use (issue 11, item 5).
 fn plain_schema() -> serde_json::Value {
-    serde_json::json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "type": "object",
-        "properties": {
-            "code": {"type": "string", "pattern": "^[A-Z]{2}-\\d{3}$"},
-            "list": {"type": ["string", "null"], "pattern": "^A[0-9]{2}(;A[0-9]{2})*$"},
-            "day": {"type": ["string", "null"], "format": "date"},
-            "at": {"type": "string", "format": "date-time"},
-            "kind": {"type": ["string", "null"], "enum": ["a", "b", "c d", null]},
-            "kind2": {"type": ["string", "null"], "enum": ["x", "y"]},
-            "fixed": {"type": "string", "const": "k"},
-            "n": {"type": ["integer", "null"], "minimum": -5, "maximum": 1000},
-            "x": {"type": ["number", "null"], "minimum": -90.5, "exclusiveMaximum": 90},
-            "i2": {"type": "integer", "exclusiveMinimum": 0.5},
-            "name": {"type": ["string", "null"], "minLength": 2, "maxLength": 5},
-            "ok": {"type": "boolean"},
-            "tags": {"type": ["array", "null"], "items": {"type": "string", "pattern": "^[a-z]+$", "maxLength": 3},
-                     "minItems": 1, "maxItems": 3, "uniqueItems": true}
-        },
-        "required": ["code", "at", "fixed", "i2", "ok"]
-    })
+    serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/fixtures/plain.schema.json")).unwrap(),
+    )
+    .unwrap()
 }
 
 #[test]

@@ -717,33 +717,12 @@ mod tests {
         }
     }
 
-    /// A schema written with the plain keywords other datasets use, and cells that probe each.
+    /// A schema written with the plain keywords other datasets use (shared with the integration
+    /// tests), and cells that probe each.
     fn plain_schema() -> Schema {
-        Schema::from_value(
-            Path::new("plain.schema.json"),
-            serde_json::json!({
-                "$schema": "https://json-schema.org/draft/2020-12/schema",
-                "type": "object",
-                "properties": {
-                    "code": {"type": "string", "pattern": "^[A-Z]{2}-\\d{3}$"},
-                    "list": {"type": ["string", "null"], "pattern": "^A[0-9]{2}(;A[0-9]{2})*$"},
-                    "day": {"type": ["string", "null"], "format": "date"},
-                    "at": {"type": "string", "format": "date-time"},
-                    "kind": {"type": ["string", "null"], "enum": ["a", "b", "c d", null]},
-                    "kind2": {"type": ["string", "null"], "enum": ["x", "y"]},
-                    "fixed": {"type": "string", "const": "k"},
-                    "n": {"type": ["integer", "null"], "minimum": -5, "maximum": 1000},
-                    "x": {"type": ["number", "null"], "minimum": -90.5, "exclusiveMaximum": 90},
-                    "i2": {"type": "integer", "exclusiveMinimum": 0.5, "x-blank": "never"},
-                    "name": {"type": ["string", "null"], "minLength": 2, "maxLength": 5},
-                    "ok": {"type": "boolean"},
-                    "tags": {"type": ["array", "null"], "items": {"type": "string", "pattern": "^[a-z]+$", "maxLength": 3},
-                             "minItems": 1, "maxItems": 3, "uniqueItems": true}
-                },
-                "required": ["code", "at", "fixed", "i2", "ok"]
-            }),
-        )
-        .unwrap()
+        let doc = serde_json::from_str(include_str!("../../tests/fixtures/plain.schema.json"))
+            .expect("the fixture is JSON");
+        Schema::from_value(Path::new("plain.schema.json"), doc).unwrap()
     }
 
     /// Cells that sit on the edges of the plain keywords.
