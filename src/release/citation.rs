@@ -115,6 +115,20 @@ pub fn cff(meta: &Metadata, date: Option<NaiveDate>) -> String {
     s
 }
 
+/// The DOI, URL and licence lines of a CFF entry, at `indent` (the top level and the
+/// preferred citation say the same).
+fn cff_links(s: &mut String, meta: &Metadata, doi: Option<&str>, indent: &str) {
+    if let Some(d) = doi {
+        s.push_str(&format!("{indent}doi: {}\n", q(d)));
+    }
+    if let Some(u) = nonempty(&meta.homepage) {
+        s.push_str(&format!("{indent}url: {}\n", q(u)));
+    }
+    if let Some(l) = meta.licenses.first() {
+        s.push_str(&format!("{indent}license: {}\n", plain_or_quoted(&l.name)));
+    }
+}
+
 /// The DOI a citation of this version shows: the version's own (`version_doi`, from the
 /// release record) or else the dataset's DOI for all versions.
 pub fn doi<'a>(meta: &'a Metadata, version_doi: Option<&'a str>) -> Option<&'a str> {
@@ -159,15 +173,7 @@ pub fn cff_complete(
         s.push_str(&format!("date-released: {}\n", q(&d.to_string())));
     }
     let shown_doi = doi(meta, version_doi);
-    if let Some(d) = shown_doi {
-        s.push_str(&format!("doi: {}\n", q(d)));
-    }
-    if let Some(u) = nonempty(&meta.homepage) {
-        s.push_str(&format!("url: {}\n", q(u)));
-    }
-    if let Some(l) = meta.licenses.first() {
-        s.push_str(&format!("license: {}\n", plain_or_quoted(&l.name)));
-    }
+    cff_links(&mut s, meta, shown_doi, "");
     if !meta.keywords.is_empty() {
         s.push_str("keywords:\n");
         for k in &meta.keywords {
@@ -215,15 +221,7 @@ pub fn cff_complete(
         s.push_str(&format!("  year: {}\n", d.format("%Y")));
         s.push_str(&format!("  date-released: {}\n", q(&d.to_string())));
     }
-    if let Some(d) = shown_doi {
-        s.push_str(&format!("  doi: {}\n", q(d)));
-    }
-    if let Some(u) = nonempty(&meta.homepage) {
-        s.push_str(&format!("  url: {}\n", q(u)));
-    }
-    if let Some(l) = meta.licenses.first() {
-        s.push_str(&format!("  license: {}\n", plain_or_quoted(&l.name)));
-    }
+    cff_links(&mut s, meta, shown_doi, "  ");
     if !meta.sources.is_empty() {
         s.push_str("references:\n");
         for src in &meta.sources {
