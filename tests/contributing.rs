@@ -43,3 +43,20 @@ fn next_id_follows_every_id_in_use_or_retired() {
     assert_eq!(code, 2);
     assert!(err.contains("no table \"--nope\""), "{err}");
 }
+
+#[test]
+fn next_id_on_a_table_that_is_not_well_formed_names_the_fault_and_prints_no_id() {
+    let dir = git_fixture();
+    let d = dir.path();
+    let events = d.join("dataset/events.csv");
+    let mut text = std::fs::read_to_string(&events).unwrap();
+    let line = text.lines().count() + 1;
+    text.push_str("AABC-0999,\"open\n");
+    std::fs::write(&events, text).unwrap();
+    let (code, out, err) = run(d, &["next-id"]);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert!(
+        err.contains(&format!("dataset/events.csv:{line}:11:")) && err.contains("[csv/quote]"),
+        "{err}"
+    );
+}
