@@ -271,7 +271,8 @@ fn site_is_byte_reproducible_and_readable_without_javascript() {
     );
     let html = std::fs::read_to_string(a.join("index.html")).unwrap();
     let (_, events) = read_csv(&root().join("dataset/events.csv"));
-    // Every row is in the HTML itself, with its permalink target.
+    // Every row is in the HTML itself (for readers without JavaScript), with its permalink
+    // target.
     assert_eq!(html.matches("<tr id=\"AABC-").count(), events.len());
     assert!(html.contains("<tr id=\"AABC-0056\""));
     // No address outside the page is loaded: no remote script, stylesheet or image.
@@ -305,18 +306,22 @@ fn site_needs_its_output_folder() {
 }
 
 #[test]
-fn release_format_3_bundles_carry_the_site_listed_in_sha256sums() {
+fn release_bundles_from_format_3_carry_the_site_listed_in_sha256sums() {
+    for format in [3, 4] {
+        bundle_of_format_carries_the_site(format);
+    }
+}
+
+fn bundle_of_format_carries_the_site(format: u32) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     repo_copy(d);
     set_version(d, "9.0.0");
     let meta = d.join("dataset/dataset.json");
-    let text = std::fs::read_to_string(&meta).unwrap();
-    std::fs::write(
-        &meta,
-        text.replace("\"release_format\": 2", "\"release_format\": 3"),
-    )
-    .unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
+    v["release_format"] = serde_json::json!(format);
+    std::fs::write(&meta, serde_json::to_string_pretty(&v).unwrap()).unwrap();
     let (code, said, err) = run(d, &["release"]);
     assert_eq!(code, 0, "{said}{err}");
     let bundle = d.join("dist/aabc-events-9.0.0");
@@ -335,6 +340,21 @@ fn release_format_3_bundles_carry_the_site_listed_in_sha256sums() {
     assert!(html.contains("<a href=\"../events.csv\">events.csv</a>"));
     assert!(html.contains(&aabc::release::checksum::sha256_hex(&csv)));
     assert!(html.contains("<a href=\"../events.parquet\">events.parquet</a>"));
+    // Format 3 keeps the page 2.1.0 was published with: every row in the script's table.
+    // From format 4 the rows are in the table for readers without JavaScript only.
+    let js = std::fs::read(bundle.join("site/site.js")).unwrap();
+    let frozen = std::fs::read(root().join("src/release/site/assets/format3/site.js")).unwrap();
+    let first_row = html.find("<tr id=\"AABC-").unwrap();
+    if format == 3 {
+        assert_eq!(js, frozen);
+        assert!(!html.contains("<noscript>"));
+        assert!(html[..first_row].ends_with("<tbody>\n"));
+    } else {
+        assert_ne!(js, frozen);
+        assert!(html.contains("<tbody></tbody>"));
+        assert!(html[..first_row]
+            .contains("<noscript><div class=\"scroll\"><table id=\"events-table-all\">"));
+    }
     // The bundle checks out, and building it again gives the same bytes.
     let zip = d.join("dist/aabc-events-9.0.0.zip");
     let (code, said, err) = run_aabc(&["verify", zip.to_str().unwrap()]);
@@ -387,7 +407,7 @@ fn site_escapes_markup_in_the_data() {
     repo_copy(d);
     let events = d.join("dataset/events.csv");
     let text = std::fs::read_to_string(&events).unwrap();
-    let hostile = "</script><script>alert(1)</script><!-- <b>x</b>";
+    let hostile = "</noscript></script><script>alert(1)</script><!-- <b>x</b>";
     let first_note_end = text.find("\nAABC-0002").unwrap();
     let line_start = text.find("\nAABC-0001").unwrap();
     let line = &text[line_start..first_note_end];
@@ -406,8 +426,12 @@ fn site_escapes_markup_in_the_data() {
     assert!(!html.contains("<script>alert"));
     assert!(html.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains(
-        "\\u003c/script>\\u003cscript>alert(1)\\u003c/script>\\u003c!-- \\u003cb>x\\u003c/b>"
+        "\\u003c/noscript>\\u003c/script>\\u003cscript>alert(1)\\u003c/script>\\u003c!-- \\u003cb>x\\u003c/b>"
     ));
-    // One script block of data, one script file, one inline line that marks JavaScript on.
+    // One script block of data, one script file, one inline line that marks JavaScript on;
+    // the table for readers without JavaScript closes its <noscript> once.
     assert_eq!(html.matches("<script").count(), 3);
+    assert_eq!(html.matches("</noscript>").count(), 1);
+    // The page still loads without a console error, the note shown as text.
+    node(&["tti", site.to_str().unwrap()]);
 }

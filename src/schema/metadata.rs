@@ -255,8 +255,13 @@ pub struct SiteSeries {
     pub columns: Vec<String>,
 }
 
-/// The newest bundle layout this toolkit writes (see [`Metadata::release_format`]).
-pub const RELEASE_FORMAT: u32 = 3;
+/// The newest bundle layout this toolkit writes (see [`Metadata::release_format`]):
+/// 1. the tables, their exports, the codebook and the citation;
+/// 2. foreign keys expanded in the typed exports, link tables, GeoJSON, the complete citation;
+/// 3. the page (`site/`) and the pictures (`timeline.svg`, `map.svg`);
+/// 4. the page lays out only the rows it shows (the whole table is kept for readers without
+///    JavaScript) and the sections below the first screen when they come into view.
+pub const RELEASE_FORMAT: u32 = 4;
 
 impl Metadata {
     /// The bundle layout of this dataset: 1 when the metadata names none.

@@ -1,6 +1,8 @@
 // The dataset's page: filters, search, sort, permalinks (#<key>) with the full record, copy
-// buttons. The table is already in the HTML; this script only enhances it. Everything it
-// knows about the data comes from the JSON block #data (columns, rows, linked tables).
+// buttons. Everything it knows about the data comes from the JSON block #data (columns, rows,
+// linked tables). The whole table is in the HTML inside <noscript>, for readers without
+// JavaScript; with it, this script lays out only the rows it shows (a page at a time), so a
+// long table does not hold the page up.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("data").textContent);
@@ -8,11 +10,10 @@
   var cols = data.columns;
   var keyCol = data.key;
   var tbody = document.querySelector("#events-table tbody");
-  var trs = Array.prototype.slice.call(tbody.rows);
-  var trOf = [];
-  trs.forEach(function (tr) { trOf[Number(tr.getAttribute("data-i"))] = tr; });
   var byKey = Object.create(null);
   for (var i = 0; i < rows.length; i++) byKey[rows[i][keyCol]] = i;
+  // The row indices in the table's current order (sorting reorders them).
+  var order = rows.map(function (r, n) { return n; });
   var tables = data.tables;
   var tableIndex = Object.create(null);
   Object.keys(tables).forEach(function (name) {
@@ -20,6 +21,55 @@
     for (var j = 0; j < t.rows.length; j++) idx[t.rows[j][t.key]] = j;
     tableIndex[name] = idx;
   });
+
+  // ---- the table's rows, laid out from the data
+  // The shown columns are the header's: each th names its column and how its cells look.
+  var ths = Array.prototype.slice.call(document.querySelectorAll("#events-table thead th[data-col]"));
+  var shown = ths.map(function (th) {
+    var c = Number(th.getAttribute("data-col"));
+    var titles = Object.create(null);
+    (cols[c].terms || []).forEach(function (t) { if (t[1]) titles[t[0]] = t[1]; });
+    return { col: c, cls: th.getAttribute("data-class") || "", titles: titles };
+  });
+  var trOf = Object.create(null);
+  var selected = null;
+  function rowEl(n) {
+    var r = rows[n], tr = document.createElement("tr");
+    tr.id = r[keyCol];
+    tr.setAttribute("data-i", n);
+    shown.forEach(function (s) {
+      var v = r[s.col] || "", cell;
+      if (s.col === keyCol) {
+        cell = document.createElement("th");
+        cell.scope = "row";
+        var a = document.createElement("a");
+        a.href = "#" + v;
+        a.textContent = v;
+        cell.appendChild(a);
+      } else {
+        cell = document.createElement("td");
+        if (s.cls) cell.className = s.cls;
+        if (s.titles[v] !== undefined) {
+          var abbr = document.createElement("abbr");
+          abbr.title = s.titles[v];
+          abbr.textContent = v;
+          cell.appendChild(abbr);
+        } else {
+          cell.textContent = v;
+        }
+      }
+      tr.appendChild(cell);
+    });
+    if (n === selected) tr.classList.add("selected");
+    return tr;
+  }
+  function render(list) {
+    var frag = document.createDocumentFragment();
+    trOf = Object.create(null);
+    list.forEach(function (n) { frag.appendChild(trOf[n] = rowEl(n)); });
+    tbody.textContent = "";
+    tbody.appendChild(frag);
+  }
 
   // ---- filters, search, count
   var form = document.getElementById("filters");
@@ -53,21 +103,20 @@
     if (keepLimit !== true) limit = PAGE;
     var wanted = selects.map(function (s) { return s.value; });
     var q = search ? search.value.trim().toLowerCase() : "";
-    var matched = 0;
-    for (var k = 0; k < trs.length; k++) {
-      var tr = trs[k], n = Number(tr.getAttribute("data-i")), r = rows[n], ok = true;
+    var matched = 0, list = [];
+    for (var k = 0; k < order.length; k++) {
+      var n = order[k], r = rows[n], ok = true;
       for (var s = 0; s < selects.length && ok; s++) {
         if (wanted[s] !== "" && cellFor(r, selects[s]) !== wanted[s]) ok = false;
       }
       if (ok && q !== "" && text(n).indexOf(q) < 0) ok = false;
-      if (ok) matched++;
-      var show = ok && matched <= limit;
-      if (tr.hidden === show) tr.hidden = !show;
+      if (ok && ++matched <= limit) list.push(n);
     }
-    var shown = Math.min(matched, limit);
+    render(list);
+    var shownRows = list.length;
     count.textContent = matched + " of " + rows.length + " rows" +
-      (shown < matched ? " (showing the first " + shown + ")" : "");
-    more.hidden = shown >= matched;
+      (shownRows < matched ? " (showing the first " + shownRows + ")" : "");
+    more.hidden = shownRows >= matched;
   }
 
   more.addEventListener("click", function () {
@@ -84,26 +133,22 @@
   }
 
   // ---- sort
-  var ths = Array.prototype.slice.call(document.querySelectorAll("#events-table thead th[data-col]"));
   ths.forEach(function (th) {
     var button = th.querySelector("button");
+    if (!button) return;
     button.addEventListener("click", function () {
       var c = Number(th.getAttribute("data-col"));
       var numeric = th.getAttribute("data-numeric") === "true";
       var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
       ths.forEach(function (o) { o.removeAttribute("aria-sort"); });
       th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
-      var order = trs.map(function (tr) { return Number(tr.getAttribute("data-i")); });
       order.sort(function (a, b) {
         var x = rows[a][c], y = rows[b][c];
-        // Blanks last in either direction; ties keep the table's order.
+        // Blanks last in either direction; ties keep the data's order.
         if (x === "" || y === "") return x === y ? a - b : (x === "" ? 1 : -1);
         var d = numeric ? Number(x) - Number(y) : (x < y ? -1 : x > y ? 1 : 0);
         return d !== 0 ? d * dir : a - b;
       });
-      var frag = document.createDocumentFragment();
-      trs = order.map(function (n) { frag.appendChild(trOf[n]); return trOf[n]; });
-      tbody.appendChild(frag);
       apply(true);
     });
   });
@@ -218,9 +263,15 @@
       c.appendChild(b);
     });
     body.appendChild(c);
-    trs.forEach(function (tr) { tr.classList.remove("selected"); });
+    if (selected !== null && trOf[selected]) trOf[selected].classList.remove("selected");
+    selected = n;
     if (trOf[n]) trOf[n].classList.add("selected");
-    markers.forEach(function (m) { m.classList.toggle("selected", m.getAttribute("data-id") === id); });
+    if (marked) marked.classList.remove("selected");
+    marked = null;
+    for (var m = 0; m < markers.length && !marked; m++) {
+      if (markers[m].getAttribute("data-id") === id) marked = markers[m];
+    }
+    if (marked) marked.classList.add("selected");
     if (!dialog.open) {
       lastFocus = document.activeElement;
       dialog.showModal();
@@ -243,19 +294,33 @@
   });
   window.addEventListener("hashchange", route);
 
-  // ---- map markers open their row
-  var markers = Array.prototype.slice.call(document.querySelectorAll("#map .event[data-id]"));
-  markers.forEach(function (m) {
-    m.setAttribute("tabindex", "0");
-    m.setAttribute("role", "link");
-    var t = m.querySelector("title");
-    m.setAttribute("aria-label", t ? t.textContent : m.getAttribute("data-id"));
-    function go() { location.hash = m.getAttribute("data-id"); }
-    m.addEventListener("click", go);
-    m.addEventListener("keydown", function (e) {
-      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); go(); }
+  // ---- map markers open their row (one listener for all of them)
+  var mapBox = document.getElementById("map");
+  var markers = mapBox ? Array.prototype.slice.call(mapBox.querySelectorAll(".event[data-id]")) : [];
+  var marked = null;
+  function markerOf(e) {
+    var m = e.target.closest ? e.target.closest(".event[data-id]") : null;
+    return m && mapBox.contains(m) ? m : null;
+  }
+  if (mapBox) {
+    markers.forEach(function (m) {
+      m.setAttribute("tabindex", "0");
+      m.setAttribute("role", "link");
+      var t = m.firstElementChild;
+      m.setAttribute("aria-label", t && t.tagName === "title" ? t.textContent : m.getAttribute("data-id"));
     });
-  });
+    mapBox.addEventListener("click", function (e) {
+      var m = markerOf(e);
+      if (m) location.hash = m.getAttribute("data-id");
+    });
+    mapBox.addEventListener("keydown", function (e) {
+      var m = markerOf(e);
+      if (m && (e.key === "Enter" || e.key === " ")) {
+        e.preventDefault();
+        location.hash = m.getAttribute("data-id");
+      }
+    });
+  }
 
   // ---- copy buttons
   document.addEventListener("click", function (e) {
@@ -279,7 +344,8 @@
   }
   Array.prototype.forEach.call(document.querySelectorAll("button.copy[hidden]"), function (b) { b.hidden = false; });
 
-  // From here the script says which rows show (the stylesheet's first page no longer applies).
+  // From here the script lays out the rows it shows.
+  document.getElementById("events-box").hidden = false;
   apply();
   document.documentElement.className = "ready";
   route();

@@ -1,0 +1,287 @@
+// The dataset's page: filters, search, sort, permalinks (#<key>) with the full record, copy
+// buttons. The table is already in the HTML; this script only enhances it. Everything it
+// knows about the data comes from the JSON block #data (columns, rows, linked tables).
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("data").textContent);
+  var rows = data.rows;
+  var cols = data.columns;
+  var keyCol = data.key;
+  var tbody = document.querySelector("#events-table tbody");
+  var trs = Array.prototype.slice.call(tbody.rows);
+  var trOf = [];
+  trs.forEach(function (tr) { trOf[Number(tr.getAttribute("data-i"))] = tr; });
+  var byKey = Object.create(null);
+  for (var i = 0; i < rows.length; i++) byKey[rows[i][keyCol]] = i;
+  var tables = data.tables;
+  var tableIndex = Object.create(null);
+  Object.keys(tables).forEach(function (name) {
+    var t = tables[name], idx = Object.create(null);
+    for (var j = 0; j < t.rows.length; j++) idx[t.rows[j][t.key]] = j;
+    tableIndex[name] = idx;
+  });
+
+  // ---- filters, search, count
+  var form = document.getElementById("filters");
+  var count = document.getElementById("count");
+  var selects = form ? Array.prototype.slice.call(form.querySelectorAll("select")) : [];
+  var search = document.getElementById("search");
+  var searchCols = search ? search.getAttribute("data-cols").split(",").map(Number) : [];
+  // Lower-cased search text of each row, built at the first search.
+  var haystack = null;
+  function text(n) {
+    if (haystack === null) {
+      haystack = rows.map(function (r) {
+        return searchCols.map(function (c) { return r[c] || ""; }).join("\n").toLowerCase();
+      });
+    }
+    return haystack[n];
+  }
+  // Rows shown at a time (the stylesheet lays out as many while the page loads).
+  var PAGE = 200;
+  var limit = PAGE;
+  var more = document.getElementById("more");
+
+  function cellFor(r, sel) {
+    var c = Number(sel.getAttribute("data-col"));
+    var v = r[c] || "";
+    if (sel.getAttribute("data-year") === "true") v = v.slice(0, 4);
+    return v === "" ? "(blank)" : v;
+  }
+
+  function apply(keepLimit) {
+    if (keepLimit !== true) limit = PAGE;
+    var wanted = selects.map(function (s) { return s.value; });
+    var q = search ? search.value.trim().toLowerCase() : "";
+    var matched = 0;
+    for (var k = 0; k < trs.length; k++) {
+      var tr = trs[k], n = Number(tr.getAttribute("data-i")), r = rows[n], ok = true;
+      for (var s = 0; s < selects.length && ok; s++) {
+        if (wanted[s] !== "" && cellFor(r, selects[s]) !== wanted[s]) ok = false;
+      }
+      if (ok && q !== "" && text(n).indexOf(q) < 0) ok = false;
+      if (ok) matched++;
+      var show = ok && matched <= limit;
+      if (tr.hidden === show) tr.hidden = !show;
+    }
+    var shown = Math.min(matched, limit);
+    count.textContent = matched + " of " + rows.length + " rows" +
+      (shown < matched ? " (showing the first " + shown + ")" : "");
+    more.hidden = shown >= matched;
+  }
+
+  more.addEventListener("click", function () {
+    limit += PAGE;
+    apply(true);
+  });
+
+  if (form) {
+    form.hidden = false;
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    selects.forEach(function (s) { s.addEventListener("change", function () { apply(); }); });
+    if (search) search.addEventListener("input", function () { apply(); });
+    form.addEventListener("reset", function () { setTimeout(apply, 0); });
+  }
+
+  // ---- sort
+  var ths = Array.prototype.slice.call(document.querySelectorAll("#events-table thead th[data-col]"));
+  ths.forEach(function (th) {
+    var button = th.querySelector("button");
+    button.addEventListener("click", function () {
+      var c = Number(th.getAttribute("data-col"));
+      var numeric = th.getAttribute("data-numeric") === "true";
+      var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+      ths.forEach(function (o) { o.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+      var order = trs.map(function (tr) { return Number(tr.getAttribute("data-i")); });
+      order.sort(function (a, b) {
+        var x = rows[a][c], y = rows[b][c];
+        // Blanks last in either direction; ties keep the table's order.
+        if (x === "" || y === "") return x === y ? a - b : (x === "" ? 1 : -1);
+        var d = numeric ? Number(x) - Number(y) : (x < y ? -1 : x > y ? 1 : 0);
+        return d !== 0 ? d * dir : a - b;
+      });
+      var frag = document.createDocumentFragment();
+      trs = order.map(function (n) { frag.appendChild(trOf[n]); return trOf[n]; });
+      tbody.appendChild(frag);
+      apply(true);
+    });
+  });
+
+  // ---- one row's full record
+  var dialog = document.getElementById("detail");
+  var body = document.getElementById("detail-body");
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  function valueNode(col, v) {
+    if (v === "") {
+      var blank = el("span", "(blank)", "note");
+      if (col.blank) blank.title = col.blank;
+      return blank;
+    }
+    if (/^https?:\/\//.test(v)) {
+      var a = el("a", v);
+      a.href = v;
+      a.rel = "noopener";
+      return a;
+    }
+    var span = el("span", v);
+    if (col.terms) {
+      for (var t = 0; t < col.terms.length; t++) {
+        if (col.terms[t][0] === v) {
+          var say = [col.terms[t][1], col.terms[t][2]].filter(Boolean).join(": ");
+          if (say) span.appendChild(el("span", " (" + say + ")", "note"));
+        }
+      }
+    }
+    return span;
+  }
+
+  function recordList(columns, row, skip) {
+    var dl = el("dl");
+    columns.forEach(function (col, c) {
+      if (skip && skip[c]) return;
+      var dt = el("dt", col.name);
+      if (col.description) dt.title = col.description;
+      var dd = el("dd");
+      dd.appendChild(valueNode(col, row[c] || ""));
+      dl.appendChild(dt);
+      dl.appendChild(dd);
+    });
+    return dl;
+  }
+
+  function linked(link, v) {
+    var box = el("div");
+    var t = tables[link.resource];
+    box.appendChild(el("h3", cols[link.col].name + " (" + link.resource + ")"));
+    var ul = el("ul");
+    v.split(link.delimiter).forEach(function (id) {
+      var li = el("li");
+      var n = t ? tableIndex[link.resource][id] : undefined;
+      if (n === undefined) {
+        li.textContent = id;
+      } else {
+        var r = t.rows[n];
+        var d = el("details");
+        d.appendChild(el("summary", id + (t.label !== null ? ": " + r[t.label] : "")));
+        d.appendChild(recordList(t.columns, r));
+        li.appendChild(d);
+      }
+      ul.appendChild(li);
+    });
+    box.appendChild(ul);
+    return box;
+  }
+
+  function citeFor(id, template, bibtex) {
+    var mark = data.cite.mark;
+    var out = template.split(mark).join(id);
+    if (bibtex) out = out.split(mark.toLowerCase()).join(id.replace(/-/g, "_").toLowerCase().replace(/[^a-z0-9_]/g, ""));
+    return out.replace(/\s+$/, "");
+  }
+
+  var lastFocus = null;
+  function open(id) {
+    var n = byKey[id];
+    if (n === undefined) return false;
+    var r = rows[n];
+    body.textContent = "";
+    var h = el("h2", id);
+    h.id = "detail-title";
+    h.tabIndex = -1;
+    body.appendChild(h);
+    var linkCols = Object.create(null);
+    data.links.forEach(function (l) { if (l.col !== null) linkCols[l.col] = true; });
+    body.appendChild(recordList(cols, r, linkCols));
+    data.links.forEach(function (l) {
+      if (l.col !== null && r[l.col]) body.appendChild(linked(l, r[l.col]));
+    });
+    var c = el("section");
+    c.className = "cite-event";
+    c.appendChild(el("h3", "Cite this row"));
+    [["text", "citation", false], ["bibtex", "BibTeX", true]].forEach(function (k) {
+      var pre = el("pre", citeFor(id, data.cite[k[0]], k[2]));
+      pre.id = "cite-event-" + k[0];
+      pre.tabIndex = 0;
+      var b = el("button", "Copy " + k[1]);
+      b.type = "button";
+      b.className = "copy";
+      b.setAttribute("data-copy", pre.id);
+      c.appendChild(pre);
+      c.appendChild(b);
+    });
+    body.appendChild(c);
+    trs.forEach(function (tr) { tr.classList.remove("selected"); });
+    if (trOf[n]) trOf[n].classList.add("selected");
+    markers.forEach(function (m) { m.classList.toggle("selected", m.getAttribute("data-id") === id); });
+    if (!dialog.open) {
+      lastFocus = document.activeElement;
+      dialog.showModal();
+    }
+    h.focus();
+    return true;
+  }
+
+  function route() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (id && byKey[id] !== undefined) open(id);
+    else if (dialog.open) dialog.close();
+  }
+
+  dialog.addEventListener("close", function () {
+    if (byKey[decodeURIComponent(location.hash.slice(1))] !== undefined) {
+      history.replaceState(null, "", location.pathname + location.search + "#events");
+    }
+    if (lastFocus && lastFocus.focus) lastFocus.focus();
+  });
+  window.addEventListener("hashchange", route);
+
+  // ---- map markers open their row
+  var markers = Array.prototype.slice.call(document.querySelectorAll("#map .event[data-id]"));
+  markers.forEach(function (m) {
+    m.setAttribute("tabindex", "0");
+    m.setAttribute("role", "link");
+    var t = m.querySelector("title");
+    m.setAttribute("aria-label", t ? t.textContent : m.getAttribute("data-id"));
+    function go() { location.hash = m.getAttribute("data-id"); }
+    m.addEventListener("click", go);
+    m.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); go(); }
+    });
+  });
+
+  // ---- copy buttons
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest ? e.target.closest("button.copy") : null;
+    if (!b) return;
+    var text = document.getElementById(b.getAttribute("data-copy")).textContent;
+    var done = function () { b.textContent = "Copied"; setTimeout(function () { b.textContent = b.getAttribute("data-label"); }, 1500); };
+    if (!b.getAttribute("data-label")) b.setAttribute("data-label", b.textContent);
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, function () { select(b); });
+    } else {
+      select(b);
+    }
+  });
+  function select(b) {
+    var range = document.createRange();
+    range.selectNodeContents(document.getElementById(b.getAttribute("data-copy")));
+    var s = window.getSelection();
+    s.removeAllRanges();
+    s.addRange(range);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("button.copy[hidden]"), function (b) { b.hidden = false; });
+
+  // From here the script says which rows show (the stylesheet's first page no longer applies).
+  apply();
+  document.documentElement.className = "ready";
+  route();
+  document.documentElement.setAttribute("data-ready", "true");
+})();
