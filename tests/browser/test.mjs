@@ -139,6 +139,26 @@ async function checks(expect, screenshot) {
     await page.waitForSelector("#detail[open]");
     check((await page.locator("#detail-title").textContent()) === id, `the marker of ${id} opens its record`);
     await page.keyboard.press("Escape");
+    // A hollow marker (precision 3) answers a click inside its ring, not only on the ring.
+    const hollow = await page.evaluate(() => {
+      for (const c of document.querySelectorAll('#map circle.event[fill="none"]')) {
+        c.scrollIntoView({ block: "center" });
+        const b = c.getBoundingClientRect();
+        if (b.width >= 8 && document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2) === c) {
+          return c.getAttribute("data-id");
+        }
+      }
+      return document.querySelector('#map circle.event[fill="none"]') ? "" : null;
+    });
+    if (hollow !== null) {
+      check(hollow !== "", "a hollow marker answers a click at its centre");
+      if (hollow) {
+        await page.locator(`#map circle.event[data-id="${hollow}"]`).click();
+        await page.waitForSelector("#detail[open]");
+        check((await page.locator("#detail-title").textContent()) === hollow, `a click inside the hollow marker of ${hollow} opens its record`);
+        await page.keyboard.press("Escape");
+      }
+    }
   }
 
   // The top of the page (about, citation, downloads, figures, timeline, map) for people to look at.
