@@ -609,6 +609,42 @@ fn verify_refuses_a_zip_with_two_entries_of_one_name() {
     );
 }
 
+#[test]
+fn verify_refuses_a_zip_that_names_one_path_as_a_file_and_a_folder() {
+    // The real bundle plus one entry that uses README.md as a folder: which one an extracting
+    // tool keeps differs from tool to tool, so the archive is refused.
+    let dir = tempfile::tempdir().unwrap();
+    let (dist, name) = bundle();
+    let readme = format!("{name}/README.md");
+    for extra in [format!("{readme}/"), format!("{readme}/x")] {
+        let zip = dir.path().join("both.zip");
+        let mut real = zip::ZipArchive::new(
+            std::fs::File::open(dist.path().join(format!("{name}.zip"))).unwrap(),
+        )
+        .unwrap();
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&zip).unwrap());
+        for i in 0..real.len() {
+            z.raw_copy_file(real.by_index_raw(i).unwrap()).unwrap();
+        }
+        let opts = zip::write::SimpleFileOptions::default();
+        if extra.ends_with('/') {
+            z.add_directory(extra.as_str(), opts).unwrap();
+        } else {
+            z.start_file(extra.as_str(), opts).unwrap();
+            z.write_all(b"x").unwrap();
+        }
+        z.finish().unwrap();
+        let (code, out, err) = verify(&zip);
+        assert_eq!(code, 1, "{extra}: {out}{err}");
+        assert!(
+            err.contains(&format!(
+                "\"{readme}\" is both a file and a folder in the archive"
+            )),
+            "{extra}: {err}"
+        );
+    }
+}
+
 fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut i = 0;

@@ -21,8 +21,8 @@ pub const RATIO_FLOOR: u64 = 1 << 20;
 /// directory.
 ///
 /// Hostile archives are refused before or while extracting, never trusted: more than
-/// [`MAX_ENTRIES`] entries, two entries with the same name (tools disagree on which one they
-/// extract), a name that is absolute, climbs out (`..`), holds a backslash or a drive, a
+/// [`MAX_ENTRIES`] entries, two entries with the same name or a path named as a file by one
+/// entry and as a folder by another (tools disagree on which one they extract), a name that is absolute, climbs out (`..`), holds a backslash or a drive, a
 /// symlink entry, an entry that expands beyond the size its header declares, beyond
 /// [`MAX_TOTAL_BYTES`] in all, or beyond [`MAX_RATIO`] times its compressed size. Entries are
 /// streamed to disk: memory stays flat whatever their size.
@@ -52,6 +52,11 @@ pub fn extract(zip_path: &Path, into: &Path) -> Result<PathBuf> {
     }
     if names.len() != z.len() {
         return Err(bad("the central directory holds entries twice".into()));
+    }
+    if let Some(name) = file_and_folder(&names) {
+        return Err(bad(format!(
+            "{name:?} is both a file and a folder in the archive"
+        )));
     }
     // Declared sizes first: refuse a bomb before writing a byte.
     let mut declared_total = 0u64;
@@ -140,6 +145,31 @@ pub fn extract(zip_path: &Path, into: &Path) -> Result<PathBuf> {
     }
     let top = top.ok_or_else(|| bad("the archive is empty".into()))?;
     Ok(into.join(top))
+}
+
+/// A path that one entry names as a file and another as a folder (`b/x` beside `b/x/` or
+/// `b/x/y`): extracting tools disagree on which one wins, so such an archive is refused.
+/// Empty components (`b//x`) are dropped, as extraction drops them.
+fn file_and_folder(names: &[Vec<u8>]) -> Option<String> {
+    use std::collections::HashSet;
+    let mut files = Vec::new();
+    let mut folders = HashSet::new();
+    for raw in names {
+        let name = String::from_utf8_lossy(raw);
+        let parts: Vec<&str> = name.split('/').filter(|p| !p.is_empty()).collect();
+        for n in 1..parts.len() {
+            folders.insert(parts[..n].join("/"));
+        }
+        if parts.is_empty() {
+            continue;
+        }
+        if name.ends_with('/') {
+            folders.insert(parts.join("/"));
+        } else {
+            files.push(parts.join("/"));
+        }
+    }
+    files.into_iter().find(|f| folders.contains(f))
 }
 
 fn check_ratio(name: &str, size: u64, compressed: u64) -> std::result::Result<(), String> {
