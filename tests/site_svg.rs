@@ -395,6 +395,77 @@ fn without_groups_each_type_gets_its_own_colour_and_the_pictures_still_draw() {
         .descendants()
         .any(|n| n.text().map(str::trim) == Some("armed_clash")));
     assert!(!timeline.contains("Killed per month"));
+    // One legend line per type leaves no room beside the map for the 3 events outside it:
+    // the description says where they are.
     let map = std::fs::read_to_string(out.path().join("map.svg")).unwrap();
-    assert_eq!(map.matches("class=\"event\"").count(), 64);
+    assert_eq!(map.matches("class=\"event\"").count(), 61);
+    assert!(!map.contains("Outside the map"));
+    assert!(map.contains("3 of them lie outside the map and are only in the table."));
+}
+
+#[test]
+fn points_far_outside_the_map_are_listed_beside_it_only_as_far_as_there_is_room() {
+    // Every place moved 20 degrees south: all 64 geocoded events lie outside the basemap. The
+    // box beside the map lists as many as fit above the credit line and says how many more.
+    let d = with_site(|_| {});
+    let places = d.path().join("dataset/places.csv");
+    let mut r = csv::Reader::from_path(&places).unwrap();
+    let h = r.headers().unwrap().clone();
+    let lat = h.iter().position(|c| c == "latitude").unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    let mut w = csv::Writer::from_path(&places).unwrap();
+    w.write_record(&h).unwrap();
+    for row in rows {
+        let mut row: Vec<String> = row.iter().map(String::from).collect();
+        if let Ok(v) = row[lat].parse::<f64>() {
+            row[lat] = format!("{:.4}", v - 20.0);
+        }
+        w.write_record(&row).unwrap();
+    }
+    w.flush().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    svg::write_pictures(d.path(), out.path()).unwrap();
+    let map = std::fs::read_to_string(out.path().join("map.svg")).unwrap();
+    let doc = parse(&map);
+    let height: f64 = doc
+        .root_element()
+        .attribute("height")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let markers: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("event"))
+        .collect();
+    assert!(
+        !markers.is_empty() && markers.len() < 64,
+        "{}",
+        markers.len()
+    );
+    for m in &markers {
+        let cy: f64 = m.attribute("cy").unwrap().parse().unwrap();
+        let r: f64 = m.attribute("r").unwrap().parse().unwrap();
+        assert!(
+            cy + r < height - 40.0,
+            "a marker below the legend's room: {cy} + {r}"
+        );
+    }
+    let more = format!("and {} more (in the table)", 64 - markers.len());
+    assert!(
+        doc.descendants()
+            .any(|n| n.text().map(str::trim) == Some(more.as_str())),
+        "no line {more:?}"
+    );
+    let desc = doc
+        .descendants()
+        .find(|n| n.has_tag_name("desc"))
+        .and_then(|n| n.text())
+        .unwrap();
+    assert!(
+        desc.contains(&format!(
+            "64 of them lie outside the map; the first {} are drawn in the box \"Outside the map\" beside it, the others only in the table.",
+            markers.len()
+        )),
+        "{desc}"
+    );
 }

@@ -15,8 +15,8 @@ pub fn map(site: &Site, schema: &Schema, events_csv: &[u8]) -> Result<Figure> {
     let base: Basemap = basemap::load()?;
     let points = Points::read(site, schema, events_csv, &cols, &groups, base.bbox)?;
     let title = "Events on the map, by type and casualties".to_string();
-    let description = points.describe(site, &groups, base.bbox);
-    let (svg, markers) = draw_map(site, &groups, &base, &points)?;
+    let (svg, markers, listed) = draw_map(site, &groups, &base, &points)?;
+    let description = points.describe(site, &groups, base.bbox, listed);
     let svg = accessible(&svg, &title, &description, &markers);
     Ok(Figure {
         svg,
@@ -134,12 +134,14 @@ impl Points {
         })
     }
 
-    /// The text alternative: what the map shows, in words.
+    /// The text alternative: what the map shows, in words. `listed` of the points outside the
+    /// map are drawn beside it.
     fn describe(
         &self,
         site: &Site,
         groups: &Groups,
         [west, south, east, north]: [f64; 4],
+        listed: u64,
     ) -> String {
         let (geocoded, total, outside) = (self.points.len(), self.total, self.outside);
         let hollow = self.points.iter().filter(|p| p.hollow).count();
@@ -156,9 +158,17 @@ impl Points {
                 site.hollow.join(" or ")
             ));
         }
-        if outside > 0 {
+        if outside > 0 && listed == outside {
             s.push_str(&format!(
                 " {outside} of them lie outside the map and are drawn in the box \"Outside the map\" beside it."
+            ));
+        } else if outside > 0 && listed == 0 {
+            s.push_str(&format!(
+                " {outside} of them lie outside the map and are only in the table."
+            ));
+        } else if outside > 0 {
+            s.push_str(&format!(
+                " {outside} of them lie outside the map; the first {listed} are drawn in the box \"Outside the map\" beside it, the others only in the table."
             ));
         }
         s.push_str(&format!(" {}.", basemap::CREDIT));
@@ -172,20 +182,22 @@ const WATER: RGBColor = RGBColor(0xE8, 0xF1, 0xF8);
 const MAP_W: u32 = 760;
 const LEGEND_W: u32 = 230;
 
-/// The map's SVG as plotters draws it, and the markers (written by hand, so each carries its
-/// id and title) to put on top of it.
+/// The map's SVG as plotters draws it, the markers (written by hand, so each carries its id
+/// and title) to put on top of it, and how many of the points outside the map are drawn
+/// beside it.
 fn draw_map(
     site: &Site,
     groups: &Groups,
     base: &Basemap,
     points: &Points,
-) -> Result<(String, String)> {
+) -> Result<(String, String, u64)> {
     let [west, south, east, north] = base.bbox;
     // Equirectangular, stretched by the cosine of the middle latitude so shapes look right.
     let aspect = (east - west) * ((south + north) / 2.0).to_radians().cos() / (north - south);
     let map_h = (MAP_W as f64 / aspect).round() as u32;
     let mut svg = String::new();
     let mut markers = String::new();
+    let listed;
     {
         let root = SVGBackend::with_string(&mut svg, (MAP_W + LEGEND_W, map_h)).into_drawing_area();
         root.fill(&WATER).map_err(draw_err)?;
@@ -201,10 +213,12 @@ fn draw_map(
         for p in order {
             markers.push_str(&marker(p, groups, chart.backend_coord(&(p.lon, p.lat))));
         }
-        markers.push_str(&draw_legend(&right, site, groups, points, map_h)?);
+        let (beside, n) = draw_legend(&right, site, groups, points, map_h)?;
+        markers.push_str(&beside);
+        listed = n;
         root.present().map_err(draw_err)?;
     }
-    Ok((svg, markers))
+    Ok((svg, markers, listed))
 }
 
 /// The countries of the basemap: land with its holes, borders, and each country's name.
@@ -256,14 +270,15 @@ fn marker(p: &Point, groups: &Groups, (x, y): (i32, i32)) -> String {
 }
 
 /// The legend beside the map: types, sizes, what hollow means, the points outside the map
-/// (whose markers it returns, drawn in the legend), and the credit line.
+/// (as many as fit above the credit line; it returns their markers and their number), and the
+/// credit line.
 fn draw_legend(
     right: &Area<'_>,
     site: &Site,
     groups: &Groups,
     points: &Points,
     map_h: u32,
-) -> Result<String> {
+) -> Result<(String, u64)> {
     let text = |s: &str, x: i32, y: i32, size: u32| {
         right
             .draw(&Text::new(
@@ -319,22 +334,34 @@ fn draw_legend(
         }
     }
     let mut markers = String::new();
-    if points.outside > 0 {
+    let mut listed = 0;
+    let credit_top = map_h as i32 - 40;
+    // The box of points outside the map, when its title and one line fit above the credit.
+    if points.outside > 0 && y + 44 + 18 + 16 <= credit_top {
         y += 44;
         text("Outside the map", 12, y, 14)?;
         y += 18;
         for p in points.points.iter().filter(|p| !p.inside) {
             let r = radius(p.size);
+            // Room for this point and a line saying how many more there are.
+            if y + (2.0 * r) as i32 + 8 + 16 > credit_top {
+                break;
+            }
             markers.push_str(&marker(p, groups, (MAP_W as i32 + 20, y + r as i32)));
             let label = format!("{} ({}, {})", p.id, fmt_coord(p.lat), fmt_coord(p.lon));
             text(&label, 34, y + r as i32 - 7, 12)?;
             y += (2.0 * r) as i32 + 8;
+            listed += 1;
+        }
+        if listed < points.outside {
+            let more = format!("and {} more (in the table)", points.outside - listed);
+            text(&more, 12, y, 12)?;
         }
     }
     for (j, line) in wrap(basemap::CREDIT, 34).iter().enumerate() {
-        text(line, 12, map_h as i32 - 40 + 14 * j as i32, 10)?;
+        text(line, 12, credit_top + 14 * j as i32, 10)?;
     }
-    Ok(markers)
+    Ok((markers, listed))
 }
 
 /// A coordinate with two decimals (about 1 km), for labels.
