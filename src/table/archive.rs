@@ -41,51 +41,14 @@ pub fn extract(zip_path: &Path, into: &Path) -> Result<PathBuf> {
             zip_path.display()
         ))
     })?;
-    // The zip crate keeps the last of two entries with one name: count the central directory.
-    let names = central_directory_names(zip_path, z.central_directory_start(), &bad)?;
-    let mut seen = std::collections::HashSet::new();
-    if let Some(dup) = names.iter().find(|n| !seen.insert(n.as_slice())) {
-        return Err(bad(format!(
-            "two entries are named {:?}",
-            String::from_utf8_lossy(dup)
-        )));
-    }
-    if names.len() != z.len() {
-        return Err(bad("the central directory holds entries twice".into()));
-    }
-    if let Some(name) = file_and_folder(&names) {
-        return Err(bad(format!(
-            "{name:?} is both a file and a folder in the archive"
-        )));
-    }
-    // Declared sizes first: refuse a bomb before writing a byte.
-    let mut declared_total = 0u64;
-    for i in 0..z.len() {
-        let entry = z.by_index_raw(i).map_err(|e| bad(e.to_string()))?;
-        declared_total = declared_total.saturating_add(entry.size());
-        check_ratio(entry.name(), entry.size(), entry.compressed_size()).map_err(&bad)?;
-    }
-    if declared_total > MAX_TOTAL_BYTES {
-        return Err(bad(format!(
-            "its entries expand to {declared_total} bytes, more than the limit of {MAX_TOTAL_BYTES}"
-        )));
-    }
+    check_names(zip_path, &z, &bad)?;
+    check_declared_sizes(&mut z, &bad)?;
     let mut top: Option<String> = None;
     let mut total = 0u64;
     for i in 0..z.len() {
         let mut entry = z.by_index(i).map_err(|e| bad(e.to_string()))?;
         let name = entry.name().to_string();
-        let rel = Path::new(&name);
-        if name.contains('\\')
-            || name.contains(':')
-            || entry.enclosed_name().is_none()
-            || rel.components().any(|c| !matches!(c, Component::Normal(_)))
-        {
-            return Err(bad(format!("unsafe path in archive: {name:?}")));
-        }
-        if entry.is_symlink() {
-            return Err(bad(format!("{name:?} is a symbolic link")));
-        }
+        let rel = safe_relative_path(&entry, &bad)?;
         let first = rel
             .components()
             .next()
@@ -103,48 +66,125 @@ pub fn extract(zip_path: &Path, into: &Path) -> Result<PathBuf> {
         if entry.is_dir() {
             continue;
         }
-        let out = into.join(rel);
-        if let Some(p) = out.parent() {
-            std::fs::create_dir_all(p).map_err(|e| Error::io(p, e))?;
-        }
-        let declared = entry.size();
-        let compressed = entry.compressed_size();
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&out)
-            .map_err(|e| match e.kind() {
-                // `b//x` after `b/x`: two names for one file.
-                std::io::ErrorKind::AlreadyExists => {
-                    bad(format!("two entries extract to the same file as {name:?}"))
-                }
-                _ => crate::table::atomic::io_error(&out, e),
-            })?;
-        let mut w = std::io::BufWriter::new(file);
-        // One byte more than declared, to notice an entry that lies about its size.
-        let n = std::io::copy(&mut (&mut entry).take(declared.saturating_add(1)), &mut w).map_err(
-            |e| match e.kind() {
-                std::io::ErrorKind::StorageFull => crate::table::atomic::io_error(&out, e),
-                _ => bad(format!("{name}: {e}")),
-            },
-        )?;
-        if n > declared {
-            return Err(bad(format!(
-                "{name} expands beyond the {declared} bytes its header declares"
-            )));
-        }
-        check_ratio(&name, n, compressed).map_err(&bad)?;
-        total += n;
+        total += write_entry(&mut entry, &name, &into.join(rel), &bad)?;
         if total > MAX_TOTAL_BYTES {
             return Err(bad(format!(
                 "its entries expand to more than the limit of {MAX_TOTAL_BYTES} bytes"
             )));
         }
-        w.flush()
-            .map_err(|e| crate::table::atomic::io_error(&out, e))?;
     }
     let top = top.ok_or_else(|| bad("the archive is empty".into()))?;
     Ok(into.join(top))
+}
+
+/// Names first, from the central directory itself: at most [`MAX_ENTRIES`], none twice (the
+/// zip crate keeps the last of two entries with one name), none both a file and a folder.
+fn check_names(
+    zip_path: &Path,
+    z: &zip::ZipArchive<std::fs::File>,
+    bad: &dyn Fn(String) -> Error,
+) -> Result<()> {
+    let names = central_directory_names(zip_path, z.central_directory_start(), bad)?;
+    let mut seen = std::collections::HashSet::new();
+    if let Some(dup) = names.iter().find(|n| !seen.insert(n.as_slice())) {
+        return Err(bad(format!(
+            "two entries are named {:?}",
+            String::from_utf8_lossy(dup)
+        )));
+    }
+    if names.len() != z.len() {
+        return Err(bad("the central directory holds entries twice".into()));
+    }
+    if let Some(name) = file_and_folder(&names) {
+        return Err(bad(format!(
+            "{name:?} is both a file and a folder in the archive"
+        )));
+    }
+    Ok(())
+}
+
+/// Declared sizes before anything is written: a bomb is refused before a byte reaches the disk.
+fn check_declared_sizes(
+    z: &mut zip::ZipArchive<std::fs::File>,
+    bad: &dyn Fn(String) -> Error,
+) -> Result<()> {
+    let mut declared_total = 0u64;
+    for i in 0..z.len() {
+        let entry = z.by_index_raw(i).map_err(|e| bad(e.to_string()))?;
+        declared_total = declared_total.saturating_add(entry.size());
+        check_ratio(entry.name(), entry.size(), entry.compressed_size()).map_err(bad)?;
+    }
+    if declared_total > MAX_TOTAL_BYTES {
+        return Err(bad(format!(
+            "its entries expand to {declared_total} bytes, more than the limit of {MAX_TOTAL_BYTES}"
+        )));
+    }
+    Ok(())
+}
+
+/// The entry's name as a relative path that stays inside the folder: no absolute path, no
+/// `..`, no backslash or drive, no symlink.
+fn safe_relative_path(
+    entry: &zip::read::ZipFile<'_, std::fs::File>,
+    bad: &dyn Fn(String) -> Error,
+) -> Result<PathBuf> {
+    let name = entry.name();
+    let rel = Path::new(name);
+    if name.contains('\\')
+        || name.contains(':')
+        || entry.enclosed_name().is_none()
+        || rel.components().any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return Err(bad(format!("unsafe path in archive: {name:?}")));
+    }
+    if entry.is_symlink() {
+        return Err(bad(format!("{name:?} is a symbolic link")));
+    }
+    Ok(rel.to_path_buf())
+}
+
+/// Streams one entry to a new file at `out` (never over an existing one) and returns its size;
+/// refuses an entry that expands beyond its declared size or [`MAX_RATIO`].
+fn write_entry(
+    entry: &mut zip::read::ZipFile<'_, std::fs::File>,
+    name: &str,
+    out: &Path,
+    bad: &dyn Fn(String) -> Error,
+) -> Result<u64> {
+    if let Some(p) = out.parent() {
+        std::fs::create_dir_all(p).map_err(|e| Error::io(p, e))?;
+    }
+    let declared = entry.size();
+    let compressed = entry.compressed_size();
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(out)
+        .map_err(|e| match e.kind() {
+            // `b//x` after `b/x`: two names for one file.
+            std::io::ErrorKind::AlreadyExists => {
+                bad(format!("two entries extract to the same file as {name:?}"))
+            }
+            _ => crate::table::atomic::io_error(out, e),
+        })?;
+    let mut w = std::io::BufWriter::new(file);
+    // One byte more than declared, to notice an entry that lies about its size.
+    let n =
+        std::io::copy(&mut entry.take(declared.saturating_add(1)), &mut w).map_err(|e| match e
+            .kind()
+        {
+            std::io::ErrorKind::StorageFull => crate::table::atomic::io_error(out, e),
+            _ => bad(format!("{name}: {e}")),
+        })?;
+    if n > declared {
+        return Err(bad(format!(
+            "{name} expands beyond the {declared} bytes its header declares"
+        )));
+    }
+    check_ratio(name, n, compressed).map_err(bad)?;
+    w.flush()
+        .map_err(|e| crate::table::atomic::io_error(out, e))?;
+    Ok(n)
 }
 
 /// A path that one entry names as a file and another as a folder (`b/x` beside `b/x/` or
