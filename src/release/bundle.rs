@@ -675,6 +675,51 @@ fn readme(meta: &Metadata, released: NaiveDate, tables: &[Table]) -> Result<Stri
     if v2 {
         s.push_str(&crate::release::citation::readme_sources(meta));
     }
+    readme_files(&mut s, meta, tables);
+    if meta.release_format() >= 2 {
+        loading(&mut s, meta, tables);
+    } else {
+        loading_format1(&mut s, &tables[0].name);
+    }
+    readme_links(&mut s, meta, tables);
+    if let Some(spec) = &meta.summary {
+        if let Some(t) = tables.iter().find(|t| t.name == spec.table) {
+            let c = crate::release::summary::counts(&t.schema, spec, &t.csv)?;
+            let _ = writeln!(
+                s,
+                "## Figures\n\n{}",
+                crate::release::summary::markdown(&c, spec.year_of.as_deref())
+            );
+        }
+    }
+    if v2 {
+        s.push_str(&readme_coverage(meta, tables)?);
+        s.push_str(&crate::release::citation::readme_citation(meta, released));
+    } else {
+        let _ = writeln!(s, "## Citation\n\nSee `CITATION.cff`. Cite version {} and, for the facts, the sources listed in the data.\n", meta.version);
+    }
+    let _ = writeln!(s, "# Codebook\n");
+    if v2 {
+        s.push_str(&crate::release::codebook::unit_of_analysis(meta));
+    }
+    for t in tables {
+        let title = t.schema.title.clone().unwrap_or_else(|| t.name.clone());
+        let _ = writeln!(
+            s,
+            "{}",
+            crate::release::codebook::markdown_for(
+                meta.release_format(),
+                &t.schema,
+                &format!("`{}` ({title})", t.name)
+            )
+        );
+    }
+    Ok(s)
+}
+
+/// The README's table of the bundle's files.
+fn readme_files(s: &mut String, meta: &Metadata, tables: &[Table]) {
+    use std::fmt::Write as _;
     let _ = writeln!(s, "## Files\n");
     let _ = writeln!(s, "| file | contents |\n|---|---|");
     for t in tables {
@@ -723,24 +768,29 @@ fn readme(meta: &Metadata, released: NaiveDate, tables: &[Table]) -> Result<Stri
         s,
         "| `SHA256SUMS` | SHA-256 of every other file (`sha256sum -c SHA256SUMS`) |\n"
     );
-    if meta.release_format() >= 2 {
-        loading(&mut s, meta, tables);
-    } else {
-        let first = &tables[0].name;
-        let _ = writeln!(s, "## Loading the data\n");
-        let _ = writeln!(
-            s,
-            "```python\n# pandas (vocabulary columns load as categoricals, dates as dates, counts as nullable integers)\nimport pandas as pd\n{first} = pd.read_parquet(\"{first}.parquet\")\n\n# polars\nimport polars as pl\n{first} = pl.read_parquet(\"{first}.parquet\")\n```\n"
-        );
-        let _ = writeln!(
-            s,
-            "```sql\n-- DuckDB\nSELECT * FROM '{first}.parquet';\n```\n"
-        );
-        let _ = writeln!(
-            s,
-            "```r\n# R\nlibrary(arrow)\n{first} <- read_parquet(\"{first}.parquet\")\n```\n"
-        );
-    }
+}
+
+/// How to load the first table (bundles of release format 1).
+fn loading_format1(s: &mut String, first: &str) {
+    use std::fmt::Write as _;
+    let _ = writeln!(s, "## Loading the data\n");
+    let _ = writeln!(
+        s,
+        "```python\n# pandas (vocabulary columns load as categoricals, dates as dates, counts as nullable integers)\nimport pandas as pd\n{first} = pd.read_parquet(\"{first}.parquet\")\n\n# polars\nimport polars as pl\n{first} = pl.read_parquet(\"{first}.parquet\")\n```\n"
+    );
+    let _ = writeln!(
+        s,
+        "```sql\n-- DuckDB\nSELECT * FROM '{first}.parquet';\n```\n"
+    );
+    let _ = writeln!(
+        s,
+        "```r\n# R\nlibrary(arrow)\n{first} <- read_parquet(\"{first}.parquet\")\n```\n"
+    );
+}
+
+/// What the link tables hold, and which columns the typed exports add from a foreign key.
+fn readme_links(s: &mut String, meta: &Metadata, tables: &[Table]) {
+    use std::fmt::Write as _;
     for t in tables {
         for fk in t.schema.foreign_keys.iter().filter(|fk| fk.link.is_some()) {
             let shared = t
@@ -786,39 +836,6 @@ fn readme(meta: &Metadata, released: NaiveDate, tables: &[Table]) -> Result<Stri
             }
         }
     }
-    if let Some(spec) = &meta.summary {
-        if let Some(t) = tables.iter().find(|t| t.name == spec.table) {
-            let c = crate::release::summary::counts(&t.schema, spec, &t.csv)?;
-            let _ = writeln!(
-                s,
-                "## Figures\n\n{}",
-                crate::release::summary::markdown(&c, spec.year_of.as_deref())
-            );
-        }
-    }
-    if v2 {
-        s.push_str(&readme_coverage(meta, tables)?);
-        s.push_str(&crate::release::citation::readme_citation(meta, released));
-    } else {
-        let _ = writeln!(s, "## Citation\n\nSee `CITATION.cff`. Cite version {} and, for the facts, the sources listed in the data.\n", meta.version);
-    }
-    let _ = writeln!(s, "# Codebook\n");
-    if v2 {
-        s.push_str(&crate::release::codebook::unit_of_analysis(meta));
-    }
-    for t in tables {
-        let title = t.schema.title.clone().unwrap_or_else(|| t.name.clone());
-        let _ = writeln!(
-            s,
-            "{}",
-            crate::release::codebook::markdown_for(
-                meta.release_format(),
-                &t.schema,
-                &format!("`{}` ({title})", t.name)
-            )
-        );
-    }
-    Ok(s)
 }
 
 /// The README section comparing the source's own totals with the sums of the rows (release
