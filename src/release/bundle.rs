@@ -523,8 +523,51 @@ fn link_table(
     link: &str,
     fks: &[&crate::schema::ForeignKey],
 ) -> Result<Table> {
+    let target = link_target(t, tables, link, fks)?;
+    let lists: Vec<&str> = fks
+        .iter()
+        .map(|f| t.schema.columns[f.field].name.as_str())
+        .collect();
+    let (doc, key) = link_schema(t, link, fks[0], &lists, target);
+    let path = PathBuf::from(format!("{link}.schema.json"));
+    let schema = Schema::from_value(&path, doc.clone())?;
+    let pk = &t.schema.columns[t.schema.primary_key[0]];
+    let kinds: Vec<Kind> = if lists.len() > 1 {
+        vec![pk.kind, Kind::String, target.kind]
+    } else {
+        vec![pk.kind, target.kind]
+    };
+    let rows = link_rows(t, fks, &lists, &kinds)?;
+    let mut csv = Vec::new();
+    {
+        let mut w = crate::table::writer(&mut csv);
+        let werr = |e: csv::Error| Error::Other(format!("{link}: {e}"));
+        w.write_record(&key).map_err(werr)?;
+        for r in &rows {
+            w.write_record(r).map_err(werr)?;
+        }
+        w.flush()
+            .map_err(|e| Error::Other(format!("{link}: {e}")))?;
+    }
+    Ok(Table {
+        name: link.to_string(),
+        schema,
+        csv,
+        schema_file: path.to_string_lossy().into_owned(),
+        schema_bytes: pretty(&doc),
+        expanded: None,
+    })
+}
+
+/// The column every foreign key of a link table points to; refuses a link table named by
+/// foreign keys to different tables or columns.
+fn link_target<'a>(
+    t: &Table,
+    tables: &'a [Table],
+    link: &str,
+    fks: &[&crate::schema::ForeignKey],
+) -> Result<&'a crate::schema::Column> {
     let fk = fks[0];
-    let shared = fks.len() > 1;
     if let Some(other) = fks
         .iter()
         .find(|f| f.resource != fk.resource || f.reference_field != fk.reference_field)
@@ -546,8 +589,7 @@ fn link_table(
                 t.name, fk.resource
             ))
         })?;
-    let pk = &t.schema.columns[t.schema.primary_key[0]];
-    let target = referenced
+    referenced
         .schema
         .column_index(&fk.reference_field)
         .map(|i| &referenced.schema.columns[i])
@@ -556,11 +598,20 @@ fn link_table(
                 "{}: no column {:?}",
                 fk.resource, fk.reference_field
             ))
-        })?;
-    let lists: Vec<&str> = fks
-        .iter()
-        .map(|f| t.schema.columns[f.field].name.as_str())
-        .collect();
+        })
+}
+
+/// The row schema of a link table (JSON Schema with the toolkit's keys) and its key columns:
+/// the row's key, the `role` when several list columns share the table, and the item.
+fn link_schema(
+    t: &Table,
+    link: &str,
+    fk: &crate::schema::ForeignKey,
+    lists: &[&str],
+    target: &crate::schema::Column,
+) -> (Value, Vec<String>) {
+    let pk = &t.schema.columns[t.schema.primary_key[0]];
+    let shared = lists.len() > 1;
     let col_name = lists.join(", ");
     let mut props = Map::new();
     props.insert(pk.name.clone(), pk.schema.clone());
@@ -575,10 +626,10 @@ fn link_table(
         );
     }
     props.insert(target.name.clone(), target.schema.clone());
-    let key: Vec<&str> = if shared {
-        vec![&pk.name, ROLE, &target.name]
+    let key: Vec<String> = if shared {
+        vec![pk.name.clone(), ROLE.to_string(), target.name.clone()]
     } else {
-        vec![&pk.name, &target.name]
+        vec![pk.name.clone(), target.name.clone()]
     };
     let description = if shared {
         format!(
@@ -607,14 +658,23 @@ fn link_table(
             {"fields": target.name, "reference": {"resource": fk.resource, "fields": target.name}},
         ],
     });
-    let path = PathBuf::from(format!("{link}.schema.json"));
-    let schema = Schema::from_value(&path, doc.clone())?;
-    // Rows, in canonical order: (row key, role when shared, item).
-    let mut rows_out: Vec<Vec<String>> = Vec::new();
+    (doc, key)
+}
+
+/// The rows of a link table in canonical order, without repeats: (row key, the list column
+/// when several share the table, item).
+fn link_rows(
+    t: &Table,
+    fks: &[&crate::schema::ForeignKey],
+    lists: &[&str],
+    kinds: &[Kind],
+) -> Result<Vec<Vec<String>>> {
+    let shared = lists.len() > 1;
+    let mut out: Vec<Vec<String>> = Vec::new();
     let mut rows = Rows::new(&t.schema, t.csv.as_slice(), &t.name)?;
     let pki = t.schema.primary_key[0];
     while let Some(r) = rows.next_row()? {
-        for (f, list) in fks.iter().zip(&lists) {
+        for (f, list) in fks.iter().zip(lists) {
             let cell = r.get(f.field).unwrap_or("");
             if cell.is_empty() {
                 continue;
@@ -626,40 +686,17 @@ fn link_table(
                     row.push(list.to_string());
                 }
                 row.push(item.to_string());
-                rows_out.push(row);
+                out.push(row);
             }
         }
     }
-    let kinds: Vec<Kind> = if shared {
-        vec![pk.kind, Kind::String, target.kind]
-    } else {
-        vec![pk.kind, target.kind]
-    };
-    rows_out.sort_by(|a, b| {
+    out.sort_by(|a, b| {
         let a: Vec<&str> = a.iter().map(String::as_str).collect();
         let b: Vec<&str> = b.iter().map(String::as_str).collect();
-        crate::schema::compare_keys(&kinds, &a, &b)
+        crate::schema::compare_keys(kinds, &a, &b)
     });
-    rows_out.dedup();
-    let mut csv = Vec::new();
-    {
-        let mut w = crate::table::writer(&mut csv);
-        let werr = |e: csv::Error| Error::Other(format!("{link}: {e}"));
-        w.write_record(&key).map_err(werr)?;
-        for r in &rows_out {
-            w.write_record(r).map_err(werr)?;
-        }
-        w.flush()
-            .map_err(|e| Error::Other(format!("{link}: {e}")))?;
-    }
-    Ok(Table {
-        name: link.to_string(),
-        schema,
-        csv,
-        schema_file: path.to_string_lossy().into_owned(),
-        schema_bytes: pretty(&doc),
-        expanded: None,
-    })
+    out.dedup();
+    Ok(out)
 }
 
 /// The bundle's README: what it is, how to cite and load it, its figures and its codebook.
