@@ -876,30 +876,15 @@ pub fn validate_dataset(
         coverage_end: dataset.meta.coverage.end,
         today,
     };
-    let mut schemas = Vec::new();
-    for r in &dataset.meta.resources {
-        schemas.push(Schema::load(&dataset.schema_path(r))?);
-    }
+    let schemas = load_schemas(dataset)?;
     let referenced: HashSet<String> = schemas
         .iter()
         .flat_map(|s| s.foreign_keys.iter().map(|fk| fk.resource.clone()))
         .collect();
-    for s in &schemas {
-        for fk in &s.foreign_keys {
-            if dataset.resource(&fk.resource).is_none() {
-                return Err(Error::Schema {
-                    path: s.path.clone(),
-                    message: format!("x-foreignKeys refers to resource {:?}, which the metadata file does not list", fk.resource),
-                });
-            }
-        }
-    }
     // Referenced tables first, so that their keys are known when the others are checked.
     let mut order: Vec<usize> = (0..schemas.len()).collect();
     order.sort_by_key(|&i| !referenced.contains(&dataset.meta.resources[i].name));
-    let mut indexes: HashMap<String, KeyIndex> = HashMap::new();
-    let mut index_of: HashMap<String, usize> = HashMap::new();
-    let mut used: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut keys = Keys::default();
     let mut counts = Vec::new();
     let mut faults = 0;
     for i in order {
@@ -911,59 +896,110 @@ pub fn validate_dataset(
             ctx,
             collect_keys: referenced.contains(&r.name),
         };
-        let outcome = validate_table(&job, &indexes, emit)?;
+        let outcome = validate_table(&job, &keys.indexes, emit)?;
         counts.push((display(&path), outcome.rows));
         faults += outcome.faults;
-        for (res, keys) in outcome.used {
-            used.entry(res).or_default().extend(keys);
-        }
+        keys.note_used(outcome.used);
         // The keys of a table read with structure faults are not its keys: references to it
         // are not checked rather than reported as unknown.
         if let Some(k) = outcome.keys.filter(|_| outcome.faults == 0) {
-            indexes.insert(r.name.clone(), k);
-            index_of.insert(r.name.clone(), i);
-            // A row may name another row of its own table (a ministry part of its government):
-            // those references need the table's own keys, so a second pass checks only them.
-            let own: HashSet<&str> = schemas[i]
-                .foreign_keys
-                .iter()
-                .filter(|fk| fk.resource == r.name)
-                .map(|fk| schemas[i].columns[fk.field].name.as_str())
-                .collect();
-            if !own.is_empty() {
-                let mut only_own = |p: Problem| {
-                    if p.rule == "foreign-key"
-                        && p.field.as_deref().is_some_and(|f| own.contains(f))
-                    {
-                        emit(p)
-                    } else {
-                        Ok(())
-                    }
-                };
-                let again = validate_table(&job, &indexes, &mut only_own)?;
-                for (res, keys) in again.used.into_iter().filter(|(res, _)| *res == r.name) {
-                    used.entry(res).or_default().extend(keys);
-                }
-            }
+            keys.indexes.insert(r.name.clone(), k);
+            keys.index_of.insert(r.name.clone(), i);
+            check_own_references(&job, &r.name, &mut keys, emit)?;
         }
     }
     if faults > 0 {
         // Which keys are used is known only when every table was read as meant.
         return Ok(counts);
     }
-    // Unused keys of referenced tables, in file order.
+    report_unused_keys(dataset, &schemas, &keys, emit)?;
+    Ok(counts)
+}
+
+/// The row schema of every table, refusing a foreign key to a table the metadata does not list.
+fn load_schemas(dataset: &Dataset) -> Result<Vec<Schema>> {
+    let mut schemas = Vec::new();
+    for r in &dataset.meta.resources {
+        schemas.push(Schema::load(&dataset.schema_path(r))?);
+    }
+    for s in &schemas {
+        for fk in &s.foreign_keys {
+            if dataset.resource(&fk.resource).is_none() {
+                return Err(Error::Schema {
+                    path: s.path.clone(),
+                    message: format!("x-foreignKeys refers to resource {:?}, which the metadata file does not list", fk.resource),
+                });
+            }
+        }
+    }
+    Ok(schemas)
+}
+
+/// The keys of the referenced tables read so far, and which of them other rows name.
+#[derive(Default)]
+struct Keys {
+    indexes: HashMap<String, KeyIndex>,
+    /// The table's position in the metadata's resources.
+    index_of: HashMap<String, usize>,
+    used: HashMap<String, HashSet<String>>,
+}
+
+impl Keys {
+    fn note_used(&mut self, used: impl IntoIterator<Item = (String, HashSet<String>)>) {
+        for (res, keys) in used {
+            self.used.entry(res).or_default().extend(keys);
+        }
+    }
+}
+
+/// A row may name another row of its own table (a ministry part of its government): those
+/// references need the table's own keys, so a second pass checks only them.
+fn check_own_references(
+    job: &TableJob<'_>,
+    name: &str,
+    keys: &mut Keys,
+    emit: &mut Emit<'_>,
+) -> Result<()> {
+    let schema = job.schema;
+    let own: HashSet<&str> = schema
+        .foreign_keys
+        .iter()
+        .filter(|fk| fk.resource == name)
+        .map(|fk| schema.columns[fk.field].name.as_str())
+        .collect();
+    if own.is_empty() {
+        return Ok(());
+    }
+    let mut only_own = |p: Problem| {
+        if p.rule == "foreign-key" && p.field.as_deref().is_some_and(|f| own.contains(f)) {
+            emit(p)
+        } else {
+            Ok(())
+        }
+    };
+    let again = validate_table(job, &keys.indexes, &mut only_own)?;
+    keys.note_used(again.used.into_iter().filter(|(res, _)| res == name));
+    Ok(())
+}
+
+/// A warning for each key of a referenced table that no row names, in file order.
+fn report_unused_keys(
+    dataset: &Dataset,
+    schemas: &[Schema],
+    keys: &Keys,
+    emit: &mut Emit<'_>,
+) -> Result<()> {
     // Keeps the I/O error, so that a closed pipe is recognised (and ends quietly).
     let io = |e: std::io::Error| Error::io("the report", e);
-    let mut names: Vec<&String> = indexes.keys().collect();
+    let mut names: Vec<&String> = keys.indexes.keys().collect();
     names.sort();
     for name in names {
-        let index = &indexes[name];
-        let i = index_of[name];
-        let r = &dataset.meta.resources[i];
+        let index = &keys.indexes[name];
+        let i = keys.index_of[name];
         let schema = &schemas[i];
-        let path = dataset.data_path(r);
+        let path = dataset.data_path(&dataset.meta.resources[i]);
         let mut locator = Locator::new(&path);
-        let used = used.get(name);
+        let used = keys.used.get(name);
         let mut unused: Vec<(&String, &RecordPos)> = index
             .keys
             .iter()
@@ -987,5 +1023,5 @@ pub fn validate_dataset(
             .map_err(io)?;
         }
     }
-    Ok(counts)
+    Ok(())
 }
