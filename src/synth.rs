@@ -112,13 +112,14 @@ fn examples(schema: &Schema, c: usize) -> Vec<String> {
         .collect()
 }
 
-/// Writes `rows` synthetic rows (and the header) as CSV.
+/// Writes `rows` synthetic rows (and the header) as CSV, their dates within `dates`. The bytes
+/// depend only on the arguments (no clock), so a seed gives the same file on any day.
 pub fn write<W: Write>(
     schema: &Schema,
     rows: u64,
     seed: u64,
     invalid_rate: f64,
-    start: NaiveDate,
+    dates: std::ops::RangeInclusive<NaiveDate>,
     out: W,
 ) -> Result<Stats> {
     let mut rng = Rng::new(seed);
@@ -151,18 +152,20 @@ pub fn write<W: Write>(
         ..Stats::default()
     };
     let mut previous_key = String::new();
+    let start = *dates.start();
+    // The last day a row starts on: a month before the end, so that a row of month precision
+    // (it ends on the month's last day) or of a few days still ends by then.
+    let last = (*dates.end() - chrono::Days::new(31)).max(start);
     let mut day = start;
     let fast = crate::validate::fastpath::FastSchema::new(schema);
     let all_present = vec![true; schema.columns.len()];
-    // Spread the rows over the days from `start` to today, so no date lies in the future.
-    let span = (chrono::Local::now().date_naive() - start)
-        .num_days()
-        .max(1) as f64;
+    // Spread the rows over the days from `start` to `last`.
+    let span = (last - start).num_days().max(1) as f64;
     let advance = (span / rows.max(1) as f64).min(1.0) * 0.9;
     let mut cells: Vec<String> = vec![String::new(); n];
     for i in 0..rows {
         // Dates advance slowly so that rows stay in canonical order.
-        if rng.chance(advance) {
+        if rng.chance(advance) && day < last {
             day = day.succ_opt().unwrap_or(day);
         }
         for (c, cell) in cells.iter_mut().enumerate() {

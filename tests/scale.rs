@@ -42,6 +42,44 @@ fn synth_is_deterministic_for_a_seed() {
 }
 
 #[test]
+fn synthetic_dates_fall_within_the_datasets_coverage() {
+    // The range comes from dataset.json, not from the clock: the same bytes on any day, and
+    // rows that the coverage check of `aabc validate` accepts.
+    let meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("dataset/dataset.json")).unwrap(),
+    )
+    .unwrap();
+    let first = meta["coverage"]["start"].as_str().unwrap().to_string();
+    let last = meta["coverage"]["end"].as_str().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    for rows in [100, 20_000] {
+        let (file, _) = synth(dir.path(), "dates.csv", rows, 3, "0");
+        let mut r = csv::Reader::from_path(&file).unwrap();
+        let h = r.headers().unwrap().clone();
+        let cols: Vec<usize> = ["date_start", "date_end"]
+            .iter()
+            .map(|n| h.iter().position(|c| c == *n).unwrap())
+            .collect();
+        let mut seen = BTreeSet::new();
+        for row in r.records() {
+            let row = row.unwrap();
+            for &c in &cols {
+                assert!(
+                    row[c] >= *first && row[c] <= *last,
+                    "{rows} rows: {} outside {first}..={last}",
+                    &row[c]
+                );
+                seen.insert(row[c][..7].to_string());
+            }
+        }
+        // Spread over the coverage, not bunched at its start.
+        if rows == 20_000 {
+            assert!(seen.len() > 36, "{} months", seen.len());
+        }
+    }
+}
+
+#[test]
 fn valid_synthetic_rows_pass_every_rule() {
     let dir = tempfile::tempdir().unwrap();
     let (file, _) = synth(dir.path(), "ok.csv", 20_000, 1, "0");

@@ -38,21 +38,28 @@ pub fn run(args: Args) -> Result<u8> {
             "--invalid-rate must be between 0 and 1".into(),
         ));
     }
-    let (schema, start) = match &args.schema {
+    let (schema, coverage) = match &args.schema {
         Some(s) => (Schema::load(s)?, None),
         None => {
             let d = Dataset::open(&args.root)?;
             let r = &d.meta.resources[0];
-            (Schema::load(&d.schema_path(r))?, d.meta.coverage.start)
+            (Schema::load(&d.schema_path(r))?, Some(d.meta.coverage))
         }
     };
-    let start = start.unwrap_or(chrono::NaiveDate::from_ymd_opt(2021, 1, 1).expect("valid date"));
+    let dates = dates(coverage.as_ref(), chrono::Local::now().date_naive());
     let stats = match &args.out {
         Some(path) => {
             let mut out = aabc::table::atomic::Output::create(path, "synth")?;
             let written = {
                 let w = std::io::BufWriter::with_capacity(1 << 20, &mut out);
-                aabc::synth::write(&schema, args.rows, args.seed, args.invalid_rate, start, w)
+                aabc::synth::write(
+                    &schema,
+                    args.rows,
+                    args.seed,
+                    args.invalid_rate,
+                    dates.clone(),
+                    w,
+                )
             };
             let stats = written.map_err(|e| out.explain(e))?;
             out.commit()?;
@@ -65,7 +72,7 @@ pub fn run(args: Args) -> Result<u8> {
                 args.rows,
                 args.seed,
                 args.invalid_rate,
-                start,
+                dates,
                 std::io::BufWriter::new(out),
             )?;
             std::io::stdout()
@@ -91,4 +98,53 @@ pub fn run(args: Args) -> Result<u8> {
         }
     );
     Ok(OK)
+}
+
+/// The days the rows fall on: the dataset's coverage where the metadata gives it, else five
+/// years from 2021-01-01; never after `today` (nothing recorded lies in the future). A fixed
+/// range keeps a seed's bytes the same from day to day.
+fn dates(
+    coverage: Option<&aabc::schema::metadata::Coverage>,
+    today: chrono::NaiveDate,
+) -> std::ops::RangeInclusive<chrono::NaiveDate> {
+    let start = coverage
+        .and_then(|c| c.start)
+        .unwrap_or(chrono::NaiveDate::from_ymd_opt(2021, 1, 1).expect("valid date"));
+    let end = coverage
+        .and_then(|c| c.end)
+        .unwrap_or(start + chrono::Days::new(5 * 365))
+        .min(today)
+        .max(start);
+    start..=end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_range_does_not_move_with_the_clock_once_it_lies_in_the_past() {
+        let a = dates(None, day("2026-11-27"));
+        assert_eq!(a, day("2021-01-01")..=day("2025-12-31"));
+        assert_eq!(dates(None, day("2030-01-01")), a);
+        // Never after today, never before the start.
+        assert_eq!(
+            dates(None, day("2022-06-01")),
+            day("2021-01-01")..=day("2022-06-01")
+        );
+        let open = aabc::schema::metadata::Coverage {
+            start: Some(day("2024-01-01")),
+            end: None,
+            totals: None,
+        };
+        assert_eq!(
+            dates(Some(&open), day("2023-01-01")),
+            day("2024-01-01")..=day("2024-01-01")
+        );
+    }
 }
