@@ -183,7 +183,7 @@ pub fn write<W: Write>(
         if let Some(d) = sort_date {
             cells[d] = day.to_string();
         }
-        satisfy(&mut cells, &date_rules, &mut rng, day);
+        satisfy(&mut cells, &date_rules, &mut rng, day..=*dates.end());
         for r in &schema.rules {
             satisfy_other(schema, r, &mut cells, &mut rng);
         }
@@ -330,8 +330,15 @@ fn small_range((min, max): (Option<f64>, Option<f64>)) -> Option<(i64, i64)> {
     (lo <= hi).then(|| (lo, hi.min(lo.saturating_add(20))))
 }
 
-/// Makes the date rules hold: precision, then order.
-fn satisfy(cells: &mut [String], rules: &[&RuleSpec], rng: &mut Rng, day: NaiveDate) {
+/// Makes the date rules hold: precision, then order. A row starts on `days.start()` and ends
+/// by `days.end()`.
+fn satisfy(
+    cells: &mut [String],
+    rules: &[&RuleSpec],
+    rng: &mut Rng,
+    days: std::ops::RangeInclusive<NaiveDate>,
+) {
+    let (day, last) = (*days.start(), *days.end());
     for r in rules {
         match r {
             RuleSpec::DatePrecision {
@@ -350,9 +357,11 @@ fn satisfy(cells: &mut [String], rules: &[&RuleSpec], rng: &mut Rng, day: NaiveD
                         } else {
                             NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
                         };
-                        cells[*end] = (next.expect("valid") - chrono::Days::new(1)).to_string();
-                        // Keep the sort order: a month-precision row sorts at the first of the month.
-                        if first < day {
+                        let month_end = next.expect("valid") - chrono::Days::new(1);
+                        cells[*end] = month_end.to_string();
+                        // Keep the sort order (a month-precision row sorts at the first of the
+                        // month) and the end of the range.
+                        if first < day || month_end > last {
                             cells[*precision] = "day".into();
                             cells[*start] = day.to_string();
                             cells[*end] = day.to_string();
@@ -365,7 +374,9 @@ fn satisfy(cells: &mut [String], rules: &[&RuleSpec], rng: &mut Rng, day: NaiveD
                     }
                     _ => {
                         cells[*start] = day.to_string();
-                        cells[*end] = (day + chrono::Days::new(rng.below(3))).to_string();
+                        cells[*end] = (day + chrono::Days::new(rng.below(3)))
+                            .min(last.max(day))
+                            .to_string();
                     }
                 }
             }

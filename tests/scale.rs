@@ -77,6 +77,42 @@ fn synthetic_dates_fall_within_the_datasets_coverage() {
             assert!(seen.len() > 36, "{} months", seen.len());
         }
     }
+    // A coverage of one day, the first of a month: rows of month precision, or of a few days,
+    // would end after it, so they take day precision and end that day.
+    let dir = tempfile::tempdir().unwrap();
+    repo_copy(dir.path());
+    let meta_path = dir.path().join("dataset/dataset.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    meta["coverage"]["start"] = serde_json::json!("2024-02-01");
+    meta["coverage"]["end"] = serde_json::json!("2024-02-01");
+    std::fs::write(&meta_path, serde_json::to_string_pretty(&meta).unwrap()).unwrap();
+    let out = dir.path().join("short.csv");
+    let (code, said, err) = run(
+        dir.path(),
+        &[
+            "synth",
+            "--rows",
+            "500",
+            "--seed",
+            "5",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{said}{err}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let at = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let (start, end) = (at("date_start"), at("date_end"));
+    for row in r.records() {
+        let row = row.unwrap();
+        assert!(
+            &row[start] == "2024-02-01" && &row[end] == "2024-02-01",
+            "{row:?}"
+        );
+    }
 }
 
 #[test]
