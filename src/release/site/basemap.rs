@@ -12,6 +12,9 @@ pub const GEOJSON: &str = include_str!("../../../vendor/natural-earth/region-50m
 /// Credit line for pictures drawn on the basemap.
 pub const CREDIT: &str = "Borders: Natural Earth 1:50m (public domain), via world-atlas 2.0.2";
 
+/// What the clip shows, in words, for the map's text description (its box is in the file).
+pub const REGION: &str = "Armenia, Azerbaijan with Nakhchivan, and their neighbours";
+
 /// One country of the basemap: its name and its polygons (outer ring first, then holes), each
 /// ring a list of `(longitude, latitude)`.
 pub struct Country {

@@ -146,7 +146,8 @@ impl Points {
         let (geocoded, total, outside) = (self.points.len(), self.total, self.outside);
         let hollow = self.points.iter().filter(|p| p.hollow).count();
         let mut s = format!(
-            "Map of Armenia, Azerbaijan with Nakhchivan, and their neighbours (longitude {west} to {east}, latitude {south} to {north}), with {geocoded} of {total} events drawn as circles at their first place, coloured by type ({}).",
+            "Map of {} (longitude {west} to {east}, latitude {south} to {north}), with {geocoded} of {total} events drawn as circles at their first place, coloured by type ({}).",
+            basemap::REGION,
             groups.labels.join("; ")
         );
         if let Some(size) = &site.size {
