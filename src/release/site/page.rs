@@ -613,7 +613,7 @@ fn table(schema: &Schema, rows: &[Vec<String>], layout: &Layout, format: u32) ->
 }
 
 /// Which header a table gets.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Head {
     /// Sort buttons on the sortable columns (release format 3).
     Format3,
@@ -644,13 +644,7 @@ fn head(s: &mut String, schema: &Schema, layout: &Layout, kind: Head) {
         let sortable = layout.sort.contains(&i) || i == layout.key;
         let numeric = matches!(c.kind, Kind::Integer | Kind::Number);
         match kind {
-            Head::Plain => {
-                let _ = write!(s, "<th scope=\"col\"{tip}>{}</th>", esc(&c.name));
-            }
-            Head::Format3 if !sortable => {
-                let _ = write!(s, "<th scope=\"col\"{tip}>{}</th>", esc(&c.name));
-            }
-            Head::Format3 => {
+            Head::Format3 if sortable => {
                 let _ = write!(
                     s,
                     "<th scope=\"col\"{tip} data-col=\"{i}\" data-name=\"{0}\" data-numeric=\"{numeric}\"><button type=\"button\" class=\"sort\">{0}</button></th>",
@@ -672,6 +666,9 @@ fn head(s: &mut String, schema: &Schema, layout: &Layout, kind: Head) {
                     "<th scope=\"col\"{tip} data-col=\"{i}\" data-name=\"{}\" data-numeric=\"{numeric}\" data-class=\"{class}\">{label}</th>",
                     esc(&c.name)
                 );
+            }
+            Head::Format3 | Head::Plain => {
+                let _ = write!(s, "<th scope=\"col\"{tip}>{}</th>", esc(&c.name));
             }
         }
     }
