@@ -41,6 +41,18 @@ pub enum Error {
     /// would change). Exit code 1, like any other finding.
     #[error("{0}")]
     Refused(String),
+    /// git could not be started or failed; `args` are the arguments it was given (after
+    /// `-C repo`), `stderr` what it said (or why it could not start).
+    #[error("git {}: {stderr}", args.join(" "))]
+    Git { args: Vec<String>, stderr: String },
+    /// Something asked for by name (a table, a version, an event) is not where it was looked
+    /// for: `what` names the kind, `within` the place ("the dataset", "the bundle", …).
+    #[error("no {what} {} in {within}", crate::table::text::shown(name))]
+    NotFound {
+        what: &'static str,
+        name: String,
+        within: String,
+    },
     /// Anything else, with a message that says what and where.
     #[error("{0}")]
     Other(String),

@@ -13,8 +13,6 @@
 //! schema with string, date, integer, number, boolean and vocabulary columns and a sum rule. Case counts keep
 //! the whole file within about a minute in a debug build.
 
-mod common;
-
 use aabc::release::export::{export, Format, Options};
 use aabc::schema::{Kind, Schema};
 use aabc::validate::report::{Problem, Severity};
@@ -352,8 +350,14 @@ fn dataset_copy() -> &'static Path {
     static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
     DIR.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        common::copy_tree(&common::root().join("dataset"), &dir.path().join("dataset"));
-        common::copy_tree(&common::root().join("schema"), &dir.path().join("schema"));
+        crate::common::copy_tree(
+            &crate::common::root().join("dataset"),
+            &dir.path().join("dataset"),
+        );
+        crate::common::copy_tree(
+            &crate::common::root().join("schema"),
+            &dir.path().join("schema"),
+        );
         dir
     })
     .path()
@@ -362,7 +366,7 @@ fn dataset_copy() -> &'static Path {
 /// The first rows of the shipped events table, with line ends rewritten and bytes that break
 /// CSV structure or encoding inserted anywhere.
 fn hostile_events() -> impl Strategy<Value = Vec<u8>> {
-    let text = std::fs::read_to_string(common::root().join("dataset/events.csv")).unwrap();
+    let text = std::fs::read_to_string(crate::common::root().join("dataset/events.csv")).unwrap();
     let head: String = text.split_inclusive('\n').take(12).collect();
     let breaks = prop::collection::vec(
         (any::<prop::sample::Index>(), prop::sample::select(BREAKERS)),

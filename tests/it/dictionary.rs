@@ -3,10 +3,9 @@
 //! groups and pages, on a release bundle and its year partitions; and a format 1 bundle keeps
 //! arrow-rs's own dictionaries (its bytes are published).
 
-mod common;
+use crate::common::*;
 use arrow::array::{Array, AsArray, DictionaryArray};
 use arrow::datatypes::Int32Type;
-use common::*;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::collections::HashMap;
 use std::path::Path;

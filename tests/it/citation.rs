@@ -3,8 +3,7 @@
 //! attribution, coverage and citation sections, `aabc release` output, and the short citation
 //! that format-1 metadata keeps.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use std::path::Path;
 

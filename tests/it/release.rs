@@ -1,8 +1,7 @@
 //! `aabc release`, `aabc verify` and `aabc export`: reproducible bundles, refusals, tamper
 //! detection, single-table exports.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 
 fn bundle_name() -> String {

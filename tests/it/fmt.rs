@@ -1,7 +1,6 @@
 //! `aabc fmt`: canonical form, `--check`, and refusal to touch files it cannot fix safely.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn the_shipped_dataset_is_canonical() {

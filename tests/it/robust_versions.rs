@@ -3,8 +3,7 @@
 //! read outside the repository or flood a terminal; `release` and `release --check` decide
 //! alike.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn edit(path: &Path, f: impl FnOnce(String) -> String) {

@@ -1,8 +1,7 @@
 //! `aabc init`: another project's event dataset, scaffolded, validates, releases and
 //! publishes as it is, and nothing of this dataset leaks into it.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

@@ -3,8 +3,7 @@
 //! The tests build what they break from the `dataset_refs` fixture (a 2.0 dataset of two
 //! events) in a tempdir, and check the shipped dataset and schemas as they are.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// Replaces the cell of `column` on data line `line` (1-based, header = 1) of a CSV whose

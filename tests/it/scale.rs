@@ -2,8 +2,7 @@
 //! files, exactly the injected problems found, Parquet that holds the same values, and
 //! Hive-partitioned output.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::collections::BTreeSet;
 use std::path::Path;
 

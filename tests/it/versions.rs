@@ -1,8 +1,7 @@
 //! Versions you can cite: the bump policy enforced by `aabc release`, the release record and
 //! `verify --rebuild`, published ids that may not vanish, `aabc diff` and `aabc cite`.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn edit_events(dir: &Path, f: impl FnOnce(String) -> String) {

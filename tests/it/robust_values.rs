@@ -2,8 +2,7 @@
 //! must refuse in a cell, totals that overflow, composite keys that must not collide, and
 //! schemas no row can satisfy, refused when they are loaded.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// The fixtures keep the 1.x column layout: they test the validator, not the dataset's columns.

@@ -2,8 +2,7 @@
 //! value a definition, every column is required (blank is written as null), and the ACLED
 //! sub-event types are tied to their event types.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn load(name: &str) -> Value {

@@ -3,9 +3,7 @@
 //! refuses a file it cannot read as meant and never loses a record or a cell's bytes, and every
 //! other reader of tables (diff, export) goes through the same strict reader.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 
 /// The fixtures keep the 1.x column layout: they test the validator, not the dataset's columns.

@@ -2,10 +2,9 @@
 //! section of its metadata, valid XML, accessible, one marker per geocoded event, and the
 //! copies in `docs/` (shown by the README) current.
 
-mod common;
+use crate::common::*;
 use aabc::release::site::svg::{self, Figure};
 use aabc::schema::metadata::Dataset;
-use common::*;
 use std::collections::BTreeMap;
 
 fn figures() -> (Figure, Figure) {

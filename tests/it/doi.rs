@@ -2,8 +2,7 @@
 //! and from then on cited: by `aabc cite` in every format and in the repository's
 //! CITATION.cff.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 const DOI: &str = "10.5281/zenodo.1234567";

@@ -2,8 +2,7 @@
 //! the workflow runs it, and every workflow, action and issue form is checked against the
 //! schemas GitHub's files follow.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// The `run:` script of the workflow step named `step` (a `run: |` block).

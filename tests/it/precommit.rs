@@ -3,8 +3,7 @@
 //! installs the hooks with `cargo install`; the build is kept cheap (no optimisation, the
 //! target directory kept under `target/`) and offline (the crates `cargo test` fetched).
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn try_repo(dir: &Path, hook: &str) -> (bool, String) {

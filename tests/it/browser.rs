@@ -6,8 +6,7 @@
 //! its citation, and draws one map marker per geocoded event. A screenshot is saved as
 //! `target/site-screenshot.png`; the time to interactive of a 10,000-event page is printed.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;

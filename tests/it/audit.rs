@@ -2,8 +2,7 @@
 //! stay in the data: `scripts/audit/check_corrections.py` checks each of them on
 //! `dataset/events.csv`, reading only columns that the 1.x and 2.0 layouts share.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::process::Command;
 
 #[test]

@@ -2,8 +2,7 @@
 //! never replace a special file or a link by rename, a closed pipe ends a command quietly,
 //! temporaries of killed runs are cleaned, and `verify` refuses hostile bundles and zips.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;

@@ -6,8 +6,7 @@
 //! tests of every refusal). The gazetteer and pytest live in the virtualenv that
 //! `bash tests/interop/setup.sh` makes.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::process::Command;
 
 fn run(program: &std::path::Path, args: &[&str]) {

@@ -4,8 +4,7 @@
 //! tests/interop/test_bundle.py. The readers live in virtualenvs made by
 //! `bash tests/interop/setup.sh` (which `.ci/run` runs).
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::process::Command;
 
 fn tool(rel: &str) -> std::path::PathBuf {

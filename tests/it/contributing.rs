@@ -1,7 +1,6 @@
 //! What a contributor runs before opening a pull request, as CONTRIBUTING.md tells it.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn next_id_follows_every_id_in_use_or_retired() {

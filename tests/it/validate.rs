@@ -1,7 +1,6 @@
 //! `aabc validate` on fixture files, one per kind of problem: exact line, column and rule id.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// The fixtures keep the 1.x column layout: they test the validator, not the dataset's columns.
 const SCHEMA: &str = "tests/fixtures/events.1.schema.json";

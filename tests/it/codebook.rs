@@ -1,7 +1,6 @@
 //! The codebook is generated from the schemas; the committed CODEBOOK.md must match it.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn codebook_md_is_up_to_date() {

@@ -3,8 +3,7 @@
 //! holding the working tree's data, with `aabc` and `cargo run --release --` both meaning the
 //! binary under test.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// Commands of a `sh` block, one per line (a trailing `\` joins lines), without comments.
