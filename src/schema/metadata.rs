@@ -318,6 +318,12 @@ impl Dataset {
             ));
         }
         for (i, r) in meta.resources.iter().enumerate() {
+            file_token(&r.name).map_err(|why| {
+                fail(format!(
+                    "\"resources\"[{i}].\"name\" is {}: {why}; a table's name makes its file names ({{name}}.csv, {{name}}.parquet, …)",
+                    crate::table::text::shown(&r.name)
+                ))
+            })?;
             if meta.resources[..i].iter().any(|o| o.name == r.name) {
                 return Err(fail(format!("resource name {:?} is used twice", r.name)));
             }
@@ -400,6 +406,28 @@ pub fn check_texts(meta: &Metadata) -> std::result::Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Refuses a name that becomes a file name (a table's, a link table's) unless it is a plain
+/// token: lowercase ASCII letters, digits, `_`, `-` and `.`, starting with a letter or a digit,
+/// without `..`. Such a name cannot climb out of the folder it is written into, be an absolute
+/// path, pass for an option (`-x`), or differ from another only by case (case-insensitive file
+/// systems). Returns why, in words, for the caller to name the field.
+pub fn file_token(name: &str) -> std::result::Result<(), String> {
+    const RULE: &str = "use lowercase letters, digits, '_', '-' and '.', starting with a letter or a digit, without \"..\"";
+    let first = name.bytes().next();
+    let plain = first.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && name.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.')
+        })
+        && !name.contains("..");
+    if plain {
+        Ok(())
+    } else if name.is_empty() {
+        Err(format!("empty: {RULE}"))
+    } else {
+        Err(format!("not a plain name: {RULE}"))
+    }
 }
 
 /// ORCIDs, the DOI and the homepage are written so that every citation format can use them.
@@ -715,6 +743,18 @@ mod tests {
             Path::new("/r/schema/e.json")
         );
         assert_eq!(join(Path::new(".."), "x"), Path::new("../x"));
+    }
+
+    #[test]
+    fn file_tokens_are_plain_names() {
+        for ok in ["events", "event_actors", "places-2", "v1.0", "9x"] {
+            assert!(file_token(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "", "/x", "../x", "a/b", "a\\b", "-x", ".x", "a..b", "Events", "a b", "é",
+        ] {
+            assert!(file_token(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

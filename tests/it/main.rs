@@ -25,6 +25,7 @@ mod robust_versions;
 mod scale;
 mod schema;
 mod site_svg;
+mod table_names;
 mod validate;
 mod versions;
 mod workflows;
