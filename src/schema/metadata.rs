@@ -268,6 +268,41 @@ impl Metadata {
     pub fn release_format(&self) -> u32 {
         self.release_format.unwrap_or(1)
     }
+
+    /// The bundle layout of this dataset, asked what it holds (see [`ReleaseFormat`]).
+    pub fn format(&self) -> ReleaseFormat {
+        ReleaseFormat(self.release_format())
+    }
+}
+
+/// A bundle layout (see [`RELEASE_FORMAT`]), asked by what each number brought rather than by
+/// comparing numbers, so that a reader sees which bytes a check keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ReleaseFormat(pub u32);
+
+impl ReleaseFormat {
+    /// The layout's number, as `dataset.json` writes it.
+    pub fn number(self) -> u32 {
+        self.0
+    }
+
+    /// Format 2: foreign keys expanded in the typed exports, link tables, GeoJSON, every
+    /// category in the Parquet files, and the README's sources, coverage and fuller loading
+    /// and citation sections.
+    pub fn has_expansions(self) -> bool {
+        self.0 >= 2
+    }
+
+    /// Format 3: the page (`site/`) and the pictures (`timeline.svg`, `map.svg`).
+    pub fn has_site(self) -> bool {
+        self.0 >= 3
+    }
+
+    /// Format 4: the page lays out only the rows it shows, with its format 4 stylesheet and
+    /// script (format 3 pages keep the ones they were published with).
+    pub fn has_lazy_page(self) -> bool {
+        self.0 >= 4
+    }
 }
 
 /// The metadata of a dataset, with the paths it names resolved.
@@ -368,6 +403,25 @@ impl Dataset {
 
     pub fn resource(&self, name: &str) -> Option<&Resource> {
         self.meta.resources.iter().find(|r| r.name == name)
+    }
+
+    /// The resource named `name`, or why not.
+    pub fn table(&self, name: &str) -> Result<&Resource> {
+        self.resource(name).ok_or_else(|| Error::NotFound {
+            what: "table",
+            name: name.to_string(),
+            within: self.place().to_string(),
+        })
+    }
+
+    /// Where the metadata was read, for messages: "the dataset" (a repository's
+    /// `dataset/dataset.json`) or "the bundle" (the `dataset.json` at the top of a release).
+    pub fn place(&self) -> &'static str {
+        if self.path.ends_with(METADATA_PATH) {
+            "the dataset"
+        } else {
+            "the bundle"
+        }
     }
 }
 
