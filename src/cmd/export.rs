@@ -7,8 +7,9 @@
 //! as contributors edit it); `--format geojson` needs latitude and longitude columns.
 
 use crate::cmd::OK;
-use aabc::release::export::expand::{take_failure, Expansion, Referenced};
+use aabc::release::export::expand::take_failure;
 use aabc::release::export::{export_to_path, Format, Options, Provenance};
+use aabc::release::tables::Tables;
 use aabc::schema::metadata::Dataset;
 use aabc::schema::Schema;
 use aabc::table::paths::display;
@@ -48,16 +49,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<u8> {
-    // The referenced tables a dataset table's `expand` reads (none with --schema).
-    let mut referenced: Vec<(String, Schema, Vec<u8>)> = Vec::new();
-    let (schema, path, provenance) = match (&args.target.schema, &args.target.file) {
-        (Some(s), Some(f)) => (Schema::load(s)?, f.clone(), Provenance::default()),
+    // A CSV exported against a schema alone has no referenced tables to expand from: its rows
+    // are written as they are.
+    let (schema, path, provenance, expansion) = match (&args.target.schema, &args.target.file) {
+        (Some(s), Some(f)) => (Schema::load(s)?, f.clone(), Provenance::default(), None),
         _ => {
             let dataset = Dataset::open(&args.target.root)?;
             let r = match &args.table {
-                Some(t) => dataset
-                    .resource(t)
-                    .ok_or_else(|| Error::Other(format!("no table {t:?} in the dataset")))?,
+                Some(t) => dataset.table(t)?,
                 None => &dataset.meta.resources[0],
             };
             let p = Provenance {
@@ -66,43 +65,9 @@ pub fn run(args: Args) -> Result<u8> {
                 source_sha256: None,
             };
             let schema = Schema::load(&dataset.schema_path(r))?;
-            for fk in schema
-                .foreign_keys
-                .iter()
-                .filter(|fk| !fk.expand.is_empty())
-            {
-                if referenced.iter().any(|(n, ..)| n == &fk.resource) {
-                    continue;
-                }
-                let other = dataset.resource(&fk.resource).ok_or_else(|| Error::Schema {
-                    path: schema.path.clone(),
-                    message: format!(
-                        "a foreign key expands columns of {:?}, which is not a table of the dataset",
-                        fk.resource
-                    ),
-                })?;
-                let data = dataset.data_path(other);
-                let bytes = std::fs::read(&data).map_err(|e| Error::io(&data, e))?;
-                referenced.push((
-                    fk.resource.clone(),
-                    Schema::load(&dataset.schema_path(other))?,
-                    bytes,
-                ));
-            }
-            (schema, dataset.data_path(r), p)
+            let expansion = Tables::referenced_by(&dataset, &schema)?.expansion(&schema)?;
+            (schema, dataset.data_path(r), p, expansion)
         }
-    };
-    // A CSV exported against a schema alone has no referenced tables to expand from: its rows
-    // are written as they are.
-    let expansion = match &args.target.schema {
-        Some(_) => None,
-        None => Expansion::new(&schema, |name| {
-            referenced
-                .iter()
-                .find(|(n, ..)| n == name)
-                .map(|(_, schema, csv)| Referenced { schema, csv })
-                .ok_or_else(|| Error::Other(format!("no table {name:?} in the dataset")))
-        })?,
     };
     // The typed formats carry the convenience columns; CSV stays as contributors edit it.
     let expansion = expansion.filter(|_| args.format != Format::Csv);

@@ -269,33 +269,8 @@ fn expansion(
     dataset: &Dataset,
     schema: &Schema,
 ) -> Result<Option<crate::release::export::expand::Expansion>> {
-    use crate::release::export::expand::{wanted, Expansion, Referenced};
-    if !wanted(schema) {
-        return Ok(None);
-    }
-    let mut referenced: Vec<(String, Schema, Vec<u8>)> = Vec::new();
-    for fk in schema.foreign_keys.iter().filter(|f| !f.expand.is_empty()) {
-        let r = dataset.resource(&fk.resource).ok_or_else(|| {
-            Error::Other(format!(
-                "a foreign key expands columns of {:?}, which is not a table of the bundle",
-                fk.resource
-            ))
-        })?;
-        let path = dataset.data_path(r);
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        referenced.push((
-            fk.resource.clone(),
-            Schema::load(&dataset.schema_path(r))?,
-            bytes,
-        ));
-    }
-    Expansion::new(schema, |name| {
-        referenced
-            .iter()
-            .find(|(n, ..)| n == name)
-            .map(|(_, schema, csv)| Referenced { schema, csv })
-            .ok_or_else(|| Error::Other(format!("no table {name:?} in the bundle")))
-    })
+    use crate::release::tables::Tables;
+    Tables::referenced_by(dataset, schema)?.expansion(schema)
 }
 
 fn read_json(path: &Path) -> std::result::Result<Vec<Value>, String> {

@@ -1,7 +1,7 @@
 //! Opening an archive someone hands you (a release zip) without trusting it: every name is
 //! checked before anything is written, entries are streamed to disk, and sizes are capped, so a
 //! hostile zip can neither write outside the folder it is extracted to nor fill the disk or
-//! the memory.
+//! the memory. And writing a release archive ([`write`]) with reproducible bytes.
 
 use crate::error::{Error, Result};
 use std::io::{Read, Write};
@@ -254,5 +254,117 @@ fn central_directory_names(
         r.seek_relative(skip as i64)
             .map_err(|e| bad(format!("truncated central directory: {e}")))?;
         names.push(name);
+    }
+}
+
+/// Writes a release archive of the files under `dir`: entries `<name>/<path>` in path order,
+/// deflated at level 9, with a fixed time and permissions, so that the same files always give
+/// the same bytes. A write error (a full disk) is returned once, in words; the half-written
+/// archive is left for the caller's temporary directory to remove.
+pub fn write(dir: &Path, name: &str, files: &[String], out: &Path) -> Result<()> {
+    use zip::write::SimpleFileOptions;
+    let file = std::fs::File::create(out).map_err(|e| crate::table::atomic::io_error(out, e))?;
+    let mut z = zip::ZipWriter::new(Sticky::new(std::io::BufWriter::new(file)));
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9))
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    let mut sorted = files.to_vec();
+    sorted.sort();
+    // The writer moves into this closure and is dropped there on failure: its `Drop` finalises
+    // what it can into the poisoned sink, silently (it would otherwise print a raw
+    // `ZipWriter::drop` line on a full disk).
+    let written = (move || -> std::result::Result<Sticky, zip::result::ZipError> {
+        for f in &sorted {
+            z.start_file(format!("{name}/{f}"), options)?;
+            let bytes = std::fs::read(dir.join(f))?;
+            z.write_all(&bytes)?;
+        }
+        z.finish()
+    })();
+    let fail = |e: zip::result::ZipError| match e {
+        zip::result::ZipError::Io(e) => crate::table::atomic::io_error(out, e),
+        e => Error::io(
+            out,
+            std::io::Error::other(format!("cannot write the archive: {e}")),
+        ),
+    };
+    let mut w = written.map_err(fail)?;
+    w.flush()
+        .map_err(|e| crate::table::atomic::io_error(out, e))?;
+    w.file
+        .get_ref()
+        .sync_all()
+        .map_err(|e| crate::table::atomic::io_error(out, e))?;
+    Ok(())
+}
+
+/// A file writer that, after its first error, pretends to succeed without writing (tracking
+/// the position a real file would have), so that nothing after a failure (the zip writer's
+/// `Drop`) fails again and prints its own message. The first error is returned normally.
+struct Sticky {
+    file: std::io::BufWriter<std::fs::File>,
+    /// Position and length of the pretended file once poisoned.
+    poisoned: Option<(u64, u64)>,
+}
+
+impl Sticky {
+    fn new(file: std::io::BufWriter<std::fs::File>) -> Sticky {
+        Sticky {
+            file,
+            poisoned: None,
+        }
+    }
+
+    fn poison<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
+        use std::io::Seek as _;
+        if r.is_err() && self.poisoned.is_none() {
+            let at = self.file.get_mut().stream_position().unwrap_or(0);
+            let len = self
+                .file
+                .get_ref()
+                .metadata()
+                .map_or(at, |m| m.len().max(at));
+            self.poisoned = Some((at, len));
+        }
+        r
+    }
+}
+
+impl Write for Sticky {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Some((at, len)) = &mut self.poisoned {
+            *at += buf.len() as u64;
+            *len = (*len).max(*at);
+            return Ok(buf.len());
+        }
+        let r = self.file.write(buf);
+        self.poison(r)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.poisoned.is_some() {
+            return Ok(());
+        }
+        let r = self.file.flush();
+        self.poison(r)
+    }
+}
+
+impl std::io::Seek for Sticky {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        use std::io::SeekFrom;
+        if let Some((at, len)) = &mut self.poisoned {
+            let to = match pos {
+                SeekFrom::Start(n) => Some(n),
+                SeekFrom::Current(d) => at.checked_add_signed(d),
+                SeekFrom::End(d) => len.checked_add_signed(d),
+            };
+            *at = to.ok_or_else(|| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+            return Ok(*at);
+        }
+        let r = self.file.seek(pos);
+        self.poison(r)
     }
 }

@@ -10,6 +10,7 @@ pub mod dictionary;
 pub mod expand;
 pub mod geojson;
 pub mod json;
+pub mod link;
 pub mod parquet;
 pub mod partition;
 
@@ -220,4 +221,11 @@ pub fn export_by_year<R: Read + Send>(
         name,
     )?;
     partition::write_by_year(schema, rows, options, dir)
+}
+
+/// A JSON document as bundles write it: pretty, with a final newline.
+pub fn pretty(v: &serde_json::Value) -> Vec<u8> {
+    let mut s = serde_json::to_vec_pretty(v).expect("JSON values serialise");
+    s.push(b'\n');
+    s
 }

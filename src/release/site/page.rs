@@ -19,8 +19,8 @@
 use crate::error::{Error, Result};
 use crate::release::cite::{render, Cited, Style};
 use crate::release::coverage;
-use crate::release::export::expand::Expansion;
-use crate::schema::metadata::{nonempty, Metadata};
+use crate::release::tables::{Table, Tables};
+use crate::schema::metadata::{nonempty, Metadata, ReleaseFormat};
 use crate::schema::rows::Rows;
 use crate::schema::{Kind, RuleSpec, Schema};
 use crate::versions::versioning::Record;
@@ -38,16 +38,6 @@ const JS_FORMAT3: &str = include_str!("assets/format3/site.js");
 /// Stands for the event's key in the citation templates the script fills in.
 const EVENT_MARK: &str = "ZZEVENTIDZZ";
 
-/// One table of the dataset as the page reads it.
-pub struct Table<'a> {
-    pub name: &'a str,
-    pub schema: &'a Schema,
-    /// Canonical CSV bytes.
-    pub csv: &'a [u8],
-    /// The convenience columns of the table's typed exports, when its schema declares some.
-    pub expanded: Option<&'a Expansion>,
-}
-
 /// One file offered for download: where the page links to, its name, size and SHA-256.
 pub struct Download {
     pub href: String,
@@ -62,7 +52,7 @@ pub struct Inputs<'a> {
     /// The version's release date (its CHANGELOG section), when it has one.
     pub released: Option<NaiveDate>,
     /// The dataset's tables (the link tables of a bundle may follow; they are not shown).
-    pub tables: &'a [Table<'a>],
+    pub tables: &'a Tables,
     pub downloads: &'a [Download],
 }
 
@@ -70,25 +60,11 @@ pub struct Inputs<'a> {
 pub fn build(inputs: &Inputs<'_>) -> Result<Vec<(String, Vec<u8>)>> {
     let meta = inputs.meta;
     let main_name = main_table(meta);
-    let main = inputs
-        .tables
-        .iter()
-        .find(|t| t.name == main_name)
-        .ok_or_else(|| {
-            Error::Other(format!(
-                "the page shows table {main_name:?}, which the dataset does not have"
-            ))
-        })?;
-    let expanded_csv;
-    let (schema, rows_csv) = match main.expanded {
-        Some(x) => {
-            expanded_csv = x.expand_bytes(main.schema, main.csv, main.name)?;
-            (&x.schema, expanded_csv.as_slice())
-        }
-        None => (main.schema, main.csv),
-    };
-    let rows = read_rows(schema, rows_csv, main.name)?;
-    let layout = Layout::of(meta, main.schema, schema);
+    let main = inputs.tables.get(&main_name)?;
+    let (schema, rows_csv) = main.typed()?;
+    let rows_csv = rows_csv.as_ref();
+    let rows = read_rows(schema, rows_csv, &main.name)?;
+    let layout = Layout::of(meta, &main.schema, schema);
 
     let title = esc(&meta.title);
     // The pictures need the metadata's `site` section (which columns draw what); without it
@@ -110,18 +86,15 @@ pub fn build(inputs: &Inputs<'_>) -> Result<Vec<(String, Vec<u8>)>> {
         ("timeline", timeline),
         ("map", map),
         ("filters", filters(schema, &rows, &layout)),
-        (
-            "table",
-            table(schema, &rows, &layout, meta.release_format()),
-        ),
+        ("table", table(schema, &rows, &layout, meta.format())),
         ("data", data_json(inputs, schema, &rows, &layout)?),
         ("footer", footer(meta)),
     ];
     let html = fill(TEMPLATE, &parts);
-    let (css, js) = if meta.release_format() <= 3 {
-        (CSS_FORMAT3, JS_FORMAT3)
-    } else {
+    let (css, js) = if meta.format().has_lazy_page() {
         (CSS, JS)
+    } else {
+        (CSS_FORMAT3, JS_FORMAT3)
     };
     Ok(vec![
         ("index.html".into(), html.into_bytes()),
@@ -345,7 +318,7 @@ fn about(meta: &Metadata, released: Option<NaiveDate>, rows: usize) -> String {
 fn cite(meta: &Metadata, released: Option<NaiveDate>, event: Option<&str>, style: Style) -> String {
     let mut m = meta.clone();
     // The page always gives the complete citation (creators, publisher, sources).
-    if m.release_format() < 2 {
+    if !m.format().has_expansions() {
         m.release_format = Some(2);
     }
     let record = Record {
@@ -407,10 +380,10 @@ fn downloads(list: &[Download]) -> String {
     s
 }
 
-fn figures(meta: &Metadata, main: &Table<'_>, rows: &usize) -> Result<String> {
+fn figures(meta: &Metadata, main: &Table, rows: &usize) -> Result<String> {
     let mut s = String::new();
     if let Some(spec) = meta.summary.as_ref().filter(|sp| sp.table == main.name) {
-        let c = crate::release::summary::counts(main.schema, spec, main.csv)?;
+        let c = crate::release::summary::counts(&main.schema, spec, &main.csv)?;
         s.push_str("<dl class=\"headline\">");
         let _ = write!(s, "<div><dt>rows</dt><dd>{rows}</dd></div>");
         for (name, total, n) in &c.sums {
@@ -435,7 +408,7 @@ fn figures(meta: &Metadata, main: &Table<'_>, rows: &usize) -> Result<String> {
         .as_ref()
         .filter(|t| t.table == main.name)
     {
-        let lines = coverage::compute(main.schema, totals, main.csv)?;
+        let lines = coverage::compute(&main.schema, totals, main.csv.as_slice())?;
         let _ = writeln!(
             s,
             "<table class=\"coverage\"><caption>Coverage of the source's totals. Source: {}</caption><thead><tr><th scope=\"col\">side</th><th scope=\"col\">category</th><th scope=\"col\">source says</th><th scope=\"col\">where</th><th scope=\"col\">columns summed</th><th scope=\"col\">event rows</th><th scope=\"col\">rows giving a figure</th><th scope=\"col\">share</th></tr></thead><tbody>",
@@ -585,7 +558,7 @@ fn filters(schema: &Schema, rows: &[Vec<String>], layout: &Layout) -> String {
 /// hides and shows. From format 4 the whole table is inside `<noscript>` (the parser keeps it as
 /// text when scripts run), and the script lays out the rows it shows, from the data, in an
 /// empty table whose header names the columns.
-fn table(schema: &Schema, rows: &[Vec<String>], layout: &Layout, format: u32) -> String {
+fn table(schema: &Schema, rows: &[Vec<String>], layout: &Layout, format: ReleaseFormat) -> String {
     let mut s = String::with_capacity(rows.len() * 400);
     let _ = writeln!(
         s,
@@ -593,7 +566,7 @@ fn table(schema: &Schema, rows: &[Vec<String>], layout: &Layout, format: u32) ->
         rows.len()
     );
     let more = "<p><button type=\"button\" id=\"more\" hidden>Show more rows</button></p>\n";
-    if format <= 3 {
+    if !format.has_lazy_page() {
         s.push_str("<div class=\"scroll\"><table id=\"events-table\"><caption>Every row of the table (follow an id for the full record)</caption>");
         head(&mut s, schema, layout, Head::Format3);
         body(&mut s, schema, rows, layout);
@@ -725,7 +698,7 @@ fn data_json(
     let main_name = main_table(inputs.meta);
     let mut tables = serde_json::Map::new();
     let mut links = Vec::new();
-    for t in inputs.tables {
+    for t in inputs.tables.iter() {
         if t.name == main_name {
             for fk in &t.schema.foreign_keys {
                 let field = &t.schema.columns[fk.field];
@@ -740,7 +713,7 @@ fn data_json(
         if !inputs.meta.resources.iter().any(|r| r.name == t.name) {
             continue;
         }
-        let rows = read_rows(t.schema, t.csv, t.name)?;
+        let rows = read_rows(&t.schema, &t.csv, &t.name)?;
         let key = t.schema.primary_key.first().copied().unwrap_or(0);
         // The row's name: the first free-text column that is not the key.
         let label = t
@@ -751,7 +724,7 @@ fn data_json(
             .position(|(i, c)| i != key && c.kind == Kind::String && c.terms.is_none());
         tables.insert(
             t.name.to_string(),
-            json!({"key": key, "label": label, "columns": columns_json(t.schema), "rows": rows}),
+            json!({"key": key, "label": label, "columns": columns_json(&t.schema), "rows": rows}),
         );
     }
     let cite_text = cite(inputs.meta, inputs.released, Some(EVENT_MARK), Style::Text);
@@ -801,50 +774,19 @@ pub fn of_dataset(
     changelog: &std::path::Path,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     use crate::release::checksum::sha256_hex;
-    use crate::release::export::expand::Referenced;
     let meta = &dataset.meta;
-    let mut loaded = Vec::new();
-    for r in &meta.resources {
-        let schema = Schema::load(&dataset.schema_path(r))?;
-        let csv = crate::schema::canonical::canonical_bytes(&schema, &dataset.data_path(r))?;
-        loaded.push((r.name.clone(), schema, csv));
-    }
-    let mut expansions = Vec::new();
-    for (_, schema, _) in &loaded {
-        expansions.push(Expansion::new(schema, |name| {
-            loaded
-                .iter()
-                .find(|(n, _, _)| n == name)
-                .map(|(_, schema, csv)| Referenced { schema, csv })
-                .ok_or_else(|| Error::Schema {
-                    path: schema.path.clone(),
-                    message: format!(
-                        "a foreign key expands columns of {name:?}, which is not a table of the dataset"
-                    ),
-                })
-        })?);
-    }
-    let tables: Vec<Table<'_>> = loaded
-        .iter()
-        .zip(&expansions)
-        .map(|((name, schema, csv), x)| Table {
-            name,
-            schema,
-            csv,
-            expanded: x.as_ref(),
-        })
-        .collect();
+    let tables = Tables::load(dataset)?;
     let mut files = Vec::new();
     let mut list = Vec::new();
-    for (name, _, csv) in &loaded {
-        let path = format!("data/{name}.csv");
+    for t in tables.iter() {
+        let path = format!("data/{}.csv", t.name);
         list.push(Download {
             href: path.clone(),
-            path: format!("{name}.csv"),
-            bytes: csv.len() as u64,
-            sha256: sha256_hex(csv),
+            path: format!("{}.csv", t.name),
+            bytes: t.csv.len() as u64,
+            sha256: sha256_hex(&t.csv),
         });
-        files.push((path, csv.clone()));
+        files.push((path, t.csv.clone()));
     }
     let released = crate::release::changelog::release_date(changelog, &meta.version).ok();
     let mut page = build(&Inputs {

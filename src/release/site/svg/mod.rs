@@ -15,7 +15,7 @@
 
 use super::basemap;
 use crate::error::{Error, Result};
-use crate::release::export::expand::{Expansion, Referenced};
+use crate::release::tables::Tables;
 use crate::schema::metadata::{Dataset, Metadata, Site};
 use crate::schema::Schema;
 use plotters::coord::Shift;
@@ -35,13 +35,6 @@ pub struct Figure {
     pub svg: String,
     pub title: String,
     pub description: String,
-}
-
-/// One table of the dataset as the pictures need it: its name, schema and CSV bytes.
-pub struct Table<'a> {
-    pub name: &'a str,
-    pub schema: &'a Schema,
-    pub csv: &'a [u8],
 }
 
 /// File names of the pictures, in a bundle and in `docs/`.
@@ -74,41 +67,15 @@ const FONT: &str = "sans-serif";
 const MARK: RGBColor = RGBColor(0x01, 0x01, 0x01);
 
 /// The timeline and the map of a dataset's `site` table, or `None` when the metadata has no
-/// `site` section. `tables` holds every table (the map reads the expanded rows).
-pub fn figures(meta: &Metadata, tables: &[Table<'_>]) -> Result<Option<(Figure, Figure)>> {
+/// `site` section. The map reads the table's expanded rows (its places' coordinates).
+pub fn figures(meta: &Metadata, tables: &Tables) -> Result<Option<(Figure, Figure)>> {
     let Some(site) = &meta.site else {
         return Ok(None);
     };
-    let t = tables
-        .iter()
-        .find(|t| t.name == site.table)
-        .ok_or_else(|| {
-            Error::Other(format!(
-                "dataset.json: \"site\".\"table\" is {:?}, which is not a resource: name one of {}",
-                site.table,
-                tables.iter().map(|t| t.name).collect::<Vec<_>>().join(", ")
-            ))
-        })?;
-    let timeline = timeline(site, t.schema, t.csv)?;
-    let expansion = Expansion::new(t.schema, |name| {
-        tables
-            .iter()
-            .find(|r| r.name == name)
-            .map(|r| Referenced {
-                schema: r.schema,
-                csv: r.csv,
-            })
-            .ok_or_else(|| {
-                Error::Other(format!(
-                    "{} references {name}, which is not a resource of dataset.json",
-                    t.name
-                ))
-            })
-    })?;
-    let map = match &expansion {
-        Some(x) => map(site, &x.schema, &x.expand_bytes(t.schema, t.csv, t.name)?)?,
-        None => map(site, t.schema, t.csv)?,
-    };
+    let t = tables.get(&site.table)?;
+    let timeline = timeline(site, &t.schema, &t.csv)?;
+    let (schema, rows) = t.typed()?;
+    let map = map(site, schema, &rows)?;
     Ok(Some((timeline, map)))
 }
 
@@ -135,19 +102,7 @@ pub fn dataset_figures(dataset: &Dataset) -> Result<Option<(Figure, Figure)>> {
     if dataset.meta.site.is_none() {
         return Ok(None);
     }
-    let mut loaded = Vec::new();
-    for r in &dataset.meta.resources {
-        let path = dataset.schema_path(r);
-        let schema = Schema::load(&path)?;
-        let data = dataset.data_path(r);
-        let csv = std::fs::read(&data).map_err(|e| Error::io(&data, e))?;
-        loaded.push((r.name.as_str(), schema, csv));
-    }
-    let tables: Vec<Table<'_>> = loaded
-        .iter()
-        .map(|(name, schema, csv)| Table { name, schema, csv })
-        .collect();
-    figures(&dataset.meta, &tables)
+    figures(&dataset.meta, &Tables::load(dataset)?)
 }
 
 /// A column of `schema` named by the `site` section.

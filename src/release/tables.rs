@@ -1,0 +1,194 @@
+//! The one loader of a dataset's tables: for every resource of `dataset.json`, its name, its
+//! row schema (compiled, and as the file's bytes), its canonical CSV bytes, and the convenience
+//! columns of its typed exports ([`Expansion`]) resolved against the other tables. Release
+//! bundles, `aabc export`, `aabc site`, the pictures and `aabc verify` all read tables through
+//! it, so a fault (a foreign key that expands from a table the dataset lacks, a table asked for
+//! by a name it does not have) is refused with one message wherever it is met.
+//!
+//! A new table needs no Rust: declaring it in `dataset.json` with its schema is enough.
+
+use crate::error::{Error, Result};
+use crate::release::export::expand::{Expansion, Referenced};
+use crate::schema::canonical::canonical_bytes;
+use crate::schema::metadata::{Dataset, Resource};
+use crate::schema::Schema;
+use std::borrow::Cow;
+use std::path::Path;
+
+/// One table: what every writer of the release formats, the page and the pictures read.
+pub struct Table {
+    /// The resource name (a plain token: it names the table's files).
+    pub name: String,
+    pub schema: Schema,
+    /// Canonical CSV bytes.
+    pub csv: Vec<u8>,
+    /// The schema's file name (bundles hold it as `schema/<schema_file>`).
+    pub schema_file: String,
+    /// The schema file as it is, copied into bundles byte for byte.
+    pub schema_bytes: Vec<u8>,
+    /// The convenience columns of the typed exports, when the schema declares `expand`.
+    pub expansion: Option<Expansion>,
+}
+
+impl Table {
+    /// Reads one resource of a dataset: its schema and its rows in canonical form.
+    pub fn read(dataset: &Dataset, r: &Resource) -> Result<Table> {
+        let schema_path = dataset.schema_path(r);
+        let schema = Schema::load(&schema_path)?;
+        let csv = canonical_bytes(&schema, &dataset.data_path(r))?;
+        let schema_bytes = std::fs::read(&schema_path).map_err(|e| Error::io(&schema_path, e))?;
+        Ok(Table {
+            name: r.name.clone(),
+            schema_file: file_name(&r.schema),
+            schema,
+            csv,
+            schema_bytes,
+            expansion: None,
+        })
+    }
+
+    /// The table as a foreign key's `expand` reads it.
+    pub fn referenced(&self) -> Referenced<'_> {
+        Referenced {
+            schema: &self.schema,
+            csv: &self.csv,
+        }
+    }
+
+    /// The schema of the typed exports: the expanded one when the table has convenience
+    /// columns.
+    pub fn typed_schema(&self) -> &Schema {
+        self.expansion.as_ref().map_or(&self.schema, |x| &x.schema)
+    }
+
+    /// The schema and CSV rows of the typed exports (expanded when the table has convenience
+    /// columns; the canonical bytes otherwise).
+    pub fn typed(&self) -> Result<(&Schema, Cow<'_, [u8]>)> {
+        Ok(match &self.expansion {
+            Some(x) => (
+                &x.schema,
+                Cow::Owned(x.expand_bytes(&self.schema, &self.csv, &self.name)?),
+            ),
+            None => (&self.schema, Cow::Borrowed(self.csv.as_slice())),
+        })
+    }
+}
+
+/// The tables of a dataset (or of a bundle), in the order of its metadata.
+pub struct Tables {
+    list: Vec<Table>,
+    /// Where the tables come from, for messages: "the dataset" or "the bundle".
+    within: &'static str,
+}
+
+impl Tables {
+    /// Every table of the dataset, each with its expansion resolved against the others.
+    pub fn load(dataset: &Dataset) -> Result<Tables> {
+        let list = dataset
+            .meta
+            .resources
+            .iter()
+            .map(|r| Table::read(dataset, r))
+            .collect::<Result<Vec<_>>>()?;
+        let mut tables = Tables {
+            list,
+            within: dataset.place(),
+        };
+        tables.resolve()?;
+        Ok(tables)
+    }
+
+    /// Only the tables whose columns `schema`'s foreign keys `expand` (without expansions of
+    /// their own): what one table's typed export needs, without reading the others.
+    pub fn referenced_by(dataset: &Dataset, schema: &Schema) -> Result<Tables> {
+        let within = dataset.place();
+        let mut list: Vec<Table> = Vec::new();
+        for fk in schema.foreign_keys.iter().filter(|f| !f.expand.is_empty()) {
+            if list.iter().any(|t| t.name == fk.resource) {
+                continue;
+            }
+            let r = dataset
+                .resource(&fk.resource)
+                .ok_or_else(|| not_expandable(schema, &fk.resource, within))?;
+            list.push(Table::read(dataset, r)?);
+        }
+        Ok(Tables { list, within })
+    }
+
+    /// The table named `name`.
+    pub fn get(&self, name: &str) -> Result<&Table> {
+        self.find(name).ok_or_else(|| Error::NotFound {
+            what: "table",
+            name: name.to_string(),
+            within: self.within.to_string(),
+        })
+    }
+
+    /// The table named `name`, if there is one.
+    pub fn find(&self, name: &str) -> Option<&Table> {
+        self.list.iter().find(|t| t.name == name)
+    }
+
+    /// The expansion of `schema`, reading the tables its foreign keys expand from here.
+    pub fn expansion(&self, schema: &Schema) -> Result<Option<Expansion>> {
+        Expansion::new(schema, |name| {
+            self.find(name)
+                .map(Table::referenced)
+                .ok_or_else(|| not_expandable(schema, name, self.within))
+        })
+    }
+
+    /// Adds tables derived from these (a bundle's link tables) and resolves every expansion
+    /// again, so that an `expand` may read them too.
+    pub fn extend(&mut self, more: Vec<Table>) -> Result<()> {
+        self.list.extend(more);
+        self.resolve()
+    }
+
+    /// Drops every table's convenience columns (bundles of release format 1 have none).
+    pub fn without_expansions(&mut self) {
+        for t in &mut self.list {
+            t.expansion = None;
+        }
+    }
+
+    /// Resolves the expansion of every table against the others.
+    fn resolve(&mut self) -> Result<()> {
+        let resolved = self
+            .list
+            .iter()
+            .map(|t| self.expansion(&t.schema))
+            .collect::<Result<Vec<_>>>()?;
+        for (t, x) in self.list.iter_mut().zip(resolved) {
+            t.expansion = x;
+        }
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Tables {
+    type Target = [Table];
+    fn deref(&self) -> &[Table] {
+        &self.list
+    }
+}
+
+/// A foreign key of `schema` expands columns of a table that is not there.
+fn not_expandable(schema: &Schema, name: &str, within: &str) -> Error {
+    Error::Schema {
+        path: schema.path.clone(),
+        message: format!(
+            "a foreign key expands columns of {}, which is not a table of {within}",
+            crate::table::text::shown(name)
+        ),
+    }
+}
+
+/// The last component of a path written in the metadata (`../schema/events.schema.json` →
+/// `events.schema.json`).
+fn file_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string())
+}
