@@ -4,7 +4,7 @@
 //! compiled in, so a release needs no network and no file beside the binary.
 
 use crate::error::{Error, Result};
-use geojson::{FeatureCollection, GeometryValue};
+use serde::Deserialize;
 
 /// The vendored GeoJSON, as committed.
 pub const GEOJSON: &str = include_str!("../../../vendor/natural-earth/region-50m.geojson");
@@ -33,6 +33,42 @@ pub fn load() -> Result<Basemap> {
     parse(GEOJSON)
 }
 
+/// The part of GeoJSON (RFC 7946) the basemap is written in: a FeatureCollection with a
+/// two-dimensional `bbox`, whose features are polygons named by a `name` property. Anything
+/// else is refused while it is read.
+#[derive(Deserialize)]
+#[serde(tag = "type")]
+enum Collection {
+    FeatureCollection {
+        bbox: [f64; 4],
+        features: Vec<Feature>,
+    },
+}
+
+#[derive(Deserialize)]
+struct Feature {
+    #[serde(default)]
+    properties: Option<Properties>,
+    geometry: Geometry,
+}
+
+#[derive(Deserialize)]
+struct Properties {
+    #[serde(default)]
+    name: Option<String>,
+}
+
+/// A ring is a list of positions; a position is `[longitude, latitude]` (an altitude may
+/// follow).
+type Ring = Vec<Vec<f64>>;
+
+#[derive(Deserialize)]
+#[serde(tag = "type")]
+enum Geometry {
+    Polygon { coordinates: Vec<Ring> },
+    MultiPolygon { coordinates: Vec<Vec<Ring>> },
+}
+
 /// A basemap from GeoJSON text: a FeatureCollection with a `bbox` and Polygon or MultiPolygon
 /// features named by a `name` property.
 pub fn parse(text: &str) -> Result<Basemap> {
@@ -41,36 +77,32 @@ pub fn parse(text: &str) -> Result<Basemap> {
             "the vendored basemap {why}: regenerate it with `node scripts/basemap/clip.mjs`"
         ))
     };
-    let fc: FeatureCollection = text
-        .parse()
-        .map_err(|e| fail(format!("is not a GeoJSON FeatureCollection ({e})")))?;
-    let bbox = match fc.bbox.as_deref() {
-        Some(&[w, s, e, n]) => [w, s, e, n],
-        _ => return Err(fail("has no two-dimensional \"bbox\"".into())),
-    };
+    let Collection::FeatureCollection { bbox, features } =
+        serde_json::from_str(text).map_err(|e| {
+            fail(format!(
+                "is not a GeoJSON FeatureCollection of polygons ({e})"
+            ))
+        })?;
     let mut countries = Vec::new();
-    for f in &fc.features {
-        let name = f
-            .property("name")
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_string();
-        let ring = |r: &Vec<geojson::Position>| -> Vec<(f64, f64)> {
-            r.iter().map(|p| (p[0], p[1])).collect()
+    for f in features {
+        let name = f.properties.and_then(|p| p.name).unwrap_or_default();
+        let ring = |r: Ring| -> Result<Vec<(f64, f64)>> {
+            r.iter()
+                .map(|p| match p.as_slice() {
+                    [lon, lat, ..] => Ok((*lon, *lat)),
+                    _ => Err(fail(format!(
+                        "has a position of {name:?} without two numbers"
+                    ))),
+                })
+                .collect()
         };
-        let polygons = match f.geometry.as_ref().map(|g| &g.value) {
-            Some(GeometryValue::Polygon { coordinates }) => {
-                vec![coordinates.iter().map(ring).collect()]
-            }
-            Some(GeometryValue::MultiPolygon { coordinates }) => coordinates
-                .iter()
-                .map(|p| p.iter().map(ring).collect())
-                .collect(),
-            _ => {
-                return Err(fail(format!(
-                    "has a feature {name:?} that is not a polygon"
-                )))
-            }
+        let polygon = |p: Vec<Ring>| p.into_iter().map(ring).collect::<Result<Vec<_>>>();
+        let polygons = match f.geometry {
+            Geometry::Polygon { coordinates } => vec![polygon(coordinates)?],
+            Geometry::MultiPolygon { coordinates } => coordinates
+                .into_iter()
+                .map(polygon)
+                .collect::<Result<Vec<_>>>()?,
         };
         countries.push(Country { name, polygons });
     }
@@ -121,5 +153,20 @@ mod tests {
         // Azerbaijan comes with Nakhchivan: more than one polygon.
         let az = b.countries.iter().find(|c| c.name == "Azerbaijan").unwrap();
         assert!(az.polygons.len() >= 2);
+    }
+
+    #[test]
+    fn what_is_not_a_collection_of_polygons_is_refused_without_panicking() {
+        for text in [
+            "",
+            "{}",
+            r#"{"type":"FeatureCollection","features":[]}"#,
+            r#"{"type":"Feature","bbox":[0,0,1,1],"features":[]}"#,
+            r#"{"type":"FeatureCollection","bbox":[0,0,1,1],"features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[0,0]}}]}"#,
+            r#"{"type":"FeatureCollection","bbox":[0,0,1,1],"features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0]]]}}]}"#,
+        ] {
+            let e = super::parse(text).err().expect(text).to_string();
+            assert!(e.contains("regenerate it"), "{e}");
+        }
     }
 }
