@@ -193,8 +193,24 @@ struct BundleDir<'d> {
 }
 
 impl BundleDir<'_> {
+    /// Writes one file. Tables that share a schema file write it once; two different files
+    /// of one name (schemas of the same file name in different folders) are refused, since
+    /// the bundle would keep only one of them.
     fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<()> {
         let p = self.dir.join(rel);
+        if self.files.iter().any(|f| f == rel) {
+            let had = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
+            if had == bytes {
+                return Ok(());
+            }
+            return Err(Error::io(
+                &p,
+                std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "two files of the bundle would have this name (schemas of one file name in different folders?): give them names of their own",
+                ),
+            ));
+        }
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }

@@ -14,6 +14,7 @@ mod fmt;
 mod groundwork;
 mod init;
 mod interop;
+mod loader;
 mod precommit;
 mod properties;
 mod readme;

@@ -40,19 +40,7 @@ fn bad_names(outer: &Path) -> Vec<String> {
 /// view of `sources.csv` named `name` (no foreign key references it, so only its name is wrong).
 fn repo_with_table(outer: &Path, name: &str) -> PathBuf {
     let repo = outer.join("repo");
-    copy_tree(&root().join("tests/fixtures/geo"), &repo);
-    let meta = repo.join("dataset/dataset.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
-    v["resources"]
-        .as_array_mut()
-        .unwrap()
-        .push(serde_json::json!({
-            "name": name,
-            "path": "sources.csv",
-            "schema": "../schema/sources.schema.json"
-        }));
-    std::fs::write(&meta, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    crate::loader::geo_with_table(&repo, name, "sources.schema.json");
     repo
 }
 
@@ -127,4 +115,58 @@ fn the_message_says_which_names_are_plain() {
         stderr.contains("\"resources\"[4].\"name\" is \"../x\": not a plain name: use lowercase letters, digits, '_', '-' and '.'"),
         "{stderr}"
     );
+}
+
+/// A copy of the geo fixture at `outer/repo` whose `place_ids` foreign key names the link
+/// table `link`.
+fn repo_with_link(outer: &Path, link: &str) -> PathBuf {
+    let repo = outer.join("repo");
+    copy_tree(&root().join("tests/fixtures/geo"), &repo);
+    let path = repo.join("schema/events.schema.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    for fk in v["x-foreignKeys"].as_array_mut().unwrap() {
+        if fk["link"] == "event_places" {
+            fk["link"] = serde_json::json!(link);
+        }
+    }
+    std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    repo
+}
+
+#[test]
+fn a_link_table_name_that_is_not_a_plain_token_is_refused_by_release() {
+    let outer = tempfile::tempdir().unwrap();
+    for link in bad_names(outer.path()) {
+        let repo = repo_with_link(outer.path(), &link);
+        let dist = repo.join("dist");
+        let args = [
+            "release".to_string(),
+            "--out".into(),
+            dist.to_string_lossy().into(),
+        ];
+        refused(
+            outer.path(),
+            &repo,
+            &args,
+            &dist,
+            "the \"link\" of a foreign key is",
+        );
+        assert!(!dist.exists() || files(&dist).is_empty(), "{link:?}");
+        std::fs::remove_dir_all(&repo).unwrap();
+    }
+}
+
+#[test]
+fn a_link_table_named_like_a_table_is_refused_rather_than_replacing_its_files() {
+    let outer = tempfile::tempdir().unwrap();
+    let repo = repo_with_link(outer.path(), "places");
+    let dist = repo.join("dist");
+    let (code, _, stderr) = run(&repo, &["release", "--out", dist.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("the \"link\" of a foreign key is \"places\": another table of the bundle has that name"),
+        "{stderr}"
+    );
+    assert!(!dist.exists() || files(&dist).is_empty());
 }
