@@ -20,13 +20,16 @@ use crate::error::{Error, Result};
 use crate::release::cite::{render, Cited, Style};
 use crate::release::coverage;
 use crate::release::tables::{Table, Tables};
-use crate::schema::metadata::{nonempty, Metadata, ReleaseFormat};
+use crate::schema::metadata::{nonempty, Metadata};
 use crate::schema::rows::Rows;
 use crate::schema::{Kind, RuleSpec, Schema};
 use crate::versions::versioning::Record;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 use std::fmt::Write;
+
+mod table;
+use table::table;
 
 const TEMPLATE: &str = include_str!("assets/index.html");
 const CSS: &str = include_str!("assets/site.css");
@@ -552,122 +555,6 @@ fn filters(schema: &Schema, rows: &[Vec<String>], layout: &Layout) -> String {
     }
     s.push_str("<button type=\"reset\">Clear</button>\n</form>\n");
     s
-}
-
-/// The events table. Up to release format 3 every row is a row of the table, which the script
-/// hides and shows. From format 4 the whole table is inside `<noscript>` (the parser keeps it as
-/// text when scripts run), and the script lays out the rows it shows, from the data, in an
-/// empty table whose header names the columns.
-fn table(schema: &Schema, rows: &[Vec<String>], layout: &Layout, format: ReleaseFormat) -> String {
-    let mut s = String::with_capacity(rows.len() * 400);
-    let _ = writeln!(
-        s,
-        "<p id=\"count\" aria-live=\"polite\">{0} of {0} rows</p>",
-        rows.len()
-    );
-    let more = "<p><button type=\"button\" id=\"more\" hidden>Show more rows</button></p>\n";
-    if !format.has_lazy_page() {
-        s.push_str("<div class=\"scroll\"><table id=\"events-table\"><caption>Every row of the table (follow an id for the full record)</caption>");
-        head(&mut s, schema, layout, Head::Format3);
-        body(&mut s, schema, rows, layout);
-        s.push_str("</table></div>\n");
-        s.push_str(more);
-        return s;
-    }
-    s.push_str("<div class=\"scroll\" id=\"events-box\" hidden><table id=\"events-table\"><caption>The rows that match the filters (follow an id for the full record)</caption>");
-    head(&mut s, schema, layout, Head::Script);
-    s.push_str("<tbody></tbody></table></div>\n");
-    s.push_str(more);
-    s.push_str("<noscript><div class=\"scroll\"><table id=\"events-table-all\"><caption>Every row of the table</caption>");
-    head(&mut s, schema, layout, Head::Plain);
-    body(&mut s, schema, rows, layout);
-    s.push_str("</table></div></noscript>\n");
-    s
-}
-
-/// Which header a table gets.
-#[derive(Clone, Copy)]
-enum Head {
-    /// Sort buttons on the sortable columns (release format 3).
-    Format3,
-    /// Sort buttons, and every column named with its index and its cells' class for the script.
-    Script,
-    /// Names only (the table read without JavaScript).
-    Plain,
-}
-
-/// The class of a column's cells: numbers align right, free text gets room.
-fn cell_class(schema: &Schema, layout: &Layout, i: usize) -> &'static str {
-    match schema.columns[i].kind {
-        Kind::Integer | Kind::Number => "num",
-        _ if layout.search.contains(&i) => "text",
-        _ => "",
-    }
-}
-
-fn head(s: &mut String, schema: &Schema, layout: &Layout, kind: Head) {
-    s.push_str("<thead><tr>");
-    for &i in &layout.shown {
-        let c = &schema.columns[i];
-        let tip = c
-            .description
-            .as_deref()
-            .map(|d| format!(" title=\"{}\"", esc(d)))
-            .unwrap_or_default();
-        let sortable = layout.sort.contains(&i) || i == layout.key;
-        let numeric = matches!(c.kind, Kind::Integer | Kind::Number);
-        match kind {
-            Head::Format3 if sortable => {
-                let _ = write!(
-                    s,
-                    "<th scope=\"col\"{tip} data-col=\"{i}\" data-name=\"{0}\" data-numeric=\"{numeric}\"><button type=\"button\" class=\"sort\">{0}</button></th>",
-                    esc(&c.name)
-                );
-            }
-            Head::Script => {
-                let class = cell_class(schema, layout, i);
-                let label = if sortable {
-                    format!(
-                        "<button type=\"button\" class=\"sort\">{}</button>",
-                        esc(&c.name)
-                    )
-                } else {
-                    esc(&c.name)
-                };
-                let _ = write!(
-                    s,
-                    "<th scope=\"col\"{tip} data-col=\"{i}\" data-name=\"{}\" data-numeric=\"{numeric}\" data-class=\"{class}\">{label}</th>",
-                    esc(&c.name)
-                );
-            }
-            Head::Format3 | Head::Plain => {
-                let _ = write!(s, "<th scope=\"col\"{tip}>{}</th>", esc(&c.name));
-            }
-        }
-    }
-    s.push_str("</tr></thead>\n");
-}
-
-fn body(s: &mut String, schema: &Schema, rows: &[Vec<String>], layout: &Layout) {
-    s.push_str("<tbody>\n");
-    for (n, r) in rows.iter().enumerate() {
-        let key = r.get(layout.key).map(String::as_str).unwrap_or("");
-        let _ = write!(s, "<tr id=\"{0}\" data-i=\"{n}\">", esc(key));
-        for &i in &layout.shown {
-            let v = r.get(i).map(String::as_str).unwrap_or("");
-            if i == layout.key {
-                let _ = write!(s, "<th scope=\"row\"><a href=\"#{0}\">{0}</a></th>", esc(v));
-            } else {
-                let class = match cell_class(schema, layout, i) {
-                    "" => String::new(),
-                    c => format!(" class=\"{c}\""),
-                };
-                let _ = write!(s, "<td{class}>{}</td>", shown_value(schema, i, v));
-            }
-        }
-        s.push_str("</tr>\n");
-    }
-    s.push_str("</tbody>");
 }
 
 fn columns_json(schema: &Schema) -> Value {
