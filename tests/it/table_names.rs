@@ -170,3 +170,29 @@ fn a_link_table_named_like_a_table_is_refused_rather_than_replacing_its_files() 
     );
     assert!(!dist.exists() || files(&dist).is_empty());
 }
+
+#[test]
+fn verify_refuses_a_bundle_whose_table_name_points_outside_it() {
+    // A bundle whose dataset.json renames a table to climb out: verify reports the name
+    // instead of comparing `../x.csv` with `../x.json` beside the bundle.
+    let outer = tempfile::tempdir().unwrap();
+    let repo = outer.path().join("repo");
+    copy_tree(&root().join("tests/fixtures/geo"), &repo);
+    let dist = repo.join("dist");
+    let (code, out, err) = run(&repo, &["release", "--out", dist.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let bundle = dist.join("geo-fixture-2.0.0");
+    let meta = bundle.join("dataset.json");
+    let text = std::fs::read_to_string(&meta).unwrap().replacen(
+        "\"name\": \"sources\"",
+        "\"name\": \"../x\"",
+        1,
+    );
+    std::fs::write(&meta, text).unwrap();
+    let (code, stdout, stderr) = run_aabc(&["verify", bundle.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("\"resources\"[3].\"name\" is \"../x\""),
+        "{stdout}{stderr}"
+    );
+}
