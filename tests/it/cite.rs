@@ -1,43 +1,11 @@
-//! The complete citation and the coverage of the source's totals (release format 2, issue 9
-//! items 8 and 9): `CITATION.cff`, `aabc cite` in every format, the bundle README's
-//! attribution, coverage and citation sections, `aabc release` output, and the short citation
-//! that format-1 metadata keeps.
+//! `aabc cite` and the citation files: every format of a version's and an event's citation,
+//! the complete citation of release format 2 (publisher, persons, DOI, licensed sources) and the
+//! short one format-1 metadata keeps, escaping of metadata per format, a recorded DOI, and the
+//! generated `CITATION.cff` and Zenodo file.
 
 use crate::common::*;
 use serde_json::{json, Value};
 use std::path::Path;
-
-fn edit_meta(dir: &Path, f: impl FnOnce(&mut Value)) {
-    let path = dir.join("dataset/dataset.json");
-    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    f(&mut v);
-    std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap() + "\n").unwrap();
-}
-
-/// Metadata of release format 2 with every citation field, a team and a person as creators,
-/// and one ShareAlike source.
-fn complete(v: &mut Value) {
-    v["release_format"] = json!(2);
-    v["publisher"] = json!("Example publisher");
-    v["homepage"] = json!("https://example.org/aabc");
-    v["doi"] = json!("10.5281/zenodo.1234567");
-    v["creators"] = json!([
-        {"name": "Example maintainers"},
-        {"name": "Ada Lovelace", "given_names": "Ada", "family_names": "Lovelace",
-         "affiliation": "Example Institute", "orcid": "0000-0002-1825-0097"}
-    ]);
-    v["sources"] = json!([{
-        "title": "Source article",
-        "container": "Wikipedia",
-        "path": "https://en.wikipedia.org/wiki/Source_(2021%E2%80%93present)",
-        "authors": ["Wikipedia contributors"],
-        "type": "encyclopedia",
-        "used_for": "the facts",
-        "license": "CC-BY-SA-4.0",
-        "license_url": "https://creativecommons.org/licenses/by-sa/4.0/",
-        "notice": "ShareAlike: share adaptations under the same licence."
-    }]);
-}
 
 /// `cffconvert --validate` on a file, when the interop virtualenv is installed; `None` when it
 /// is not (the check is then left to `tests/interop.rs`, which requires it).
@@ -68,6 +36,19 @@ fn assert_valid_cff(dir: &Path, text: &str) {
     if let Some((ok, report)) = cffconvert(&file) {
         assert!(ok, "cffconvert refuses:\n{report}\n{text}");
     }
+}
+
+const DOI: &str = "10.5281/zenodo.1234567";
+
+/// Fills the `doi` cell of the release record's first version.
+fn record_doi(d: &Path, doi: &str) {
+    let path = d.join("dataset/releases.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    assert_eq!(lines[0], "version,date,commit,zip_sha256,rows,doi");
+    assert!(lines[1].ends_with(','), "{}", lines[1]);
+    lines[1].push_str(doi);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
 }
 
 #[test]
@@ -240,165 +221,243 @@ fn cite_of_a_published_format_2_version_attributes_the_source_in_every_format() 
     );
 }
 
-/// A releasable copy of the two-row fixture, with the repository's changelog.
-fn releasable(edit: impl FnOnce(&mut Value)) -> tempfile::TempDir {
-    let dir = valid_fixture_copy();
-    std::fs::copy(root().join("CHANGELOG.md"), dir.path().join("CHANGELOG.md")).unwrap();
-    edit_meta(dir.path(), |v| {
-        complete(v);
-        edit(v);
-    });
-    dir
-}
-
-fn totals(figures: Value) -> Value {
-    json!({
-        "start": "2021-03-01",
-        "end": "2024-11-07",
-        "totals": {
-            "table": "events",
-            "source": "the infobox of the test article",
-            "figures": figures
-        }
-    })
-}
-
 #[test]
-fn release_shows_how_much_of_the_source_totals_the_rows_account_for() {
-    // The fixture's rows give killed_am_military 3 (one row) and wounded_am_military 4 (one
-    // row), and no killed_az_military.
-    let dir = releasable(|v| {
-        v["coverage"] = totals(json!([
-            {"side": "Armenia", "category": "servicemen killed", "total": 436, "at_least": true,
-             "section": "Infobox, Casualties2", "columns": ["killed_am_military"]},
-            {"side": "Azerbaijan", "category": "servicemen killed", "total": 283, "at_least": true,
-             "section": "Infobox, Casualties1", "columns": ["killed_az_military"]},
-            {"side": "Armenia", "category": "servicemen injured or killed", "total": 10,
-             "section": "Infobox, Casualties2", "columns": ["killed_am_military", "wounded_am_military"]},
-            {"side": "Armenia", "category": "captured servicemen later released", "total": 20,
-             "section": "Infobox, Casualties2", "columns": [], "note": "no column yet"}
-        ]));
-    });
+fn a_recorded_doi_is_cited_and_enters_the_citation_file() {
+    let dir = published_fixture();
     let d = dir.path();
-    let (code, out, err) = run(d, &["release"]);
+    // Publishing leaves the DOI blank: it does not exist yet.
+    let (code, out, _) = run(d, &["cite", "1.0.0"]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("doi.org"), "{out}");
+
+    record_doi(d, DOI);
+    git(d, &["commit", "-qam", "DOI of 1.0.0"]);
+    let (code, out, err) = run(d, &["validate"]);
     assert_eq!(code, 0, "{out}{err}");
+    for format in ["text", "bibtex", "ris", "cff"] {
+        let (code, out, err) = run(d, &["cite", "1.0.0", "--format", format]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains(DOI), "{format}: {out}");
+    }
+    let (code, out, _) = run(d, &["cite", "--repository"]);
+    assert_eq!(code, 0);
     assert!(
-        out.ends_with(
-            "coverage of the source's totals:\n  Armenia, servicemen killed (Infobox, Casualties2): event rows account for 3 of at least 436 (1 %)\n  Azerbaijan, servicemen killed (Infobox, Casualties1): event rows account for 0 of at least 283 (0 %)\n  Armenia, servicemen injured or killed (Infobox, Casualties2): event rows account for 7 of 10 (70 %)\n  Armenia, captured servicemen later released (Infobox, Casualties2): not recorded by any column (source: 20)\n"
-        ),
+        out.contains(&format!("doi: \"{DOI}\"")) || out.contains(&format!("doi: {DOI}")),
         "{out}"
     );
-    let readme = std::fs::read_to_string(d.join("dist/fixture-0.1.0/README.md")).unwrap();
-    for part in [
-        "## Coverage of the source's totals\n\nHow much of the totals the source states the event rows account for. Source: the infobox of the test article.",
-        "| side | category | source says | where | columns summed | event rows | rows giving a figure | event rows account for |\n|---|---|---|---|---|---|---|---|\n| Armenia | servicemen killed | at least 436 | Infobox, Casualties2 | `killed_am_military` | 3 | 1 | 3 of at least 436 |\n| Azerbaijan | servicemen killed | at least 283 | Infobox, Casualties1 | `killed_az_military` | 0 | 0 | 0 of at least 283 |\n| Armenia | servicemen injured or killed | 10 | Infobox, Casualties2 | `killed_am_military` + `wounded_am_military` | 7 | 1 | 7 of 10 |\n| Armenia | captured servicemen later released | 20 | Infobox, Casualties2 | (none) | — | 0 | not recorded by any column |\n",
-        "- Armenia captured servicemen later released: no column yet\n",
-        // Attribution of the source, its licence and what ShareAlike asks.
-        "## Sources, licence and attribution\n\nThis dataset is drawn from the following sources; credit them when you use it:\n\n- Wikipedia contributors. “Source article”. Wikipedia. https://en.wikipedia.org/wiki/Source_(2021%E2%80%93present). Used for: the facts. Licence: CC-BY-SA-4.0 (https://creativecommons.org/licenses/by-sa/4.0/). ShareAlike: share adaptations under the same licence.\n",
-        "## Citation\n\nCite the version you used:\n\n> Example maintainers, Lovelace, A. (2026). Armenia–Azerbaijan Border Crisis Event Dataset (AABC) (Version 0.1.0) [Data set]. Example publisher. https://doi.org/10.5281/zenodo.1234567\n",
-    ] {
-        assert!(readme.contains(part), "missing {part:?} in:\n{readme}");
+}
+
+#[test]
+fn a_doi_written_as_a_link_is_a_located_problem() {
+    let dir = published_fixture();
+    let d = dir.path();
+    record_doi(d, "https://doi.org/10.5281/zenodo.1");
+    let (code, out, _) = run(d, &["validate"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("dataset/releases.csv:2:") && out.contains("is not a DOI"),
+        "{out}"
+    );
+}
+
+#[test]
+fn dois_are_recognised_by_their_form() {
+    use aabc::versions::versioning::is_doi;
+    for ok in [DOI, "10.1000/182", "10.1038.2/nphys1170"] {
+        assert!(is_doi(ok), "{ok}");
     }
-    let cff = std::fs::read_to_string(d.join("dist/fixture-0.1.0/CITATION.cff")).unwrap();
-    assert!(cff.contains("preferred-citation:\n"), "{cff}");
+    for bad in [
+        "",
+        "10.5281",
+        "11.5281/x",
+        "10.12/x",
+        "10.5281/",
+        "10.5281/a b",
+        "doi:10.5281/x",
+    ] {
+        assert!(!is_doi(bad), "{bad}");
+    }
 }
 
 #[test]
-fn a_coverage_total_naming_a_column_the_table_lacks_is_refused() {
-    let dir = releasable(|v| {
-        v["coverage"] = totals(json!([
-            {"side": "Armenia", "category": "servicemen killed", "total": 436,
-             "section": "Infobox, Casualties2", "columns": ["killed_armenians"]}
-        ]));
-    });
-    let (code, out, err) = run(dir.path(), &["release"]);
-    assert_eq!(code, 2, "{out}{err}");
-    assert!(
-        err.contains("coverage.totals in the metadata: \"Infobox, Casualties2\" (Armenia servicemen killed) names \"killed_armenians\", which is not an integer column of table \"events\""),
-        "{err}"
+fn the_zenodo_file_is_generated_from_the_metadata_and_current() {
+    let (out, _) = aabc_ok(&["cite", "--zenodo"]);
+    let file = std::fs::read_to_string(root().join(".zenodo.json")).unwrap();
+    assert_eq!(
+        file, out,
+        ".zenodo.json is stale: run `aabc cite --zenodo > .zenodo.json`"
     );
-    assert!(!dir.path().join("dist/fixture-0.1.0").exists());
-}
-
-#[test]
-fn format_1_metadata_builds_no_coverage_or_attribution_sections() {
-    let dir = valid_fixture_copy();
-    std::fs::copy(root().join("CHANGELOG.md"), dir.path().join("CHANGELOG.md")).unwrap();
-    edit_meta(dir.path(), |v| {
-        // Totals recorded, but the bundle layout is still 1: published bytes must not change.
-        v["coverage"] = totals(json!([
-            {"side": "Armenia", "category": "servicemen killed", "total": 436,
-             "section": "Infobox", "columns": ["killed_am_military"]}
-        ]));
-    });
-    let (code, out, err) = run(dir.path(), &["release"]);
-    assert_eq!(code, 0, "{out}{err}");
-    assert!(!out.contains("coverage"), "{out}");
-    let readme = std::fs::read_to_string(dir.path().join("dist/fixture-0.1.0/README.md")).unwrap();
-    assert!(!readme.contains("## Coverage"), "{readme}");
-    assert!(!readme.contains("## Sources, licence"), "{readme}");
-    assert!(readme.contains("## Citation\n\nSee `CITATION.cff`. Cite version 0.1.0 and, for the facts, the sources listed in the data.\n"), "{readme}");
-    assert!(
-        readme.contains("| # | column | type | blank allowed | meaning |"),
-        "{readme}"
-    );
-}
-
-#[test]
-fn the_shipped_metadata_credits_the_article_and_geonames_and_records_the_infobox() {
-    let meta: Value = serde_json::from_str(
+    let v: serde_json::Value = serde_json::from_str(&file).unwrap();
+    let meta: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(root().join("dataset/dataset.json")).unwrap(),
     )
     .unwrap();
-    assert!(meta["release_format"].as_u64().unwrap() >= 2);
-    let sources = meta["sources"].as_array().unwrap();
-    let article = &sources[0];
-    assert_eq!(article["authors"], json!(["Wikipedia contributors"]));
-    assert_eq!(article["license"], json!("CC-BY-SA-4.0"));
-    assert!(article["notice"]
-        .as_str()
+    assert_eq!(v["upload_type"], "dataset");
+    assert_eq!(v["version"], meta["version"]);
+    assert_eq!(v["title"], meta["title"]);
+    assert_eq!(
+        v["license"],
+        meta["licenses"][0]["name"].as_str().unwrap().to_lowercase()
+    );
+    assert!(!v["creators"].as_array().unwrap().is_empty());
+    let derived: Vec<&str> = v["related_identifiers"]
+        .as_array()
         .unwrap()
-        .starts_with("ShareAlike"));
-    assert!(sources
         .iter()
-        .any(|s| s["authors"] == json!(["GeoNames"]) && s["license"] == json!("CC-BY-4.0")));
-    assert!(meta["licenses"][0]["notice"]
-        .as_str()
-        .unwrap()
-        .contains("ACLED"));
-    assert_eq!(meta["coverage"]["end"], json!("2024-11-07"));
-    let figures = meta["coverage"]["totals"]["figures"].as_array().unwrap();
-    let find = |side: &str, category: &str| {
-        figures
-            .iter()
-            .find(|f| f["side"] == json!(side) && f["category"] == json!(category))
-            .unwrap_or_else(|| panic!("no figure {side} {category}"))
-    };
-    assert_eq!(find("Armenia", "servicemen killed")["total"], json!(436));
-    assert_eq!(
-        find("Armenia", "servicemen killed")["at_least"],
-        json!(true)
-    );
-    assert_eq!(find("Azerbaijan", "servicemen killed")["total"], json!(283));
-    assert_eq!(
-        find("Either side", "non-combatants killed")["total"],
-        json!(22)
-    );
-    assert_eq!(find("Armenia", "servicemen injured")["total"], json!(328));
-    assert_eq!(
-        find("Azerbaijan", "servicemen injured")["total"],
-        json!(296)
-    );
-    assert_eq!(find("Armenia", "servicemen captured")["total"], json!(38));
-    assert_eq!(find("Azerbaijan", "servicemen captured")["total"], json!(2));
-    let licence = std::fs::read_to_string(root().join("dataset/LICENSE.md")).unwrap();
+        .filter(|r| r["relation"] == "isDerivedFrom")
+        .map(|r| r["identifier"].as_str().unwrap())
+        .collect();
     assert!(
-        licence.contains("GeoNames") && licence.contains("CC BY 4.0"),
-        "{licence}"
+        derived.contains(&meta["sources"][0]["path"].as_str().unwrap()),
+        "{derived:?}"
     );
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+}
+
+#[test]
+fn the_repository_citation_file_is_generated_from_the_metadata() {
+    let dataset = aabc::schema::metadata::Dataset::open(&root()).unwrap();
+    let date =
+        aabc::release::changelog::release_date(&root().join("CHANGELOG.md"), &dataset.meta.version)
+            .ok();
+    let expected = aabc::release::citation::cff(&dataset.meta, date);
+    let actual = std::fs::read_to_string(root().join("CITATION.cff")).unwrap();
     assert!(
-        readme.contains("GeoNames") && readme.contains("ACLED"),
-        "README"
+        actual == expected,
+        "CITATION.cff is stale; expected:\n{expected}"
     );
+}
+
+// Titles, creators and licences are escaped per citation format.
+#[test]
+fn braces_quotes_and_colons_in_the_metadata_stay_inside_their_citation_fields() {
+    let dir = git_fixture();
+    let d = dir.path();
+    set_version(d, "1.0.0");
+    edit_meta(d, |m| {
+        m["title"] = "Events} @misc{evil, title = {x".into();
+        m["creators"][0]["name"] = "A \"B\": {C} 100% & co_".into();
+        m["licenses"][0]["name"] = "Custom: see LICENSE".into();
+    });
+    git(d, &["commit", "-qam", "1.0.0"]);
+    publish(d);
+
+    let (code, bib, _) = run(d, &["cite", "--format", "bibtex"]);
+    assert_eq!(code, 0);
+    assert_eq!(bib.matches('{').count(), bib.matches('}').count(), "{bib}");
+    // The entry's own @misc, and the title's, kept inside the title field.
+    assert_eq!(bib.matches('@').count(), 2, "{bib}");
+    assert!(
+        bib.contains("title = {Events\\textbraceright{} @misc\\textbraceleft{}evil, title = \\textbraceleft{}x},"),
+        "{bib}"
+    );
+    assert!(
+        bib.contains(
+            "author = {{A \"B\": \\textbraceleft{}C\\textbraceright{} 100\\% \\& co\\_}},"
+        ),
+        "{bib}"
+    );
+
+    // The citation file of the bundle and of `cite` are valid YAML of the expected shape.
+    let cff = std::fs::read_to_string(d.join("dist/aabc-events-1.0.0/CITATION.cff")).unwrap();
+    assert_eq!(aabc::release::citation::check_cff(&cff), Ok(()), "{cff}");
+    assert!(cff.contains("license: \"Custom: see LICENSE\"\n"), "{cff}");
+    assert!(
+        cff.contains("  - name: \"A \\\"B\\\": {C} 100% & co_\"\n"),
+        "{cff}"
+    );
+    let (_, cited, _) = run(d, &["cite", "--format", "cff"]);
+    assert_eq!(
+        aabc::release::citation::check_cff(&cited),
+        Ok(()),
+        "{cited}"
+    );
+}
+
+#[test]
+fn a_line_break_in_a_title_or_creator_is_refused_on_load_so_no_ris_record_is_injected() {
+    for (field, value) in [
+        ("title", "AABC\nER  - \nTY  - JOUR"),
+        ("creator", "A\r\nTY  - JOUR"),
+        ("licence", "MIT\nx: y"),
+        // A line separator and a bidi override are no control characters, but break a line
+        // or hide what the title says as well.
+        ("title", "AABC\u{2028}ER  - \u{2028}TY  - JOUR"),
+        ("creator", "A\u{202E}B"),
+    ] {
+        let dir = git_fixture();
+        let d = dir.path();
+        edit_meta(d, |m| match field {
+            "title" => m["title"] = value.into(),
+            "creator" => m["creators"][0]["name"] = value.into(),
+            _ => m["licenses"][0]["name"] = value.into(),
+        });
+        for args in [
+            vec!["validate"],
+            vec!["release"],
+            vec!["cite", "--format", "ris"],
+        ] {
+            let (code, out, err) = run(d, &args);
+            assert_eq!(code, 2, "{field} {args:?}: {out}{err}");
+            assert!(
+                err.contains("holds the invisible or control character U+"),
+                "{err}"
+            );
+            assert!(!out.contains("TY  - JOUR"), "{out}");
+            assert_eq!(err.lines().count(), 1, "{err}");
+        }
+    }
+}
+
+#[test]
+fn cite_a_version_or_an_event_in_every_format() {
+    let dir = git_fixture();
+    let d = dir.path();
+    let (code, _, err) = run(d, &["cite"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no version has been published yet"), "{err}");
+    set_version(d, "1.0.0");
+    git(d, &["commit", "-qam", "1.0.0"]);
+    publish(d);
+    let sha = aabc::release::checksum::sha256_file(&d.join("dist/aabc-events-1.0.0.zip")).unwrap();
+
+    let (code, out, _) = run(d, &["cite", "--format", "bibtex"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("@misc{aabc_events_1_0_0,\n"), "{out}");
+    assert!(
+        out.contains("version = {1.0.0}") && out.contains(&sha) && out.contains("year = {2026}"),
+        "{out}"
+    );
+
+    let (code, out, _) = run(d, &["cite", "--version", "v1.0.0", "--event", "AABC-0093"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Event AABC-0093. In: Armenia–Azerbaijan Border Crisis Event Dataset (AABC) (Version 1.0.0)"), "{out}");
+
+    let (_, ris, _) = run(d, &["cite", "--format", "ris"]);
+    assert!(
+        ris.starts_with("TY  - DATA\n")
+            && ris.contains("ET  - 1.0.0\n")
+            && ris.ends_with("ER  - \n"),
+        "{ris}"
+    );
+    let (_, cff, _) = run(d, &["cite", "--format", "cff"]);
+    assert!(
+        cff.contains("version: \"1.0.0\"") && cff.contains(&format!("sha256:{sha}")),
+        "{cff}"
+    );
+
+    for (args, needle) in [
+        (
+            vec!["cite", "--version", "9.9.9"],
+            "version \"9.9.9\" was never published; published versions: 1.0.0",
+        ),
+        (
+            vec!["cite", "--event", "AABC-9999"],
+            "event AABC-9999 is not in version 1.0.0",
+        ),
+        (vec!["cite", "--version", "one"], "not a SemVer version"),
+    ] {
+        let (code, _, err) = run(d, &args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.contains(needle), "{err}");
+    }
 }

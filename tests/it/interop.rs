@@ -1,7 +1,7 @@
 //! Interoperability: a freshly built release bundle is loaded by independent readers (pyarrow,
 //! pandas, polars, DuckDB, frictionless, Python's jsonschema, cffconvert, geopandas with
-//! pyogrio, Spark in local mode) in
-//! tests/interop/test_bundle.py. The readers live in virtualenvs made by
+//! pyogrio, Spark in local mode) in `tests/interop/test_bundle.py`, and the repository's
+//! `CITATION.cff` is valid for cffconvert. The readers live in virtualenvs made by
 //! `bash tests/interop/setup.sh` (which `.ci/run` runs).
 
 use crate::common::*;

@@ -1,4 +1,5 @@
-//! What a contributor runs before opening a pull request, as CONTRIBUTING.md tells it.
+//! `aabc next-id`: the id a contributor gives a new row (as CONTRIBUTING.md tells it) follows
+//! every id in use or retired, and a table that is not well formed gives no id.
 
 use crate::common::*;
 

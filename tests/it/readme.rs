@@ -1,5 +1,5 @@
-//! Every command the README (and CONTRIBUTING.md) shows in a `sh` block runs, so that no example can rot. The
-//! commands run in a clone of the repository (for the published versions in its history)
+//! Every command the README (and CONTRIBUTING.md) shows in a `sh` block runs, so that no example
+//! can rot. The commands run in a clone of the repository (for the published versions in its history)
 //! holding the working tree's data, with `aabc` and `cargo run --release --` both meaning the
 //! binary under test.
 
