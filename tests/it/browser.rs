@@ -18,11 +18,12 @@ fn col(header: &[String], name: &str) -> usize {
 /// fails. Chromium and playwright-core come from `tests/browser/setup.sh`.
 fn node(args: &[&str]) -> String {
     let dir = root().join("tests/browser");
-    assert!(
-        dir.join("node_modules/playwright-core").is_dir() && Path::new("/usr/bin/chromium").exists(),
-        "the browser tests need Chromium and playwright-core: run `bash tests/browser/setup.sh` (as root: it installs Debian's chromium)"
+    require_tool("Chromium", "chromium");
+    require_tool(
+        "playwright-core",
+        "tests/browser/node_modules/playwright-core",
     );
-    let out = Command::new("node")
+    let out = Command::new(require_tool("Node.js 18 or later", "node"))
         .arg(dir.join("test.mjs"))
         .args(args)
         .output()

@@ -7,35 +7,28 @@ use crate::common::*;
 use serde_json::{json, Value};
 use std::path::Path;
 
-/// `cffconvert --validate` on a file, when the interop virtualenv is installed; `None` when it
-/// is not (the check is then left to `tests/interop.rs`, which requires it).
-fn cffconvert(file: &Path) -> Option<(bool, String)> {
-    let tool = root().join(".venv-cff/bin/cffconvert");
-    if !tool.exists() {
-        eprintln!("skipping the cffconvert check: run `bash tests/interop/setup.sh` once");
-        return None;
-    }
-    let out = std::process::Command::new(tool)
+/// `cffconvert --validate` on a file: whether it passed, and what it said.
+fn cffconvert(file: &Path) -> (bool, String) {
+    let out = std::process::Command::new(require_tool("cffconvert", ".venv-cff/bin/cffconvert"))
         .args(["--validate", "-i", file.to_str().unwrap()])
         .output()
         .unwrap();
-    Some((
+    (
         out.status.success(),
         format!(
             "{}{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         ),
-    ))
+    )
 }
 
 fn assert_valid_cff(dir: &Path, text: &str) {
     assert_eq!(aabc::release::citation::check_cff(text), Ok(()), "{text}");
     let file = dir.join("check.cff");
     std::fs::write(&file, text).unwrap();
-    if let Some((ok, report)) = cffconvert(&file) {
-        assert!(ok, "cffconvert refuses:\n{report}\n{text}");
-    }
+    let (ok, report) = cffconvert(&file);
+    assert!(ok, "cffconvert refuses:\n{report}\n{text}");
 }
 
 const DOI: &str = "10.5281/zenodo.1234567";

@@ -10,6 +10,36 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The setup command that installs every outside tool the tests use.
+pub const SETUP: &str = "bash tests/interop/setup.sh";
+
+/// The path of an outside tool a test needs: relative to the repository root (the virtualenvs
+/// `tests/interop/setup.sh` makes, `tests/browser/node_modules`), absolute, or a bare command
+/// name looked up on the PATH. A missing tool fails the test with the setup command to run, so
+/// that no test passes without checking what it says it checks; `bash .ci/run` installs them all
+/// and runs the tests.
+pub fn require_tool(what: &str, tool: &str) -> PathBuf {
+    let found = if tool.contains('/') {
+        Some(root().join(tool)).filter(|p| p.exists())
+    } else {
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join(tool))
+                .find(|p| p.is_file())
+        })
+    };
+    match found {
+        Some(path) => {
+            println!("with {what}: {}", path.display());
+            path
+        }
+        None => panic!(
+            "{what} ({tool}) is missing: run `{SETUP}` once, or `bash .ci/run`, which installs \
+             what the tests need and runs them"
+        ),
+    }
+}
+
 pub fn aabc() -> Command {
     let mut c = Command::cargo_bin("aabc").unwrap();
     c.current_dir(root());

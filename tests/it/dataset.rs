@@ -23,19 +23,14 @@ fn run(program: &std::path::Path, args: &[&str]) {
     );
 }
 
+/// The Python of the gazetteer's virtualenv (with pytest).
 fn geo_python() -> std::path::PathBuf {
-    let p = root().join(".venv-geo/bin/python");
-    assert!(
-        p.exists(),
-        "{} is missing: run `bash tests/interop/setup.sh` once",
-        p.display()
-    );
-    p
+    require_tool("the gazetteer's Python", ".venv-geo/bin/python")
 }
 
 #[test]
 fn audit_corrections_hold_in_the_events() {
-    let out = Command::new("python3")
+    let out = Command::new(require_tool("Python 3", "python3"))
         .args(["scripts/audit/check_corrections.py", "dataset/events.csv"])
         .current_dir(root())
         .output()
@@ -73,7 +68,7 @@ fn audit_check_fails_on_the_uncorrected_data() {
     );
     let data = git.stdout;
     std::fs::write(&old, data).unwrap();
-    let out = Command::new("python3")
+    let out = Command::new(require_tool("Python 3", "python3"))
         .args(["scripts/audit/check_corrections.py", old.to_str().unwrap()])
         .current_dir(root())
         .output()
@@ -190,7 +185,7 @@ fn place_matching_tests_pass() {
 #[test]
 fn actor_drafts_are_consistent_with_the_events() {
     run(
-        std::path::Path::new("python3"),
+        &require_tool("Python 3", "python3"),
         &["scripts/actors/check_drafts.py"],
     );
 }
@@ -198,7 +193,7 @@ fn actor_drafts_are_consistent_with_the_events() {
 #[test]
 fn the_2_0_events_and_actors_are_the_migration_of_the_1x_events_and_the_drafts() {
     run(
-        std::path::Path::new("python3"),
+        &require_tool("Python 3", "python3"),
         &["scripts/migrate/to_2_0.py", "--check"],
     );
 }

@@ -7,20 +7,10 @@
 use crate::common::*;
 use std::process::Command;
 
-fn tool(rel: &str) -> std::path::PathBuf {
-    let p = root().join(rel);
-    assert!(
-        p.exists(),
-        "{} is missing: run `bash tests/interop/setup.sh` once to install the pinned readers",
-        p.display()
-    );
-    p
-}
-
 #[test]
 fn independent_readers_load_the_release_bundle() {
-    let python = tool(".venv/bin/python");
-    let cffconvert = tool(".venv-cff/bin/cffconvert");
+    let python = require_tool("the pinned readers' Python", ".venv/bin/python");
+    let cffconvert = require_tool("cffconvert", ".venv-cff/bin/cffconvert");
     let dist = tempfile::tempdir().unwrap();
     aabc_ok(&["release", "--out", dist.path().to_str().unwrap()]);
     let meta: serde_json::Value = serde_json::from_str(
@@ -99,7 +89,7 @@ fn independent_readers_load_the_release_bundle() {
 
 #[test]
 fn the_repository_citation_file_is_valid_cff() {
-    let out = Command::new(tool(".venv-cff/bin/cffconvert"))
+    let out = Command::new(require_tool("cffconvert", ".venv-cff/bin/cffconvert"))
         .args([
             "--validate",
             "-i",

@@ -57,7 +57,10 @@ fn skipped(cmd: &str) -> Option<&'static str> {
     let placeholder = cmd
         .split_whitespace()
         .any(|w| w.len() > 1 && w.chars().all(|c| c.is_ascii_uppercase()) && w != "HEAD");
-    if cmd.starts_with("cargo test") || cmd.contains("tests/interop/setup.sh") {
+    if cmd.starts_with("cargo test")
+        || cmd.contains("tests/interop/setup.sh")
+        || cmd.contains(".ci/run")
+    {
         Some("the test suite itself")
     } else if cmd.starts_with("bash bench/") {
         Some("the benchmark takes minutes")

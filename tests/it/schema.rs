@@ -204,7 +204,7 @@ fn acled_sub_event_types_are_tied_to_their_event_types() {
 
 #[test]
 fn the_benchmark_schema_for_qsv_is_derived_from_the_events_schema() {
-    let out = std::process::Command::new("python3")
+    let out = std::process::Command::new(require_tool("Python 3", "python3"))
         .arg(root().join("bench/qsv_schema.py"))
         .output()
         .expect("python3 runs bench/qsv_schema.py");

@@ -449,24 +449,14 @@ fn docs_pictures_are_up_to_date() {
 }
 
 /// The vendored basemap is what `scripts/basemap/clip.mjs` makes of the pinned world-atlas
-/// package. Needs node and npm (and the npm registry); skipped with a message without them.
+/// package. Needs node and npm (the script fetches the pinned package from the npm registry).
 #[test]
 fn vendored_basemap_is_reproduced_by_its_script() {
-    let have = |tool: &str| {
-        std::process::Command::new(tool)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if !have("node") || !have("npm") {
-        eprintln!(
-            "SKIPPED vendored_basemap_is_reproduced_by_its_script: node or npm is not installed"
-        );
-        return;
-    }
+    let node = require_tool("Node.js", "node");
+    require_tool("npm", "npm");
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("region.geojson");
-    let run = std::process::Command::new("node")
+    let run = std::process::Command::new(node)
         .arg(root().join("scripts/basemap/clip.mjs"))
         .arg(&file)
         .current_dir(root())

@@ -117,9 +117,20 @@ fn verify_cannot_read_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let not_zip = dir.path().join("x.zip");
     std::fs::write(&not_zip, b"not a zip").unwrap();
-    for target in [dir.path().join("missing"), not_zip] {
+    for (target, why) in [
+        (
+            dir.path().join("missing"),
+            "missing: No such file or directory",
+        ),
+        (not_zip, "x.zip: not a readable zip archive"),
+    ] {
         let out = aabc().arg("verify").arg(&target).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{}", target.display());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("aabc: error: ") && err.contains(why),
+            "{err}"
+        );
     }
 }
 

@@ -62,6 +62,13 @@ fn a_release_record_commit_that_is_a_git_option_is_a_located_problem_and_never_r
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "\"{commit}\" is not a published version, a bundle,"
+        )),
+        "{err}"
+    );
     assert!(!written.exists());
 }
 

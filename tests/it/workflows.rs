@@ -6,12 +6,7 @@ use crate::common::*;
 use std::path::Path;
 
 fn try_repo(dir: &Path, hook: &str) -> (bool, String) {
-    let tool = root().join(".venv-ci/bin/pre-commit");
-    assert!(
-        tool.exists(),
-        "{} is missing: run `bash tests/interop/setup.sh`",
-        tool.display()
-    );
+    let tool = require_tool("pre-commit", ".venv-ci/bin/pre-commit");
     let out = std::process::Command::new(tool)
         .args(["try-repo"])
         .arg(root())
@@ -80,12 +75,7 @@ fn edit_rows(dir: &Path, f: impl FnOnce(&mut Vec<Vec<String>>)) {
 /// Runs the pinned check-jsonschema (`tests/interop/setup.sh` installs it) with one of the
 /// GitHub schemas it ships, offline, on `files`.
 fn check_jsonschema(schema: &str, files: &[std::path::PathBuf]) {
-    let tool = root().join(".venv-ci/bin/check-jsonschema");
-    assert!(
-        tool.exists(),
-        "{} is missing: run `bash tests/interop/setup.sh`",
-        tool.display()
-    );
+    let tool = require_tool("check-jsonschema", ".venv-ci/bin/check-jsonschema");
     let out = std::process::Command::new(tool)
         .args(["--builtin-schema", schema])
         .args(files)
