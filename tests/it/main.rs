@@ -23,4 +23,5 @@ mod synth;
 mod validate;
 mod verify;
 mod versions;
+mod workdir;
 mod workflows;

@@ -3,6 +3,7 @@
 //! that may not vanish, and every recorded release rebuilt byte for byte.
 
 use crate::common::*;
+use crate::workdir::Workdir;
 
 // A commit in the release record is exactly 40 hex digits, and never an option to git.
 #[test]
@@ -343,24 +344,24 @@ fn every_recorded_release_rebuilds_byte_identical() {
 #[test]
 fn without_git_history_the_checks_warn_instead_of_failing() {
     // A copy of the data as a tarball would give it: no .git, but a release record.
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    repo_copy(d);
-    set_version(d, "9.0.0");
-    let (code, problems) = validate_json(&["--root", d.to_str().unwrap()]);
-    assert_eq!(code, 0, "{problems:?}");
+    let w = Workdir::with_dataset("no-git");
+    set_version(w.path(), "9.0.0");
+    let problems: Vec<serde_json::Value> = w
+        .stdout(&["validate", "--format", "json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert!(problems.iter().all(|p| p["severity"] == "warning"));
     assert!(
         problems.iter().any(|p| p["rule"] == "published-ids"),
         "{problems:?}"
     );
-    let (code, _, err) = run(d, &["release"]);
+    let (code, _, err) = w.output(&["release"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("no git history here"), "{err}");
     // The version order is still checked.
-    set_version(d, "0.9.0");
-    let (code, _, err) = run(d, &["release"]);
-    assert_eq!(code, 1);
+    set_version(w.path(), "0.9.0");
+    let err = w.assert_err(&["release"], 1);
     assert!(
         err.contains("is not greater than the last published version"),
         "{err}"

@@ -3,6 +3,7 @@
 //! schemas, and the pre-commit hooks tried as another project would try them.
 
 use crate::common::*;
+use crate::workdir::Workdir;
 use std::path::Path;
 
 fn try_repo(dir: &Path, hook: &str) -> (bool, String) {
@@ -101,15 +102,12 @@ fn yaml_files(dir: &str) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn the_hooks_pass_a_good_dataset_and_stop_a_bad_one() {
-    let tmp = tempfile::tempdir().unwrap();
-    let d = tmp.path().join("events");
-    let (code, _, err) = run_aabc(&[
-        "init",
-        d.to_str().unwrap(),
-        "--aabc-git",
-        "https://example.org/aabc.git",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let w = Workdir::init(
+        "hooks",
+        "events",
+        &["--aabc-git", "https://example.org/aabc.git"],
+    );
+    let d = w.path().to_path_buf();
     let events = d.join("dataset/events.csv");
     let header = std::fs::read_to_string(&events).unwrap();
     std::fs::write(
@@ -219,18 +217,14 @@ fn workflows_actions_and_issue_forms_follow_githubs_schemas() {
     check_jsonschema("vendor.github-issue-config", &config);
 
     // The workflow `aabc init` writes for a new dataset, too.
-    let tmp = tempfile::tempdir().unwrap();
-    let d = tmp.path().join("new");
-    let (code, _, err) = run_aabc(&[
-        "init",
-        d.to_str().unwrap(),
-        "--aabc-git",
-        "https://example.org/aabc.git",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let w = Workdir::init(
+        "workflow",
+        "new",
+        &["--aabc-git", "https://example.org/aabc.git"],
+    );
     check_jsonschema(
         "vendor.github-workflows",
-        &[d.join(".github/workflows/validate.yml")],
+        &[w.join(".github/workflows/validate.yml")],
     );
 }
 
