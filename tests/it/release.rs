@@ -4,6 +4,7 @@
 //! the format-1 layout kept for published versions.
 
 use crate::common::*;
+use crate::workdir::Workdir;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -125,22 +126,28 @@ fn format_1_metadata_builds_no_coverage_or_attribution_sections() {
     );
 }
 
+/// Two builds of the same data on different days (the clock fixed by `AABC_TODAY`), from inputs
+/// last written at different times, are byte-identical, zip included: nothing in a bundle
+/// depends on when it was made.
 #[test]
 fn two_builds_at_different_times_are_byte_identical() {
-    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    assert_eq!(release_into(a.path()).status.code(), Some(0));
-    std::thread::sleep(std::time::Duration::from_millis(2100));
-    assert_eq!(release_into(b.path()).status.code(), Some(0));
+    let a = Workdir::with_dataset("release-a").env("AABC_TODAY", "2027-01-01");
+    let b = Workdir::with_dataset("release-b").env("AABC_TODAY", "2040-06-30");
+    let long_ago = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1 << 30);
+    for file in files_under(b.path()) {
+        let f = std::fs::File::options().write(true).open(&file).unwrap();
+        f.set_modified(long_ago).unwrap();
+    }
+    a.stdout(&["release"]);
+    b.stdout(&["release"]);
+    let (a, b) = (a.join("dist"), b.join("dist"));
     let name = bundle_name();
-    let fa = files_under(&a.path().join(&name));
-    let fb = files_under(&b.path().join(&name));
+    let fa = files_under(&a.join(&name));
+    let fb = files_under(&b.join(&name));
     assert_eq!(fa.len(), fb.len());
     assert!(fa.len() >= 20);
     for (x, y) in fa.iter().zip(&fb) {
-        assert_eq!(
-            x.strip_prefix(a.path()).unwrap(),
-            y.strip_prefix(b.path()).unwrap()
-        );
+        assert_eq!(x.strip_prefix(&a).unwrap(), y.strip_prefix(&b).unwrap());
         assert!(
             std::fs::read(x).unwrap() == std::fs::read(y).unwrap(),
             "{} differs",
@@ -148,11 +155,9 @@ fn two_builds_at_different_times_are_byte_identical() {
         );
     }
     let zip = format!("{name}.zip");
-    assert!(
-        std::fs::read(a.path().join(&zip)).unwrap() == std::fs::read(b.path().join(&zip)).unwrap()
-    );
+    assert!(std::fs::read(a.join(&zip)).unwrap() == std::fs::read(b.join(&zip)).unwrap());
     // No temporary directory is left behind.
-    let left: Vec<_> = std::fs::read_dir(a.path())
+    let left: Vec<_> = std::fs::read_dir(&a)
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();

@@ -1057,3 +1057,32 @@ fn cannot_run_exits_2_without_panicking() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+/// `AABC_TODAY` fixes the date validation takes as today: the shipped events lie in its future
+/// when it says 2020, and a value that is not a date is refused, not replaced by the clock.
+#[test]
+fn aabc_today_fixes_the_date_validation_takes_as_today() {
+    let out = aabc()
+        .env("AABC_TODAY", "2020-01-01")
+        .args(["validate", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("\"rule\":\"date-coverage\"")
+            && text.contains("is in the future (today is 2020-01-01)"),
+        "{text}"
+    );
+    let out = aabc()
+        .env("AABC_TODAY", "tomorrow")
+        .arg("validate")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("AABC_TODAY=\"tomorrow\" is not a date: write it as YYYY-MM-DD"),
+        "{err}"
+    );
+}
