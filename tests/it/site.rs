@@ -431,7 +431,7 @@ fn without_a_site_section_there_are_no_pictures() {
 }
 
 /// `docs/timeline.svg` and `docs/map.svg`, shown by the README, are what the dataset draws
-/// now. Regenerate them with `AABC_UPDATE_PICTURES=1 cargo test --test site_svg docs_`.
+/// now. Regenerate them with `AABC_UPDATE_PICTURES=1 cargo test --test it site::docs_`.
 #[test]
 fn docs_pictures_are_up_to_date() {
     let docs = root().join("docs");
@@ -443,7 +443,7 @@ fn docs_pictures_are_up_to_date() {
         let committed = std::fs::read_to_string(docs.join(file)).unwrap_or_default();
         assert!(
             committed == f.svg,
-            "docs/{file} is stale: regenerate it with `AABC_UPDATE_PICTURES=1 cargo test --test site_svg docs_`"
+            "docs/{file} is stale: regenerate it with `AABC_UPDATE_PICTURES=1 cargo test --test it site::docs_`"
         );
     }
 }
