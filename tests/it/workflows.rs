@@ -238,10 +238,15 @@ fn a_broken_workflow_is_caught_by_the_schema_check() {
         "on: push\njobs:\n  x:\n    steps:\n      - run: true\n",
     )
     .unwrap();
-    let out = std::process::Command::new(root().join(".venv-ci/bin/check-jsonschema"))
-        .args(["--builtin-schema", "vendor.github-workflows"])
-        .arg(&bad)
-        .output()
-        .unwrap();
+    let out = std::process::Command::new(require_tool(
+        "check-jsonschema",
+        ".venv-ci/bin/check-jsonschema",
+    ))
+    .args(["--builtin-schema", "vendor.github-workflows"])
+    .arg(&bad)
+    .output()
+    .unwrap();
     assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("'runs-on' is a required property"), "{said}");
 }
