@@ -152,24 +152,27 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
 /// empty release record, committed once.
 pub fn git_fixture() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&root().join("dataset"), &dir.path().join("dataset"));
-    copy_tree(&root().join("schema"), &dir.path().join("schema"));
-    std::fs::copy(root().join("CHANGELOG.md"), dir.path().join("CHANGELOG.md")).unwrap();
+    git_fixture_in(dir.path());
+    dir
+}
+
+/// Makes `d` the repository of `git_fixture`.
+pub fn git_fixture_in(d: &Path) {
+    repo_copy(d);
     std::fs::write(
-        dir.path().join("dataset/releases.csv"),
+        d.join("dataset/releases.csv"),
         "version,date,commit,zip_sha256,rows\n",
     )
     .unwrap();
     std::fs::write(
-        dir.path().join("dataset/retired.csv"),
+        d.join("dataset/retired.csv"),
         "event_id,retired_in,reason\n",
     )
     .unwrap();
-    std::fs::write(dir.path().join(".gitignore"), "/dist\n").unwrap();
-    git(dir.path(), &["init", "-q"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-q", "-m", "data"]);
-    dir
+    std::fs::write(d.join(".gitignore"), "/dist\n").unwrap();
+    git(d, &["init", "-q"]);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "data"]);
 }
 
 /// Sets the dataset version in a fixture and adds a dated changelog section for it.

@@ -2,6 +2,7 @@
 //! (an open quote, a missing column, an empty file); it never loses a record or a cell's bytes.
 
 use crate::common::*;
+use crate::workdir::Workdir;
 use std::path::Path;
 
 /// Copies a fixture file into a temporary directory and runs `aabc fmt --schema` on the copy.
@@ -20,10 +21,8 @@ fn fmt_copy_of(fixture: &str) -> (tempfile::TempDir, std::path::PathBuf, i32, St
 
 #[test]
 fn check_names_the_file_and_line_then_fmt_rewrites_it() {
-    let dir = fixture_copy("dataset_refs");
-    let root_arg = dir.path().to_str().unwrap();
-    let events = dir.path().join("dataset/events.csv");
-    let canonical = std::fs::read_to_string(&events).unwrap();
+    let w = Workdir::fixture("dataset_refs");
+    let canonical = w.read("dataset/events.csv");
     // Swap the two data rows, pad a cell and use CRLF line ends (between records: a line end
     // inside a cell is kept as it is).
     let mut lines: Vec<&str> = canonical.split_inclusive('\n').collect();
@@ -34,30 +33,20 @@ fn check_names_the_file_and_line_then_fmt_rewrites_it() {
         .replace("am-lake-sev", " am-lake-sev ")
         .replace('\n', "\r\n")
         .replace("that\r\nspans", "that\nspans");
-    std::fs::write(&events, &messy).unwrap();
+    w.create("dataset/events.csv", &messy);
 
-    let out = aabc()
-        .args(["fmt", "--check", "--root", root_arg])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let text = String::from_utf8(out.stdout).unwrap();
-    let shown = format!(
-        "{}: not canonical (first difference at line 1)",
-        events.display()
+    let (code, text, _) = w.output(&["fmt", "--check"]);
+    assert_eq!(code, 1);
+    assert!(
+        text.contains("dataset/events.csv: not canonical (first difference at line 1)"),
+        "{text}"
     );
-    assert!(text.contains(&shown), "{text}");
     // --check changes nothing.
-    assert_eq!(std::fs::read_to_string(&events).unwrap(), messy);
+    assert_eq!(w.read("dataset/events.csv"), messy);
 
-    let out = aabc().args(["fmt", "--root", root_arg]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(std::fs::read_to_string(&events).unwrap(), canonical);
-    let out = aabc()
-        .args(["fmt", "--check", "--root", root_arg])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    w.stdout(&["fmt"]);
+    assert_eq!(w.read("dataset/events.csv"), canonical);
+    w.stdout(&["fmt", "--check"]);
 }
 
 #[test]

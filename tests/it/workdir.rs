@@ -4,7 +4,7 @@
 //! by `aabc init`; removed when it is dropped.
 #![allow(dead_code)]
 
-use crate::common::{copy_tree, repo_copy, root};
+use crate::common::{copy_tree, git_fixture_in, repo_copy, root};
 use std::path::{Path, PathBuf};
 
 pub struct Workdir {
@@ -34,6 +34,14 @@ impl Workdir {
     pub fn with_dataset(name: &str) -> Workdir {
         let w = Workdir::new(name);
         repo_copy(w.path());
+        w
+    }
+
+    /// A git repository holding a copy of the repository's data with an empty release record,
+    /// committed once (as `common::git_fixture`).
+    pub fn git_dataset(name: &str) -> Workdir {
+        let w = Workdir::new(name);
+        git_fixture_in(w.path());
         w
     }
 
