@@ -1,4 +1,6 @@
-//! Helpers shared by the integration tests: run the real binary, parse its JSON report.
+//! Helpers shared by the integration tests: run the real binary, parse its JSON report, copy
+//! fixture datasets and git repositories to change, and find the outside tools a test needs
+//! (`require_tool`). `Workdir` (in `workdir`) builds on them.
 #![allow(dead_code)]
 
 use assert_cmd::Command;
