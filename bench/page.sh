@@ -9,7 +9,7 @@
 # Time to interactive is from the navigation until the page's script has run (the filters,
 # search, sort and permalinks work), median of three fresh loads (`tests/browser/test.mjs tti`).
 # The synthetic events come from `aabc synth --seed 1`, their place, actor and source ids
-# pointed at the dataset's own, as tests/browser.rs does. Needs Chromium and playwright-core:
+# pointed at the dataset's own, as tests/it/browser.rs does. Needs Chromium and playwright-core:
 # `bash tests/browser/setup.sh`. Prints a Markdown table (also written to $WORK/page.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -5,6 +5,7 @@
 //! The `aabc` binary is a thin command-line layer over these modules.
 
 pub mod choice;
+pub mod clock;
 pub mod error;
 pub mod progress;
 pub mod release;

@@ -29,7 +29,7 @@ pub fn run(args: Args) -> Result<u8> {
         title: args.title.unwrap_or_else(|| name.clone()),
         name,
         aabc_git: args.aabc_git,
-        today: chrono::Local::now().date_naive(),
+        today: aabc::clock::today(),
     };
     let files = init(&args.dir, &opts)?;
     let mut stdout = std::io::stdout().lock();

@@ -100,7 +100,7 @@ pub fn run(args: Args) -> Result<u8> {
 /// Validates the dataset as `aabc validate` does, printing any problem on stderr; the rows of
 /// each table, or `None` when there is an error (no release is built from invalid data).
 fn validated(root: &Path, dataset: &Dataset) -> Result<Option<Vec<(String, u64)>>> {
-    let today = chrono::Local::now().date_naive();
+    let today = aabc::clock::today();
     let mut problems: Vec<Problem> = Vec::new();
     let counts = validate_dataset(dataset, today, &mut |p| {
         problems.push(p);

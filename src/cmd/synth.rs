@@ -46,7 +46,7 @@ pub fn run(args: Args) -> Result<u8> {
             (Schema::load(&d.schema_path(r))?, Some(d.meta.coverage))
         }
     };
-    let dates = dates(coverage.as_ref(), chrono::Local::now().date_naive());
+    let dates = dates(coverage.as_ref(), aabc::clock::today());
     let stats = match &args.out {
         Some(path) => {
             let mut out = aabc::table::atomic::Output::create(path, "synth")?;

@@ -35,7 +35,7 @@ pub fn run(args: Args) -> Result<u8> {
     let stdout = crate::cmd::report_stdout();
     let mut renderer = Renderer::new(BufWriter::new(stdout), args.format, args.strict);
     let mut tally = Tally::default();
-    let today = chrono::Local::now().date_naive();
+    let today = aabc::clock::today();
     let structure_faults = std::cell::Cell::new(false);
     let mut emit = |p: aabc::validate::report::Problem| {
         tally.add(&p);

@@ -145,7 +145,7 @@ fn verify_dir(dir: &Path) -> Result<Report> {
         }
     };
     let mut invalid = Vec::new();
-    let today = chrono::Local::now().date_naive();
+    let today = crate::clock::today();
     if let Err(e) = crate::validate::validate_dataset(&dataset, today, &mut |p| {
         if p.severity == Severity::Error {
             invalid.push(format!(

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the browser tests (tests/browser.rs) need: Debian's Chromium, when missing, and
+# Installs what the browser tests (tests/it/browser.rs) need: Debian's Chromium, when missing, and
 # playwright-core, pinned by package-lock.json, which drives it (no browser download: it uses
 # the system Chromium). Safe to run again. Called at the end of tests/interop/setup.sh.
 set -euo pipefail

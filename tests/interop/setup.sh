@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates the virtualenvs the Python tests use (.venv, .venv-cff, .venv-geo and .venv-ci at the repository
 # root) from the pinned requirements. Safe to run again: it only installs what is missing.
+# `bash .ci/run` runs it before the tests.
 set -euo pipefail
 # The Spark check (pyspark from requirements.txt) also needs Java 17 or later on the PATH.
 command -v java >/dev/null || echo "setup.sh: no java on the PATH: the Spark interoperability check will fail" >&2

@@ -1,9 +1,8 @@
-//! The dataset's page (`aabc site`, and `site/` in release bundles from format 3): built by the
-//! binary, byte-reproducible, and checked in headless Chromium (Debian's `chromium`, driven by
-//! `playwright-core` from `tests/browser/`, both installed by `tests/browser/setup.sh`): it
-//! loads from `file://` with no console error and no network request, has one table row per
-//! event, filters and searches to the counts computed here from the CSV, opens an event with
-//! its citation, and draws one map marker per geocoded event. A screenshot is saved as
+//! The dataset's page in headless Chromium (Debian's `chromium`, driven by `playwright-core`
+//! from `tests/browser/`, both installed by `tests/browser/setup.sh`): it loads from `file://`
+//! with no console error and no network request, has one table row per event, filters and
+//! searches to the counts computed here from the CSV, opens an event with its citation, draws one
+//! map marker per geocoded event, and escapes markup in the data. A screenshot is saved as
 //! `target/site-screenshot.png`; the time to interactive of a 10,000-event page is printed.
 
 use crate::common::*;
@@ -11,35 +10,20 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let header = r.headers().unwrap().iter().map(String::from).collect();
-    let rows = r
-        .records()
-        .map(|x| x.unwrap().iter().map(String::from).collect())
-        .collect();
-    (header, rows)
-}
-
 fn col(header: &[String], name: &str) -> usize {
     header.iter().position(|h| h == name).unwrap()
-}
-
-/// `aabc site --root ROOT --out OUT`.
-fn build_site(root: &Path, out: &Path) {
-    let (code, said, err) = run(root, &["site", "--out", out.to_str().unwrap()]);
-    assert_eq!(code, 0, "{said}{err}");
 }
 
 /// Runs `node tests/browser/test.mjs ARGS`, prints what it said, and fails the test when it
 /// fails. Chromium and playwright-core come from `tests/browser/setup.sh`.
 fn node(args: &[&str]) -> String {
     let dir = root().join("tests/browser");
-    assert!(
-        dir.join("node_modules/playwright-core").is_dir() && Path::new("/usr/bin/chromium").exists(),
-        "the browser tests need Chromium and playwright-core: run `bash tests/browser/setup.sh` (as root: it installs Debian's chromium)"
+    require_tool("Chromium", "chromium");
+    require_tool(
+        "playwright-core",
+        "tests/browser/node_modules/playwright-core",
     );
-    let out = Command::new("node")
+    let out = Command::new(require_tool("Node.js 18 or later", "node"))
         .arg(dir.join("test.mjs"))
         .args(args)
         .output()
@@ -141,29 +125,6 @@ fn expectations(dataset: &Path) -> serde_json::Value {
     })
 }
 
-#[test]
-fn site_of_the_dataset_works_in_chromium() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    build_site(&root(), &site);
-    let expect = expectations(&root().join("dataset"));
-    assert!(expect["search"]["count"].as_u64().unwrap() > 0);
-    let expect_file = dir.path().join("expect.json");
-    std::fs::write(&expect_file, expect.to_string()).unwrap();
-    let shot = target_dir().join("site-screenshot.png");
-    node(&[
-        "check",
-        site.to_str().unwrap(),
-        expect_file.to_str().unwrap(),
-        shot.to_str().unwrap(),
-    ]);
-    assert!(shot.exists());
-    let said = node(&["tti", site.to_str().unwrap()]);
-    let bytes = std::fs::metadata(site.join("index.html")).unwrap().len();
-    println!("index.html: {bytes} bytes");
-    assert!(said.contains("time to interactive"));
-}
-
 /// A scratch copy of the dataset whose events are `rows` synthetic rows (`aabc synth`), their
 /// references pointing at the dataset's own places, actors and sources.
 fn synthetic_dataset(d: &Path, rows: u64) {
@@ -211,6 +172,29 @@ fn synthetic_dataset(d: &Path, rows: u64) {
 }
 
 #[test]
+fn site_of_the_dataset_works_in_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    build_site(&root(), &site);
+    let expect = expectations(&root().join("dataset"));
+    assert!(expect["search"]["count"].as_u64().unwrap() > 0);
+    let expect_file = dir.path().join("expect.json");
+    std::fs::write(&expect_file, expect.to_string()).unwrap();
+    let shot = target_dir().join("site-screenshot.png");
+    node(&[
+        "check",
+        site.to_str().unwrap(),
+        expect_file.to_str().unwrap(),
+        shot.to_str().unwrap(),
+    ]);
+    assert!(shot.exists());
+    let said = node(&["tti", site.to_str().unwrap()]);
+    let bytes = std::fs::metadata(site.join("index.html")).unwrap().len();
+    println!("index.html: {bytes} bytes");
+    assert!(said.contains("time to interactive"));
+}
+
+#[test]
 fn site_of_10000_synthetic_events_time_to_interactive() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -222,162 +206,6 @@ fn site_of_10000_synthetic_events_time_to_interactive() {
     println!("index.html: {} bytes", html.len());
     let said = node(&["tti", site.to_str().unwrap()]);
     assert!(said.contains("time to interactive"));
-}
-
-/// Every file of a folder, by relative path.
-fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            for (rel, b) in tree(&p) {
-                out.push((
-                    format!("{}/{rel}", p.file_name().unwrap().to_string_lossy()),
-                    b,
-                ));
-            }
-        } else {
-            out.push((
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read(&p).unwrap(),
-            ));
-        }
-    }
-    out.sort();
-    out
-}
-
-#[test]
-fn site_is_byte_reproducible_and_readable_without_javascript() {
-    let dir = tempfile::tempdir().unwrap();
-    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
-    build_site(&root(), &a);
-    build_site(&root(), &b);
-    let (ta, tb) = (tree(&a), tree(&b));
-    assert_eq!(ta, tb);
-    let names: Vec<&str> = ta.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "data/actors.csv",
-            "data/events.csv",
-            "data/places.csv",
-            "data/sources.csv",
-            "index.html",
-            "site.css",
-            "site.js"
-        ]
-    );
-    let html = std::fs::read_to_string(a.join("index.html")).unwrap();
-    let (_, events) = read_csv(&root().join("dataset/events.csv"));
-    // Every row is in the HTML itself (for readers without JavaScript), with its permalink
-    // target.
-    assert_eq!(html.matches("<tr id=\"AABC-").count(), events.len());
-    assert!(html.contains("<tr id=\"AABC-0056\""));
-    // No address outside the page is loaded: no remote script, stylesheet or image.
-    for bad in [
-        "<script src=\"http",
-        "<link rel=\"stylesheet\" href=\"http",
-        "<img src=\"http",
-        "fetch(",
-    ] {
-        assert!(!html.contains(bad), "{bad}");
-    }
-    // The downloads list every table with its SHA-256.
-    let events_sha =
-        aabc::release::checksum::sha256_hex(&std::fs::read(a.join("data/events.csv")).unwrap());
-    assert!(html.contains("<a href=\"data/events.csv\">events.csv</a>"));
-    assert!(html.contains(&events_sha));
-    // The citation, as `aabc cite` writes it.
-    let meta: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("dataset/dataset.json")).unwrap(),
-    )
-    .unwrap();
-    let version = meta["version"].as_str().unwrap().replace('.', "_");
-    assert!(html.contains(&format!("@misc{{aabc_events_{version},")));
-}
-
-#[test]
-fn site_needs_its_output_folder() {
-    let (code, _, err) = run_aabc(&["site"]);
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("--out"), "{err}");
-}
-
-#[test]
-fn release_bundles_from_format_3_carry_the_site_listed_in_sha256sums() {
-    for format in [3, 4] {
-        bundle_of_format_carries_the_site(format);
-    }
-}
-
-fn bundle_of_format_carries_the_site(format: u32) {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    repo_copy(d);
-    set_version(d, "9.0.0");
-    let meta = d.join("dataset/dataset.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
-    v["release_format"] = serde_json::json!(format);
-    std::fs::write(&meta, serde_json::to_string_pretty(&v).unwrap()).unwrap();
-    let (code, said, err) = run(d, &["release"]);
-    assert_eq!(code, 0, "{said}{err}");
-    let bundle = d.join("dist/aabc-events-9.0.0");
-    let sums = std::fs::read_to_string(bundle.join("SHA256SUMS")).unwrap();
-    for f in ["site/index.html", "site/site.css", "site/site.js"] {
-        let bytes = std::fs::read(bundle.join(f)).unwrap();
-        let line = format!("{}  {f}", aabc::release::checksum::sha256_hex(&bytes));
-        assert!(
-            sums.lines().any(|l| l == line),
-            "{f} not in SHA256SUMS:\n{sums}"
-        );
-    }
-    // The page offers the bundle's files with their SHA-256, by relative links.
-    let html = std::fs::read_to_string(bundle.join("site/index.html")).unwrap();
-    let csv = std::fs::read(bundle.join("events.csv")).unwrap();
-    assert!(html.contains("<a href=\"../events.csv\">events.csv</a>"));
-    assert!(html.contains(&aabc::release::checksum::sha256_hex(&csv)));
-    assert!(html.contains("<a href=\"../events.parquet\">events.parquet</a>"));
-    // Format 3 keeps the page 2.1.0 was published with: every row in the script's table.
-    // From format 4 the rows are in the table for readers without JavaScript only.
-    let js = std::fs::read(bundle.join("site/site.js")).unwrap();
-    let frozen = std::fs::read(root().join("src/release/site/assets/format3/site.js")).unwrap();
-    let first_row = html.find("<tr id=\"AABC-").unwrap();
-    if format == 3 {
-        assert_eq!(js, frozen);
-        assert!(!html.contains("<noscript>"));
-        assert!(html[..first_row].ends_with("<tbody>\n"));
-    } else {
-        assert_ne!(js, frozen);
-        assert!(html.contains("<tbody></tbody>"));
-        assert!(html[..first_row]
-            .contains("<noscript><div class=\"scroll\"><table id=\"events-table-all\">"));
-    }
-    // The bundle checks out, and building it again gives the same bytes.
-    let zip = d.join("dist/aabc-events-9.0.0.zip");
-    let (code, said, err) = run_aabc(&["verify", zip.to_str().unwrap()]);
-    assert_eq!(code, 0, "{said}{err}");
-    let (code, said, err) = run(d, &["release"]);
-    assert_eq!(code, 0, "{said}{err}");
-    assert!(said.contains("identical"), "{said}");
-}
-
-#[test]
-fn release_format_2_bundles_have_no_site() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    repo_copy(d);
-    set_version(d, "9.0.0");
-    let meta = d.join("dataset/dataset.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
-    v["release_format"] = serde_json::json!(2);
-    std::fs::write(&meta, serde_json::to_string_pretty(&v).unwrap()).unwrap();
-    let (code, said, err) = run(d, &["release"]);
-    assert_eq!(code, 0, "{said}{err}");
-    assert!(d.join("dist/aabc-events-9.0.0/events.geojson").exists());
-    assert!(!d.join("dist/aabc-events-9.0.0/site").exists());
 }
 
 #[test]

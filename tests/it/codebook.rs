@@ -1,42 +1,7 @@
-//! The codebook is generated from the schemas; the committed CODEBOOK.md must match it.
+//! `aabc codebook`: generated from the schemas (every column, value definition and blank
+//! meaning; the format-1 layout kept), and the committed `CODEBOOK.md` current.
 
 use crate::common::*;
-
-#[test]
-fn codebook_md_is_up_to_date() {
-    let out = aabc().arg("codebook").output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let generated = String::from_utf8(out.stdout).unwrap();
-    let committed = std::fs::read_to_string(root().join("CODEBOOK.md")).unwrap();
-    assert!(
-        generated == committed,
-        "CODEBOOK.md is stale: regenerate it with `cargo run -- codebook > CODEBOOK.md`"
-    );
-}
-
-#[test]
-fn codebook_lists_every_column_and_value_definition() {
-    let out = aabc().arg("codebook").output().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("schema/events.schema.json")).unwrap(),
-    )
-    .unwrap();
-    for (name, prop) in schema["properties"].as_object().unwrap() {
-        assert!(
-            text.contains(&format!("| `{name}` |")),
-            "column {name} missing"
-        );
-        for branch in prop["oneOf"].as_array().into_iter().flatten() {
-            if let Some(v) = branch["const"].as_str() {
-                let row = format!("| `{v}` |");
-                assert!(text.contains(&row), "value {v} of {name} missing");
-                let def = branch["description"].as_str().unwrap();
-                assert!(text.contains(def), "definition of {v} missing");
-            }
-        }
-    }
-}
 
 /// A one-table dataset in a tempdir whose schema has a required column, a typed column with
 /// `x-blank`, a typed column without it, and a vocabulary with a described null branch.
@@ -108,6 +73,42 @@ fn codebook_of(dir: &std::path::Path) -> String {
 }
 
 #[test]
+fn codebook_md_is_up_to_date() {
+    let out = aabc().arg("codebook").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let generated = String::from_utf8(out.stdout).unwrap();
+    let committed = std::fs::read_to_string(root().join("CODEBOOK.md")).unwrap();
+    assert!(
+        generated == committed,
+        "CODEBOOK.md is stale: regenerate it with `cargo run -- codebook > CODEBOOK.md`"
+    );
+}
+
+#[test]
+fn codebook_lists_every_column_and_value_definition() {
+    let out = aabc().arg("codebook").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schema/events.schema.json")).unwrap(),
+    )
+    .unwrap();
+    for (name, prop) in schema["properties"].as_object().unwrap() {
+        assert!(
+            text.contains(&format!("| `{name}` |")),
+            "column {name} missing"
+        );
+        for branch in prop["oneOf"].as_array().into_iter().flatten() {
+            if let Some(v) = branch["const"].as_str() {
+                let row = format!("| `{v}` |");
+                assert!(text.contains(&row), "value {v} of {name} missing");
+                let def = branch["description"].as_str().unwrap();
+                assert!(text.contains(def), "definition of {v} missing");
+            }
+        }
+    }
+}
+
+#[test]
 fn from_format_2_the_codebook_says_what_blank_means_in_every_column() {
     let dir = blank_fixture(Some(2));
     let text = codebook_of(dir.path());
@@ -142,4 +143,18 @@ fn format_1_codebook_keeps_its_yes_no_column_and_no_unit_of_analysis() {
     ] {
         assert!(text.contains(row), "missing {row:?} in:\n{text}");
     }
+}
+
+#[test]
+fn the_codebook_states_the_release_rule_the_links_and_a_blank_meaning() {
+    let (out, _) = aabc_ok(&["codebook"]);
+    assert!(
+        out.contains("- `released-on-release`: each of `released_am`, `released_az` is blank unless `event_type` is `prisoner_release`."),
+        "{out}"
+    );
+    assert!(
+        out.contains("every item of `place_ids` is a `place_id` of the places table"),
+        "{out}"
+    );
+    assert!(out.contains("The place has no coordinates (a whole country)."));
 }

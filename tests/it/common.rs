@@ -1,11 +1,45 @@
-//! Helpers shared by the integration tests: run the real binary, parse its JSON report.
+//! Helpers shared by the integration tests: run the real binary, parse its JSON report, copy
+//! fixture datasets and git repositories to change, and find the outside tools a test needs
+//! (`require_tool`). `Workdir` (in `workdir`) builds on them.
 #![allow(dead_code)]
 
 use assert_cmd::Command;
+use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The setup command that installs every outside tool the tests use.
+pub const SETUP: &str = "bash tests/interop/setup.sh";
+
+/// The path of an outside tool a test needs: relative to the repository root (the virtualenvs
+/// `tests/interop/setup.sh` makes, `tests/browser/node_modules`), absolute, or a bare command
+/// name looked up on the PATH. A missing tool fails the test with the setup command to run, so
+/// that no test passes without checking what it says it checks; `bash .ci/run` installs them all
+/// and runs the tests.
+pub fn require_tool(what: &str, tool: &str) -> PathBuf {
+    let found = if tool.contains('/') {
+        Some(root().join(tool)).filter(|p| p.exists())
+    } else {
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join(tool))
+                .find(|p| p.is_file())
+        })
+    };
+    match found {
+        Some(path) => {
+            println!("with {what}: {}", path.display());
+            path
+        }
+        None => panic!(
+            "{what} ({tool}) is missing: run `{SETUP}` once, or `bash .ci/run`, which installs \
+             what the tests need and runs them"
+        ),
+    }
 }
 
 pub fn aabc() -> Command {
@@ -120,24 +154,27 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
 /// empty release record, committed once.
 pub fn git_fixture() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&root().join("dataset"), &dir.path().join("dataset"));
-    copy_tree(&root().join("schema"), &dir.path().join("schema"));
-    std::fs::copy(root().join("CHANGELOG.md"), dir.path().join("CHANGELOG.md")).unwrap();
+    git_fixture_in(dir.path());
+    dir
+}
+
+/// Makes `d` the repository of `git_fixture`.
+pub fn git_fixture_in(d: &Path) {
+    repo_copy(d);
     std::fs::write(
-        dir.path().join("dataset/releases.csv"),
+        d.join("dataset/releases.csv"),
         "version,date,commit,zip_sha256,rows\n",
     )
     .unwrap();
     std::fs::write(
-        dir.path().join("dataset/retired.csv"),
+        d.join("dataset/retired.csv"),
         "event_id,retired_in,reason\n",
     )
     .unwrap();
-    std::fs::write(dir.path().join(".gitignore"), "/dist\n").unwrap();
-    git(dir.path(), &["init", "-q"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-q", "-m", "data"]);
-    dir
+    std::fs::write(d.join(".gitignore"), "/dist\n").unwrap();
+    git(d, &["init", "-q"]);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "data"]);
 }
 
 /// Sets the dataset version in a fixture and adds a dated changelog section for it.
@@ -223,4 +260,238 @@ pub fn repo_copy(d: &Path) {
     copy_tree(&root().join("dataset"), &d.join("dataset"));
     copy_tree(&root().join("schema"), &d.join("schema"));
     std::fs::copy(root().join("CHANGELOG.md"), d.join("CHANGELOG.md")).unwrap();
+}
+
+/// A CSV file as its header and rows of strings.
+pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+/// `aabc site --root ROOT --out OUT`.
+pub fn build_site(root: &Path, out: &Path) {
+    let (code, said, err) = run(root, &["site", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{said}{err}");
+}
+
+/// Metadata of release format 2 with every citation field, a team and a person as creators,
+/// and one ShareAlike source.
+pub fn complete(v: &mut Value) {
+    v["release_format"] = json!(2);
+    v["publisher"] = json!("Example publisher");
+    v["homepage"] = json!("https://example.org/aabc");
+    v["doi"] = json!("10.5281/zenodo.1234567");
+    v["creators"] = json!([
+        {"name": "Example maintainers"},
+        {"name": "Ada Lovelace", "given_names": "Ada", "family_names": "Lovelace",
+         "affiliation": "Example Institute", "orcid": "0000-0002-1825-0097"}
+    ]);
+    v["sources"] = json!([{
+        "title": "Source article",
+        "container": "Wikipedia",
+        "path": "https://en.wikipedia.org/wiki/Source_(2021%E2%80%93present)",
+        "authors": ["Wikipedia contributors"],
+        "type": "encyclopedia",
+        "used_for": "the facts",
+        "license": "CC-BY-SA-4.0",
+        "license_url": "https://creativecommons.org/licenses/by-sa/4.0/",
+        "notice": "ShareAlike: share adaptations under the same licence."
+    }]);
+}
+
+/// The shipped dataset's bundle name (`NAME-VERSION` of its metadata).
+pub fn bundle_name() -> String {
+    let meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("dataset/dataset.json")).unwrap(),
+    )
+    .unwrap();
+    format!(
+        "{}-{}",
+        meta["name"].as_str().unwrap(),
+        meta["version"].as_str().unwrap()
+    )
+}
+
+/// `aabc release --out DIST` from the repository root.
+pub fn release_into(dist: &Path) -> std::process::Output {
+    aabc()
+        .args(["release", "--out", dist.to_str().unwrap()])
+        .output()
+        .unwrap()
+}
+
+// Release format 2: link tables with roles, convenience columns, GeoJSON, category sets.
+// Built on tests/fixtures/geo, a small dataset in the 2.0 layout: four events
+// (one naming no place, one naming a place without coordinates), places, actors, sources.
+
+/// A writable copy of the geo fixture.
+pub fn geo_fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("tests/fixtures/geo"), dir.path());
+    dir
+}
+
+/// Releases the geo fixture; returns the bundle directory.
+pub fn geo_bundle_dir(d: &Path) -> PathBuf {
+    let (code, out, err) = run(d, &["release", "--out", d.join("dist").to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    d.join("dist/geo-fixture-2.0.0")
+}
+
+/// A text file's contents; the panic names the file.
+pub fn read_text(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The objects of a JSON Lines file.
+pub fn jsonl(p: &Path) -> Vec<serde_json::Value> {
+    read_text(p)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The Arrow schema and key-value metadata of a Parquet file.
+pub fn parquet_meta(p: &Path) -> (arrow::datatypes::SchemaRef, Vec<(String, String)>) {
+    let file = std::fs::File::open(p).unwrap();
+    let b = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+    let kv = b
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|kv| (kv.key, kv.value.unwrap_or_default()))
+        .collect();
+    (b.schema().clone(), kv)
+}
+
+/// `aabc validate --schema SCHEMA FILE`: exit code and (line, column, rule, field) of each
+/// problem, plus the messages.
+pub fn check_messages(path: &str) -> (i32, Vec<Seen>, Vec<String>) {
+    let (code, problems) = validate_json(&["--schema", SCHEMA, path]);
+    let messages = problems
+        .iter()
+        .map(|p| p["message"].as_str().unwrap().to_string())
+        .collect();
+    (code, reduce(&problems), messages)
+}
+
+/// The path of a fixture file, relative to the repository root.
+pub fn fixture_path(name: &str) -> String {
+    format!("tests/fixtures/{name}")
+}
+
+/// A copy of a fixture in a temporary directory.
+pub fn fixture_file_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("events.csv");
+    std::fs::copy(root().join("tests/fixtures").join(name), &file).unwrap();
+    (dir, file)
+}
+
+/// `aabc fmt --schema SCHEMA FILE`: exit code, stdout, stderr.
+pub fn fmt_file(file: &Path) -> (i32, String, String) {
+    run_aabc(&["fmt", "--schema", SCHEMA, file.to_str().unwrap()])
+}
+
+/// A release bundle of the shipped dataset, built once: (dist dir, bundle name).
+pub fn shipped_bundle() -> &'static (tempfile::TempDir, String) {
+    static BUNDLE: OnceLock<(tempfile::TempDir, String)> = OnceLock::new();
+    BUNDLE.get_or_init(|| {
+        let dist = tempfile::tempdir().unwrap();
+        aabc_ok(&["release", "--out", dist.path().to_str().unwrap()]);
+        let zip = std::fs::read_dir(dist.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .find(|n| n.ends_with(".zip"))
+            .unwrap();
+        let name = zip.trim_end_matches(".zip").to_string();
+        (dist, name)
+    })
+}
+
+/// `aabc verify PATH`: exit code, stdout, stderr.
+pub fn verify_path(path: &Path) -> (i32, String, String) {
+    run_aabc(&["verify", path.to_str().unwrap()])
+}
+
+/// Writes a schema and a CSV into a temporary directory.
+pub fn table(schema: serde_json::Value, csv: &str) -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let s = dir.path().join("t.schema.json");
+    let f = dir.path().join("t.csv");
+    std::fs::write(&s, schema.to_string()).unwrap();
+    std::fs::write(&f, csv).unwrap();
+    let (s, f) = (
+        s.to_str().unwrap().to_string(),
+        f.to_str().unwrap().to_string(),
+    );
+    (dir, s, f)
+}
+
+/// Rewrites a text file through `f`.
+pub fn edit(path: &Path, f: impl FnOnce(String) -> String) {
+    let text = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, f(text)).unwrap();
+}
+
+/// Rewrites `dataset/dataset.json` of a dataset root through `f`.
+pub fn edit_meta(dir: &Path, f: impl FnOnce(&mut serde_json::Value)) {
+    let p = dir.join("dataset/dataset.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    f(&mut v);
+    std::fs::write(&p, serde_json::to_string_pretty(&v).unwrap() + "\n").unwrap();
+}
+
+/// `aabc synth` of `rows` rows with `seed` and problem rate `rate` into `dir/name`: the file and
+/// what the command printed.
+pub fn synth(
+    dir: &Path,
+    name: &str,
+    rows: u64,
+    seed: u64,
+    rate: &str,
+) -> (std::path::PathBuf, String) {
+    let out = dir.join(name);
+    let (rows, seed) = (rows.to_string(), seed.to_string());
+    let args = [
+        "synth",
+        "--rows",
+        &rows,
+        "--seed",
+        &seed,
+        "--invalid-rate",
+        rate,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let (_, said) = aabc_ok(&args);
+    (out, said)
+}
+
+/// The fixtures keep the 1.x column layout: they test the validator, not the dataset's columns.
+pub const SCHEMA: &str = "tests/fixtures/events.1.schema.json";
+
+/// Rewrites `dataset/events.csv` of a dataset root through `f`.
+pub fn edit_events(dir: &Path, f: impl FnOnce(String) -> String) {
+    let p = dir.join("dataset/events.csv");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, f(text)).unwrap();
+}
+
+/// Adds a copy of the last row under a new id (2026-01-01 sorts last).
+pub fn add_event(dir: &Path, id: &str) {
+    edit_events(dir, |text| {
+        let last = text.lines().last().unwrap().to_string();
+        let fields: Vec<&str> = last.splitn(2, ',').collect();
+        format!("{text}{id},{}\n", fields[1])
+    });
 }

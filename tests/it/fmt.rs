@@ -1,59 +1,9 @@
-//! `aabc fmt`: canonical form, `--check`, and refusal to touch files it cannot fix safely.
+//! `aabc fmt`: canonical form, `--check`, and refusal to touch a file it cannot read as meant
+//! (an open quote, a missing column, an empty file); it never loses a record or a cell's bytes.
 
 use crate::common::*;
-
-#[test]
-fn the_shipped_dataset_is_canonical() {
-    let out = aabc().args(["fmt", "--check"]).output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-}
-
-#[test]
-fn check_names_the_file_and_line_then_fmt_rewrites_it() {
-    let dir = fixture_copy("dataset_refs");
-    let root_arg = dir.path().to_str().unwrap();
-    let events = dir.path().join("dataset/events.csv");
-    let canonical = std::fs::read_to_string(&events).unwrap();
-    // Swap the two data rows, pad a cell and use CRLF line ends (between records: a line end
-    // inside a cell is kept as it is).
-    let mut lines: Vec<&str> = canonical.split_inclusive('\n').collect();
-    let first = lines.remove(1);
-    lines.push(first);
-    let messy = lines
-        .concat()
-        .replace("am-lake-sev", " am-lake-sev ")
-        .replace('\n', "\r\n")
-        .replace("that\r\nspans", "that\nspans");
-    std::fs::write(&events, &messy).unwrap();
-
-    let out = aabc()
-        .args(["fmt", "--check", "--root", root_arg])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let text = String::from_utf8(out.stdout).unwrap();
-    let shown = format!(
-        "{}: not canonical (first difference at line 1)",
-        events.display()
-    );
-    assert!(text.contains(&shown), "{text}");
-    // --check changes nothing.
-    assert_eq!(std::fs::read_to_string(&events).unwrap(), messy);
-
-    let out = aabc().args(["fmt", "--root", root_arg]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(std::fs::read_to_string(&events).unwrap(), canonical);
-    let out = aabc()
-        .args(["fmt", "--check", "--root", root_arg])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-}
+use crate::workdir::Workdir;
+use std::path::Path;
 
 /// Copies a fixture file into a temporary directory and runs `aabc fmt --schema` on the copy.
 fn fmt_copy_of(fixture: &str) -> (tempfile::TempDir, std::path::PathBuf, i32, String) {
@@ -67,6 +17,36 @@ fn fmt_copy_of(fixture: &str) -> (tempfile::TempDir, std::path::PathBuf, i32, St
         file.to_str().unwrap(),
     ]);
     (dir, file, code, err)
+}
+
+#[test]
+fn check_names_the_file_and_line_then_fmt_rewrites_it() {
+    let w = Workdir::fixture("dataset_refs");
+    let canonical = w.read("dataset/events.csv");
+    // Swap the two data rows, pad a cell and use CRLF line ends (between records: a line end
+    // inside a cell is kept as it is).
+    let mut lines: Vec<&str> = canonical.split_inclusive('\n').collect();
+    let first = lines.remove(1);
+    lines.push(first);
+    let messy = lines
+        .concat()
+        .replace("am-lake-sev", " am-lake-sev ")
+        .replace('\n', "\r\n")
+        .replace("that\r\nspans", "that\nspans");
+    w.create("dataset/events.csv", &messy);
+
+    let (code, text, _) = w.output(&["fmt", "--check"]);
+    assert_eq!(code, 1);
+    assert!(
+        text.contains("dataset/events.csv: not canonical (first difference at line 1)"),
+        "{text}"
+    );
+    // --check changes nothing.
+    assert_eq!(w.read("dataset/events.csv"), messy);
+
+    w.stdout(&["fmt"]);
+    assert_eq!(w.read("dataset/events.csv"), canonical);
+    w.stdout(&["fmt", "--check"]);
 }
 
 #[test]
@@ -88,4 +68,103 @@ fn fmt_of_one_file_against_a_schema() {
         sorted,
         std::fs::read_to_string(root().join("tests/fixtures/valid.csv")).unwrap()
     );
+}
+
+// fmt used to swallow the row after a note whose quote is left open.
+#[test]
+fn fmt_refuses_an_open_quote_and_leaves_the_file_unchanged() {
+    let (_dir, file) = fixture_file_copy("unclosed_quote.csv");
+    let before = std::fs::read(&file).unwrap();
+    let (code, out, err) = fmt_file(&file);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("events.csv:3:241: a quoted cell is opened here and never closed"),
+        "{err}"
+    );
+    assert!(err.contains("[csv/quote]"), "{err}");
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    // --check refuses the same way.
+    let (code, _, err) = run_aabc(&["fmt", "--check", "--schema", SCHEMA, file.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains(":3:241:"), "{err}");
+    // And validate still names it, without a `trimmed` hint that says to run fmt.
+    let (code, found, _) = check_messages(file.to_str().unwrap());
+    assert_eq!((code, found), (1, vec![seen(3, 241, "csv/quote", None)]));
+}
+
+#[test]
+fn fmt_keeps_every_record_and_every_cell() {
+    // Quotes doubled, commas, a multi-line note, rows out of order, a padded cell.
+    let (_dir, file) = fixture_file_copy("valid.csv");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let first = lines.remove(1);
+    lines.push(first);
+    let messy = lines.concat().replace(
+        "Troops crossed into Syunik.",
+        "\"Troops \"\"crossed\"\", into\"\" Syunik.\"",
+    );
+    std::fs::write(&file, &messy).unwrap();
+    let cells = |path: &Path| -> Vec<Vec<String>> {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(path)
+            .unwrap();
+        let mut rows: Vec<Vec<String>> = r
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        rows.sort();
+        rows
+    };
+    let before = cells(&file);
+    let (code, out, err) = fmt_file(&file);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(cells(&file), before);
+    assert!(std::fs::read_to_string(&file)
+        .unwrap()
+        .contains("\"Troops \"\"crossed\"\", into\"\" Syunik.\""));
+}
+
+// An empty file (or one of line ends only) has no header: fmt refuses it instead of writing
+// a header over it.
+#[test]
+fn fmt_refuses_an_empty_file_and_writes_nothing() {
+    for text in ["", "\n", "\r\n", "\r", "\n\n\n"] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("events.csv");
+        std::fs::write(&file, text).unwrap();
+        let (code, _, err) = fmt_file(&file);
+        assert_eq!(code, 1, "{text:?}: {err}");
+        assert!(err.contains("the file is empty"), "{err}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    }
+}
+
+// `\r\n` or a lone `\r` inside a quoted cell used to become `\n` after fmt.
+#[test]
+fn fmt_keeps_the_line_ends_inside_a_cell() {
+    let (_dir, file) = fixture_file_copy("valid.csv");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("A note that\nspans", "A note that\r\nspans")
+        .replace(
+            "Troops crossed into Syunik.",
+            "\"Troops crossed\rinto Syunik.\"",
+        );
+    std::fs::write(&file, &text).unwrap();
+    let (code, out, err) = fmt_file(&file);
+    assert_eq!(code, 0, "{out}{err}");
+    let after = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        after.contains("\"A note that\r\nspans two lines.\""),
+        "{after:?}"
+    );
+    assert!(
+        after.contains("\"Troops crossed\rinto Syunik.\""),
+        "{after:?}"
+    );
+    // Idempotent.
+    let (code, _, _) = run_aabc(&["fmt", "--check", "--schema", SCHEMA, file.to_str().unwrap()]);
+    assert_eq!(code, 0);
 }

@@ -2,6 +2,7 @@
 //! publishes as it is, and nothing of this dataset leaks into it.
 
 use crate::common::*;
+use crate::workdir::Workdir;
 use std::path::Path;
 
 fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -102,25 +103,18 @@ fn a_scaffolded_dataset_validates_releases_and_publishes_out_of_the_box() {
 
 #[test]
 fn init_refuses_a_directory_with_files_and_a_bad_name() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("keep.txt"), "mine").unwrap();
-    let (code, _, err) = run_aabc(&["init", tmp.path().to_str().unwrap()]);
-    assert_eq!(code, 1);
+    let w = Workdir::new("init-refusals");
+    w.create("keep.txt", "mine");
+    let err = w.assert_err(&["init", "."], 1);
     assert!(err.contains("is not empty"), "{err}");
-    assert_eq!(
-        std::fs::read_to_string(tmp.path().join("keep.txt")).unwrap(),
-        "mine"
-    );
+    assert_eq!(w.read("keep.txt"), "mine");
 
-    let d = tmp.path().join("new");
-    let (code, _, err) = run_aabc(&["init", d.to_str().unwrap(), "--name", "../up"]);
-    assert_eq!(code, 1);
+    let err = w.assert_err(&["init", "new", "--name", "../up"], 1);
     assert!(err.contains("lower-case letters"), "{err}");
-    assert!(!d.exists());
+    assert!(!w.join("new").exists());
 
     // A title that the metadata checks refuse is refused before anything is written.
-    let (code, _, err) = run_aabc(&["init", d.to_str().unwrap(), "--title", "a\u{202e}b"]);
-    assert_eq!(code, 1);
+    let err = w.assert_err(&["init", "new", "--title", "a\u{202e}b"], 1);
     assert!(err.contains("U+202E"), "{err}");
-    assert!(!d.exists());
+    assert!(!w.join("new").exists());
 }

@@ -1,26 +1,16 @@
 //! Interoperability: a freshly built release bundle is loaded by independent readers (pyarrow,
 //! pandas, polars, DuckDB, frictionless, Python's jsonschema, cffconvert, geopandas with
-//! pyogrio, Spark in local mode) in
-//! tests/interop/test_bundle.py. The readers live in virtualenvs made by
+//! pyogrio, Spark in local mode) in `tests/interop/test_bundle.py`, and the repository's
+//! `CITATION.cff` is valid for cffconvert. The readers live in virtualenvs made by
 //! `bash tests/interop/setup.sh` (which `.ci/run` runs).
 
 use crate::common::*;
 use std::process::Command;
 
-fn tool(rel: &str) -> std::path::PathBuf {
-    let p = root().join(rel);
-    assert!(
-        p.exists(),
-        "{} is missing: run `bash tests/interop/setup.sh` once to install the pinned readers",
-        p.display()
-    );
-    p
-}
-
 #[test]
 fn independent_readers_load_the_release_bundle() {
-    let python = tool(".venv/bin/python");
-    let cffconvert = tool(".venv-cff/bin/cffconvert");
+    let python = require_tool("the pinned readers' Python", ".venv/bin/python");
+    let cffconvert = require_tool("cffconvert", ".venv-cff/bin/cffconvert");
     let dist = tempfile::tempdir().unwrap();
     aabc_ok(&["release", "--out", dist.path().to_str().unwrap()]);
     let meta: serde_json::Value = serde_json::from_str(
@@ -99,7 +89,7 @@ fn independent_readers_load_the_release_bundle() {
 
 #[test]
 fn the_repository_citation_file_is_valid_cff() {
-    let out = Command::new(tool(".venv-cff/bin/cffconvert"))
+    let out = Command::new(require_tool("cffconvert", ".venv-cff/bin/cffconvert"))
         .args([
             "--validate",
             "-i",

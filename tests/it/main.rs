@@ -1,32 +1,31 @@
 //! The integration tests, in one binary (one link for the whole suite): a module per command or
 //! concern, sharing the helpers of `common`.
 
-mod audit;
 mod browser;
-mod citation;
+mod cite;
 mod codebook;
 mod common;
-mod contributing;
-mod dataset_2_0;
-mod dictionary;
-mod doi;
+mod dataset;
+mod diff;
+mod export;
+mod files;
 mod fmt;
-mod groundwork;
 mod init;
 mod interop;
 mod loader;
 mod precommit;
+mod next_id;
+mod pipes;
 mod properties;
 mod readme;
 mod release;
-mod robust_csv;
-mod robust_files;
-mod robust_values;
-mod robust_versions;
-mod scale;
 mod schema;
 mod site_svg;
 mod table_names;
+mod site;
+mod synth;
 mod validate;
+mod verify;
 mod versions;
+mod workdir;
 mod workflows;

@@ -1,4 +1,4 @@
-//! Property tests (issue 8, section 6): what must hold for every input, not only the fixtures.
+//! Property tests: what must hold for every input, not only the fixtures.
 //!
 //! - validation of arbitrary bytes and CSV-like text never panics, reports only lines that
 //!   exist, and exits 0 or 1 (2 only for I/O);
@@ -6,12 +6,11 @@
 //!   (trimmed, schema column order, sort order), and is idempotent;
 //! - export then read back (Parquet, JSON, JSONL, CSV) gives every cell exactly;
 //! - `diff(a, a)` is empty;
-//! - the fast path answers as the whole-row validator does on a schema in plain keywords
-//!   (issue 11, item 5).
+//! - the fast path answers as the whole-row validator does on a schema in plain keywords.
 //!
 //! Everything runs in-process through the library (no binary spawned per case), on one small
-//! schema with string, date, integer, number, boolean and vocabulary columns and a sum rule. Case counts keep
-//! the whole file within about a minute in a debug build.
+//! schema with string, date, integer, number, boolean and vocabulary columns and a sum rule.
+//! Case counts keep the whole module within about a minute in a debug build.
 
 use aabc::release::export::{export, Format, Options};
 use aabc::schema::{Kind, Schema};
@@ -73,7 +72,7 @@ fn config(cases: u32) -> Config {
 // ---------------------------------------------------------------------------------------------
 // Inputs
 
-/// Cell values worth trying: valid ones of every column, and the hostile ones of issue 8.
+/// Cell values worth trying: valid ones of every column, and the hostile ones (formulas, control characters, extreme figures).
 const VALUES: &[&str] = &[
     "E1",
     "E2",

@@ -1,22 +1,178 @@
-//! Versions you can cite: the bump policy enforced by `aabc release`, the release record and
-//! `verify --rebuild`, published ids that may not vanish, `aabc diff` and `aabc cite`.
+//! Versions you can cite: the bump policy enforced by `aabc release` and `release --check`, the
+//! release record (every field checked, never passed to git) and `verify --rebuild`, published ids
+//! that may not vanish, and every recorded release rebuilt byte for byte.
 
 use crate::common::*;
-use std::path::Path;
+use crate::workdir::Workdir;
 
-fn edit_events(dir: &Path, f: impl FnOnce(String) -> String) {
-    let p = dir.join("dataset/events.csv");
-    let text = std::fs::read_to_string(&p).unwrap();
-    std::fs::write(&p, f(text)).unwrap();
+// A commit in the release record is exactly 40 hex digits, and never an option to git.
+#[test]
+fn a_release_record_commit_that_is_a_git_option_is_a_located_problem_and_never_reaches_git() {
+    let dir = git_fixture();
+    let d = dir.path();
+    let target = tempfile::tempdir().unwrap();
+    let written = target.path().join("x");
+    let commit = format!("--output={}", written.display());
+    std::fs::write(
+        d.join("dataset/releases.csv"),
+        format!(
+            "version,date,commit,zip_sha256,rows\n1.0.0,2026-11-25,{commit},{},125\n",
+            "0".repeat(64)
+        ),
+    )
+    .unwrap();
+    let (code, problems) = validate_json(&["--root", d.to_str().unwrap()]);
+    assert_eq!(code, 1, "{problems:?}");
+    let p = problems
+        .iter()
+        .find(|p| p["rule"] == "release-record")
+        .unwrap_or_else(|| panic!("no release-record problem: {problems:?}"));
+    assert_eq!(p["file"], d.join("dataset/releases.csv").to_str().unwrap());
+    assert_eq!(
+        (p["line"].as_u64(), p["column"].as_u64()),
+        (Some(2), Some(18))
+    );
+    assert_eq!(p["field"], "commit");
+    assert_eq!(p["value"], commit.as_str());
+    assert!(!written.exists(), "git wrote {}", written.display());
+
+    // Every command that reads the record refuses it, with its place, and runs no git on it.
+    for args in [
+        vec!["release", "--check"],
+        vec!["release"],
+        vec!["cite"],
+        vec!["verify", "--rebuild", "1.0.0"],
+    ] {
+        let (code, out, err) = run(d, &args);
+        assert_eq!(code, 1, "{args:?}: {out}{err}");
+        assert!(
+            err.contains("releases.csv:2:18: commit \"--output="),
+            "{args:?}: {err}"
+        );
+        assert!(
+            !written.exists(),
+            "{args:?}: git wrote {}",
+            written.display()
+        );
+    }
+
+    // A revision named on the command line that looks like an option is refused, not run.
+    let out = aabc()
+        .args(["diff", "--", &commit, "HEAD"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "\"{commit}\" is not a published version, a bundle,"
+        )),
+        "{err}"
+    );
+    assert!(!written.exists());
 }
 
-/// Adds a copy of the last row under a new id (2026-01-01 sorts last).
-fn add_event(dir: &Path, id: &str) {
-    edit_events(dir, |text| {
-        let last = text.lines().last().unwrap().to_string();
-        let fields: Vec<&str> = last.splitn(2, ',').collect();
-        format!("{text}{id},{}\n", fields[1])
+// One policy for `release` and `release --check` (and `verify --rebuild`).
+#[test]
+fn a_licence_change_without_a_version_bump_is_refused_by_release_check_as_by_release() {
+    let dir = published_fixture();
+    let d = dir.path();
+    let (code, out, _) = run(d, &["release", "--check"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("ok: 1.0.0 may be released"), "{out}");
+
+    edit(&d.join("dataset/LICENSE.md"), |t| {
+        t.replace("CC BY-SA 4.0", "CC BY 4.0")
     });
+    let (code, out, _) = run(d, &["release", "--check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("REFUSED: version 1.0.0 is published (zip SHA-256 ")
+            && out.contains("a published version is immutable"),
+        "{out}"
+    );
+    let (code, _, err) = run(d, &["release"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("a published version is immutable"), "{err}");
+
+    // The licence named in the metadata counts the same.
+    git(d, &["checkout", "-q", "--", "dataset/LICENSE.md"]);
+    edit_meta(d, |m| m["licenses"][0]["name"] = "CC-BY-4.0".into());
+    let (code, out, _) = run(d, &["release", "--check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("REFUSED: version 1.0.0 is published"), "{out}");
+
+    // The published bytes still rebuild from their commit.
+    let (code, out, _) = run(d, &["verify", "--rebuild", "1.0.0"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn every_field_of_a_release_record_is_checked_with_its_line_and_column() {
+    let dir = git_fixture();
+    let d = dir.path();
+    let head = git(d, &["rev-parse", "HEAD"]).trim().to_string();
+    std::fs::write(
+        d.join("dataset/releases.csv"),
+        format!(
+            "version,date,commit,zip_sha256,rows\none,25.11.2026,{head},\"}}\nTY  - JOUR\",125\n"
+        ),
+    )
+    .unwrap();
+    let (code, problems) = validate_json(&["--root", d.to_str().unwrap()]);
+    assert_eq!(code, 1, "{problems:?}");
+    let got: Vec<(u64, u64, &str)> = problems
+        .iter()
+        .filter(|p| p["rule"] == "release-record")
+        .map(|p| {
+            (
+                p["line"].as_u64().unwrap(),
+                p["column"].as_u64().unwrap(),
+                p["field"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [(2, 1, "version"), (2, 5, "date"), (2, 57, "zip_sha256")]
+    );
+
+    // A record that is not even CSV of the right width is a located problem too (exit 1).
+    std::fs::write(
+        d.join("dataset/releases.csv"),
+        format!("version,date,commit,zip_sha256,rows\n1.0.0,2026-11-25,{head}\n"),
+    )
+    .unwrap();
+    let (code, problems) = validate_json(&["--root", d.to_str().unwrap()]);
+    assert_eq!(code, 1, "{problems:?}");
+    assert_eq!(problems[0]["rule"], "release-record");
+    assert_eq!(problems[0]["line"], 2);
+}
+
+// The release record is held to the same rules as a data table: an empty file would switch
+// the published-id protection off; a row wider than the header would lose a field.
+#[test]
+fn a_release_record_that_is_empty_wide_or_has_a_bom_is_a_located_problem() {
+    let header = "version,date,commit,zip_sha256,rows\n";
+    let row = format!("1.0.0,2026-11-25,{},{},125", "a".repeat(40), "b".repeat(64));
+    for (what, text, at) in [
+        ("empty", String::new(), (1, 1)),
+        ("wide", format!("{header}{row},extra\n"), (2, 128)),
+        ("bom", format!("\u{feff}{header}"), (1, 1)),
+    ] {
+        let dir = git_fixture();
+        let d = dir.path();
+        std::fs::write(d.join("dataset/releases.csv"), text).unwrap();
+        let (code, problems) = validate_json(&["--root", d.to_str().unwrap()]);
+        assert_eq!(code, 1, "{what}: {problems:?}");
+        let found: Vec<(u64, u64)> = problems
+            .iter()
+            .filter(|p| p["rule"] == "release-record")
+            .map(|p| (p["line"].as_u64().unwrap(), p["column"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(found, [at], "{what}: {problems:?}");
+    }
 }
 
 #[test]
@@ -164,156 +320,6 @@ fn published_ids_cannot_silently_disappear_or_be_reused() {
 }
 
 #[test]
-fn diff_lists_added_removed_and_changed_events_and_schema_changes() {
-    let dir = git_fixture();
-    let d = dir.path();
-    let first = git(d, &["rev-parse", "HEAD"]).trim().to_string();
-    add_event(d, "AABC-9001");
-    edit_events(d, |text| {
-        let text: String = text
-            .lines()
-            .filter(|l| !l.starts_with("AABC-0005,"))
-            .map(|l| format!("{l}\n"))
-            .collect();
-        text.replacen(
-            "AABC-0093,2022-09-12,2022-09-14,day,offensive",
-            "AABC-0093,2022-09-12,2022-09-15,day,offensive",
-            1,
-        )
-    });
-    let csv = d.join("dataset/events.csv");
-    let csv = csv.to_str().unwrap();
-    let (code, out, err) = run(d, &["diff", &first, csv]);
-    assert_eq!(code, 0, "{err}");
-    assert!(out.contains("added (1): AABC-9001"), "{out}");
-    assert!(out.contains("removed (1): AABC-0005"), "{out}");
-    assert!(
-        out.contains("changed AABC-0093:\n      date_end: \"2022-09-14\" → \"2022-09-15\""),
-        "{out}"
-    );
-    assert!(out.contains("required version bump: major"), "{out}");
-
-    let (code, out, _) = run(d, &["diff", "--format", "json", "--exit-code", &first, csv]);
-    assert_eq!(code, 1);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let events = v["tables"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["table"] == "events")
-        .unwrap();
-    assert_eq!(events["added"], serde_json::json!(["AABC-9001"]));
-    assert_eq!(events["removed"], serde_json::json!(["AABC-0005"]));
-    assert_eq!(events["changed"][0]["fields"][0]["before"], "2022-09-14");
-    assert_eq!(v["required_bump"], "major");
-
-    let (_, md, _) = run(d, &["diff", "--format", "markdown", &first, csv]);
-    assert!(md.starts_with("### Changes from "), "{md}");
-    assert!(md.contains("- added (1): `AABC-9001`"), "{md}");
-    assert!(
-        md.contains("  - `date_end`: \"2022-09-14\" → \"2022-09-15\""),
-        "{md}"
-    );
-
-    // Schema changes between two revisions.
-    git(d, &["commit", "-qam", "edits"]);
-    let schema = d.join("schema/events.schema.json");
-    let text = std::fs::read_to_string(&schema).unwrap().replacen(
-        "\"maximum\": 1000000",
-        "\"maximum\": 2000000",
-        1,
-    );
-    std::fs::write(&schema, text).unwrap();
-    git(d, &["commit", "-qam", "looser"]);
-    let (code, out, _) = run(d, &["diff", "--exit-code", "HEAD~1", "HEAD"]);
-    assert_eq!(code, 1);
-    assert!(
-        out.contains("events: column killed_am_military: maximum 1000000 → 2000000 (minor)"),
-        "{out}"
-    );
-    let (code, out, _) = run(d, &["diff", "--exit-code", "HEAD", "HEAD"]);
-    assert_eq!(code, 0);
-    assert!(out.contains("no differences"), "{out}");
-}
-
-#[test]
-fn diff_compares_bundles() {
-    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let dir = git_fixture();
-    let d = dir.path();
-    set_version(d, "0.5.0");
-    let (code, _, _) = run(d, &["release", "--out", a.path().to_str().unwrap()]);
-    assert_eq!(code, 0);
-    add_event(d, "AABC-9001");
-    set_version(d, "0.6.0");
-    let (code, _, err) = run(d, &["release", "--out", b.path().to_str().unwrap()]);
-    assert_eq!(code, 0, "{err}");
-    let old = a.path().join("aabc-events-0.5.0.zip");
-    let new = b.path().join("aabc-events-0.6.0");
-    let (code, out, _) = run(d, &["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
-    assert_eq!(code, 0);
-    assert!(
-        out.contains("(0.5.0) →") && out.contains("(0.6.0)"),
-        "{out}"
-    );
-    assert!(out.contains("added (1): AABC-9001"), "{out}");
-}
-
-#[test]
-fn cite_a_version_or_an_event_in_every_format() {
-    let dir = git_fixture();
-    let d = dir.path();
-    let (code, _, err) = run(d, &["cite"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("no version has been published yet"), "{err}");
-    set_version(d, "1.0.0");
-    git(d, &["commit", "-qam", "1.0.0"]);
-    publish(d);
-    let sha = aabc::release::checksum::sha256_file(&d.join("dist/aabc-events-1.0.0.zip")).unwrap();
-
-    let (code, out, _) = run(d, &["cite", "--format", "bibtex"]);
-    assert_eq!(code, 0);
-    assert!(out.starts_with("@misc{aabc_events_1_0_0,\n"), "{out}");
-    assert!(
-        out.contains("version = {1.0.0}") && out.contains(&sha) && out.contains("year = {2026}"),
-        "{out}"
-    );
-
-    let (code, out, _) = run(d, &["cite", "--version", "v1.0.0", "--event", "AABC-0093"]);
-    assert_eq!(code, 0);
-    assert!(out.contains("Event AABC-0093. In: Armenia–Azerbaijan Border Crisis Event Dataset (AABC) (Version 1.0.0)"), "{out}");
-
-    let (_, ris, _) = run(d, &["cite", "--format", "ris"]);
-    assert!(
-        ris.starts_with("TY  - DATA\n")
-            && ris.contains("ET  - 1.0.0\n")
-            && ris.ends_with("ER  - \n"),
-        "{ris}"
-    );
-    let (_, cff, _) = run(d, &["cite", "--format", "cff"]);
-    assert!(
-        cff.contains("version: \"1.0.0\"") && cff.contains(&format!("sha256:{sha}")),
-        "{cff}"
-    );
-
-    for (args, needle) in [
-        (
-            vec!["cite", "--version", "9.9.9"],
-            "version \"9.9.9\" was never published; published versions: 1.0.0",
-        ),
-        (
-            vec!["cite", "--event", "AABC-9999"],
-            "event AABC-9999 is not in version 1.0.0",
-        ),
-        (vec!["cite", "--version", "one"], "not a SemVer version"),
-    ] {
-        let (code, _, err) = run(d, &args);
-        assert_eq!(code, 2, "{args:?}");
-        assert!(err.contains(needle), "{err}");
-    }
-}
-
-#[test]
 fn every_recorded_release_rebuilds_byte_identical() {
     let record = std::fs::read_to_string(root().join("dataset/releases.csv")).unwrap();
     let versions: Vec<&str> = record
@@ -338,24 +344,24 @@ fn every_recorded_release_rebuilds_byte_identical() {
 #[test]
 fn without_git_history_the_checks_warn_instead_of_failing() {
     // A copy of the data as a tarball would give it: no .git, but a release record.
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    repo_copy(d);
-    set_version(d, "9.0.0");
-    let (code, problems) = validate_json(&["--root", d.to_str().unwrap()]);
-    assert_eq!(code, 0, "{problems:?}");
+    let w = Workdir::with_dataset("no-git");
+    set_version(w.path(), "9.0.0");
+    let problems: Vec<serde_json::Value> = w
+        .stdout(&["validate", "--format", "json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert!(problems.iter().all(|p| p["severity"] == "warning"));
     assert!(
         problems.iter().any(|p| p["rule"] == "published-ids"),
         "{problems:?}"
     );
-    let (code, _, err) = run(d, &["release"]);
+    let (code, _, err) = w.output(&["release"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("no git history here"), "{err}");
     // The version order is still checked.
-    set_version(d, "0.9.0");
-    let (code, _, err) = run(d, &["release"]);
-    assert_eq!(code, 1);
+    set_version(w.path(), "0.9.0");
+    let err = w.assert_err(&["release"], 1);
     assert!(
         err.contains("is not greater than the last published version"),
         "{err}"

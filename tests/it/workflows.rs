@@ -1,9 +1,35 @@
-//! The files around the data that GitHub runs: the pull-request job summary is run here as
-//! the workflow runs it, and every workflow, action and issue form is checked against the
-//! schemas GitHub's files follow.
+//! The files around the data that GitHub and contributors run: the pull-request job summary (run
+//! as the workflow runs it), every workflow, action and issue form checked against GitHub's
+//! schemas, and the pre-commit hooks tried as another project would try them.
 
 use crate::common::*;
+use crate::workdir::Workdir;
 use std::path::Path;
+
+fn try_repo(dir: &Path, hook: &str) -> (bool, String) {
+    let tool = require_tool("pre-commit", ".venv-ci/bin/pre-commit");
+    let out = std::process::Command::new(tool)
+        .args(["try-repo"])
+        .arg(root())
+        .args([hook, "--all-files", "--color", "never"])
+        .current_dir(dir)
+        .env("PRE_COMMIT_HOME", root().join("target/pre-commit/home"))
+        .env("CARGO_TARGET_DIR", root().join("target/pre-commit/build"))
+        .env("CARGO_NET_OFFLINE", "true")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("CARGO_PROFILE_RELEASE_LTO", "off")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "0")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("pre-commit try-repo {hook}:\n{text}");
+    (out.status.success(), text)
+}
 
 /// The `run:` script of the workflow step named `step` (a `run: |` block).
 fn step_script(workflow: &Path, step: &str) -> String {
@@ -45,6 +71,87 @@ fn edit_rows(dir: &Path, f: impl FnOnce(&mut Vec<Vec<String>>)) {
         w.write_record(r).unwrap();
     }
     w.flush().unwrap();
+}
+
+/// Runs the pinned check-jsonschema (`tests/interop/setup.sh` installs it) with one of the
+/// GitHub schemas it ships, offline, on `files`.
+fn check_jsonschema(schema: &str, files: &[std::path::PathBuf]) {
+    let tool = require_tool("check-jsonschema", ".venv-ci/bin/check-jsonschema");
+    let out = std::process::Command::new(tool)
+        .args(["--builtin-schema", schema])
+        .args(files)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{schema}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn yaml_files(dir: &str) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(root().join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn the_hooks_pass_a_good_dataset_and_stop_a_bad_one() {
+    let w = Workdir::init(
+        "hooks",
+        "events",
+        &["--aabc-git", "https://example.org/aabc.git"],
+    );
+    let d = w.path().to_path_buf();
+    let events = d.join("dataset/events.csv");
+    let header = std::fs::read_to_string(&events).unwrap();
+    std::fs::write(
+        &events,
+        format!("{header}EV-0001,2024-03-01,2024-03-01,day,protest,ML,Bamako,Protesters (Mali),,0,https://example.org/a,\n"),
+    )
+    .unwrap();
+    git(&d, &["init", "-q"]);
+    git(&d, &["add", "-A"]);
+    git(&d, &["commit", "-qm", "first row"]);
+
+    let (ok, out) = try_repo(&d, "aabc-validate");
+    assert!(
+        ok && out.contains("aabc validate") && out.contains("Passed"),
+        "{out}"
+    );
+
+    // A row out of order: fmt rewrites it (and the hook fails, as pre-commit hooks that
+    // change files do); an impossible date: validate stops the commit and says where.
+    let text = std::fs::read_to_string(&events).unwrap();
+    std::fs::write(
+        &events,
+        format!("{text}EV-0002,2023-02-30,2023-02-30,day,protest,ML,Bamako,Protesters (Mali),,,https://example.org/b,\n"),
+    )
+    .unwrap();
+    let (ok, out) = try_repo(&d, "aabc-validate");
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("dataset/events.csv:3:") && out.contains("date_start"),
+        "{out}"
+    );
+
+    let before = std::fs::read_to_string(&events).unwrap();
+    std::fs::write(&events, before.replace("2023-02-30", "2023-02-28")).unwrap();
+    let (ok, out) = try_repo(&d, "aabc-fmt");
+    assert!(
+        !ok && out.contains("files were modified by this hook"),
+        "{out}"
+    );
+    let after = std::fs::read_to_string(&events).unwrap();
+    let first = after.lines().nth(1).unwrap();
+    assert!(first.starts_with("EV-0002,2023-02-28"), "{after}");
+    let (ok, out) = try_repo(&d, "aabc-validate");
+    assert!(ok, "{out}");
 }
 
 #[test]
@@ -96,38 +203,6 @@ fn the_pull_request_summary_lists_the_changes_and_the_bump_they_need() {
     assert!(md.contains("```\n") && md.contains("minor"), "{md}");
 }
 
-/// Runs the pinned check-jsonschema (`tests/interop/setup.sh` installs it) with one of the
-/// GitHub schemas it ships, offline, on `files`.
-fn check_jsonschema(schema: &str, files: &[std::path::PathBuf]) {
-    let tool = root().join(".venv-ci/bin/check-jsonschema");
-    assert!(
-        tool.exists(),
-        "{} is missing: run `bash tests/interop/setup.sh`",
-        tool.display()
-    );
-    let out = std::process::Command::new(tool)
-        .args(["--builtin-schema", schema])
-        .args(files)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{schema}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn yaml_files(dir: &str) -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = std::fs::read_dir(root().join(dir))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
-        .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn workflows_actions_and_issue_forms_follow_githubs_schemas() {
     let workflows = yaml_files(".github/workflows");
@@ -142,18 +217,14 @@ fn workflows_actions_and_issue_forms_follow_githubs_schemas() {
     check_jsonschema("vendor.github-issue-config", &config);
 
     // The workflow `aabc init` writes for a new dataset, too.
-    let tmp = tempfile::tempdir().unwrap();
-    let d = tmp.path().join("new");
-    let (code, _, err) = run_aabc(&[
-        "init",
-        d.to_str().unwrap(),
-        "--aabc-git",
-        "https://example.org/aabc.git",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let w = Workdir::init(
+        "workflow",
+        "new",
+        &["--aabc-git", "https://example.org/aabc.git"],
+    );
     check_jsonschema(
         "vendor.github-workflows",
-        &[d.join(".github/workflows/validate.yml")],
+        &[w.join(".github/workflows/validate.yml")],
     );
 }
 
@@ -167,10 +238,15 @@ fn a_broken_workflow_is_caught_by_the_schema_check() {
         "on: push\njobs:\n  x:\n    steps:\n      - run: true\n",
     )
     .unwrap();
-    let out = std::process::Command::new(root().join(".venv-ci/bin/check-jsonschema"))
-        .args(["--builtin-schema", "vendor.github-workflows"])
-        .arg(&bad)
-        .output()
-        .unwrap();
+    let out = std::process::Command::new(require_tool(
+        "check-jsonschema",
+        ".venv-ci/bin/check-jsonschema",
+    ))
+    .args(["--builtin-schema", "vendor.github-workflows"])
+    .arg(&bad)
+    .output()
+    .unwrap();
     assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("'runs-on' is a required property"), "{said}");
 }

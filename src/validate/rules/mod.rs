@@ -52,12 +52,12 @@ pub struct Context {
 }
 
 impl Context {
-    /// No coverage declared; today from the system clock.
+    /// No coverage declared; today from `clock::today` (the system clock unless fixed).
     pub fn today_only() -> Context {
         Context {
             coverage_start: None,
             coverage_end: None,
-            today: chrono::Local::now().date_naive(),
+            today: crate::clock::today(),
         }
     }
 }

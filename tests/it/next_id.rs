@@ -1,15 +1,15 @@
-//! What a contributor runs before opening a pull request, as CONTRIBUTING.md tells it.
+//! `aabc next-id`: the id a contributor gives a new row (as CONTRIBUTING.md tells it) follows
+//! every id in use or retired, and a table that is not well formed gives no id.
 
 use crate::common::*;
+use crate::workdir::Workdir;
 
 #[test]
 fn next_id_follows_every_id_in_use_or_retired() {
-    let dir = git_fixture();
-    let d = dir.path();
-    let (code, out, err) = run(d, &["next-id"]);
-    assert_eq!(code, 0, "{err}");
-    let last = std::fs::read_to_string(d.join("dataset/events.csv"))
-        .unwrap()
+    let w = Workdir::git_dataset("next-id");
+    let out = w.stdout(&["next-id"]);
+    let last = w
+        .read("dataset/events.csv")
         .lines()
         .skip(1)
         .filter_map(|l| {
@@ -24,22 +24,18 @@ fn next_id_follows_every_id_in_use_or_retired() {
     assert_eq!(out, format!("AABC-{:04}\n", last + 1));
 
     // A retired id is never handed out again.
-    std::fs::write(
-        d.join("dataset/retired.csv"),
+    w.create(
+        "dataset/retired.csv",
         "event_id,retired_in,reason\nAABC-0700,1.1.0,merged into another event\n",
-    )
-    .unwrap();
-    let (code, out, _) = run(d, &["next-id", "--count", "2"]);
-    assert_eq!(code, 0);
+    );
+    let out = w.stdout(&["next-id", "--count", "2"]);
     assert_eq!(out, "AABC-0701\nAABC-0702\n");
 
     // Other tables are numbered in their own style.
-    let (code, out, _) = run(d, &["next-id", "sources"]);
-    assert_eq!(code, 0);
+    let out = w.stdout(&["next-id", "sources"]);
     assert!(out.starts_with('S') && out.trim_end().len() == 4, "{out}");
 
-    let (code, _, err) = run_aabc(&["next-id", "--root", d.to_str().unwrap(), "--", "--nope"]);
-    assert_eq!(code, 2);
+    let err = w.assert_err(&["next-id", "--", "--nope"], 2);
     assert!(err.contains("no table \"--nope\""), "{err}");
 }
 

@@ -1,27 +1,59 @@
-//! `aabc synth`, and validation and export of synthetic data at some scale: deterministic
-//! files, exactly the injected problems found, Parquet that holds the same values, and
-//! Hive-partitioned output.
+//! `aabc synth`: deterministic files for a seed, dates within the dataset's coverage, values
+//! inside the schema's bounds, and exactly the injected problems found by `validate`.
 
 use crate::common::*;
 use std::collections::BTreeSet;
-use std::path::Path;
 
-fn synth(dir: &Path, name: &str, rows: u64, seed: u64, rate: &str) -> (std::path::PathBuf, String) {
-    let out = dir.join(name);
-    let (rows, seed) = (rows.to_string(), seed.to_string());
-    let args = [
-        "synth",
-        "--rows",
-        &rows,
-        "--seed",
-        &seed,
-        "--invalid-rate",
-        rate,
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    let (_, said) = aabc_ok(&args);
-    (out, said)
+#[test]
+fn synth_stays_inside_bounds_far_from_zero() {
+    // A minimum above synth's old default range made it underflow.
+    let schema = serde_json::json!({
+        "type": "object",
+        "properties": {
+            "big": {"type": "integer", "minimum": 5000},
+            "neg": {"type": "integer", "maximum": -7},
+            "x": {"type": "number", "minimum": -2.5, "maximum": -2.25}
+        },
+        "additionalProperties": false
+    });
+    let (dir, s, _) = table(schema, "");
+    let out = dir.path().join("synth.csv");
+    let out = out.to_str().unwrap();
+    aabc_ok(&[
+        "synth", "--rows", "50", "--seed", "3", "--schema", &s, "--out", out,
+    ]);
+    let (code, problems) = validate_json(&["--schema", &s, out]);
+    assert_eq!((code, problems), (0, vec![]));
+}
+
+#[test]
+fn synth_writes_fractions_in_number_columns_and_the_floats_benchmark_schema_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("floats.csv");
+    let out = out.to_str().unwrap();
+    let schema = "bench/floats.schema.json";
+    aabc_ok(&[
+        "synth", "--rows", "300", "--seed", "1", "--schema", schema, "--out", out,
+    ]);
+    let (code, problems) = validate_json(&["--schema", schema, out]);
+    assert_eq!((code, problems), (0, vec![]));
+    let text = std::fs::read_to_string(out).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let lat = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "lat")
+        .unwrap();
+    let fractions = r
+        .records()
+        .map(|rec| rec.unwrap()[lat].to_string())
+        .filter(|c| c.split_once('.').is_some_and(|(_, f)| f != "00"))
+        .count();
+    assert!(
+        fractions > 200,
+        "{fractions} of 300 latitudes have a fraction"
+    );
 }
 
 #[test]
@@ -166,87 +198,4 @@ fn exactly_the_injected_problems_are_found() {
     ] {
         assert!(rules.contains(rule), "{rule} not found in {rules:?}");
     }
-}
-
-#[test]
-fn parquet_export_of_any_csv_holds_the_same_values() {
-    let dir = tempfile::tempdir().unwrap();
-    let (file, _) = synth(dir.path(), "rows.csv", 70_000, 2, "0");
-    let out = dir.path().join("rows.parquet");
-    let run = export_with(
-        "schema/events.schema.json",
-        &file,
-        &["--format", "parquet", "--out", out.to_str().unwrap()],
-    );
-    assert_eq!(run.0, 0, "{}", run.2);
-    let schema = aabc::schema::Schema::load(&root().join("schema/events.schema.json")).unwrap();
-    let from_parquet = aabc::release::verify::read_parquet(&out, &schema).unwrap();
-    let text = std::fs::read(&file).unwrap();
-    let mut rows = aabc::schema::rows::Rows::new(&schema, text.as_slice(), "rows").unwrap();
-    let mut n = 0;
-    while let Some(r) = rows.next_row().unwrap() {
-        assert_eq!(
-            aabc::schema::rows::record_object(&schema, r),
-            from_parquet[n],
-            "row {n}"
-        );
-        n += 1;
-    }
-    assert_eq!(n, from_parquet.len());
-    // Exporting again gives the same bytes.
-    let again = dir.path().join("again.parquet");
-    let run = export_with(
-        "schema/events.schema.json",
-        &file,
-        &["--format", "parquet", "--out", again.to_str().unwrap()],
-    );
-    assert_eq!(run.0, 0, "{}", run.2);
-    assert!(std::fs::read(&out).unwrap() == std::fs::read(&again).unwrap());
-}
-
-#[test]
-fn partitioned_export_writes_one_directory_per_year_and_never_overwrites() {
-    let dir = tempfile::tempdir().unwrap();
-    let (file, _) = synth(dir.path(), "rows.csv", 5_000, 4, "0");
-    let out = dir.path().join("by-year");
-    let partition = || {
-        export_with(
-            "schema/events.schema.json",
-            &file,
-            &[
-                "--format",
-                "parquet",
-                "--partition-by",
-                "year",
-                "--out",
-                out.to_str().unwrap(),
-            ],
-        )
-    };
-    let run = partition();
-    assert_eq!(run.0, 0, "{}", run.2);
-    let mut years: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    years.sort();
-    assert_eq!(years.first().map(String::as_str), Some("year=2021"));
-    let schema = aabc::schema::Schema::load(&root().join("schema/events.schema.json")).unwrap();
-    let mut total = 0;
-    for y in &years {
-        assert!(y.starts_with("year=20"), "{y}");
-        let rows =
-            aabc::release::verify::read_parquet(&out.join(y).join("part-0.parquet"), &schema)
-                .unwrap();
-        assert!(rows
-            .iter()
-            .all(|r| r["date_start"].as_str().unwrap()[..4] == y[5..]));
-        total += rows.len();
-    }
-    assert_eq!(total, 5_000);
-    // A second run into the same directory is refused, and the first output is untouched.
-    let run = partition();
-    assert_eq!(run.0, 1);
-    assert!(run.2.contains("exists and is not empty"));
-    assert_eq!(std::fs::read_dir(&out).unwrap().count(), years.len());
 }

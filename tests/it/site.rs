@@ -1,11 +1,89 @@
-//! The static pictures (`timeline.svg`, `map.svg`): drawn from the dataset by the `site`
-//! section of its metadata, valid XML, accessible, one marker per geocoded event, and the
-//! copies in `docs/` (shown by the README) current.
+//! `aabc site` and the static pictures (`timeline.svg`, `map.svg`): drawn from the dataset by
+//! the `site` section of its metadata, valid XML, accessible, one marker per geocoded event,
+//! byte-reproducible, in release bundles from format 3 (listed in `SHA256SUMS`), and the copies
+//! in `docs/` (shown by the README) current.
 
 use crate::common::*;
-use aabc::release::site::svg::{self, Figure};
+use aabc::release::site::svg;
+use aabc::release::site::svg::Figure;
 use aabc::schema::metadata::Dataset;
 use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Every file of a folder, by relative path.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            for (rel, b) in tree(&p) {
+                out.push((
+                    format!("{}/{rel}", p.file_name().unwrap().to_string_lossy()),
+                    b,
+                ));
+            }
+        } else {
+            out.push((
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn bundle_of_format_carries_the_site(format: u32) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    repo_copy(d);
+    set_version(d, "9.0.0");
+    let meta = d.join("dataset/dataset.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
+    v["release_format"] = serde_json::json!(format);
+    std::fs::write(&meta, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let (code, said, err) = run(d, &["release"]);
+    assert_eq!(code, 0, "{said}{err}");
+    let bundle = d.join("dist/aabc-events-9.0.0");
+    let sums = std::fs::read_to_string(bundle.join("SHA256SUMS")).unwrap();
+    for f in ["site/index.html", "site/site.css", "site/site.js"] {
+        let bytes = std::fs::read(bundle.join(f)).unwrap();
+        let line = format!("{}  {f}", aabc::release::checksum::sha256_hex(&bytes));
+        assert!(
+            sums.lines().any(|l| l == line),
+            "{f} not in SHA256SUMS:\n{sums}"
+        );
+    }
+    // The page offers the bundle's files with their SHA-256, by relative links.
+    let html = std::fs::read_to_string(bundle.join("site/index.html")).unwrap();
+    let csv = std::fs::read(bundle.join("events.csv")).unwrap();
+    assert!(html.contains("<a href=\"../events.csv\">events.csv</a>"));
+    assert!(html.contains(&aabc::release::checksum::sha256_hex(&csv)));
+    assert!(html.contains("<a href=\"../events.parquet\">events.parquet</a>"));
+    // Format 3 keeps the page 2.1.0 was published with: every row in the script's table.
+    // From format 4 the rows are in the table for readers without JavaScript only.
+    let js = std::fs::read(bundle.join("site/site.js")).unwrap();
+    let frozen = std::fs::read(root().join("src/release/site/assets/format3/site.js")).unwrap();
+    let first_row = html.find("<tr id=\"AABC-").unwrap();
+    if format == 3 {
+        assert_eq!(js, frozen);
+        assert!(!html.contains("<noscript>"));
+        assert!(html[..first_row].ends_with("<tbody>\n"));
+    } else {
+        assert_ne!(js, frozen);
+        assert!(html.contains("<tbody></tbody>"));
+        assert!(html[..first_row]
+            .contains("<noscript><div class=\"scroll\"><table id=\"events-table-all\">"));
+    }
+    // The bundle checks out, and building it again gives the same bytes.
+    let zip = d.join("dist/aabc-events-9.0.0.zip");
+    let (code, said, err) = run_aabc(&["verify", zip.to_str().unwrap()]);
+    assert_eq!(code, 0, "{said}{err}");
+    let (code, said, err) = run(d, &["release"]);
+    assert_eq!(code, 0, "{said}{err}");
+    assert!(said.contains("identical"), "{said}");
+}
 
 fn figures() -> (Figure, Figure) {
     let dataset = Dataset::open(&root()).unwrap();
@@ -54,6 +132,138 @@ fn geocoded_events() -> (usize, Vec<(String, String)>) {
 
 fn parse(svg: &str) -> roxmltree::Document<'_> {
     roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("not XML: {e}"))
+}
+
+/// A copy of the repository's dataset (metadata, tables, schemas, changelog) at
+/// `release_format`, released into `dist/`; returns the bundle directory.
+fn release_at_format(d: &std::path::Path, release_format: u32) -> std::path::PathBuf {
+    for dir in ["dataset", "schema"] {
+        copy_tree(&root().join(dir), &d.join(dir));
+    }
+    let meta = d.join("dataset/dataset.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
+    v["release_format"] = serde_json::json!(release_format);
+    let mut changelog = std::fs::read_to_string(root().join("CHANGELOG.md")).unwrap();
+    // A version no release has used, so that either layout may be built from the same data.
+    v["version"] = serde_json::json!("9.0.0");
+    changelog = changelog.replacen(
+        "## [Unreleased]\n",
+        "## [Unreleased]\n\n## [9.0.0] - 2026-11-26\n### Changed\n- A test release.\n",
+        1,
+    );
+    std::fs::write(d.join("CHANGELOG.md"), changelog).unwrap();
+    std::fs::write(&meta, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let out = aabc()
+        .current_dir(d)
+        .args(["release", "--out", d.join("dist").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    d.join(format!(
+        "dist/aabc-events-{}",
+        v["version"].as_str().unwrap()
+    ))
+}
+
+/// A copy of the repository's dataset with `edit` applied to its `site` section.
+fn with_site(edit: impl FnOnce(&mut serde_json::Value)) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for dir in ["dataset", "schema"] {
+        copy_tree(&root().join(dir), &d.path().join(dir));
+    }
+    let meta = d.path().join("dataset/dataset.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
+    edit(&mut v["site"]);
+    std::fs::write(&meta, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    d
+}
+
+#[test]
+fn site_is_byte_reproducible_and_readable_without_javascript() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    build_site(&root(), &a);
+    build_site(&root(), &b);
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert_eq!(ta, tb);
+    let names: Vec<&str> = ta.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "data/actors.csv",
+            "data/events.csv",
+            "data/places.csv",
+            "data/sources.csv",
+            "index.html",
+            "site.css",
+            "site.js"
+        ]
+    );
+    let html = std::fs::read_to_string(a.join("index.html")).unwrap();
+    let (_, events) = read_csv(&root().join("dataset/events.csv"));
+    // Every row is in the HTML itself (for readers without JavaScript), with its permalink
+    // target.
+    assert_eq!(html.matches("<tr id=\"AABC-").count(), events.len());
+    assert!(html.contains("<tr id=\"AABC-0056\""));
+    // No address outside the page is loaded: no remote script, stylesheet or image.
+    for bad in [
+        "<script src=\"http",
+        "<link rel=\"stylesheet\" href=\"http",
+        "<img src=\"http",
+        "fetch(",
+    ] {
+        assert!(!html.contains(bad), "{bad}");
+    }
+    // The downloads list every table with its SHA-256.
+    let events_sha =
+        aabc::release::checksum::sha256_hex(&std::fs::read(a.join("data/events.csv")).unwrap());
+    assert!(html.contains("<a href=\"data/events.csv\">events.csv</a>"));
+    assert!(html.contains(&events_sha));
+    // The citation, as `aabc cite` writes it.
+    let meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("dataset/dataset.json")).unwrap(),
+    )
+    .unwrap();
+    let version = meta["version"].as_str().unwrap().replace('.', "_");
+    assert!(html.contains(&format!("@misc{{aabc_events_{version},")));
+}
+
+#[test]
+fn site_needs_its_output_folder() {
+    let (code, _, err) = run_aabc(&["site"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--out"), "{err}");
+}
+
+#[test]
+fn release_bundles_from_format_3_carry_the_site_listed_in_sha256sums() {
+    for format in [3, 4] {
+        bundle_of_format_carries_the_site(format);
+    }
+}
+
+#[test]
+fn release_format_2_bundles_have_no_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    repo_copy(d);
+    set_version(d, "9.0.0");
+    let meta = d.join("dataset/dataset.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
+    v["release_format"] = serde_json::json!(2);
+    std::fs::write(&meta, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let (code, said, err) = run(d, &["release"]);
+    assert_eq!(code, 0, "{said}{err}");
+    assert!(d.join("dist/aabc-events-9.0.0/events.geojson").exists());
+    assert!(!d.join("dist/aabc-events-9.0.0/site").exists());
 }
 
 #[test]
@@ -221,7 +431,7 @@ fn without_a_site_section_there_are_no_pictures() {
 }
 
 /// `docs/timeline.svg` and `docs/map.svg`, shown by the README, are what the dataset draws
-/// now. Regenerate them with `AABC_UPDATE_PICTURES=1 cargo test --test site_svg docs_`.
+/// now. Regenerate them with `AABC_UPDATE_PICTURES=1 cargo test --test it site::docs_`.
 #[test]
 fn docs_pictures_are_up_to_date() {
     let docs = root().join("docs");
@@ -233,30 +443,20 @@ fn docs_pictures_are_up_to_date() {
         let committed = std::fs::read_to_string(docs.join(file)).unwrap_or_default();
         assert!(
             committed == f.svg,
-            "docs/{file} is stale: regenerate it with `AABC_UPDATE_PICTURES=1 cargo test --test site_svg docs_`"
+            "docs/{file} is stale: regenerate it with `AABC_UPDATE_PICTURES=1 cargo test --test it site::docs_`"
         );
     }
 }
 
 /// The vendored basemap is what `scripts/basemap/clip.mjs` makes of the pinned world-atlas
-/// package. Needs node and npm (and the npm registry); skipped with a message without them.
+/// package. Needs node and npm (the script fetches the pinned package from the npm registry).
 #[test]
 fn vendored_basemap_is_reproduced_by_its_script() {
-    let have = |tool: &str| {
-        std::process::Command::new(tool)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if !have("node") || !have("npm") {
-        eprintln!(
-            "SKIPPED vendored_basemap_is_reproduced_by_its_script: node or npm is not installed"
-        );
-        return;
-    }
+    let node = require_tool("Node.js", "node");
+    require_tool("npm", "npm");
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("region.geojson");
-    let run = std::process::Command::new("node")
+    let run = std::process::Command::new(node)
         .arg(root().join("scripts/basemap/clip.mjs"))
         .arg(&file)
         .current_dir(root())
@@ -272,43 +472,6 @@ fn vendored_basemap_is_reproduced_by_its_script() {
             == std::fs::read(root().join("vendor/natural-earth/region-50m.geojson")).unwrap(),
         "vendor/natural-earth/region-50m.geojson differs from what scripts/basemap/clip.mjs writes: rerun it"
     );
-}
-
-/// A copy of the repository's dataset (metadata, tables, schemas, changelog) at
-/// `release_format`, released into `dist/`; returns the bundle directory.
-fn release_at_format(d: &std::path::Path, release_format: u32) -> std::path::PathBuf {
-    for dir in ["dataset", "schema"] {
-        copy_tree(&root().join(dir), &d.join(dir));
-    }
-    let meta = d.join("dataset/dataset.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
-    v["release_format"] = serde_json::json!(release_format);
-    let mut changelog = std::fs::read_to_string(root().join("CHANGELOG.md")).unwrap();
-    // A version no release has used, so that either layout may be built from the same data.
-    v["version"] = serde_json::json!("9.0.0");
-    changelog = changelog.replacen(
-        "## [Unreleased]\n",
-        "## [Unreleased]\n\n## [9.0.0] - 2026-11-26\n### Changed\n- A test release.\n",
-        1,
-    );
-    std::fs::write(d.join("CHANGELOG.md"), changelog).unwrap();
-    std::fs::write(&meta, serde_json::to_string_pretty(&v).unwrap()).unwrap();
-    let out = aabc()
-        .current_dir(d)
-        .args(["release", "--out", d.join("dist").to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    d.join(format!(
-        "dist/aabc-events-{}",
-        v["version"].as_str().unwrap()
-    ))
 }
 
 #[test]
@@ -339,20 +502,6 @@ fn a_format_2_bundle_has_no_pictures() {
     assert!(!b.join("map.svg").exists());
     let readme = std::fs::read_to_string(b.join("README.md")).unwrap();
     assert!(!readme.contains("timeline.svg"));
-}
-
-/// A copy of the repository's dataset with `edit` applied to its `site` section.
-fn with_site(edit: impl FnOnce(&mut serde_json::Value)) -> tempfile::TempDir {
-    let d = tempfile::tempdir().unwrap();
-    for dir in ["dataset", "schema"] {
-        copy_tree(&root().join(dir), &d.path().join(dir));
-    }
-    let meta = d.path().join("dataset/dataset.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
-    edit(&mut v["site"]);
-    std::fs::write(&meta, serde_json::to_string_pretty(&v).unwrap()).unwrap();
-    d
 }
 
 #[test]
