@@ -26,5 +26,7 @@ mod scale;
 mod schema;
 mod site_svg;
 mod validate;
+mod verify_derived;
+mod verify_format;
 mod versions;
 mod workflows;
