@@ -12,6 +12,7 @@ mod dictionary;
 mod doi;
 mod fmt;
 mod groundwork;
+mod hostile_archives;
 mod init;
 mod interop;
 mod precommit;
