@@ -71,6 +71,12 @@ pub fn verify(path: &Path, root: Option<&Path>) -> Result<Report> {
     let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let dir = extract(path, tmp.path())?;
     let mut report = verify_dir(&dir)?;
+    // A message names a file of the zip by its place in the bundle, never the temporary
+    // folder it was extracted to.
+    let extracted = format!("{}/", dir.display());
+    for p in &mut report.problems {
+        p.message = p.message.replace(&extracted, "");
+    }
     let meta = Dataset::load(&dir.join("dataset.json")).ok();
     if let Some(p) = meta
         .as_ref()

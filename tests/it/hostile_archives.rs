@@ -180,3 +180,41 @@ fn a_bundle_that_cannot_be_read_says_why_and_names_it() {
         "{err}"
     );
 }
+
+#[test]
+fn findings_in_a_zip_name_its_files_not_the_folder_it_was_extracted_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("broken.zip");
+    let broken = b"{".to_vec();
+    let hash = aabc::release::checksum::sha256_hex(&broken);
+    crate::verify_derived::rewritten(&zip, |inside, bytes| match inside {
+        "dataset.json" => broken.clone(),
+        "SHA256SUMS" => String::from_utf8(bytes)
+            .unwrap()
+            .lines()
+            .map(|l| match l.strip_suffix("  dataset.json") {
+                Some(_) => format!("{hash}  dataset.json\n"),
+                None => format!("{l}\n"),
+            })
+            .collect::<String>()
+            .into_bytes(),
+        _ => bytes,
+    });
+    let root = tempfile::tempdir().unwrap();
+    let (code, out, err) = run_aabc(&[
+        "verify",
+        "--root",
+        root.path().to_str().unwrap(),
+        zip.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("MISMATCH: dataset.json: dataset.json: not valid JSON"),
+        "{out}"
+    );
+    let tmp = std::env::temp_dir();
+    assert!(
+        !out.contains(tmp.to_str().unwrap()),
+        "a temporary path in: {out}"
+    );
+}
