@@ -400,6 +400,15 @@ fn regenerate(dir: &Path, dataset: &Dataset, into: &Path) -> Result<Vec<String>>
     }
     let mut sources = dataset.clone();
     sources.meta.resources.retain(|r| !links.contains(&r.name));
+    // Read only regular files of the bundle: never through a link, never a pipe.
+    for name in ["CHANGELOG.md", "LICENSE.md"] {
+        let p = dir.join(name);
+        if std::fs::symlink_metadata(&p).is_ok_and(|m| !m.is_file()) {
+            return Err(Error::Refused(format!(
+                "{name} is not a regular file of the bundle"
+            )));
+        }
+    }
     let license = dir.join("LICENSE.md");
     let inputs = crate::release::bundle::Inputs {
         dataset: &sources,

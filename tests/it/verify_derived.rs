@@ -209,3 +209,31 @@ fn a_zip_of_a_recorded_version_must_have_the_recorded_sha256() {
     let (code, out, err) = run_aabc(&["verify", "--root", root, zip.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}{err}");
 }
+
+#[test]
+fn a_licence_that_is_a_pipe_is_not_read_to_regenerate_the_bundle() {
+    let (_tmp, dir) = bundle_copy();
+    let license = dir.join("LICENSE.md");
+    std::fs::remove_file(&license).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&license)
+        .status()
+        .expect("mkfifo is needed for this test");
+    assert!(made.success());
+    let out = aabc()
+        .arg("verify")
+        .arg(&dir)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("verify ends without waiting on the pipe");
+    assert_eq!(out.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.contains("MISMATCH: LICENSE.md: listed in SHA256SUMS but missing"),
+        "{out}"
+    );
+    assert!(
+        out.contains("LICENSE.md is not a regular file of the bundle"),
+        "{out}"
+    );
+}
