@@ -68,6 +68,12 @@ pub fn verify(path: &Path, root: Option<&Path>) -> Result<Report> {
     if path.is_dir() {
         return verify_dir(path);
     }
+    verify_zip(path, root)
+}
+
+/// A zip is extracted (see [`extract`] for what it refuses) and its folder verified; then its
+/// top folder's name and, with a repository at hand, its SHA-256 are checked.
+fn verify_zip(path: &Path, root: Option<&Path>) -> Result<Report> {
     let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let dir = extract(path, tmp.path())?;
     let mut report = verify_dir(&dir)?;

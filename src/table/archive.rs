@@ -43,6 +43,8 @@ pub fn extract(zip_path: &Path, into: &Path) -> Result<PathBuf> {
         ))
     };
     let mut file = std::fs::File::open(zip_path).map_err(|e| Error::io(zip_path, e))?;
+    // No entry is compressed into more bytes than the archive has, whatever it declares.
+    let zip_len = file.metadata().map_err(|e| Error::io(zip_path, e))?.len();
     check_declared_count(&mut file, zip_path, &bad)?;
     // Unreadable is "cannot run" (exit 2); readable but hostile is refused (exit 1).
     let mut z = zip::ZipArchive::new(file).map_err(|e| {
@@ -53,7 +55,7 @@ pub fn extract(zip_path: &Path, into: &Path) -> Result<PathBuf> {
         )
     })?;
     check_names(zip_path, &z, &bad)?;
-    check_declared_sizes(&mut z, &bad)?;
+    check_declared_sizes(&mut z, zip_len, &bad)?;
     let (top, files) = plan(&mut z, &bad)?;
     check_listed(&mut z, &top, &files, &bad)?;
     let (mut total, mut compressed) = (0u64, 0u64);
@@ -62,7 +64,7 @@ pub fn extract(zip_path: &Path, into: &Path) -> Result<PathBuf> {
         let name = entry.name().to_string();
         compressed += entry.compressed_size();
         total += write_entry(&mut entry, &name, &into.join(&top).join(rel), &bad)?;
-        check_total(total, compressed).map_err(&bad)?;
+        check_total(total, compressed.min(zip_len)).map_err(&bad)?;
     }
     Ok(into.join(top))
 }
@@ -257,21 +259,23 @@ fn check_names(
 /// Declared sizes before anything is written: a bomb is refused before a byte reaches the disk.
 fn check_declared_sizes(
     z: &mut zip::ZipArchive<std::fs::File>,
+    zip_len: u64,
     bad: &dyn Fn(String) -> Error,
 ) -> Result<()> {
     let (mut declared_total, mut compressed_total) = (0u64, 0u64);
     for i in 0..z.len() {
         let entry = z.by_index_raw(i).map_err(|e| bad(e.to_string()))?;
         declared_total = declared_total.saturating_add(entry.size());
-        compressed_total = compressed_total.saturating_add(entry.compressed_size());
-        check_ratio(entry.name(), entry.size(), entry.compressed_size()).map_err(bad)?;
+        let compressed = entry.compressed_size().min(zip_len);
+        compressed_total = compressed_total.saturating_add(compressed);
+        check_ratio(entry.name(), entry.size(), compressed).map_err(bad)?;
     }
     if declared_total > MAX_TOTAL_BYTES {
         return Err(bad(format!(
             "its entries expand to {declared_total} bytes, more than the limit of {MAX_TOTAL_BYTES}"
         )));
     }
-    check_total(declared_total, compressed_total).map_err(bad)
+    check_total(declared_total, compressed_total.min(zip_len)).map_err(bad)
 }
 
 /// The entry's name as a relative path that stays inside the folder: no absolute path, no

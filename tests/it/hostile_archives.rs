@@ -47,11 +47,9 @@ fn assert_refused(zip: &Path, said: &str) {
     );
 }
 
-#[test]
-fn entries_each_exempt_from_the_ratio_cap_that_add_up_to_a_bomb_are_refused() {
-    // Entries of exactly 1 MiB are not held to the ratio one by one; together they are.
-    let dir = tempfile::tempdir().unwrap();
-    let zip = dir.path().join("b.zip");
+/// Writes a zip of three entries of exactly 1 MiB of zeros (each exempt from the ratio cap on
+/// its own) and the `SHA256SUMS` that lists them.
+fn three_mib_of_zeros(zip: &Path) {
     let mib = vec![0u8; 1 << 20];
     let files: Vec<(&str, &[u8])> = vec![("a.csv", &mib), ("b.csv", &mib), ("c.csv", &mib)];
     let text = sums(&files);
@@ -59,9 +57,34 @@ fn entries_each_exempt_from_the_ratio_cap_that_add_up_to_a_bomb_are_refused() {
         files.iter().map(|(n, b)| (format!("b/{n}"), *b)).collect();
     entries.push(("b/SHA256SUMS".into(), text.as_bytes()));
     let entries: Vec<(&str, &[u8])> = entries.iter().map(|(n, b)| (n.as_str(), *b)).collect();
-    write_zip(&zip, &entries);
-    assert!(std::fs::metadata(&zip).unwrap().len() < 20_000);
+    write_zip(zip, &entries);
+    assert!(std::fs::metadata(zip).unwrap().len() < 20_000);
+}
+
+#[test]
+fn entries_each_exempt_from_the_ratio_cap_that_add_up_to_a_bomb_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("b.zip");
+    three_mib_of_zeros(&zip);
     assert_refused(&zip, "-fold together");
+    assert_refused(&zip, "more than the limit of 200: a zip bomb?");
+}
+
+#[test]
+fn compressed_sizes_declared_beyond_the_archive_do_not_lift_the_ratio_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("lying.zip");
+    three_mib_of_zeros(&zip);
+    // Every central directory record claims 2 GiB of compressed data.
+    let mut bytes = std::fs::read(&zip).unwrap();
+    let records: Vec<usize> = (0..bytes.len() - 4)
+        .filter(|&i| bytes[i..i + 4] == [0x50, 0x4b, 0x01, 0x02])
+        .collect();
+    assert_eq!(records.len(), 4);
+    for at in records {
+        bytes[at + 20..at + 24].copy_from_slice(&0x7FFF_FFFFu32.to_le_bytes());
+    }
+    std::fs::write(&zip, bytes).unwrap();
     assert_refused(&zip, "more than the limit of 200: a zip bomb?");
 }
 
