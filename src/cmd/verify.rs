@@ -1,11 +1,17 @@
 //! `aabc verify <bundle dir or zip>`: check every checksum, re-validate the data against the
-//! bundle's schemas, and check that the CSV, JSON, JSON Lines and Parquet copies of each table
-//! hold the same rows and values. Exit 0 when all holds, 1 on any mismatch, 2 when the bundle
-//! cannot be read.
+//! bundle's schemas, check that the CSV, JSON, JSON Lines and Parquet copies of each table
+//! hold the same rows and values, that every other file is what the bundle's own data and
+//! metadata produce, and that a zip whose version the repository at `--root` records has the
+//! recorded SHA-256. Findings come as `MISMATCH:` lines and a summary, or with `--format json`
+//! or `github` as `aabc validate` writes its problems. Exit 0 when all holds, 1 on any
+//! mismatch or a refused archive, 2 when the bundle cannot be read.
 
 use crate::cmd::{FOUND, OK};
+use aabc::release::verify::Report;
+use aabc::table::text::{clean, message, path};
+use aabc::validate::report::{Format, Problem, Renderer};
 use aabc::Result;
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -20,9 +26,14 @@ pub struct Args {
     /// With --rebuild: write the rebuilt bundle (directory and zip) into DIR.
     #[arg(long, value_name = "DIR", requires = "rebuild")]
     out: Option<PathBuf>,
-    /// Repository root (with --rebuild).
+    /// Repository root: with --rebuild, the repository to rebuild from; with a zip, the
+    /// repository whose release record the zip's SHA-256 is compared with (when it records
+    /// the zip's version).
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
+    /// Output format of the findings (the summary line is human only).
+    #[arg(long, default_value = "human", value_parser = crate::cmd::choice::<Format>())]
+    format: Format,
 }
 
 pub fn run(args: Args) -> Result<u8> {
@@ -34,18 +45,37 @@ pub fn run(args: Args) -> Result<u8> {
         .expect("clap requires a bundle without --rebuild");
     // The real reason (no such file, a symlink loop, no permission), not a guess.
     std::fs::metadata(&bundle).map_err(|e| aabc::Error::io(&bundle, e))?;
-    let report = aabc::release::verify::verify(&bundle)?;
-    let mut stdout = crate::cmd::report_stdout();
+    let report = aabc::release::verify::verify(&bundle, Some(&args.root))?;
+    let mut stdout = BufWriter::new(crate::cmd::report_stdout());
+    match args.format {
+        Format::Human => human(&mut stdout, &report)?,
+        format => {
+            let mut renderer = Renderer::new(&mut stdout, format, false);
+            for p in &report.problems {
+                renderer.emit(p).map_err(crate::cmd::stdout_error)?;
+            }
+        }
+    }
+    stdout.flush().map_err(crate::cmd::stdout_error)?;
+    Ok(if report.problems.is_empty() {
+        OK
+    } else {
+        FOUND
+    })
+}
+
+/// One `MISMATCH:` line per finding, then the summary.
+fn human(out: &mut impl Write, report: &Report) -> Result<()> {
     for p in &report.problems {
-        outln!(stdout, "MISMATCH: {p}")?;
+        outln!(out, "MISMATCH: {}", human_line(p))?;
     }
     let tables: Vec<String> = report
         .tables
         .iter()
-        .map(|(t, n)| format!("{t} ({n} rows)"))
+        .map(|(t, n)| format!("{} ({n} rows)", clean(t)))
         .collect();
     outln!(
-        stdout,
+        out,
         "{}: {} checksum(s) checked; formats compared for {}; {} problem(s)",
         if report.problems.is_empty() {
             "verified"
@@ -59,12 +89,23 @@ pub fn run(args: Args) -> Result<u8> {
             tables.join(", ")
         },
         report.problems.len()
-    )?;
-    Ok(if report.problems.is_empty() {
-        OK
-    } else {
-        FOUND
-    })
+    )
+}
+
+/// A finding of verify's own checks reads on its own; a row that breaks the bundle's schemas
+/// is shown with its place, field and rule.
+fn human_line(p: &Problem) -> String {
+    if p.rule.starts_with("verify/") {
+        return message(&p.message);
+    }
+    format!(
+        "invalid: {}:{}: {} [{}] {}",
+        path(&p.file),
+        p.line.unwrap_or(0),
+        p.field.as_deref().map(clean).unwrap_or_default(),
+        clean(&p.rule),
+        message(&p.message)
+    )
 }
 
 /// Rebuilds a published version from its recorded commit, with this toolkit, and compares.

@@ -157,6 +157,13 @@ pub fn list_files(base: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> 
     Ok(())
 }
 
+/// Writes every file of a bundle into `dir` (no zip, nothing placed); returns their relative
+/// paths, sorted. `aabc verify` regenerates a bundle from its own sources this way to find
+/// files edited after the release.
+pub fn write_files(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
+    write_bundle(inputs, dir)
+}
+
 /// Writes every file of the bundle into `dir`; returns their relative paths, sorted.
 fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
     let meta = &inputs.dataset.meta;

@@ -39,19 +39,45 @@ pub fn sums_text(entries: &[(String, String)]) -> String {
         .collect()
 }
 
-/// Parses `SHA256SUMS` text into (path, hash) pairs; `Err` names the first malformed line.
-pub fn parse_sums(text: &str) -> std::result::Result<Vec<(String, String)>, String> {
+/// One line of `SHA256SUMS`: a path, its hash (lower case) and the 1-based line it is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub path: String,
+    pub hash: String,
+    pub line: u64,
+}
+
+/// The first malformed line of a `SHA256SUMS` text, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed {
+    pub line: u64,
+    pub message: String,
+}
+
+impl std::fmt::Display for Malformed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// Parses `SHA256SUMS` text into its lines; `Err` names the first malformed line.
+pub fn parse_sums(text: &str) -> std::result::Result<Vec<Listed>, Malformed> {
     text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.is_empty())
-        .map(|(i, l)| {
+        .zip(1u64..)
+        .filter(|(l, _)| !l.is_empty())
+        .map(|(l, line)| {
+            let malformed = |message: String| Malformed { line, message };
             let (hash, path) = l
                 .split_once("  ")
-                .ok_or_else(|| format!("line {}: expected \"<sha256>  <path>\"", i + 1))?;
+                .ok_or_else(|| malformed("expected \"<sha256>  <path>\"".into()))?;
             if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(format!("line {}: {hash:?} is not a SHA-256", i + 1));
+                return Err(malformed(format!("{hash:?} is not a SHA-256")));
             }
-            Ok((path.to_string(), hash.to_lowercase()))
+            Ok(Listed {
+                path: path.to_string(),
+                hash: hash.to_lowercase(),
+                line,
+            })
         })
         .collect()
 }
@@ -72,6 +98,7 @@ mod tests {
         ]);
         assert!(text.starts_with(&format!("{}  a.csv\n", "2".repeat(64))));
         assert_eq!(parse_sums(&text).unwrap().len(), 2);
-        assert!(parse_sums("xyz  a.csv").is_err());
+        let bad = parse_sums(&format!("{text}xyz  a.csv\n")).unwrap_err();
+        assert_eq!(bad.to_string(), "line 3: \"xyz\" is not a SHA-256");
     }
 }

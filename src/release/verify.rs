@@ -1,16 +1,22 @@
-//! Verification of a release bundle (directory or zip): every checksum, the validity of the
-//! data against the bundle's own schemas, and agreement of the CSV, JSON, JSON Lines and Parquet
-//! copies of each table, row by row and value by value.
+//! Verification of a release bundle (directory or zip), as [`Problem`] values: every checksum,
+//! the validity of the data against the bundle's own schemas, agreement of the CSV, JSON, JSON
+//! Lines and Parquet copies of each table row by row and value by value, every other file
+//! against what the bundle's own data and metadata regenerate, and a zip against the SHA-256 a
+//! repository at hand records for its version.
+//!
+//! Findings of verify's own checks have rule ids under `verify/` and a message that reads on
+//! its own; rows that break the bundle's schemas keep the validator's rule, field and line.
 
 use crate::error::{Error, Result};
 use crate::release::bundle::{list_files, SUMS};
-use crate::release::checksum::{parse_sums, sha256_file};
+use crate::release::checksum::{parse_sums, sha256_file, Listed};
 use crate::schema::metadata::Dataset;
 use crate::schema::rows::record_object;
 use crate::schema::rows::Rows;
 use crate::schema::Schema;
 use crate::table::archive::extract;
-use crate::validate::report::Severity;
+use crate::table::text::path as shown_path;
+use crate::validate::report::{Problem, Severity};
 use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::datatypes::{DataType, Date32Type, Float64Type, Int32Type, Int64Type};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -26,35 +32,123 @@ pub struct Report {
     pub checked: usize,
     /// Tables compared across formats, with their row counts.
     pub tables: Vec<(String, usize)>,
-    /// Every mismatch, in words.
-    pub problems: Vec<String>,
+    /// Every finding, located in the bundle (paths relative to its top folder).
+    pub problems: Vec<Problem>,
 }
 
-/// Verifies a bundle directory or zip. `Err` means it could not be read at all.
-pub fn verify(path: &Path) -> Result<Report> {
+/// A finding of one of verify's own checks, about `file` of the bundle.
+fn finding(rule: &str, file: &str, message: String, hint: &str) -> Problem {
+    Problem {
+        severity: Severity::Error,
+        file: file.to_string(),
+        line: None,
+        column: None,
+        field: None,
+        value: None,
+        rule: rule.to_string(),
+        message,
+        hint: hint.to_string(),
+    }
+}
+
+/// The same finding, at a 1-based line of its file.
+fn at_line(mut p: Problem, line: u64) -> Problem {
+    p.line = Some(line);
+    p
+}
+
+const SUMS_HINT: &str = "take the bundle again from where it was published; `sha256sum -c SHA256SUMS` in its folder shows the same";
+const FORMAT_HINT: &str = "every copy of a table is written from its CSV by `aabc release`; take the bundle again from where it was published";
+const DERIVED_HINT: &str = "derived files are written by `aabc release` from the bundle's data and metadata; a file that differs was edited after the release";
+
+/// Verifies a bundle directory or zip. `root` is a repository whose release record
+/// (`dataset/releases.csv`) a zip is compared with, when it records the zip's version.
+/// `Err` means the bundle could not be read at all.
+pub fn verify(path: &Path, root: Option<&Path>) -> Result<Report> {
     if path.is_dir() {
         return verify_dir(path);
     }
+    verify_zip(path, root)
+}
+
+/// A zip is extracted (see [`extract`] for what it refuses) and its folder verified; then its
+/// top folder's name and, with a repository at hand, its SHA-256 are checked.
+fn verify_zip(path: &Path, root: Option<&Path>) -> Result<Report> {
     let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let dir = extract(path, tmp.path())?;
     let mut report = verify_dir(&dir)?;
-    if let Some(p) = top_folder_problem(&dir) {
+    // A message names a file of the zip by its place in the bundle, never the temporary
+    // folder it was extracted to.
+    let extracted = format!("{}/", dir.display());
+    for p in &mut report.problems {
+        p.message = p.message.replace(&extracted, "");
+    }
+    let meta = Dataset::load(&dir.join("dataset.json")).ok();
+    if let Some(p) = meta
+        .as_ref()
+        .and_then(|m| top_folder_problem(path, &dir, m))
+    {
         report.problems.insert(0, p);
+    }
+    if let (Some(meta), Some(root)) = (meta, root) {
+        report
+            .problems
+            .extend(published_problem(path, &meta, root)?);
     }
     Ok(report)
 }
 
 /// A zip's top folder must be the bundle's own name, `<name>-<version>` of the metadata it
 /// holds: a renamed folder (9.9.9 holding 1.1.0) is a bundle posing as another version.
-fn top_folder_problem(dir: &Path) -> Option<String> {
-    let meta = Dataset::load(&dir.join("dataset.json")).ok()?;
+fn top_folder_problem(zip: &Path, dir: &Path, meta: &Dataset) -> Option<Problem> {
     let expected = crate::release::bundle::bundle_name(&meta.meta);
     let top = dir.file_name()?.to_string_lossy().into_owned();
     (top != expected).then(|| {
-        format!(
-            "the archive's top folder is {top:?} but its dataset.json describes {expected:?}: a bundle keeps the name of the version it holds"
+        finding(
+            "verify/top-folder",
+            &zip.to_string_lossy(),
+            format!(
+                "the archive's top folder is {top:?} but its dataset.json describes {expected:?}: a bundle keeps the name of the version it holds"
+            ),
+            "a bundle renamed to another version is not that version; take the archive again from where it was published",
         )
     })
+}
+
+/// A zip of a version that the repository at `root` records as published must have the
+/// recorded SHA-256: a bundle rebuilt consistently from edited data would pass every other
+/// check. Nothing is compared when `root` holds no dataset of this name, or no record of this
+/// version.
+fn published_problem(zip: &Path, bundle: &Dataset, root: &Path) -> Result<Option<Problem>> {
+    use crate::versions::versioning::{parse, records};
+    let Ok(repo) = Dataset::open(root) else {
+        return Ok(None);
+    };
+    if repo.meta.name != bundle.meta.name || repo.meta.releases.is_none() {
+        return Ok(None);
+    }
+    let wanted = parse(&bundle.meta.version).ok();
+    let list = records(&repo)?;
+    let Some(record) = list
+        .iter()
+        .find(|r| wanted.is_some() && parse(&r.version).ok() == wanted)
+    else {
+        return Ok(None);
+    };
+    let actual = sha256_file(zip)?;
+    Ok((actual != record.zip_sha256).then(|| {
+        finding(
+            "verify/published",
+            &zip.to_string_lossy(),
+            format!(
+                "the archive's SHA-256 is {actual}, but version {} is published with zip SHA-256 {} in the release record of {}: this is not the published archive",
+                record.version,
+                record.zip_sha256,
+                shown_path(&root.to_string_lossy())
+            ),
+            "take the archive from the published release, or rebuild it with `aabc verify --rebuild VERSION` in the repository",
+        )
+    }))
 }
 
 /// Whether a path named in `SHA256SUMS` is one a bundle can hold: relative, `/`-separated,
@@ -78,112 +172,283 @@ fn bundle_path_problem(path: &str) -> Option<&'static str> {
     None
 }
 
+/// The checks, in order; a bundle whose metadata cannot be read stops after the checksums.
 fn verify_dir(dir: &Path) -> Result<Report> {
     let mut report = Report::default();
-    // 1. Checksums.
-    let sums_path = dir.join(SUMS);
+    check_sums(dir, &mut report)?;
+    let Some(dataset) = load_metadata(dir, &mut report) else {
+        return Ok(report);
+    };
+    check_validity(dir, &dataset, &mut report);
+    check_formats(dir, &dataset, &mut report);
+    check_derived(dir, &dataset, &mut report)?;
+    Ok(report)
+}
+
+/// Step 1: every file `SHA256SUMS` lists has its hash, and every file is listed.
+fn check_sums(dir: &Path, report: &mut Report) -> Result<()> {
     let mut present = Vec::new();
     list_files(dir, dir, &mut present)?;
     let present: BTreeSet<String> = present.into_iter().filter(|f| f != SUMS).collect();
-    match std::fs::read_to_string(&sums_path) {
-        Err(_) => report.problems.push(format!(
-            "{SUMS} is missing or unreadable: nothing can be checked against it"
-        )),
-        Ok(text) => match parse_sums(&text) {
-            Err(m) => report.problems.push(format!("{SUMS}: {m}")),
-            Ok(entries) => {
-                let listed: BTreeSet<String> = entries.iter().map(|(p, _)| p.clone()).collect();
-                if listed.len() != entries.len() {
-                    // Two lines for one file: which hash counts is anyone's guess.
-                    report
-                        .problems
-                        .push(format!("{SUMS} lists a file more than once"));
-                }
-                for (path, hash) in &entries {
-                    // Only files of the bundle are hashed: never `../secret` or `/etc/hostname`.
-                    if let Some(why) = bundle_path_problem(path) {
-                        report.problems.push(format!(
-                            "{path:?} in {SUMS} is {why}: only files inside the bundle may be listed"
-                        ));
-                        continue;
-                    }
-                    let p = dir.join(path);
-                    if is_symlink(&p) {
-                        report.problems.push(format!(
-                            "{path}: a symbolic link; a bundle holds only regular files"
-                        ));
-                        continue;
-                    }
-                    if !present.contains(path) || !p.is_file() {
-                        report
-                            .problems
-                            .push(format!("{path}: listed in {SUMS} but missing"));
-                        continue;
-                    }
-                    let actual = sha256_file(&p)?;
-                    report.checked += 1;
-                    if &actual != hash {
-                        report.problems.push(format!(
-                            "{path}: checksum mismatch (expected {hash}, found {actual})"
-                        ));
-                    }
-                }
-                for extra in present.difference(&listed) {
-                    report
-                        .problems
-                        .push(format!("{extra}: present but not listed in {SUMS}"));
-                }
-            }
-        },
-    }
-    // 2. Validity against the bundle's own schemas.
-    let dataset = match Dataset::load(&dir.join("dataset.json")) {
-        Ok(d) => d,
-        Err(e) => {
-            report.problems.push(format!("dataset.json: {e}"));
-            return Ok(report);
+    let text = match std::fs::read_to_string(dir.join(SUMS)) {
+        Ok(text) => text,
+        Err(_) => {
+            report.problems.push(finding(
+                "verify/sums",
+                SUMS,
+                format!("{SUMS} is missing or unreadable: nothing can be checked against it"),
+                SUMS_HINT,
+            ));
+            return Ok(());
         }
     };
+    let entries = match parse_sums(&text) {
+        Ok(entries) => entries,
+        Err(m) => {
+            let p = finding("verify/sums", SUMS, format!("{SUMS}: {m}"), SUMS_HINT);
+            report.problems.push(at_line(p, m.line));
+            return Ok(());
+        }
+    };
+    let listed: BTreeSet<String> = entries.iter().map(|e| e.path.clone()).collect();
+    if listed.len() != entries.len() {
+        // Two lines for one file: which hash counts is anyone's guess.
+        report.problems.push(finding(
+            "verify/sums",
+            SUMS,
+            format!("{SUMS} lists a file more than once"),
+            SUMS_HINT,
+        ));
+    }
+    for entry in &entries {
+        let (hashed, problem) = check_entry(dir, entry, &present)?;
+        report.checked += usize::from(hashed);
+        report.problems.extend(problem);
+    }
+    for extra in present.difference(&listed) {
+        report.problems.push(finding(
+            "verify/unlisted",
+            extra,
+            format!("{extra}: present but not listed in {SUMS}"),
+            SUMS_HINT,
+        ));
+    }
+    Ok(())
+}
+
+/// One line of `SHA256SUMS`: a path inside the bundle, a regular file, with that hash.
+/// Returns whether the file was hashed, and what is wrong, if anything.
+fn check_entry(
+    dir: &Path,
+    entry: &Listed,
+    present: &BTreeSet<String>,
+) -> Result<(bool, Option<Problem>)> {
+    let path = entry.path.as_str();
+    // Only files of the bundle are hashed: never `../secret` or `/etc/hostname`.
+    if let Some(why) = bundle_path_problem(path) {
+        let message =
+            format!("{path:?} in {SUMS} is {why}: only files inside the bundle may be listed");
+        let p = finding("verify/sums-path", SUMS, message, SUMS_HINT);
+        return Ok((false, Some(at_line(p, entry.line))));
+    }
+    let p = dir.join(path);
+    if is_symlink(&p) {
+        let message = format!("{path}: a symbolic link; a bundle holds only regular files");
+        return Ok((
+            false,
+            Some(finding("verify/symlink", path, message, SUMS_HINT)),
+        ));
+    }
+    if !present.contains(path) || !p.is_file() {
+        let message = format!("{path}: listed in {SUMS} but missing");
+        return Ok((
+            false,
+            Some(finding("verify/missing", path, message, SUMS_HINT)),
+        ));
+    }
+    let actual = sha256_file(&p)?;
+    if actual == entry.hash {
+        return Ok((true, None));
+    }
+    let message = format!(
+        "{path}: checksum mismatch (expected {}, found {actual})",
+        entry.hash
+    );
+    Ok((
+        true,
+        Some(finding("verify/checksum", path, message, SUMS_HINT)),
+    ))
+}
+
+/// Step 2a: the bundle's metadata; without it nothing else can be checked.
+fn load_metadata(dir: &Path, report: &mut Report) -> Option<Dataset> {
+    match Dataset::load(&dir.join("dataset.json")) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            report.problems.push(finding(
+                "verify/metadata",
+                "dataset.json",
+                format!("dataset.json: {e}"),
+                "a bundle's dataset.json is written by `aabc release`; take the bundle again from where it was published",
+            ));
+            None
+        }
+    }
+}
+
+/// Step 2: validity against the bundle's own schemas: a row that breaks them is reported as the
+/// validator reports it (its rule, field, line and hint), at its file in the bundle.
+fn check_validity(dir: &Path, dataset: &Dataset, report: &mut Report) {
     let mut invalid = Vec::new();
     let today = crate::clock::today();
-    if let Err(e) = crate::validate::validate_dataset(&dataset, today, &mut |p| {
+    if let Err(e) = crate::validate::validate_dataset(dataset, today, &mut |p| {
         if p.severity == Severity::Error {
-            invalid.push(format!(
-                "{}:{}: {} [{}] {}",
-                relative(dir, &p.file),
-                p.line.unwrap_or(0),
-                p.field.as_deref().unwrap_or(""),
-                p.rule,
-                p.message
-            ));
+            invalid.push(p);
         }
         Ok(())
     }) {
-        report
-            .problems
-            .push(format!("validation could not run: {e}"));
+        report.problems.push(finding(
+            "verify/invalid",
+            "dataset.json",
+            format!("validation could not run: {e}"),
+            "",
+        ));
     }
-    report
-        .problems
-        .extend(invalid.into_iter().map(|m| format!("invalid: {m}")));
-    // 3. The formats agree.
+    report.problems.extend(invalid.into_iter().map(|mut p| {
+        p.file = relative(dir, &p.file);
+        p
+    }));
+}
+
+/// Step 3: the formats agree (the JSON, JSON Lines and Parquet copies hold the CSV's rows).
+fn check_formats(dir: &Path, dataset: &Dataset, report: &mut Report) {
     for r in &dataset.meta.resources {
         let schema = match Schema::load(&dataset.schema_path(r)) {
             Ok(s) => s,
             Err(e) => {
-                report.problems.push(e.to_string());
+                let p = finding("verify/schema", &r.schema, e.to_string(), FORMAT_HINT);
+                report.problems.push(p);
                 continue;
             }
         };
-        match compare_formats(dir, &dataset, &r.name, &schema, &dataset.data_path(r)) {
-            Ok((rows, mut found)) => {
+        match compare_formats(dir, dataset, &r.name, &schema, &dataset.data_path(r)) {
+            Ok((rows, found)) => {
                 report.tables.push((r.name.clone(), rows));
-                report.problems.append(&mut found);
+                report.problems.extend(found);
             }
-            Err(e) => report.problems.push(format!("{}: {e}", r.name)),
+            Err(e) => report.problems.push(finding(
+                "verify/format-mismatch",
+                &r.path,
+                format!("{}: {e}", r.name),
+                FORMAT_HINT,
+            )),
         }
     }
-    Ok(report)
+}
+
+/// Step 4: every other file is what the bundle's own data and metadata produce: the bundle is
+/// regenerated from its `dataset.json`, schemas, CSV files, `CHANGELOG.md` and `LICENSE.md`
+/// and compared byte for byte, so that an edited map, citation, licence or page is found even
+/// when `SHA256SUMS` was recomputed. The Parquet, JSON and JSON Lines copies were compared
+/// value by value (step 3) and `SHA256SUMS` line by line (step 1), so a copy another tool rewrote with
+/// the same values still verifies; files already reported are not reported twice.
+fn check_derived(dir: &Path, dataset: &Dataset, report: &mut Report) -> Result<()> {
+    let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let fresh: BTreeSet<String> = match regenerate(dir, dataset, tmp.path()) {
+        Ok(files) => files.into_iter().collect(),
+        Err(e) => {
+            let message = format!(
+                "the bundle cannot be regenerated from its own data and metadata, so its derived files are unchecked: {e}"
+            );
+            let p = finding("verify/derived", "dataset.json", message, DERIVED_HINT);
+            report.problems.push(p);
+            return Ok(());
+        }
+    };
+    let mut present = Vec::new();
+    list_files(dir, dir, &mut present)?;
+    let present: BTreeSet<String> = present.into_iter().collect();
+    let mut skip: BTreeSet<String> = report.problems.iter().map(|p| p.file.clone()).collect();
+    skip.extend(value_compared(dataset));
+    for f in fresh.union(&present).filter(|f| !skip.contains(*f)) {
+        let said = match (fresh.contains(f), present.contains(f)) {
+            (true, false) => "missing: the bundle's data and metadata produce it",
+            (false, _) => "not a file that the bundle's data and metadata produce",
+            (true, true) if same_bytes(&dir.join(f), &tmp.path().join(f))? => continue,
+            (true, true) => "differs from what the bundle's own data and metadata produce",
+        };
+        let message = format!("{f}: {said}");
+        report
+            .problems
+            .push(finding("verify/derived", f, message, DERIVED_HINT));
+    }
+    Ok(())
+}
+
+/// The files step 3 compares by value, and `SHA256SUMS`.
+fn value_compared(dataset: &Dataset) -> impl Iterator<Item = String> + '_ {
+    let copies = dataset
+        .meta
+        .resources
+        .iter()
+        .flat_map(|r| ["parquet", "json", "jsonl"].map(|ext| format!("{}.{ext}", r.name)));
+    copies.chain(std::iter::once(SUMS.to_string()))
+}
+
+/// Writes the bundle's files into `into` as `aabc release` writes them from the bundle's own
+/// sources. Link tables are derived from the list columns of other tables, so they are left
+/// out of the tables the bundle is rebuilt from (and written again from those).
+fn regenerate(dir: &Path, dataset: &Dataset, into: &Path) -> Result<Vec<String>> {
+    let mut links = BTreeSet::new();
+    for r in &dataset.meta.resources {
+        let schema = Schema::load(&dataset.schema_path(r))?;
+        links.extend(schema.foreign_keys.iter().filter_map(|fk| fk.link.clone()));
+    }
+    let mut sources = dataset.clone();
+    sources.meta.resources.retain(|r| !links.contains(&r.name));
+    // Read only regular files of the bundle: never through a link, never a pipe.
+    for name in ["CHANGELOG.md", "LICENSE.md"] {
+        let p = dir.join(name);
+        if std::fs::symlink_metadata(&p).is_ok_and(|m| !m.is_file()) {
+            return Err(Error::Refused(format!(
+                "{name} is not a regular file of the bundle"
+            )));
+        }
+    }
+    let license = dir.join("LICENSE.md");
+    let inputs = crate::release::bundle::Inputs {
+        dataset: &sources,
+        changelog: &dir.join("CHANGELOG.md"),
+        license: Some(&license),
+    };
+    crate::release::bundle::write_files(&inputs, into)
+}
+
+/// Whether two files hold the same bytes, read in chunks (a bundle's CSV may be large). A
+/// symbolic link is never the same (step 1 reports it).
+fn same_bytes(a: &Path, b: &Path) -> Result<bool> {
+    use std::io::Read;
+    let open = |p: &Path| std::fs::File::open(p).map_err(|e| Error::io(p, e));
+    if is_symlink(a) {
+        return Ok(false);
+    }
+    let (mut x, mut y) = (open(a)?, open(b)?);
+    let len =
+        |f: &std::fs::File, p: &Path| f.metadata().map(|m| m.len()).map_err(|e| Error::io(p, e));
+    if len(&x, a)? != len(&y, b)? {
+        return Ok(false);
+    }
+    let (mut bx, mut by) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let n = x.read(&mut bx).map_err(|e| Error::io(a, e))?;
+        if n == 0 {
+            return Ok(true);
+        }
+        y.read_exact(&mut by[..n]).map_err(|e| Error::io(b, e))?;
+        if bx[..n] != by[..n] {
+            return Ok(false);
+        }
+    }
 }
 
 fn is_symlink(p: &Path) -> bool {
@@ -205,7 +470,7 @@ fn compare_formats(
     name: &str,
     table_schema: &Schema,
     csv_path: &Path,
-) -> Result<(usize, Vec<String>)> {
+) -> Result<(usize, Vec<Problem>)> {
     let csv = std::fs::read(csv_path).map_err(|e| Error::io(csv_path, e))?;
     let expansion = expansion(dataset, table_schema)?;
     let (schema, typed) = match &expansion {
@@ -218,33 +483,20 @@ fn compare_formats(
         expected.push(record_object(schema, r));
     }
     let mut problems = Vec::new();
-    let mut check = |format: &str, got: std::result::Result<Vec<Value>, String>| match got {
-        Err(e) => problems.push(format!("{name}.{format}: {e}")),
-        Ok(got) => {
-            if got.len() != expected.len() {
-                problems.push(format!(
-                    "{name}.{format}: {} rows, the CSV has {}",
-                    got.len(),
-                    expected.len()
-                ));
-            }
-            if let Some((i, (a, b))) = got
-                .iter()
-                .zip(&expected)
-                .enumerate()
-                .find(|(_, (a, b))| a != b)
-            {
-                let col = schema
-                    .columns
-                    .iter()
-                    .find(|c| a.get(&c.name) != b.get(&c.name))
-                    .map_or("?".to_string(), |c| c.name.clone());
-                problems.push(format!(
-                    "{name}.{format}: row {} differs from the CSV in {col}: {} vs {}",
-                    i + 1,
-                    a.get(&col).unwrap_or(&Value::Null),
-                    b.get(&col).unwrap_or(&Value::Null)
-                ));
+    let mut check = |format: &str, got: std::result::Result<Vec<Value>, String>| {
+        let file = format!("{name}.{format}");
+        let found =
+            |message: String| finding("verify/format-mismatch", &file, message, FORMAT_HINT);
+        match got {
+            Err(e) => problems.push(found(format!("{file}: {e}"))),
+            Ok(got) => {
+                problems.extend(rows_differ(&file, schema, &got, &expected).into_iter().map(
+                    |(row, message)| match (format, row) {
+                        // One row per line: the row is the line.
+                        ("jsonl", Some(row)) => at_line(found(message), row),
+                        _ => found(message),
+                    },
+                ))
             }
         }
     };
@@ -256,12 +508,52 @@ fn compare_formats(
     if let Ok(kv) = parquet_key_values(&parquet) {
         let sha = crate::release::checksum::sha256_hex(&csv);
         if kv.get("aabc:source_csv_sha256") != Some(&sha) {
-            problems.push(format!(
-                "{name}.parquet: its aabc:source_csv_sha256 is not the SHA-256 of {name}.csv"
+            problems.push(finding(
+                "verify/format-mismatch",
+                &format!("{name}.parquet"),
+                format!(
+                    "{name}.parquet: its aabc:source_csv_sha256 is not the SHA-256 of {name}.csv"
+                ),
+                FORMAT_HINT,
             ));
         }
     }
     Ok((expected.len(), problems))
+}
+
+/// How a copy's rows differ from the CSV's: another count, and the first row that differs
+/// (with its 1-based number), each as a message about `file`.
+fn rows_differ(
+    file: &str,
+    schema: &Schema,
+    got: &[Value],
+    expected: &[Value],
+) -> Vec<(Option<u64>, String)> {
+    let mut out = Vec::new();
+    if got.len() != expected.len() {
+        let message = format!("{file}: {} rows, the CSV has {}", got.len(), expected.len());
+        out.push((None, message));
+    }
+    if let Some((i, (a, b))) = got
+        .iter()
+        .zip(expected)
+        .enumerate()
+        .find(|(_, (a, b))| a != b)
+    {
+        let col = schema
+            .columns
+            .iter()
+            .find(|c| a.get(&c.name) != b.get(&c.name))
+            .map_or("?".to_string(), |c| c.name.clone());
+        let message = format!(
+            "{file}: row {} differs from the CSV in {col}: {} vs {}",
+            i + 1,
+            a.get(&col).unwrap_or(&Value::Null),
+            b.get(&col).unwrap_or(&Value::Null)
+        );
+        out.push((Some(i as u64 + 1), message));
+    }
+    out
 }
 
 /// The expansion of a table of the bundle, reading the tables it references from the bundle.
