@@ -8,7 +8,7 @@
 use crate::cmd::OK;
 use aabc::release::cite::{render, Cited, Style};
 use aabc::schema::metadata::Dataset;
-use aabc::versions::versioning::{find_published, latest, records};
+use aabc::versions::record::{find_published, latest, records};
 use aabc::{Error, Result};
 use std::io::Write;
 use std::path::PathBuf;

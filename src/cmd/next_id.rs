@@ -30,7 +30,7 @@ pub fn run(args: Args) -> Result<u8> {
             .map(|r| r.table.clone())
             .unwrap_or_else(|| dataset.meta.resources[0].name.clone()),
     };
-    let (key, mut taken, example) = aabc::versions::versioning::taken_ids(&dataset, &table)?;
+    let (key, mut taken, example) = aabc::versions::retired::taken_ids(&dataset, &table)?;
     let mut ids = Vec::new();
     if taken.is_empty() {
         // An empty table starts at 1, in the style of the key's example in the schema.

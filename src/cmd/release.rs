@@ -14,7 +14,7 @@ use aabc::schema::metadata::{join, Dataset};
 use aabc::table::paths::display;
 use aabc::validate::report::{Format, Problem, Renderer, Severity};
 use aabc::validate::{is_structure_fault, validate_dataset};
-use aabc::versions::versioning::{self, Record};
+use aabc::versions::record::{self, Record};
 use aabc::{Error, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -92,7 +92,7 @@ pub fn run(args: Args) -> Result<u8> {
         record.version,
         record.commit,
         record.version,
-        display(&versioning::record_path(&dataset)?)
+        display(&record::record_path(&dataset)?)
     )?;
     Ok(OK)
 }
@@ -108,7 +108,9 @@ fn validated(root: &Path, dataset: &Dataset) -> Result<Option<Vec<(String, u64)>
     })?;
     // Published ids are compared with the rows only when the rows were read as meant.
     if !problems.iter().any(is_structure_fault) {
-        problems.extend(versioning::published_id_problems(root, dataset)?);
+        problems.extend(aabc::versions::retired::published_id_problems(
+            root, dataset,
+        )?);
     }
     let mut r = Renderer::new(std::io::stderr().lock(), Format::Human, false);
     for p in &problems {
@@ -198,7 +200,7 @@ fn publish(
         record.zip_sha256
     );
     aabc::versions::git::tag(root, &tag, &commit, &message)?;
-    versioning::append(dataset, &record)?;
+    record::append(dataset, &record)?;
     Ok(record)
 }
 

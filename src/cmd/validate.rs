@@ -67,7 +67,7 @@ pub fn run(args: Args) -> Result<u8> {
             // Published ids are compared with the rows only when the rows were read as meant.
             if !structure_faults.get() {
                 for p in
-                    aabc::versions::versioning::published_id_problems(&args.target.root, &dataset)?
+                    aabc::versions::retired::published_id_problems(&args.target.root, &dataset)?
                 {
                     emit(p).map_err(crate::cmd::stdout_error)?;
                 }

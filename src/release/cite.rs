@@ -8,7 +8,7 @@
 
 use crate::release::citation::{self, source_notes, source_reference};
 use crate::schema::metadata::{nonempty, Metadata};
-use crate::versions::versioning::Record;
+use crate::versions::record::Record;
 
 /// Output formats of `aabc cite`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,8 +9,9 @@
 use crate::error::{Error, Result};
 use crate::release::bundle::{build, Inputs};
 use crate::schema::metadata::{join, Dataset};
+use crate::versions::check::{check, Check};
 use crate::versions::git::CommitId;
-use crate::versions::versioning::{self, Check, Record};
+use crate::versions::record::{self, Record};
 use std::path::{Path, PathBuf};
 
 /// The files besides the dataset that a release is built from.
@@ -68,7 +69,7 @@ pub fn decide(root: &Path, dataset: &Dataset) -> Result<Decision> {
             refusal: None,
         });
     }
-    let check = versioning::check(root, dataset)?;
+    let check = check(root, dataset)?;
     let mut refusal = check.refusal.clone();
     if let (None, Some(r)) = (&refusal, &check.already_published) {
         let sources = Sources::of(root, dataset)?;
@@ -112,8 +113,8 @@ pub struct Rebuilt {
 /// given (to attach to a GitHub Release), else into a temporary directory.
 pub fn rebuild(root: &Path, version: &str, dist: Option<&Path>) -> Result<Rebuilt> {
     let dataset = Dataset::open(root)?;
-    let records = versioning::records(&dataset)?;
-    let record = versioning::find_published(&records, version)?.clone();
+    let records = record::records(&dataset)?;
+    let record = record::find_published(&records, version)?.clone();
     let commit = record.commit_id()?;
     let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let src = tmp.path().join("src");

@@ -5,28 +5,10 @@
 use crate::schema::{Column, Schema};
 use crate::table::text::{bare, shown};
 use crate::versions::snapshot::{Snapshot, TableSnap};
+use crate::versions::versioning::Bump;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
-
-/// The part of a SemVer version a change requires to be increased.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Bump {
-    Patch,
-    Minor,
-    Major,
-}
-
-impl Bump {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Bump::Patch => "patch",
-            Bump::Minor => "minor",
-            Bump::Major => "major",
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SchemaChange {

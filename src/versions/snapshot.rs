@@ -142,7 +142,7 @@ pub fn load(spec: &str, repo: &Path) -> Result<Snapshot> {
     // clone without tags knows it.
     let published = published_versions(repo);
     if crate::versions::versioning::parse(spec).is_ok() {
-        if let Ok(record) = crate::versions::versioning::find_published(&published, spec) {
+        if let Ok(record) = crate::versions::record::find_published(&published, spec) {
             return at_commit(repo, &record.commit_id()?, spec);
         }
     }
@@ -150,7 +150,7 @@ pub fn load(spec: &str, repo: &Path) -> Result<Snapshot> {
     let commit = crate::versions::git::rev_parse(repo, spec).map_err(|_| {
         match crate::versions::versioning::parse(spec) {
             // It looks like a version: say which ones there are.
-            Ok(_) => crate::versions::versioning::find_published(&published, spec)
+            Ok(_) => crate::versions::record::find_published(&published, spec)
                 .err()
                 .unwrap_or_else(|| Error::Other(format!("{spec}: not found"))),
             Err(_) => Error::Other(format!(
@@ -163,9 +163,9 @@ pub fn load(spec: &str, repo: &Path) -> Result<Snapshot> {
 }
 
 /// The release record of the repository, or none when it has none (or no dataset).
-fn published_versions(repo: &Path) -> Vec<crate::versions::versioning::Record> {
+fn published_versions(repo: &Path) -> Vec<crate::versions::record::Record> {
     Dataset::open(repo)
-        .and_then(|d| crate::versions::versioning::records(&d))
+        .and_then(|d| crate::versions::record::records(&d))
         .unwrap_or_default()
 }
 

@@ -59,7 +59,7 @@ fn a_doi_written_as_a_link_is_a_located_problem() {
 
 #[test]
 fn dois_are_recognised_by_their_form() {
-    use aabc::versions::versioning::is_doi;
+    use aabc::versions::record::is_doi;
     for ok in [DOI, "10.1000/182", "10.1038.2/nphys1170"] {
         assert!(is_doi(ok), "{ok}");
     }
