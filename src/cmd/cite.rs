@@ -8,7 +8,7 @@
 use crate::cmd::OK;
 use aabc::release::cite::{render, Cited, Style};
 use aabc::schema::metadata::Dataset;
-use aabc::versions::record::{find_published, latest, records};
+use aabc::versions::record::{find_published, records};
 use aabc::{Error, Result};
 use std::io::Write;
 use std::path::PathBuf;
@@ -71,42 +71,19 @@ pub fn run(args: Args) -> Result<u8> {
         stdout.flush().map_err(crate::cmd::stdout_error)?;
         return Ok(OK);
     }
-    let list = records(&dataset)?;
-    let record = match args.version.as_ref().or(args.version_option.as_ref()) {
-        None => latest(&list).ok_or_else(|| {
-            Error::Other("no version has been published yet (the release record is empty)".into())
-        })?,
-        Some(v) => find_published(&list, v)?,
-    };
-    // The metadata and data as published.
-    let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    aabc::versions::snapshot::checkout(&args.root, &record.commit_id()?, tmp.path())?;
-    let then = Dataset::open(tmp.path())?;
-    if let Some(id) = &args.event {
-        let snap = aabc::versions::snapshot::from_metadata(&then.path, "release")?;
-        let table = then
-            .meta
-            .releases
-            .as_ref()
-            .map(|r| r.table.clone())
-            .unwrap_or_else(|| then.meta.resources[0].name.clone());
-        let t = snap.table(&table).ok_or_else(|| {
-            Error::Other(format!("no table {table:?} in version {}", record.version))
-        })?;
-        if !(0..t.rows.len()).any(|i| &t.key(i) == id) {
-            return Err(Error::Other(format!(
-                "event {id} is not in version {}",
-                record.version
-            )));
-        }
-    }
+    let version = args.version.as_ref().or(args.version_option.as_ref());
+    let p = aabc::release::cite::published(
+        &args.root,
+        version.map(String::as_str),
+        args.event.as_deref(),
+    )?;
     let cited = Cited {
-        meta: &then.meta,
-        record,
+        meta: &p.meta,
+        record: &p.record,
         event: args.event.as_deref(),
         // The version's own DOI from the release record; without it the dataset's DOI for all
         // versions, from its metadata, is cited when there is one.
-        doi: record.doi.as_deref(),
+        doi: p.record.doi.as_deref(),
     };
     let mut stdout = std::io::stdout().lock();
     out!(stdout, "{}", render(&cited, args.format))?;

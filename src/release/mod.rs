@@ -11,6 +11,7 @@ pub mod codebook;
 pub mod coverage;
 pub mod export;
 pub mod policy;
+pub mod publish;
 pub mod site;
 pub mod summary;
 pub mod verify;

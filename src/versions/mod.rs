@@ -10,6 +10,8 @@ pub mod check;
 pub mod diff;
 pub mod git;
 pub mod ids;
+pub mod immutable;
+pub mod published;
 pub mod record;
 pub mod retired;
 pub mod snapshot;

@@ -65,6 +65,22 @@ impl Record {
             ))
         })
     }
+
+    /// Refuses when the metadata at the recorded commit carries `version` other than the
+    /// record's: the record does not name the commit this release was built from, and nothing
+    /// built, cited or compared from that commit is this release.
+    pub fn built_as(&self, version: &str) -> Result<()> {
+        if parse(version).ok() == parse(&self.version).ok() {
+            return Ok(());
+        }
+        Err(Error::Refused(format!(
+            "release {}: its recorded commit {} holds version {} of the dataset, not {}; the release record was changed (`aabc validate` shows where)",
+            self.version,
+            self.commit,
+            crate::table::text::shown(version),
+            self.version
+        )))
+    }
 }
 
 pub(crate) fn config(dataset: &Dataset) -> Result<&Releases> {
@@ -109,13 +125,27 @@ pub fn records(dataset: &Dataset) -> Result<Vec<Record>> {
 
 /// The well-formed records of the release record, and a located problem for each that is not.
 pub fn checked_records(dataset: &Dataset) -> Result<(Vec<Record>, Vec<Problem>)> {
+    let (list, problems) = located_records(dataset)?;
+    Ok((list.into_iter().map(|(_, r)| r).collect(), problems))
+}
+
+/// Records, each with its line in the file.
+pub type Located = Vec<(u64, Record)>;
+
+/// [`checked_records`], each record with its line in the file.
+pub fn located_records(dataset: &Dataset) -> Result<(Located, Vec<Problem>)> {
     let path = record_path(dataset)?;
     if !path.exists() {
         return Ok((Vec::new(), Vec::new()));
     }
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-    let file = crate::table::paths::display(&path);
-    let (header, rows, fault) = crate::table::small_table(&bytes);
+    Ok(read_record(&bytes, &crate::table::paths::display(&path)))
+}
+
+/// The well-formed records in the bytes of a release record (named `file` in problems), each
+/// with its line, and a located problem for each record that is not well formed.
+pub fn read_record(bytes: &[u8], file: &str) -> (Located, Vec<Problem>) {
+    let (header, rows, fault) = crate::table::small_table(bytes);
     let mut list = Vec::new();
     let mut problems = Vec::new();
     let header = header.unwrap_or_default();
@@ -125,7 +155,7 @@ pub fn checked_records(dataset: &Dataset) -> Result<(Vec<Record>, Vec<Problem>)>
             field: Some(field.to_string()).filter(|f| !f.is_empty()),
             value: Some(value.to_string()).filter(|v| !v.is_empty()),
             ..problem(
-                &file,
+                file,
                 Some(row.line),
                 "release-record",
                 message,
@@ -145,16 +175,16 @@ pub fn checked_records(dataset: &Dataset) -> Result<(Vec<Record>, Vec<Problem>)>
                     problems.push(at(field, value, message, hint));
                 }
                 if problems.len() == before {
-                    list.push(record);
+                    list.push((row.line, record));
                 }
             }
         }
     }
     if let Some(f) = fault {
         let hint = "one release per line: version,date,commit,zip_sha256,rows";
-        problems.push(unreadable(&file, &f, "release-record", hint));
+        problems.push(unreadable(file, &f, "release-record", hint));
     }
-    Ok((list, problems))
+    (list, problems)
 }
 
 /// What is wrong with each field of a release record: field, value, message and hint.
@@ -233,14 +263,18 @@ pub fn find_published<'a>(list: &'a [Record], name: &str) -> Result<&'a Record> 
         .find(|r| parse(&r.version).ok().as_ref() == Some(&wanted))
         .ok_or_else(|| {
             let published: Vec<&str> = list.iter().map(|r| r.version.as_str()).collect();
-            Error::Other(format!(
-                "version {shown} was never published; published versions: {}",
-                if published.is_empty() {
-                    "none".to_string()
-                } else {
-                    published.join(", ")
-                }
-            ))
+            Error::NotFound {
+                what: "version",
+                name: name.to_string(),
+                within: format!(
+                    "the release record (published versions: {})",
+                    if published.is_empty() {
+                        "none".to_string()
+                    } else {
+                        published.join(", ")
+                    }
+                ),
+            }
         })
 }
 

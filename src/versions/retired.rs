@@ -254,28 +254,17 @@ fn published_ids(
     key: &str,
     fallback: usize,
 ) -> Result<Vec<String>> {
-    let commit = crate::versions::git::CommitId::parse(&r.commit).ok_or_else(|| {
-        Error::Other(format!(
-            "release {}: {} is not a commit id",
-            r.version,
-            crate::table::text::shown(&r.commit)
-        ))
-    })?;
-    let rel = data
-        .strip_prefix(repo)
-        .unwrap_or(data)
-        .to_string_lossy()
-        .replace('\\', "/");
-    let path = format!("{}{rel}", crate::versions::git::prefix(repo)?);
-    let bytes = crate::versions::git::file_at(repo, &commit, &path).map_err(|e| {
-        Error::Other(format!(
-            "release {}: cannot read {rel} at commit {commit}: {e}",
-            r.version
-        ))
-    })?;
+    let commit = r.commit_id()?;
+    let path = crate::versions::git::tree_path(repo, data)?;
+    let bytes =
+        crate::versions::git::file_at(repo, &commit, &path).map_err(|_| Error::NotFound {
+            what: "file",
+            name: path.clone(),
+            within: format!("commit {commit} (release {})", r.version),
+        })?;
     table_ids(&bytes, key, fallback).map_err(|f| {
-        Error::Other(format!(
-            "release {}: {rel} at commit {commit} is not well-formed CSV: {f}",
+        Error::Refused(format!(
+            "release {}: {path} at commit {commit} is not well-formed CSV: {f}",
             r.version
         ))
     })

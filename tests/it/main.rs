@@ -18,6 +18,7 @@ mod precommit;
 mod properties;
 mod readme;
 mod release;
+mod release_record;
 mod robust_csv;
 mod robust_files;
 mod robust_values;

@@ -299,11 +299,11 @@ fn cite_a_version_or_an_event_in_every_format() {
     for (args, needle) in [
         (
             vec!["cite", "--version", "9.9.9"],
-            "version \"9.9.9\" was never published; published versions: 1.0.0",
+            "no version \"9.9.9\" in the release record (published versions: 1.0.0)",
         ),
         (
             vec!["cite", "--event", "AABC-9999"],
-            "event AABC-9999 is not in version 1.0.0",
+            "no event \"AABC-9999\" in version 1.0.0",
         ),
         (vec!["cite", "--version", "one"], "not a SemVer version"),
     ] {
@@ -384,7 +384,7 @@ fn versions_are_named_by_number_through_the_release_record_even_without_tags() {
     let (code, _, err) = run(d, &["diff", "3.0.0", "HEAD"]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("version \"3.0.0\" was never published; published versions: 1.0.0"),
+        err.contains("no version \"3.0.0\" in the release record (published versions: 1.0.0)"),
         "{err}"
     );
 }
