@@ -13,6 +13,7 @@ use aabc::{Error, Result};
 use std::io::Write;
 use std::path::PathBuf;
 
+/// Print a citation of a published version, or of one event in it.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Repository root holding dataset/.

@@ -9,6 +9,7 @@ use aabc::Result;
 use std::io::Write;
 use std::path::PathBuf;
 
+/// Print the codebook (every column, type, meaning, allowed values, rules) from the schemas.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Repository root holding dataset/ and schema/.

@@ -22,6 +22,7 @@ pub enum PartitionBy {
     Year,
 }
 
+/// Write one table in one format (parquet, json, jsonl, csv).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Output format.

@@ -8,6 +8,7 @@ use aabc::Result;
 use std::io::Write;
 use std::path::PathBuf;
 
+/// Scaffold a new event dataset repository that validates and releases as it is.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Directory of the new repository (created; must be empty if it exists).

@@ -7,6 +7,7 @@ use aabc::{Error, Result};
 use std::io::Write;
 use std::path::PathBuf;
 
+/// Print the next free id of a table (after every id in use or retired).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Table to number (default: the table whose ids releases protect, else the first one).

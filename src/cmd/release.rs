@@ -18,6 +18,7 @@ use aabc::{Error, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Build the release bundle (Parquet, JSON, CSV, checksums, citation) of the dataset.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Repository root holding dataset/, schema/ and CHANGELOG.md.

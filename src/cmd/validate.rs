@@ -19,6 +19,7 @@ use aabc::validate::{validate_table, TableJob};
 use aabc::{Error, Result};
 use std::io::BufWriter;
 
+/// Check the dataset (or a CSV against a row schema): schema, consistency rules, file format.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
