@@ -66,7 +66,8 @@ pub fn check(repo: &Path, dataset: &Dataset) -> Result<Check> {
         None
     };
     c.required = d.as_ref().and_then(Diff::required_bump);
-    let last_v = parse(&last.version).map_err(Error::Other)?;
+    let last_v = parse(&last.version)
+        .map_err(|m| Error::Refused(format!("release {}: {m}", last.version)))?;
     match (bump_between(&last_v, &cur), &c.required) {
         (None, _) => {
             c.refusal = Some(format!(

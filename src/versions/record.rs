@@ -313,8 +313,10 @@ pub fn append(dataset: &Dataset, record: &Record) -> Result<()> {
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     for r in &list {
-        w.serialize(r).map_err(|e| Error::Other(e.to_string()))?;
+        w.serialize(r).map_err(|e| Error::io(&path, e.into()))?;
     }
-    let bytes = w.into_inner().map_err(|e| Error::Other(e.to_string()))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::io(&path, e.into_error()))?;
     crate::table::atomic::write_file(&path, &bytes, "releases")
 }
