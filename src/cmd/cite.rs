@@ -8,7 +8,6 @@
 use crate::cmd::OK;
 use aabc::release::cite::{render, Cited, Style};
 use aabc::schema::metadata::Dataset;
-use aabc::versions::record::{find_published, records};
 use aabc::{Error, Result};
 use std::io::Write;
 use std::path::PathBuf;
@@ -52,21 +51,7 @@ pub fn run(args: Args) -> Result<u8> {
         return Ok(OK);
     }
     if args.repository {
-        let changelog = aabc::schema::metadata::join(&args.root, "CHANGELOG.md");
-        let date = aabc::release::changelog::release_date(&changelog, &dataset.meta.version).ok();
-        // The version's own DOI, once the release record has it.
-        let list = match dataset.meta.releases {
-            Some(_) => records(&dataset)?,
-            None => Vec::new(),
-        };
-        let version_doi = find_published(&list, &dataset.meta.version)
-            .ok()
-            .and_then(|r| r.doi.as_deref());
-        let text = if dataset.meta.release_format() >= 2 {
-            aabc::release::citation::cff_complete(&dataset.meta, date, version_doi, &[])
-        } else {
-            aabc::release::citation::cff(&dataset.meta, date)
-        };
+        let text = aabc::release::cite::repository_cff(&args.root, &dataset)?;
         let mut stdout = std::io::stdout().lock();
         out!(stdout, "{text}")?;
         stdout.flush().map_err(crate::cmd::stdout_error)?;

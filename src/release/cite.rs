@@ -413,6 +413,25 @@ fn cff_complete(c: &Cited<'_>) -> String {
     s
 }
 
+/// The repository's own `CITATION.cff`, from the working tree's metadata: the date of the
+/// version's CHANGELOG section and, once the release record has it, the version's DOI.
+pub fn repository_cff(root: &Path, dataset: &Dataset) -> Result<String> {
+    let changelog = crate::schema::metadata::join(root, "CHANGELOG.md");
+    let date = crate::release::changelog::release_date(&changelog, &dataset.meta.version).ok();
+    let list = match dataset.meta.releases {
+        Some(_) => records(dataset)?,
+        None => Vec::new(),
+    };
+    let version_doi = find_published(&list, &dataset.meta.version)
+        .ok()
+        .and_then(|r| r.doi.as_deref());
+    Ok(if dataset.meta.release_format() >= 2 {
+        citation::cff_complete(&dataset.meta, date, version_doi, &[])
+    } else {
+        citation::cff(&dataset.meta, date)
+    })
+}
+
 /// A published version as it was released: its row of the release record and its metadata.
 pub struct Published {
     pub record: Record,

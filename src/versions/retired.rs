@@ -303,3 +303,32 @@ pub fn taken_ids(dataset: &Dataset, table: &str) -> Result<(String, Vec<String>,
     }
     Ok((key, ids, example))
 }
+
+/// The `count` next free ids of `table` (default: the table whose ids releases protect, else
+/// the first), after every id it has and every id retired from it; an empty table starts at 1,
+/// in the style of its key's example in the schema.
+pub fn next_ids(dataset: &Dataset, table: Option<&str>, count: usize) -> Result<Vec<String>> {
+    let table = match table {
+        Some(t) => t.to_string(),
+        None => dataset
+            .meta
+            .releases
+            .as_ref()
+            .map(|r| r.table.clone())
+            .unwrap_or_else(|| dataset.meta.resources[0].name.clone()),
+    };
+    let (key, mut taken, example) = taken_ids(dataset, &table)?;
+    let mut ids = Vec::new();
+    if taken.is_empty() {
+        if let Some(first) = example.as_deref().and_then(crate::versions::ids::first_id) {
+            taken.push(first.clone());
+            ids.push(first);
+        }
+    }
+    let more = count.saturating_sub(ids.len());
+    ids.extend(
+        crate::versions::ids::next_ids(taken.iter().map(String::as_str), more)
+            .map_err(|m| Error::Refused(format!("{table}.{key}: {m}")))?,
+    );
+    Ok(ids)
+}
