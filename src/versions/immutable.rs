@@ -31,18 +31,28 @@ pub fn record_problems(repo: &Path, dataset: &Dataset, base: Option<&str>) -> Re
         file: &file,
         record: git::tree_path(repo, &path)?,
     };
+    // The tag `v<version>` of each row, where there is one.
+    let tags = rows
+        .iter()
+        .map(|(_, r)| git::tagged(repo, &format!("v{}", r.version)))
+        .collect::<Result<Vec<_>>>()?;
     let mut problems = Vec::new();
     let mut seen = HashSet::new();
-    for (commit, old) in earlier_records(&at, &rows, base)? {
-        for o in old {
-            if seen.insert(o.version.clone()) {
-                problems.extend(changed(&at, &rows, &o, &commit));
+    for (commit, old) in earlier_records(&at, &rows, &tags, base)? {
+        // One problem per release: the newest state that differs.
+        for o in &old {
+            if seen.contains(&o.version) {
+                continue;
+            }
+            if let Some(p) = changed(&at, &rows, o, &commit) {
+                seen.insert(o.version.clone());
+                problems.push(p);
             }
         }
     }
     let meta = git::tree_path(repo, &dataset.path)?;
-    for (line, r) in &rows {
-        problems.extend(wrong_commit(&at, &meta, *line, r)?);
+    for ((line, r), tag) in rows.iter().zip(&tags) {
+        problems.extend(wrong_commit(&at, &meta, *line, r, tag.as_ref())?);
     }
     Ok(problems)
 }
@@ -61,6 +71,7 @@ struct Place<'a> {
 fn earlier_records(
     at: &Place,
     rows: &[(u64, Record)],
+    tags: &[Option<CommitId>],
     base: Option<&str>,
 ) -> Result<Vec<(CommitId, Vec<Record>)>> {
     let mut commits = Vec::new();
@@ -74,8 +85,8 @@ fn earlier_records(
     }
     for (_, r) in rows {
         commits.extend(r.commit_id().ok());
-        commits.extend(git::tagged(at.repo, &format!("v{}", r.version))?);
     }
+    commits.extend(tags.iter().flatten().cloned());
     let mut states = Vec::new();
     let mut read = HashSet::new();
     for c in commits {
@@ -158,11 +169,17 @@ fn first_difference(old: &Record, now: &Record) -> Option<(&'static str, String)
 }
 
 /// A problem when the row's commit does not hold metadata of the row's version (`meta` is the
-/// metadata file's path in git), or its tag `v<version>` names another commit.
-fn wrong_commit(at: &Place, meta: &str, line: u64, r: &Record) -> Result<Option<Problem>> {
+/// metadata file's path in git), or its tag `v<version>` (`tag`) names another commit.
+fn wrong_commit(
+    at: &Place,
+    meta: &str,
+    line: u64,
+    r: &Record,
+    tag: Option<&CommitId>,
+) -> Result<Option<Problem>> {
     let commit = r.commit_id()?;
-    let fault = match git::tagged(at.repo, &format!("v{}", r.version))? {
-        Some(tag) if tag != commit => Some(format!(
+    let fault = match tag {
+        Some(tag) if *tag != commit => Some(format!(
             "release {}: the tag v{} names commit {tag}, not this one",
             r.version, r.version
         )),

@@ -146,3 +146,57 @@ fn a_release_appended_by_publish_and_a_doi_filled_in_still_pass() {
     let (code, out, err) = run(d, &["release", "--check"]);
     assert_eq!(code, 0, "{out}{err}");
 }
+
+#[test]
+fn a_tag_that_names_another_commit_than_the_row_is_an_error() {
+    let dir = clone();
+    let d = &dir.path().join("r");
+    git(d, &["tag", "v2.2.0", COMMIT_1_0_0]);
+    let (code, out, err) = run(d, &["validate"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains(&format!(
+            "release 2.2.0: the tag v2.2.0 names commit {COMMIT_1_0_0}, not this one"
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_row_rewritten_in_a_history_of_its_own_is_caught_against_the_base() {
+    let dir = clone();
+    let d = &dir.path().join("r");
+    let base = git(d, &["rev-parse", "HEAD"]).trim().to_string();
+    // A history without the commits that recorded the rows: only the base still has them.
+    git(d, &["checkout", "-q", "--orphan", "rewritten"]);
+    let record = d.join("dataset/releases.csv");
+    let text = std::fs::read_to_string(&record).unwrap();
+    let line = text.lines().find(|l| l.starts_with("2.2.0,")).unwrap();
+    let zip = line.split(',').nth(3).unwrap();
+    std::fs::write(&record, text.replace(zip, &"0".repeat(64))).unwrap();
+    git(d, &["commit", "-qam", "rewritten"]);
+    let (code, out, err) = run(d, &["validate", "--base", &base]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("release 2.2.0 differs in zip_sha256 from its row recorded in commit"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_rewritten_record_that_is_committed_is_still_compared_with_the_rows_before() {
+    let dir = clone();
+    let d = &dir.path().join("r");
+    let record = d.join("dataset/releases.csv");
+    let text = std::fs::read_to_string(&record).unwrap();
+    let line = text.lines().find(|l| l.starts_with("2.1.0,")).unwrap();
+    let zip = line.split(',').nth(3).unwrap();
+    std::fs::write(&record, text.replace(zip, &"0".repeat(64))).unwrap();
+    git(d, &["commit", "-qam", "rewrite"]);
+    let (code, out, err) = run(d, &["validate"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("release 2.1.0 differs in zip_sha256 from its row recorded in commit"),
+        "{out}"
+    );
+}
