@@ -10,7 +10,9 @@ mod cmd;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-/// Toolkit of the Armenia–Azerbaijan Border Crisis event dataset.
+/// A toolkit for versioned event datasets: CSV tables checked against JSON Schemas, released
+/// as reproducible bundles and cited by version. The names of a dataset come from its
+/// `dataset.json`.
 #[derive(Debug, Parser)]
 #[command(name = "aabc", version, about, long_about = None)]
 struct Cli {
@@ -18,31 +20,20 @@ struct Cli {
     command: Command,
 }
 
+/// The subcommands; each one's help line is the doc comment of its `Args`, in `cmd/<name>.rs`.
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Check the dataset (or a CSV against a row schema): schema, consistency rules, file format.
     Validate(cmd::validate::Args),
-    /// Rewrite the dataset's CSV files in canonical form (--check only reports).
     Fmt(cmd::fmt::Args),
-    /// Build the release bundle (Parquet, JSON, CSV, checksums, citation) of the dataset.
     Release(cmd::release::Args),
-    /// Write one table in one format (parquet, json, jsonl, csv).
     Export(cmd::export::Args),
-    /// Check a release bundle (directory or zip): checksums, validity, formats agree.
     Verify(cmd::verify::Args),
-    /// List rows added, removed and changed, and schema changes, between two versions.
     Diff(cmd::diff::Args),
-    /// Print a citation of a published version, or of one event in it.
     Cite(cmd::cite::Args),
-    /// Write synthetic rows that follow a row schema (for benchmarks and scale tests).
     Synth(cmd::synth::Args),
-    /// Print the codebook (every column, type, meaning, allowed values, rules) from the schemas.
     Codebook(cmd::codebook::Args),
-    /// Write the dataset's page (index.html with its timeline, map and events table) into a folder.
     Site(cmd::site::Args),
-    /// Print the next free id of a table (after every id in use or retired).
     NextId(cmd::next_id::Args),
-    /// Scaffold a new event dataset repository that validates and releases as it is.
     Init(cmd::init::Args),
 }
 

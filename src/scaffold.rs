@@ -78,29 +78,75 @@ fn check(opts: &Options) -> Result<()> {
     Ok(())
 }
 
+/// Refuses a `dir` that is not a new or empty directory: a file, a symbolic link that leads
+/// nowhere, or a directory with files (nothing is overwritten).
+fn check_target(dir: &Path) -> Result<()> {
+    let shown = crate::table::text::shown(&dir.to_string_lossy());
+    let refused = |why: &str| {
+        Err(Error::Refused(format!(
+            "{shown} {why}: choose a new directory (nothing is overwritten)"
+        )))
+    };
+    match std::fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(dir, e)),
+        Ok(_) => {}
+    }
+    match std::fs::metadata(dir) {
+        Err(_) => refused("is a symbolic link that leads nowhere"),
+        Ok(m) if !m.is_dir() => refused("is a file, not a directory"),
+        Ok(_) => {
+            let mut entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+            match entries.next() {
+                Some(_) => refused("is not empty"),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
+/// The template with each known mark (`{{name}}`) replaced by its value, in one pass: a value
+/// is never read for marks (a title holding `{{today}}` stays as written), and text that is no
+/// known mark (the workflow's `${{ … }}`) stays as it is.
+fn fill(template: &str, marks: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(at) = rest.find("{{") {
+        out.push_str(&rest[..at]);
+        let inner = &rest[at + 2..];
+        let known = marks
+            .iter()
+            .find(|(name, _)| inner.starts_with(name) && inner[name.len()..].starts_with("}}"));
+        match known {
+            Some((name, value)) => {
+                out.push_str(value);
+                rest = &inner[name.len() + 2..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = inner;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Writes a new repository into `dir`, which must not exist or be empty; returns the files
 /// written. Nothing is overwritten.
 pub fn init(dir: &Path, opts: &Options) -> Result<Vec<PathBuf>> {
     check(opts)?;
-    if dir.exists() {
-        let mut entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-        if entries.next().is_some() {
-            return Err(Error::Refused(format!(
-                "{} is not empty: choose a new directory (nothing is overwritten)",
-                crate::table::paths::display(dir)
-            )));
-        }
-    }
+    check_target(dir)?;
+    let today = opts.today.to_string();
+    let marks = [
+        ("name", opts.name.as_str()),
+        ("title", opts.title.as_str()),
+        ("aabc_git", opts.aabc_git.as_str()),
+        ("today", today.as_str()),
+    ];
     let rendered: Vec<(&str, String)> = FILES
         .iter()
-        .map(|(path, template)| {
-            let text = template
-                .replace("{{name}}", &opts.name)
-                .replace("{{title}}", &opts.title)
-                .replace("{{aabc_git}}", &opts.aabc_git)
-                .replace("{{today}}", &opts.today.to_string());
-            (*path, text)
-        })
+        .map(|(path, template)| (*path, fill(template, &marks)))
         .collect();
     // The metadata must pass the checks `validate` applies, before anything is written.
     let meta_text = &rendered
@@ -121,4 +167,18 @@ pub fn init(dir: &Path, opts: &Options) -> Result<Vec<PathBuf>> {
         written.push(PathBuf::from(path));
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+
+    #[test]
+    fn marks_are_filled_once_and_other_braces_stay() {
+        let marks = [("title", "{{today}}"), ("today", "2026-01-01")];
+        assert_eq!(
+            fill("{{title}} {{today}} ${{ github.ref }} {{", &marks),
+            "{{today}} 2026-01-01 ${{ github.ref }} {{"
+        );
+    }
 }

@@ -8,11 +8,11 @@
 use crate::cmd::OK;
 use aabc::release::cite::{render, Cited, Style};
 use aabc::schema::metadata::Dataset;
-use aabc::versions::versioning::{find_published, latest, records};
 use aabc::{Error, Result};
 use std::io::Write;
 use std::path::PathBuf;
 
+/// Print a citation of a published version, or of one event in it.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Repository root holding dataset/.
@@ -51,62 +51,25 @@ pub fn run(args: Args) -> Result<u8> {
         return Ok(OK);
     }
     if args.repository {
-        let changelog = aabc::schema::metadata::join(&args.root, "CHANGELOG.md");
-        let date = aabc::release::changelog::release_date(&changelog, &dataset.meta.version).ok();
-        // The version's own DOI, once the release record has it.
-        let list = match dataset.meta.releases {
-            Some(_) => records(&dataset)?,
-            None => Vec::new(),
-        };
-        let version_doi = find_published(&list, &dataset.meta.version)
-            .ok()
-            .and_then(|r| r.doi.as_deref());
-        let text = if dataset.meta.release_format() >= 2 {
-            aabc::release::citation::cff_complete(&dataset.meta, date, version_doi, &[])
-        } else {
-            aabc::release::citation::cff(&dataset.meta, date)
-        };
+        let text = aabc::release::cite::repository_cff(&args.root, &dataset)?;
         let mut stdout = std::io::stdout().lock();
         out!(stdout, "{text}")?;
         stdout.flush().map_err(crate::cmd::stdout_error)?;
         return Ok(OK);
     }
-    let list = records(&dataset)?;
-    let record = match args.version.as_ref().or(args.version_option.as_ref()) {
-        None => latest(&list).ok_or_else(|| {
-            Error::Other("no version has been published yet (the release record is empty)".into())
-        })?,
-        Some(v) => find_published(&list, v)?,
-    };
-    // The metadata and data as published.
-    let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    aabc::versions::snapshot::checkout(&args.root, &record.commit_id()?, tmp.path())?;
-    let then = Dataset::open(tmp.path())?;
-    if let Some(id) = &args.event {
-        let snap = aabc::versions::snapshot::from_metadata(&then.path, "release")?;
-        let table = then
-            .meta
-            .releases
-            .as_ref()
-            .map(|r| r.table.clone())
-            .unwrap_or_else(|| then.meta.resources[0].name.clone());
-        let t = snap.table(&table).ok_or_else(|| {
-            Error::Other(format!("no table {table:?} in version {}", record.version))
-        })?;
-        if !(0..t.rows.len()).any(|i| &t.key(i) == id) {
-            return Err(Error::Other(format!(
-                "event {id} is not in version {}",
-                record.version
-            )));
-        }
-    }
+    let version = args.version.as_ref().or(args.version_option.as_ref());
+    let p = aabc::release::cite::published(
+        &args.root,
+        version.map(String::as_str),
+        args.event.as_deref(),
+    )?;
     let cited = Cited {
-        meta: &then.meta,
-        record,
+        meta: &p.meta,
+        record: &p.record,
         event: args.event.as_deref(),
         // The version's own DOI from the release record; without it the dataset's DOI for all
         // versions, from its metadata, is cited when there is one.
-        doi: record.doi.as_deref(),
+        doi: p.record.doi.as_deref(),
     };
     let mut stdout = std::io::stdout().lock();
     out!(stdout, "{}", render(&cited, args.format))?;

@@ -17,6 +17,7 @@ pub enum Output {
     Json,
 }
 
+/// List rows added, removed and changed, and schema changes, between two versions.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The older version.

@@ -23,6 +23,7 @@ pub enum PartitionBy {
     Year,
 }
 
+/// Write one table in one format (parquet, json, jsonl, csv).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Output format.

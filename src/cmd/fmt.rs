@@ -16,6 +16,7 @@ use aabc::table::paths::display;
 use aabc::{Error, Result};
 use std::io::Write;
 
+/// Rewrite the dataset's CSV files in canonical form (--check only reports).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only report files that are not canonical; change nothing.

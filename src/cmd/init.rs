@@ -8,6 +8,7 @@ use aabc::Result;
 use std::io::Write;
 use std::path::PathBuf;
 
+/// Scaffold a new event dataset repository that validates and releases as it is.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Directory of the new repository (created; must be empty if it exists).
@@ -33,10 +34,14 @@ pub fn run(args: Args) -> Result<u8> {
     };
     let files = init(&args.dir, &opts)?;
     let mut stdout = std::io::stdout().lock();
-    let shown = aabc::table::paths::display(&args.dir);
+    let shown = aabc::table::text::shown(&args.dir.to_string_lossy());
     outln!(stdout, "created {shown}:")?;
     for f in files {
-        outln!(stdout, "  {}", f.display())?;
+        outln!(
+            stdout,
+            "  {}",
+            aabc::table::text::shown(&f.to_string_lossy())
+        )?;
     }
     outln!(
         stdout,

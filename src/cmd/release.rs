@@ -13,12 +13,12 @@ use aabc::release::policy::{self, Decision};
 use aabc::schema::metadata::{join, Dataset};
 use aabc::table::paths::display;
 use aabc::validate::report::{Format, Problem, Renderer, Severity};
-use aabc::validate::{is_structure_fault, validate_dataset};
-use aabc::versions::versioning::{self, Record};
+use aabc::versions::record;
 use aabc::{Error, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Build the release bundle (Parquet, JSON, CSV, checksums, citation) of the dataset.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Repository root holding dataset/, schema/ and CHANGELOG.md.
@@ -33,11 +33,14 @@ pub struct Args {
     /// Record the release as published (the data must be committed).
     #[arg(long)]
     publish: bool,
+    #[command(flatten)]
+    base: crate::cmd::target::Base,
 }
 
 pub fn run(args: Args) -> Result<u8> {
     let dataset = Dataset::open(&args.root)?;
-    let decision = policy::decide(&args.root, &dataset)?;
+    let base = args.base.revision(&args.root);
+    let decision = policy::decide(&args.root, &dataset, base.as_deref())?;
     if let Some(note) = decision.check.as_ref().and_then(|c| c.note.as_ref()) {
         eprintln!("aabc: warning: {note}");
     }
@@ -50,10 +53,10 @@ pub fn run(args: Args) -> Result<u8> {
             display(&dataset.path)
         )));
     }
-    let Some(counts) = validated(&args.root, &dataset)? else {
+    let Some(counts) = validated(&args.root, &dataset, base.as_deref())? else {
         return Ok(FOUND);
     };
-    if args.publish && !committed(&args.root)? {
+    if args.publish && !aabc::release::publish::committed(&args.root)? {
         return Err(Error::Refused(
             "publishing records the git commit of the data: commit dataset/, schema/ and CHANGELOG.md first".into(),
         ));
@@ -85,31 +88,31 @@ pub fn run(args: Args) -> Result<u8> {
         )?;
         return Ok(OK);
     }
-    let record = publish(&args.root, &dataset, &sources, &built, &counts)?;
+    let record = aabc::release::publish::publish(&args.root, &dataset, &sources, &built, &counts)?;
     outln!(
         stdout,
         "published {} (commit {}, tag v{}); commit {} to make the record part of the repository, and push the tag",
         record.version,
         record.commit,
         record.version,
-        display(&versioning::record_path(&dataset)?)
+        display(&record::record_path(&dataset)?)
     )?;
     Ok(OK)
 }
 
 /// Validates the dataset as `aabc validate` does, printing any problem on stderr; the rows of
 /// each table, or `None` when there is an error (no release is built from invalid data).
-fn validated(root: &Path, dataset: &Dataset) -> Result<Option<Vec<(String, u64)>>> {
+fn validated(
+    root: &Path,
+    dataset: &Dataset,
+    base: Option<&str>,
+) -> Result<Option<Vec<(String, u64)>>> {
     let today = aabc::clock::today();
     let mut problems: Vec<Problem> = Vec::new();
-    let counts = validate_dataset(dataset, today, &mut |p| {
+    let counts = aabc::versions::published::validate(root, dataset, today, base, &mut |p| {
         problems.push(p);
         Ok(())
     })?;
-    // Published ids are compared with the rows only when the rows were read as meant.
-    if !problems.iter().any(is_structure_fault) {
-        problems.extend(versioning::published_id_problems(root, dataset)?);
-    }
     let mut r = Renderer::new(std::io::stderr().lock(), Format::Human, false);
     for p in &problems {
         r.emit(p).map_err(|e| Error::io("standard error", e))?;
@@ -123,12 +126,6 @@ fn validated(root: &Path, dataset: &Dataset) -> Result<Option<Vec<(String, u64)>
         return Ok(None);
     }
     Ok(Some(counts))
-}
-
-/// Whether the data, schemas and changelog are committed (publishing records the commit).
-fn committed(root: &Path) -> Result<bool> {
-    Ok(aabc::versions::git::is_repo(root)
-        && aabc::versions::git::is_clean(root, &["dataset", "schema", "CHANGELOG.md"])?)
 }
 
 fn print_built(out: &mut impl std::io::Write, built: &Built) -> Result<()> {
@@ -151,55 +148,6 @@ fn print_built(out: &mut impl std::io::Write, built: &Built) -> Result<()> {
         built.zip_bytes,
         built.zip_sha256
     )
-}
-
-/// Appends the built version to the release record.
-fn publish(
-    root: &Path,
-    dataset: &Dataset,
-    sources: &policy::Sources,
-    built: &Built,
-    counts: &[(String, u64)],
-) -> Result<Record> {
-    let cfg = dataset
-        .meta
-        .releases
-        .as_ref()
-        .ok_or_else(|| Error::Metadata {
-            path: dataset.path.clone(),
-            message: "--publish needs a \"releases\" section in the metadata file".into(),
-        })?;
-    let table = dataset
-        .resource(&cfg.table)
-        .ok_or_else(|| Error::Other(format!("no table {:?}", cfg.table)))?;
-    let shown = display(&dataset.data_path(table));
-    let rows = counts
-        .iter()
-        .find(|(f, _)| *f == shown)
-        .map(|(_, n)| *n)
-        .unwrap_or(0);
-    let record = Record {
-        version: dataset.meta.version.clone(),
-        date: aabc::release::changelog::release_date(&sources.changelog, &dataset.meta.version)?
-            .to_string(),
-        commit: aabc::versions::git::rev_parse(root, "HEAD")?.to_string(),
-        zip_sha256: built.zip_sha256.clone(),
-        rows,
-        // Minted after publication (Zenodo archives the tagged release): filled in by hand.
-        doi: None,
-    };
-    let commit = record.commit_id()?;
-    let tag = format!("v{}", record.version);
-    let message = format!(
-        "{} {}: {} has SHA-256 {}",
-        dataset.meta.name,
-        record.version,
-        built.zip.file_name().unwrap_or_default().to_string_lossy(),
-        record.zip_sha256
-    );
-    aabc::versions::git::tag(root, &tag, &commit, &message)?;
-    versioning::append(dataset, &record)?;
-    Ok(record)
 }
 
 /// `--check`: the required bump and why, and the policy's verdict.

@@ -9,6 +9,7 @@ use aabc::{Error, Result};
 use std::io::Write;
 use std::path::PathBuf;
 
+/// Write the dataset's page (index.html with its timeline, map and events table) into a folder.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Repository root holding dataset/, schema/ and CHANGELOG.md.

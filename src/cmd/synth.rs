@@ -9,6 +9,7 @@ use aabc::{Error, Result};
 use std::io::Write;
 use std::path::PathBuf;
 
+/// Write synthetic rows that follow a row schema (for benchmarks and scale tests).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Number of rows.

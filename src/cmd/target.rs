@@ -15,3 +15,25 @@ pub struct Target {
     #[arg(value_name = "FILE.csv", requires = "schema")]
     pub file: Option<PathBuf>,
 }
+
+/// The revision whose release record the current one is compared with, besides git history.
+#[derive(Debug, clap::Args)]
+pub struct Base {
+    /// Also compare the release record with the one at this git revision (default in a GitHub
+    /// pull request: origin/ and the branch it goes into, when the clone has it).
+    #[arg(long, value_name = "REV")]
+    base: Option<String>,
+}
+
+impl Base {
+    /// `--base`, else the base branch of a GitHub pull request (`GITHUB_BASE_REF`) when the
+    /// clone under `root` knows it.
+    pub fn revision(&self, root: &std::path::Path) -> Option<String> {
+        if self.base.is_some() {
+            return self.base.clone();
+        }
+        let branch = std::env::var("GITHUB_BASE_REF").ok()?;
+        let rev = format!("origin/{branch}");
+        aabc::versions::git::rev_parse(root, &rev).ok().map(|_| rev)
+    }
+}

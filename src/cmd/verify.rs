@@ -14,6 +14,7 @@ use aabc::Result;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
+/// Check a release bundle (directory or zip): checksums, validity, formats agree.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A bundle directory (dist/<name>-<version>) or its zip.

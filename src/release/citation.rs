@@ -180,6 +180,34 @@ pub fn cff_complete(
             s.push_str(&format!("  - {}\n", q(k)));
         }
     }
+    cff_identifiers(&mut s, meta, version_doi, extra);
+    // The citation proper, with what the top level of CFF cannot hold (the publisher).
+    s.push_str("preferred-citation:\n");
+    // CFF's reference type for a data set is `data` (the top level says `dataset`).
+    s.push_str("  type: data\n");
+    s.push_str(&format!("  title: {}\n", q(&meta.title)));
+    s.push_str("  authors:\n");
+    cff_authors(&mut s, &meta.creators, "    ");
+    if let Some(p) = nonempty(&meta.publisher) {
+        s.push_str(&format!("  publisher:\n    name: {}\n", q(p)));
+    }
+    s.push_str(&format!("  version: {}\n", q(&meta.version)));
+    if let Some(d) = date {
+        s.push_str(&format!("  year: {}\n", d.format("%Y")));
+        s.push_str(&format!("  date-released: {}\n", q(&d.to_string())));
+    }
+    cff_links(&mut s, meta, shown_doi, "  ");
+    cff_references(&mut s, meta);
+    s
+}
+
+/// The `identifiers` of a CFF file: the version's DOI, the DOI of all versions, and `extra`.
+fn cff_identifiers(
+    s: &mut String,
+    meta: &Metadata,
+    version_doi: Option<&str>,
+    extra: &[Identifier],
+) {
     let mut ids: Vec<(&str, String, String)> = Vec::new();
     if let Some(v) = version_doi.map(str::trim).filter(|d| !d.is_empty()) {
         ids.push((
@@ -206,22 +234,10 @@ pub fn cff_complete(
             s.push_str(&format!("    description: {}\n", q(&description)));
         }
     }
-    // The citation proper, with what the top level of CFF cannot hold (the publisher).
-    s.push_str("preferred-citation:\n");
-    // CFF's reference type for a data set is `data` (the top level says `dataset`).
-    s.push_str("  type: data\n");
-    s.push_str(&format!("  title: {}\n", q(&meta.title)));
-    s.push_str("  authors:\n");
-    cff_authors(&mut s, &meta.creators, "    ");
-    if let Some(p) = nonempty(&meta.publisher) {
-        s.push_str(&format!("  publisher:\n    name: {}\n", q(p)));
-    }
-    s.push_str(&format!("  version: {}\n", q(&meta.version)));
-    if let Some(d) = date {
-        s.push_str(&format!("  year: {}\n", d.format("%Y")));
-        s.push_str(&format!("  date-released: {}\n", q(&d.to_string())));
-    }
-    cff_links(&mut s, meta, shown_doi, "  ");
+}
+
+/// The `references` of a CFF file: every source, with its licence and notice.
+fn cff_references(s: &mut String, meta: &Metadata) {
     if !meta.sources.is_empty() {
         s.push_str("references:\n");
         for src in &meta.sources {
@@ -252,7 +268,6 @@ pub fn cff_complete(
             }
         }
     }
-    s
 }
 
 /// Creators as CFF persons (family and given names) or entities (a team's name).

@@ -6,9 +6,12 @@
 //! every source with its licence and notice (ShareAlike) in every format. Older versions are
 //! cited as they always were.
 
+use crate::error::{Error, Result};
 use crate::release::citation::{self, source_notes, source_reference};
+use crate::schema::metadata::Dataset;
 use crate::schema::metadata::{nonempty, Metadata};
-use crate::versions::versioning::Record;
+use crate::versions::record::{find_published, latest, records, Record};
+use std::path::Path;
 
 /// Output formats of `aabc cite`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -408,6 +411,92 @@ fn cff_complete(c: &Cited<'_>) -> String {
         ));
     }
     s
+}
+
+/// The repository's own `CITATION.cff`, from the working tree's metadata: the date of the
+/// version's CHANGELOG section and, once the release record has it, the version's DOI.
+pub fn repository_cff(root: &Path, dataset: &Dataset) -> Result<String> {
+    let changelog = crate::schema::metadata::join(root, "CHANGELOG.md");
+    let date = crate::release::changelog::release_date(&changelog, &dataset.meta.version).ok();
+    let list = match dataset.meta.releases {
+        Some(_) => records(dataset)?,
+        None => Vec::new(),
+    };
+    let version_doi = find_published(&list, &dataset.meta.version)
+        .ok()
+        .and_then(|r| r.doi.as_deref());
+    Ok(if dataset.meta.release_format() >= 2 {
+        citation::cff_complete(&dataset.meta, date, version_doi, &[])
+    } else {
+        citation::cff(&dataset.meta, date)
+    })
+}
+
+/// A published version as it was released: its row of the release record and its metadata.
+pub struct Published {
+    pub record: Record,
+    pub meta: Metadata,
+}
+
+/// The published `version` of the dataset under `root` (default: the latest), read from its
+/// recorded commit; with `event`, that row must be in it. Refused when the release record is
+/// not as git holds it, or its commit holds another version: the citation would name bytes
+/// that were never released.
+pub fn published(root: &Path, version: Option<&str>, event: Option<&str>) -> Result<Published> {
+    let dataset = Dataset::open(root)?;
+    if let Some(p) = crate::versions::immutable::record_problems(root, &dataset, None)?.first() {
+        return Err(Error::Refused(format!(
+            "{}:{}: {}; {}",
+            p.file,
+            p.line.unwrap_or(0),
+            p.message,
+            p.hint
+        )));
+    }
+    let list = records(&dataset)?;
+    let record = match version {
+        None => latest(&list).ok_or_else(|| {
+            Error::Other("no version has been published yet (the release record is empty)".into())
+        })?,
+        Some(v) => find_published(&list, v)?,
+    };
+    // The metadata and data as published.
+    let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    crate::versions::snapshot::checkout(root, &record.commit_id()?, tmp.path())?;
+    let then = Dataset::open(tmp.path())?;
+    record.built_as(&then.meta.version)?;
+    if let Some(id) = event {
+        has_event(&then, &record.version, id)?;
+    }
+    Ok(Published {
+        record: record.clone(),
+        meta: then.meta,
+    })
+}
+
+/// Refuses unless the table whose ids releases protect (else the first) of the published
+/// dataset `then` has the row `id`.
+fn has_event(then: &Dataset, version: &str, id: &str) -> Result<()> {
+    let snap = crate::versions::snapshot::from_metadata(&then.path, "release")?;
+    let table = then
+        .meta
+        .releases
+        .as_ref()
+        .map(|r| r.table.clone())
+        .unwrap_or_else(|| then.meta.resources[0].name.clone());
+    let t = snap.table(&table).ok_or_else(|| Error::NotFound {
+        what: "table",
+        name: table.clone(),
+        within: format!("version {version}"),
+    })?;
+    if !(0..t.rows.len()).any(|i| t.key(i) == id) {
+        return Err(Error::NotFound {
+            what: "event",
+            name: id.to_string(),
+            within: format!("version {version}"),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -6,9 +6,34 @@
 //! says what a blank cell means, for typed columns (`x-blank`) as for vocabularies, and the
 //! dataset's unit of analysis comes first.
 
-use crate::schema::metadata::{nonempty, Metadata};
+use crate::error::Result;
+use crate::schema::metadata::{nonempty, Dataset, Metadata};
 use crate::schema::{Kind, RuleSpec, Schema};
 use std::fmt::Write;
+
+/// The codebook of every table of a dataset (what `aabc codebook` prints), in the layout of
+/// its release format.
+pub fn of_dataset(dataset: &Dataset) -> Result<String> {
+    let mut out = format!(
+        "# Codebook: {}\n\nGenerated from the JSON Schemas by `aabc codebook`; do not edit by hand.\n\n",
+        dataset.meta.title
+    );
+    let format = dataset.meta.release_format();
+    if format >= 2 {
+        out.push_str(&unit_of_analysis(&dataset.meta));
+    }
+    for r in &dataset.meta.resources {
+        let schema = Schema::load(&dataset.schema_path(r))?;
+        let title = schema.title.clone().unwrap_or_else(|| r.name.clone());
+        out.push_str(&markdown_for(
+            format,
+            &schema,
+            &format!("`{}` ({title})", r.path),
+        ));
+        out.push('\n');
+    }
+    Ok(out)
+}
 
 /// Markdown codebook of one table as release format 1 wrote it; `heading` is the level-2
 /// heading text.

@@ -103,12 +103,15 @@ pub fn of_dataset(dataset: &Dataset) -> Result<Option<Vec<Line>>> {
     if dataset.meta.release_format() < 2 {
         return Ok(None);
     }
-    let r = dataset.resource(&totals.table).ok_or_else(|| {
-        Error::Other(format!(
-            "coverage.totals in the metadata names table {:?}, which the dataset does not have",
-            totals.table
-        ))
-    })?;
+    let r = dataset
+        .resource(&totals.table)
+        .ok_or_else(|| Error::Metadata {
+            path: dataset.path.clone(),
+            message: format!(
+                "coverage.totals names table {:?}, which the dataset does not have",
+                totals.table
+            ),
+        })?;
     let schema = Schema::load(&dataset.schema_path(r))?;
     let path = dataset.data_path(r);
     let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;

@@ -12,6 +12,7 @@ pub mod coverage;
 pub mod export;
 pub mod policy;
 pub mod readme;
+pub mod publish;
 pub mod site;
 pub mod summary;
 pub mod tables;

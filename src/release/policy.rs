@@ -9,8 +9,9 @@
 use crate::error::{Error, Result};
 use crate::release::bundle::{build, Inputs};
 use crate::schema::metadata::{join, Dataset};
+use crate::versions::check::{check, Check};
 use crate::versions::git::CommitId;
-use crate::versions::versioning::{self, Check, Record};
+use crate::versions::record::{self, Record};
 use std::path::{Path, PathBuf};
 
 /// The files besides the dataset that a release is built from.
@@ -60,15 +61,22 @@ pub struct Decision {
 
 /// Decides whether the dataset at `root` may be released as its current version. For a version
 /// that is already published this builds the bundle (in a temporary directory) and compares its
-/// bytes with the record.
-pub fn decide(root: &Path, dataset: &Dataset) -> Result<Decision> {
+/// bytes with the record. A release record whose published rows were rewritten (compared with
+/// git history, and with the record at `base` when given) decides nothing: it is refused.
+pub fn decide(root: &Path, dataset: &Dataset, base: Option<&str>) -> Result<Decision> {
     if dataset.meta.releases.is_none() {
         return Ok(Decision {
             check: None,
             refusal: None,
         });
     }
-    let check = versioning::check(root, dataset)?;
+    let check = check(root, dataset)?;
+    if let Some(p) = crate::versions::immutable::record_problems(root, dataset, base)?.first() {
+        return Ok(Decision {
+            check: Some(check),
+            refusal: Some(rewritten(p)),
+        });
+    }
     let mut refusal = check.refusal.clone();
     if let (None, Some(r)) = (&refusal, &check.already_published) {
         let sources = Sources::of(root, dataset)?;
@@ -85,6 +93,17 @@ pub fn decide(root: &Path, dataset: &Dataset) -> Result<Decision> {
         check: Some(check),
         refusal,
     })
+}
+
+/// The refusal for a release record that is not as git holds it.
+fn rewritten(p: &crate::validate::report::Problem) -> String {
+    format!(
+        "{}:{}: {}; {} (`aabc validate` lists every problem)",
+        p.file,
+        p.line.unwrap_or(0),
+        p.message,
+        p.hint
+    )
 }
 
 /// Why a zip whose SHA-256 is `sha` may not stand for the published release `r`, if it may not.
@@ -112,13 +131,14 @@ pub struct Rebuilt {
 /// given (to attach to a GitHub Release), else into a temporary directory.
 pub fn rebuild(root: &Path, version: &str, dist: Option<&Path>) -> Result<Rebuilt> {
     let dataset = Dataset::open(root)?;
-    let records = versioning::records(&dataset)?;
-    let record = versioning::find_published(&records, version)?.clone();
+    let records = record::records(&dataset)?;
+    let record = record::find_published(&records, version)?.clone();
     let commit = record.commit_id()?;
     let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let src = tmp.path().join("src");
     crate::versions::snapshot::checkout(root, &commit, &src)?;
     let then = Dataset::open(&src)?;
+    record.built_as(&then.meta.version)?;
     let sources = Sources::of(&src, &then)?;
     let out = dist.map_or_else(|| tmp.path().join("dist"), Path::to_path_buf);
     let built = build(&sources.inputs(&then), &out)?;

@@ -21,11 +21,13 @@ pub struct Counts {
 /// Computes the summary of a table read from CSV bytes.
 pub fn counts(schema: &Schema, spec: &Summary, csv: &[u8]) -> Result<Counts> {
     let col = |name: &str| {
-        schema.column_index(name).ok_or_else(|| {
-            Error::Other(format!(
-                "summary: table {:?} has no column {name:?}",
-                spec.table
-            ))
+        schema.column_index(name).ok_or_else(|| Error::NotFound {
+            what: "column",
+            name: name.to_string(),
+            within: format!(
+                "table {} (named by the metadata's summary)",
+                crate::table::text::shown(&spec.table)
+            ),
         })
     };
     let year = spec.year_of.as_deref().map(col).transpose()?;

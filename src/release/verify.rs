@@ -120,7 +120,7 @@ fn top_folder_problem(zip: &Path, dir: &Path, meta: &Dataset) -> Option<Problem>
 /// check. Nothing is compared when `root` holds no dataset of this name, or no record of this
 /// version.
 fn published_problem(zip: &Path, bundle: &Dataset, root: &Path) -> Result<Option<Problem>> {
-    use crate::versions::versioning::{parse, records};
+    use crate::versions::{record::records, versioning::parse};
     let Ok(repo) = Dataset::open(root) else {
         return Ok(None);
     };

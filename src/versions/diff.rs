@@ -5,28 +5,10 @@
 use crate::schema::{Column, Schema};
 use crate::table::text::{bare, shown};
 use crate::versions::snapshot::{Snapshot, TableSnap};
+use crate::versions::versioning::Bump;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
-
-/// The part of a SemVer version a change requires to be increased.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Bump {
-    Patch,
-    Minor,
-    Major,
-}
-
-impl Bump {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Bump::Patch => "patch",
-            Bump::Minor => "minor",
-            Bump::Major => "major",
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SchemaChange {
@@ -231,6 +213,24 @@ pub fn schema_changes(table: &str, old: &Schema, new: &Schema) -> Vec<SchemaChan
             bump,
         })
     };
+    column_set_changes(old, new, &mut add);
+    for (key, what) in [
+        ("x-primaryKey", "primary key"),
+        ("x-sortKey", "sort order"),
+        ("x-foreignKeys", "foreign keys"),
+        ("allOf", "conditional constraints"),
+    ] {
+        if old.document.get(key) != new.document.get(key) {
+            add(Bump::Major, format!("{what} changed"));
+        }
+    }
+    rule_changes(old, new, &mut add);
+    out
+}
+
+/// Columns removed, added (an optional one at the end is a minor change), reordered, and the
+/// changes of each column both versions have.
+fn column_set_changes(old: &Schema, new: &Schema, add: &mut dyn FnMut(Bump, String)) {
     let old_names: Vec<&str> = old.column_names().collect();
     let new_names: Vec<&str> = new.column_names().collect();
     for n in &old_names {
@@ -271,18 +271,12 @@ pub fn schema_changes(table: &str, old: &Schema, new: &Schema) -> Vec<SchemaChan
     for n in &common_new {
         let a = &old.columns[old.column_index(n).expect("common")];
         let b = &new.columns[new.column_index(n).expect("common")];
-        column_changes(a, b, &mut add);
+        column_changes(a, b, add);
     }
-    for (key, what) in [
-        ("x-primaryKey", "primary key"),
-        ("x-sortKey", "sort order"),
-        ("x-foreignKeys", "foreign keys"),
-        ("allOf", "conditional constraints"),
-    ] {
-        if old.document.get(key) != new.document.get(key) {
-            add(Bump::Major, format!("{what} changed"));
-        }
-    }
+}
+
+/// Rules added or changed (major), removed (minor), or with only their hint reworded (patch).
+fn rule_changes(old: &Schema, new: &Schema, add: &mut dyn FnMut(Bump, String)) {
     let rules = |s: &Schema| -> BTreeMap<String, Value> {
         s.document
             .get("x-rules")
@@ -324,7 +318,6 @@ pub fn schema_changes(table: &str, old: &Schema, new: &Schema) -> Vec<SchemaChan
             add(Bump::Minor, format!("rule {id} removed"));
         }
     }
-    out
 }
 
 fn column_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
@@ -569,15 +562,6 @@ fn render(d: &Diff, md: bool) -> String {
     };
     let (old, new) = (ver(&d.old, &d.old_version), ver(&d.new, &d.new_version));
     let item = if md { "- " } else { "  " };
-    // Keys and names come from the data: escaped and cut like every printed input.
-    let code = |x: &str| {
-        let x = bare(x);
-        if md {
-            format!("`{x}`")
-        } else {
-            x
-        }
-    };
     if md {
         let _ = writeln!(s, "### Changes from {old} to {new}\n");
     } else {
@@ -603,53 +587,73 @@ fn render(d: &Diff, md: bool) -> String {
             let _ = writeln!(
                 s,
                 "{item}{}: {} ({})",
-                code(&c.table),
+                code(&c.table, md),
                 c.change,
                 c.bump.as_str()
             );
         }
     }
     for t in &d.tables {
-        if t.added.is_empty() && t.removed.is_empty() && t.changed.is_empty() {
-            continue;
-        }
-        let _ = writeln!(
-            s,
-            "{}",
-            if md {
-                format!("\n#### {}\n", code(&t.table))
-            } else {
-                format!("{}:", t.table)
-            }
-        );
-        if !t.added.is_empty() {
-            let keys: Vec<String> = t.added.iter().map(|k| code(k)).collect();
-            let _ = writeln!(s, "{item}added ({}): {}", t.added.len(), keys.join(", "));
-        }
-        if !t.removed.is_empty() {
-            let keys: Vec<String> = t.removed.iter().map(|k| code(k)).collect();
-            let _ = writeln!(
-                s,
-                "{item}removed ({}): {}",
-                t.removed.len(),
-                keys.join(", ")
-            );
-        }
-        for c in &t.changed {
-            let _ = writeln!(s, "{item}changed {}:", code(&c.key));
-            for f in &c.fields {
-                let _ = writeln!(
-                    s,
-                    "{}{}: {} → {}",
-                    if md { "  - " } else { "      " },
-                    code(&f.field),
-                    show_changed(&f.before, &f.after),
-                    show_changed(&f.after, &f.before)
-                );
-            }
-        }
+        render_table(&mut s, t, md);
     }
     s
+}
+
+/// A key or name from the data, escaped and cut like every printed input (in Markdown, as
+/// code).
+fn code(x: &str, md: bool) -> String {
+    let x = bare(x);
+    if md {
+        format!("`{x}`")
+    } else {
+        x
+    }
+}
+
+/// The rows of one table added, removed and changed (nothing when there are none).
+fn render_table(s: &mut String, t: &TableDiff, md: bool) {
+    use std::fmt::Write;
+    if t.added.is_empty() && t.removed.is_empty() && t.changed.is_empty() {
+        return;
+    }
+    let item = if md { "- " } else { "  " };
+    let keys = |list: &[String]| -> String {
+        let keys: Vec<String> = list.iter().map(|k| code(k, md)).collect();
+        keys.join(", ")
+    };
+    let _ = writeln!(
+        s,
+        "{}",
+        if md {
+            format!("\n#### {}\n", code(&t.table, md))
+        } else {
+            format!("{}:", t.table)
+        }
+    );
+    if !t.added.is_empty() {
+        let _ = writeln!(s, "{item}added ({}): {}", t.added.len(), keys(&t.added));
+    }
+    if !t.removed.is_empty() {
+        let _ = writeln!(
+            s,
+            "{item}removed ({}): {}",
+            t.removed.len(),
+            keys(&t.removed)
+        );
+    }
+    for c in &t.changed {
+        let _ = writeln!(s, "{item}changed {}:", code(&c.key, md));
+        for f in &c.fields {
+            let _ = writeln!(
+                s,
+                "{}{}: {} → {}",
+                if md { "  - " } else { "      " },
+                code(&f.field, md),
+                show_changed(&f.before, &f.after),
+                show_changed(&f.after, &f.before)
+            );
+        }
+    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// A full commit id: exactly 40 hexadecimal digits, so it can never be read as an option.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CommitId(String);
 
 impl CommitId {
@@ -34,18 +34,20 @@ impl std::fmt::Display for CommitId {
 
 /// Runs `git -C repo ARGS` and returns its standard output. The one place that starts git.
 fn git(repo: &Path, args: &[&str]) -> Result<Vec<u8>> {
+    let failed = |stderr: String| Error::Git {
+        args: args.iter().map(|a| a.to_string()).collect(),
+        stderr,
+    };
     let out = Command::new("git")
         .arg("-C")
         .arg(repo)
         .args(args)
         .output()
-        .map_err(|e| Error::Other(format!("cannot run git: {e}")))?;
+        .map_err(|e| failed(format!("cannot run git: {e}")))?;
     if !out.status.success() {
-        return Err(Error::Other(format!(
-            "git {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
+        return Err(failed(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ));
     }
     Ok(out.stdout)
 }
@@ -90,7 +92,7 @@ fn checked_rev(rev: &str) -> Result<&str> {
         || rev.starts_with('-')
         || rev.chars().any(|c| c.is_control() || c.is_whitespace())
     {
-        return Err(Error::Other(format!(
+        return Err(Error::Refused(format!(
             "{} is not a git revision (a revision does not start with '-' or hold spaces or control characters)",
             crate::table::text::shown(rev)
         )));
@@ -101,12 +103,10 @@ fn checked_rev(rev: &str) -> Result<&str> {
 /// The full commit id a revision names.
 pub fn rev_parse(repo: &Path, rev: &str) -> Result<CommitId> {
     let spec = format!("{}^{{commit}}", checked_rev(rev)?);
-    let not_a_commit = || {
-        Error::Other(format!(
-            "{} is not a commit of the repository at {}",
-            crate::table::text::shown(rev),
-            repo.display()
-        ))
+    let not_a_commit = || Error::NotFound {
+        what: "commit",
+        name: rev.to_string(),
+        within: format!("the repository at {}", crate::table::paths::display(repo)),
     };
     let out = git(
         repo,
@@ -143,10 +143,57 @@ pub fn prefix(repo: &Path) -> Result<String> {
     )
 }
 
+/// The path of the file `path` (under `repo`) relative to the top of the work tree, with `/`:
+/// how git names it in a commit.
+pub fn tree_path(repo: &Path, path: &Path) -> Result<String> {
+    let rel = path
+        .strip_prefix(repo)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/");
+    Ok(format!("{}{rel}", prefix(repo)?))
+}
+
 /// The bytes of the file `path` (relative to the top of the work tree) in `commit`.
 pub fn file_at(repo: &Path, commit: &CommitId, path: &str) -> Result<Vec<u8>> {
     let object = format!("{commit}:{path}");
     git(repo, &["cat-file", "blob", "--end-of-options", &object])
+}
+
+/// The commits reachable from `rev` that changed the file `path` (from the top of the work tree, see [`tree_path`]), newest
+/// first: the versions of a file that history holds.
+pub fn commits_changing(repo: &Path, rev: &CommitId, path: &str) -> Result<Vec<CommitId>> {
+    let out = git(
+        repo,
+        &[
+            "log",
+            "--format=%H",
+            "--end-of-options",
+            rev.as_str(),
+            "--",
+            path,
+        ],
+    )?;
+    Ok(String::from_utf8_lossy(&out)
+        .lines()
+        .filter_map(CommitId::parse)
+        .collect())
+}
+
+/// The commit the tag `name` points at, or `None` when there is no such tag.
+pub fn tagged(repo: &Path, name: &str) -> Result<Option<CommitId>> {
+    let name = checked_rev(name)?;
+    let spec = format!("refs/tags/{name}^{{commit}}");
+    let args = [
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        &spec,
+    ];
+    Ok(git(repo, &args)
+        .ok()
+        .and_then(|out| CommitId::parse(String::from_utf8_lossy(&out).trim())))
 }
 
 /// Writes the files under `paths` (relative to `repo`) as they are in `commit` into `into`.
@@ -168,7 +215,7 @@ pub fn materialize(repo: &Path, commit: &CommitId, paths: &[&str], into: &Path) 
         let rel = name.strip_prefix(&pre).unwrap_or(name);
         // Names come from git's own tree listing; still, never write outside `into`.
         if rel.split('/').any(|part| part == ".." || part.is_empty()) {
-            return Err(Error::Other(format!(
+            return Err(Error::Refused(format!(
                 "commit {commit} holds a path that is not a plain relative path: {}",
                 crate::table::text::shown(rel)
             )));

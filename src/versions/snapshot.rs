@@ -97,75 +97,123 @@ pub fn load(spec: &str, repo: &Path) -> Result<Snapshot> {
         std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     }
     if path.is_dir() {
-        if path.join("dataset.json").is_file() {
-            return from_metadata(&path.join("dataset.json"), spec);
-        }
-        if path.join(METADATA_PATH).is_file() {
-            return from_metadata(&path.join(METADATA_PATH), spec);
-        }
-        return Err(Error::Other(format!(
-            "{spec}: neither a bundle (dataset.json) nor a repository (dataset/dataset.json)"
-        )));
+        return from_dir(path, spec);
     }
     if path.is_file() {
-        if spec.ends_with(".zip") {
+        return from_file(path, spec, repo);
+    }
+    from_history(spec, repo)
+}
+
+/// A bundle directory or a repository checkout.
+fn from_dir(path: &Path, spec: &str) -> Result<Snapshot> {
+    if path.join("dataset.json").is_file() {
+        return from_metadata(&path.join("dataset.json"), spec);
+    }
+    if path.join(METADATA_PATH).is_file() {
+        return from_metadata(&path.join(METADATA_PATH), spec);
+    }
+    Err(wrong_kind(
+        path,
+        "neither a bundle (dataset.json) nor a repository (dataset/dataset.json)",
+    ))
+}
+
+/// A release zip, or a CSV file typed with the schema of its table in the repository `repo`.
+fn from_file(path: &Path, spec: &str, repo: &Path) -> Result<Snapshot> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("zip") => {
             let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
             let dir = crate::table::archive::extract(path, tmp.path())?;
-            return from_metadata(&dir.join("dataset.json"), spec);
+            from_metadata(&dir.join("dataset.json"), spec)
         }
-        let current = Dataset::open(repo)?;
-        let stem = path
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let r = current
-            .meta
-            .resources
-            .iter()
-            .find(|r| r.path.ends_with(&stem))
-            .unwrap_or(&current.meta.resources[0]);
-        let schema = Schema::load(&current.schema_path(r))?;
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let rows = read_rows(&schema, &bytes, spec)?;
-        return Ok(Snapshot {
-            label: spec.to_string(),
-            version: None,
-            tables: vec![TableSnap {
-                name: r.name.clone(),
-                schema,
-                rows,
-            }],
-            partial: true,
-        });
+        Some("csv") => from_csv(path, spec, repo),
+        _ => Err(wrong_kind(
+            path,
+            "neither a CSV file (.csv) nor a release zip (.zip); a version is also named by a bundle or repository directory, a published version or a git revision",
+        )),
     }
-    // A published version by its number: the commit its release record names, so that a
-    // clone without tags knows it.
+}
+
+/// A file or directory that is not of a kind a version can be read from.
+fn wrong_kind(path: &Path, expected: &str) -> Error {
+    Error::io(
+        path,
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, expected),
+    )
+}
+
+/// One table: a CSV file, typed with the repository's schema of the table whose file has
+/// that name (else its first table).
+fn from_csv(path: &Path, spec: &str, repo: &Path) -> Result<Snapshot> {
+    let current = Dataset::open(repo).map_err(|_| Error::NotFound {
+        what: "dataset metadata",
+        name: crate::table::paths::display(&repo.join(METADATA_PATH)),
+        within: format!(
+            "the repository (--root), whose schemas type the CSV file {}",
+            crate::table::text::shown(spec)
+        ),
+    })?;
+    let stem = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let r = current
+        .meta
+        .resources
+        .iter()
+        .find(|r| r.path.ends_with(&stem))
+        .unwrap_or(&current.meta.resources[0]);
+    let schema = Schema::load(&current.schema_path(r))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let rows = read_rows(&schema, &bytes, spec)?;
+    Ok(Snapshot {
+        label: spec.to_string(),
+        version: None,
+        tables: vec![TableSnap {
+            name: r.name.clone(),
+            schema,
+            rows,
+        }],
+        partial: true,
+    })
+}
+
+/// A published version by its number (the commit its release record names, so that a clone
+/// without tags knows it), else a git revision.
+fn from_history(spec: &str, repo: &Path) -> Result<Snapshot> {
     let published = published_versions(repo);
-    if crate::versions::versioning::parse(spec).is_ok() {
-        if let Ok(record) = crate::versions::versioning::find_published(&published, spec) {
+    let version = crate::versions::versioning::parse(spec);
+    if version.is_ok() {
+        if let Ok(record) = crate::versions::record::find_published(&published, spec) {
             return at_commit(repo, &record.commit_id()?, spec);
         }
     }
-    // A git revision.
-    let commit = crate::versions::git::rev_parse(repo, spec).map_err(|_| {
-        match crate::versions::versioning::parse(spec) {
-            // It looks like a version: say which ones there are.
-            Ok(_) => crate::versions::versioning::find_published(&published, spec)
-                .err()
-                .unwrap_or_else(|| Error::Other(format!("{spec}: not found"))),
-            Err(_) => Error::Other(format!(
-                "{} is not a published version, a bundle, a CSV file, a directory or a git revision",
-                crate::table::text::shown(spec)
-            )),
-        }
+    let commit = crate::versions::git::rev_parse(repo, spec).map_err(|_| match version {
+        // It looks like a version: say which ones there are.
+        Ok(_) => crate::versions::record::find_published(&published, spec)
+            .err()
+            .unwrap_or_else(|| Error::NotFound {
+                what: "version",
+                name: spec.to_string(),
+                within: "the release record".into(),
+            }),
+        Err(_) => Error::NotFound {
+            what: "published version, bundle, CSV file, directory or git revision",
+            name: spec.to_string(),
+            within: format!("the repository {}", crate::table::paths::display(repo)),
+        },
     })?;
     at_commit(repo, &commit, spec)
 }
 
 /// The release record of the repository, or none when it has none (or no dataset).
-fn published_versions(repo: &Path) -> Vec<crate::versions::versioning::Record> {
+fn published_versions(repo: &Path) -> Vec<crate::versions::record::Record> {
     Dataset::open(repo)
-        .and_then(|d| crate::versions::versioning::records(&d))
+        .and_then(|d| crate::versions::record::records(&d))
         .unwrap_or_default()
 }
 

@@ -255,7 +255,7 @@ fn a_doi_written_as_a_link_is_a_located_problem() {
 
 #[test]
 fn dois_are_recognised_by_their_form() {
-    use aabc::versions::versioning::is_doi;
+    use aabc::versions::record::is_doi;
     for ok in [DOI, "10.1000/182", "10.1038.2/nphys1170"] {
         assert!(is_doi(ok), "{ok}");
     }
@@ -441,11 +441,11 @@ fn cite_a_version_or_an_event_in_every_format() {
     for (args, needle) in [
         (
             vec!["cite", "--version", "9.9.9"],
-            "version \"9.9.9\" was never published; published versions: 1.0.0",
+            "no version \"9.9.9\" in the release record (published versions: 1.0.0)",
         ),
         (
             vec!["cite", "--event", "AABC-9999"],
-            "event AABC-9999 is not in version 1.0.0",
+            "no event \"AABC-9999\" in version 1.0.0",
         ),
         (vec!["cite", "--version", "one"], "not a SemVer version"),
     ] {

@@ -404,7 +404,7 @@ fn validate_dataset_with_events(events: &[u8]) -> (u8, Vec<Problem>, Option<Erro
         })?;
         // As `aabc validate` does: published ids only when the rows were read as meant.
         if !problems.iter().any(aabc::validate::is_structure_fault) {
-            problems.extend(aabc::versions::versioning::published_id_problems(root, &d)?);
+            problems.extend(aabc::versions::retired::published_id_problems(root, &d)?);
         }
         Ok(())
     });

@@ -390,7 +390,7 @@ fn versions_are_named_by_number_through_the_release_record_even_without_tags() {
     let (code, _, err) = run(d, &["diff", "3.0.0", "HEAD"]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("version \"3.0.0\" was never published; published versions: 1.0.0"),
+        err.contains("no version \"3.0.0\" in the release record (published versions: 1.0.0)"),
         "{err}"
     );
 }

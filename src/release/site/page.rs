@@ -23,7 +23,7 @@ use crate::release::tables::{Table, Tables};
 use crate::schema::metadata::{nonempty, Metadata};
 use crate::schema::rows::Rows;
 use crate::schema::{Kind, RuleSpec, Schema};
-use crate::versions::versioning::Record;
+use crate::versions::record::Record;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 use std::fmt::Write;
