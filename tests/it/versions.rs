@@ -66,7 +66,7 @@ fn a_release_record_commit_that_is_a_git_option_is_a_located_problem_and_never_r
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains(&format!(
-            "\"{commit}\" is not a published version, a bundle,"
+            "no published version, bundle, CSV file, directory or git revision \"{commit}\""
         )),
         "{err}"
     );
