@@ -295,6 +295,14 @@ pub fn write_file(path: &Path, bytes: &[u8], label: &str) -> Result<()> {
 
 /// Moves a finished temporary file over `target` (already resolved: not a link, not special).
 fn persist_file(tmp: tempfile::NamedTempFile, target: &Path, shown: &Path) -> Result<()> {
+    finish(&tmp, target, shown)?;
+    tmp.persist(target).map_err(|e| Error::io(shown, e.error))?;
+    Ok(())
+}
+
+/// Makes a temporary ready to replace `target`: synced, with the permissions of the file it
+/// replaces (or those of an ordinary new file).
+fn finish(tmp: &tempfile::NamedTempFile, target: &Path, shown: &Path) -> Result<()> {
     tmp.as_file().sync_all().map_err(|e| io_error(shown, e))?;
     match std::fs::metadata(target) {
         Ok(meta) => {
@@ -310,8 +318,86 @@ fn persist_file(tmp: tempfile::NamedTempFile, target: &Path, shown: &Path) -> Re
             }
         }
     }
-    tmp.persist(target).map_err(|e| Error::io(shown, e.error))?;
     Ok(())
+}
+
+/// What a file held when it was read, so that a command that rewrites it (`aabc fmt`) can
+/// tell, just before the rename, whether another program wrote to it meanwhile (an editor
+/// saving, a script appending a row) and keep that write instead of replacing it with a
+/// rewrite of the older bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    len: u64,
+    /// Catches a write that restores the same bytes in between.
+    modified: Option<std::time::SystemTime>,
+    hash: u64,
+}
+
+impl Snapshot {
+    /// Reads the file at `path` whole: its bytes, and what they were.
+    pub fn read(path: &Path) -> Result<(Vec<u8>, Snapshot)> {
+        let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+        // The time is taken before the bytes: a write during the read then shows as a change.
+        let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| Error::io(path, e))?;
+        let snapshot = Snapshot {
+            len: bytes.len() as u64,
+            modified: meta.modified().ok(),
+            hash: xxhash_rust::xxh3::xxh3_64(&bytes),
+        };
+        Ok((bytes, snapshot))
+    }
+
+    /// Whether the file at `path` still holds what was read: same size and time, and the
+    /// same bytes.
+    pub fn unchanged(&self, path: &Path) -> Result<bool> {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if meta.len() != self.len || meta.modified().ok() != self.modified {
+            return Ok(false);
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Ok(xxhash_rust::xxh3::xxh3_64(&bytes) == self.hash && bytes.len() as u64 == self.len)
+    }
+}
+
+/// Replaces the regular file at `path` with `bytes` (atomically, as [`write_file`] does),
+/// unless it no longer holds what `snapshot` read: then nothing is written, the other
+/// program's write is kept, and the error says so (exit 2: nothing was decided about the
+/// data). The check comes after the new bytes are on disk, right before the rename.
+pub fn replace_unchanged(
+    path: &Path,
+    snapshot: &Snapshot,
+    bytes: &[u8],
+    label: &str,
+) -> Result<()> {
+    let Target::Replace(target) = resolve(path)? else {
+        return Err(not_a_file(path));
+    };
+    let mut tmp = temp_file_in(parent_dir(&target), label)?;
+    tmp.write_all(bytes).map_err(|e| io_error(path, e))?;
+    finish(&tmp, &target, path)?;
+    if !snapshot.unchanged(&target)? {
+        return Err(Error::io(
+            path,
+            io::Error::other(
+                "changed while it was being rewritten (another program wrote to it): left as that program wrote it; run the command again",
+            ),
+        ));
+    }
+    tmp.persist(&target).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// The error for a path that must be a regular file (to be rewritten in place).
+pub fn not_a_file(path: &Path) -> Error {
+    Error::io(
+        path,
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file; it is rewritten in place",
+        ),
+    )
 }
 
 /// Moves a temporary file written elsewhere into place at `path`, following the rules of the

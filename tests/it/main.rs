@@ -11,6 +11,7 @@ mod dataset_2_0;
 mod dictionary;
 mod doi;
 mod fmt;
+mod fmt_concurrent;
 mod groundwork;
 mod init;
 mod interop;
