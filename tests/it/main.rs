@@ -26,6 +26,7 @@ mod robust_versions;
 mod scale;
 mod schema;
 mod site_svg;
+mod temp_files;
 mod validate;
 mod versions;
 mod workflows;
