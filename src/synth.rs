@@ -6,6 +6,8 @@
 //! rules (dates, sums, estimates, codes, sort order, keys) are then satisfied rule kind by rule
 //! kind. Nothing here names a column of this dataset.
 
+mod form;
+
 use crate::error::{Error, Result};
 use crate::schema::{Kind, RuleSpec, Schema};
 use chrono::{Datelike, NaiveDate};
@@ -224,8 +226,8 @@ impl<'s> Plan<'s> {
                 )
             })
             .collect();
-        let sort_date = (schema.sort_key.iter().copied())
-            .find(|&c| schema.columns[c].kind == Kind::Date);
+        let sort_date =
+            (schema.sort_key.iter().copied()).find(|&c| schema.columns[c].kind == Kind::Date);
         let (start, end) = (*dates.start(), *dates.end());
         let last = (end - chrono::Days::new(31)).max(start);
         let span = (last - start).num_days().max(1) as f64;
@@ -402,13 +404,20 @@ fn value(schema: &Schema, c: usize, rng: &mut Rng, day: NaiveDate) -> String {
             if !ex.is_empty() {
                 return ex[rng.below(ex.len() as u64) as usize].clone();
             }
-            if col.schema.get("pattern").is_some() || col.schema.get("format").is_some() {
-                // A value of an unknown form cannot be invented: leave it blank if allowed.
-                return if col.nullable {
-                    String::new()
-                } else {
-                    "x".into()
-                };
+            if let Some(s) = col.schema.get("const").and_then(|v| v.as_str()) {
+                return s.to_string();
+            }
+            let pattern = col.schema.get("pattern").and_then(|v| v.as_str());
+            let format = col.schema.get("format").and_then(|v| v.as_str());
+            if pattern.is_some() || format.is_some() {
+                // A blank is always of the form, where allowed; otherwise a value of the form
+                // is generated, or, failing that, a placeholder the row's check then names.
+                if col.nullable {
+                    return String::new();
+                }
+                return (pattern.map(|p| form::matching(p, rng)))
+                    .unwrap_or_else(|| format.and_then(|f| form::formatted(f, rng, day)))
+                    .unwrap_or_else(|| "x".into());
             }
             let max = col
                 .schema

@@ -26,6 +26,7 @@ mod robust_versions;
 mod scale;
 mod schema;
 mod site_svg;
+mod synth_keywords;
 mod temp_files;
 mod validate;
 mod versions;
