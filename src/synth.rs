@@ -174,7 +174,7 @@ pub fn write<W: Write>(
 fn write_error(e: csv::Error) -> Error {
     match e.into_kind() {
         csv::ErrorKind::Io(e) => Error::io("output", e),
-        other => Error::Other(format!("cannot write: {other:?}")),
+        other => Error::io("output", std::io::Error::other(format!("{other:?}"))),
     }
 }
 
@@ -199,6 +199,8 @@ impl Stats {
 struct Plan<'s> {
     schema: &'s Schema,
     fast: crate::validate::fastpath::FastSchema,
+    /// Every cell of a synthetic row is present (for the fast check).
+    all_present: Vec<bool>,
     pk: Option<usize>,
     /// The example ids are minted from, and the width of their number: one width for all
     /// ids, so that text order is number order.
@@ -234,6 +236,7 @@ impl<'s> Plan<'s> {
         Plan {
             schema,
             fast: crate::validate::fastpath::FastSchema::new(schema),
+            all_present: vec![true; schema.columns.len()],
             pk,
             id_example: pk.and_then(|k| examples(schema, k).into_iter().next()),
             id_width: rows.to_string().len(),
@@ -291,8 +294,7 @@ impl<'s> Plan<'s> {
 
     fn is_valid(&self, cells: &[String]) -> bool {
         let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-        let all_present = vec![true; cells.len()];
-        self.fast.is_valid(self.schema, &refs, &all_present)
+        self.fast.is_valid(self.schema, &refs, &self.all_present)
     }
 
     /// Draws again each cell the schema refuses that has a list of allowed values.
