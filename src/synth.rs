@@ -259,7 +259,9 @@ impl<'s> Plan<'s> {
         if let Some(k) = self.pk {
             let width = self.id_width;
             cells[k] = (self.id_example.as_deref())
-                .and_then(|e| numbered(e, i + 1, width))
+                .map(|e| {
+                    numbered(e, i + 1, width).unwrap_or_else(|| format!("{e}-{:0width$}", i + 1))
+                })
                 .unwrap_or_else(|| format!("{:0width$}", i + 1));
         }
         if let Some(d) = self.sort_date {
@@ -267,7 +269,7 @@ impl<'s> Plan<'s> {
         }
         satisfy(cells, &self.date_rules, rng, day..=self.end);
         for r in &schema.rules {
-            satisfy_other(schema, r, cells, rng);
+            satisfy_other(schema, r, cells, rng, day);
         }
     }
 
@@ -365,10 +367,16 @@ fn row_json(schema: &Schema, cells: &[String]) -> serde_json::Value {
 
 /// A random valid value for a column, before rules are applied.
 fn value(schema: &Schema, c: usize, rng: &mut Rng, day: NaiveDate) -> String {
-    let col = &schema.columns[c];
-    if col.nullable && rng.chance(0.6) {
+    if schema.columns[c].nullable && rng.chance(0.6) {
         return String::new();
     }
+    filled(schema, c, rng, day)
+}
+
+/// A random value for a column that is not blank (unless the column's form cannot be
+/// generated and it may be blank).
+fn filled(schema: &Schema, c: usize, rng: &mut Rng, day: NaiveDate) -> String {
+    let col = &schema.columns[c];
     if let Some(terms) = &col.terms {
         return terms[rng.below(terms.len() as u64) as usize].value.clone();
     }
@@ -511,7 +519,13 @@ fn satisfy(
     }
 }
 
-fn satisfy_other(schema: &Schema, r: &RuleSpec, cells: &mut [String], rng: &mut Rng) {
+fn satisfy_other(
+    schema: &Schema,
+    r: &RuleSpec,
+    cells: &mut [String],
+    rng: &mut Rng,
+    day: NaiveDate,
+) {
     match r {
         RuleSpec::Sum { total, parts, .. } => {
             let given: Vec<i64> = parts
@@ -542,7 +556,7 @@ fn satisfy_other(schema: &Schema, r: &RuleSpec, cells: &mut [String], rng: &mut 
             let col = &schema.columns[*field];
             cells[*field] = match (&col.terms, figures) {
                 (Some(t), true) => t[rng.below(t.len() as u64) as usize].value.clone(),
-                (None, true) => "x".into(),
+                (None, true) => filled(schema, *field, rng, day),
                 (_, false) => String::new(),
             };
         }

@@ -74,3 +74,15 @@ fn the_invalid_count_is_what_validate_finds_and_the_keywords_are_named() {
     assert!(said.contains("could not follow these keywords"), "{said}");
     assert!(said.contains("tags pattern ("), "{said}");
 }
+
+#[test]
+fn ids_minted_from_an_example_without_digits_and_values_a_rule_asks_for_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("places.csv");
+    // Its id example has no digits ("am-vardenis"); a coordinate must be present when the
+    // other one is.
+    let schema = root().join("schema/places.schema.json");
+    let said = synth("400", "--schema", &schema, &file);
+    assert_eq!(said.trim(), "wrote 400 rows, 0 invalid");
+    assert_eq!(invalid_lines(&schema, &file), 0);
+}
