@@ -10,7 +10,7 @@
 //!
 //! The common record (no quote, no lone CR) is found with one `memchr` and split at its commas
 //! only when its fields are asked for; other records are scanned cell by cell, a quoted step
-//! and a plain step in turn (see [`CsvReader::scan`]).
+//! and a plain step in turn (`scan.rs`).
 
 use super::scan::{content_range, simple_record, unescape, RawFault, Scan, Span, Step};
 use super::BOM;
