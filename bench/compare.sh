@@ -7,6 +7,7 @@
 #   cargo build --release
 #   bash bench/compare.sh /tmp/base/target/release/aabc target/release/aabc
 #   ROWS=200000 REPEAT=3 bash bench/compare.sh OLD NEW     # a quick look
+#   QUOTED=1 bash bench/compare.sh OLD NEW   # every cell quoted: the reader's cell-by-cell scan
 #
 # Prints a Markdown table (also written to $WORK/compare.md).
 set -euo pipefail
@@ -20,6 +21,13 @@ SCHEMA=$(pwd)/schema/events.schema.json
 mkdir -p "$WORK"
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 "$OLD" synth --rows "$ROWS" --seed 1 --out "$WORK/events.csv"
+if [ "${QUOTED:-0}" = 1 ]; then
+  # Same rows, every cell quoted: no record takes the reader's one-memchr path.
+  python3 -c 'import csv, sys
+w = csv.writer(sys.stdout, quoting=csv.QUOTE_ALL, lineterminator="\n")
+w.writerows(csv.reader(open(sys.argv[1], newline="")))' "$WORK/events.csv" >"$WORK/quoted.csv"
+  mv "$WORK/quoted.csv" "$WORK/events.csv"
+fi
 
 # run BIN TASK: one timed run; prints "seconds kilobytes".
 run() {
@@ -36,7 +44,7 @@ run() {
 median() { sort -n | sed -n "$(( (REPEAT + 1) / 2 ))p"; }
 
 {
-  echo "Input: \`aabc synth --rows $ROWS --seed 1\` ($(du -h "$WORK/events.csv" | cut -f1)); median of $REPEAT alternating runs."
+  echo "Input: \`aabc synth --rows $ROWS --seed 1\`$([ "${QUOTED:-0}" = 1 ] && echo ", every cell quoted") ($(du -h "$WORK/events.csv" | cut -f1)); median of $REPEAT alternating runs."
   echo
   echo "| task | old s | new s | new/old | old RSS MB | new RSS MB |"
   echo "|---|---|---|---|---|---|"

@@ -6,6 +6,8 @@
 //! rules (dates, sums, estimates, codes, sort order, keys) are then satisfied rule kind by rule
 //! kind. Nothing here names a column of this dataset.
 
+mod form;
+
 use crate::error::{Error, Result};
 use crate::schema::{Kind, RuleSpec, Schema};
 use chrono::{Datelike, NaiveDate};
@@ -53,9 +55,20 @@ const DAMAGE: [&str; 6] = [
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Stats {
     pub rows: u64,
+    /// Rows that are not valid: damaged on purpose, or not made valid by the generator.
     pub invalid: u64,
     /// Invalid rows by kind of damage.
     pub by_damage: Vec<(String, u64)>,
+    /// Rows the generator could not make valid, by column and keyword they fail (such as
+    /// `source_url format uri`), in the order first met.
+    pub unmet: Vec<(String, u64)>,
+}
+
+impl Stats {
+    /// Rows damaged on purpose.
+    pub fn invalid_on_purpose(&self) -> u64 {
+        self.by_damage.iter().map(|d| d.1).sum()
+    }
 }
 
 const WORDS: [&str; 16] = [
@@ -113,7 +126,10 @@ fn examples(schema: &Schema, c: usize) -> Vec<String> {
 }
 
 /// Writes `rows` synthetic rows (and the header) as CSV, their dates within `dates`. The bytes
-/// depend only on the arguments (no clock), so a seed gives the same file on any day.
+/// depend only on the arguments (no clock), so a seed gives the same file on any day. Every
+/// row is checked against the schema before it is written: [`Stats::invalid`] counts the rows
+/// that are not valid, those damaged on purpose and those the generator could not make valid
+/// ([`Stats::unmet`] names the keywords), so the count it reports is true.
 pub fn write<W: Write>(
     schema: &Schema,
     rows: u64,
@@ -122,118 +138,220 @@ pub fn write<W: Write>(
     dates: std::ops::RangeInclusive<NaiveDate>,
     out: W,
 ) -> Result<Stats> {
+    let plan = Plan::new(schema, rows, dates);
     let mut rng = Rng::new(seed);
     let mut w = crate::table::writer(out);
-    // An I/O error keeps its kind, so that a closed pipe or a full disk is recognised above.
-    let werr = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(e) => Error::io("output", e),
-        other => Error::Other(format!("cannot write: {other:?}")),
-    };
-    w.write_record(schema.column_names()).map_err(werr)?;
-    let n = schema.columns.len();
-    let pk: Option<usize> = schema.primary_key.first().copied();
-    let date_rules: Vec<&RuleSpec> = schema
-        .rules
-        .iter()
-        .filter(|r| {
-            matches!(
-                r,
-                RuleSpec::DatePrecision { .. } | RuleSpec::DateOrder { .. }
-            )
-        })
-        .collect();
-    let sort_date = schema
-        .sort_key
-        .iter()
-        .copied()
-        .find(|&c| schema.columns[c].kind == Kind::Date);
+    w.write_record(schema.column_names()).map_err(write_error)?;
     let mut stats = Stats {
         by_damage: DAMAGE.iter().map(|d| (d.to_string(), 0)).collect(),
         ..Stats::default()
     };
     let mut previous_key = String::new();
-    let start = *dates.start();
-    // The last day a row starts on: a month before the end, so that a row of month precision
-    // (it ends on the month's last day) or of a few days still ends by then.
-    let last = (*dates.end() - chrono::Days::new(31)).max(start);
-    let mut day = start;
-    let fast = crate::validate::fastpath::FastSchema::new(schema);
-    let all_present = vec![true; schema.columns.len()];
-    // Spread the rows over the days from `start` to `last`.
-    let span = (last - start).num_days().max(1) as f64;
-    let advance = (span / rows.max(1) as f64).min(1.0) * 0.9;
-    let mut cells: Vec<String> = vec![String::new(); n];
+    let mut day = plan.start;
+    let mut cells: Vec<String> = vec![String::new(); schema.columns.len()];
     for i in 0..rows {
         // Dates advance slowly so that rows stay in canonical order.
-        if rng.chance(advance) && day < last {
+        if rng.chance(plan.advance) && day < plan.last {
             day = day.succ_opt().unwrap_or(day);
         }
-        for (c, cell) in cells.iter_mut().enumerate() {
-            *cell = value(schema, c, &mut rng, day);
-        }
-        if let Some(k) = pk {
-            let ex = examples(schema, k);
-            // One width for all ids, so that text order is number order.
-            let width = rows.to_string().len();
-            cells[k] = ex
-                .first()
-                .and_then(|e| numbered(e, i + 1, width))
-                .unwrap_or_else(|| format!("{:0width$}", i + 1));
-        }
-        if let Some(d) = sort_date {
-            cells[d] = day.to_string();
-        }
-        satisfy(&mut cells, &date_rules, &mut rng, day..=*dates.end());
-        for r in &schema.rules {
-            satisfy_other(schema, r, &mut cells, &mut rng);
-        }
-        // Constraints the rules do not cover (conditionals between columns): draw the failing
-        // vocabulary cells again until the row is valid.
-        for _ in 0..64 {
-            let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-            if fast.is_valid(schema, &refs, &all_present) {
-                break;
-            }
-            let row = row_json(schema, &cells);
-            for e in schema.validator().iter_errors(&row) {
-                let Some(c) = schema.error_column(&e) else {
-                    continue;
-                };
-                // An `enum` says what is allowed here; otherwise draw from the vocabulary again.
-                let options: Vec<String> = match e.kind() {
-                    jsonschema::error::ValidationErrorKind::Enum { options } => options
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect(),
-                    _ => schema.columns[c]
-                        .terms
-                        .iter()
-                        .flatten()
-                        .map(|t| t.value.clone())
-                        .collect(),
-                };
-                if !options.is_empty() {
-                    cells[c] = options[rng.below(options.len() as u64) as usize].clone();
-                }
-            }
-        }
-        if invalid_rate > 0.0 && rng.chance(invalid_rate) {
-            let d = (stats.invalid as usize) % DAMAGE.len();
-            if damage(schema, DAMAGE[d], &mut cells, &previous_key, pk) {
-                stats.invalid += 1;
-                stats.by_damage[d].1 += 1;
-            }
-        }
-        if let Some(k) = pk {
+        plan.draw(&mut cells, &mut rng, day, i);
+        let unmet = plan.make_valid(&mut cells, &mut rng);
+        let damaged = invalid_rate > 0.0
+            && rng.chance(invalid_rate)
+            && plan.damage(&mut cells, &mut stats, &previous_key);
+        stats.count(unmet, damaged);
+        if let Some(k) = plan.pk {
             previous_key.clone_from(&cells[k]);
         }
-        w.write_record(&cells).map_err(werr)?;
-        stats.rows += 1;
+        w.write_record(&cells).map_err(write_error)?;
     }
     w.flush().map_err(|e| Error::io("output", e))?;
     Ok(stats)
+}
+
+/// An error of the CSV writer: an I/O error keeps its kind, so that a closed pipe or a full
+/// disk is recognised above.
+fn write_error(e: csv::Error) -> Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => Error::io("output", e),
+        other => Error::io("output", std::io::Error::other(format!("{other:?}"))),
+    }
+}
+
+impl Stats {
+    /// Counts a row written: invalid when the generator could not make it valid (`unmet`
+    /// names the keywords it fails) or when it was damaged on purpose.
+    fn count(&mut self, unmet: Vec<String>, damaged: bool) {
+        self.rows += 1;
+        if damaged || !unmet.is_empty() {
+            self.invalid += 1;
+        }
+        for keyword in unmet {
+            match self.unmet.iter_mut().find(|(k, _)| *k == keyword) {
+                Some((_, n)) => *n += 1,
+                None => self.unmet.push((keyword, 1)),
+            }
+        }
+    }
+}
+
+/// What every row of a run shares, worked out once from the schema and the arguments.
+struct Plan<'s> {
+    schema: &'s Schema,
+    fast: crate::validate::fastpath::FastSchema,
+    /// Every cell of a synthetic row is present (for the fast check).
+    all_present: Vec<bool>,
+    pk: Option<usize>,
+    /// The example ids are minted from, and the width of their number: one width for all
+    /// ids, so that text order is number order.
+    id_example: Option<String>,
+    id_width: usize,
+    date_rules: Vec<&'s RuleSpec>,
+    sort_date: Option<usize>,
+    start: NaiveDate,
+    end: NaiveDate,
+    /// The last day a row starts on: a month before the end, so that a row of month precision
+    /// (it ends on the month's last day) or of a few days still ends by then.
+    last: NaiveDate,
+    /// The chance that the next row starts a day later, to spread the rows over the days.
+    advance: f64,
+}
+
+impl<'s> Plan<'s> {
+    fn new(schema: &'s Schema, rows: u64, dates: std::ops::RangeInclusive<NaiveDate>) -> Self {
+        let pk: Option<usize> = schema.primary_key.first().copied();
+        let date_rules = (schema.rules.iter())
+            .filter(|r| {
+                matches!(
+                    r,
+                    RuleSpec::DatePrecision { .. } | RuleSpec::DateOrder { .. }
+                )
+            })
+            .collect();
+        let sort_date =
+            (schema.sort_key.iter().copied()).find(|&c| schema.columns[c].kind == Kind::Date);
+        let (start, end) = (*dates.start(), *dates.end());
+        let last = (end - chrono::Days::new(31)).max(start);
+        let span = (last - start).num_days().max(1) as f64;
+        Plan {
+            schema,
+            fast: crate::validate::fastpath::FastSchema::new(schema),
+            all_present: vec![true; schema.columns.len()],
+            pk,
+            id_example: pk.and_then(|k| examples(schema, k).into_iter().next()),
+            id_width: rows.to_string().len(),
+            date_rules,
+            sort_date,
+            start,
+            end,
+            last,
+            advance: (span / rows.max(1) as f64).min(1.0) * 0.9,
+        }
+    }
+
+    /// Draws the cells of row `i` (0-based) starting on `day`, then makes the declared rules
+    /// hold.
+    fn draw(&self, cells: &mut [String], rng: &mut Rng, day: NaiveDate, i: u64) {
+        let schema = self.schema;
+        for (c, cell) in cells.iter_mut().enumerate() {
+            *cell = value(schema, c, rng, day);
+        }
+        if let Some(k) = self.pk {
+            let width = self.id_width;
+            cells[k] = (self.id_example.as_deref())
+                .map(|e| {
+                    numbered(e, i + 1, width).unwrap_or_else(|| format!("{e}-{:0width$}", i + 1))
+                })
+                .unwrap_or_else(|| format!("{:0width$}", i + 1));
+        }
+        if let Some(d) = self.sort_date {
+            cells[d] = day.to_string();
+        }
+        satisfy(cells, &self.date_rules, rng, day..=self.end);
+        for r in &schema.rules {
+            satisfy_other(schema, r, cells, rng, day);
+        }
+    }
+
+    /// Constraints the rules do not cover (conditionals between columns): draws the failing
+    /// vocabulary cells again until the row is valid. The keywords the row still fails after
+    /// that (none for a valid row).
+    fn make_valid(&self, cells: &mut [String], rng: &mut Rng) -> Vec<String> {
+        for _ in 0..64 {
+            if self.is_valid(cells) {
+                return Vec::new();
+            }
+            self.redraw(cells, rng);
+        }
+        if self.is_valid(cells) {
+            return Vec::new();
+        }
+        let row = row_json(self.schema, cells);
+        let mut unmet: Vec<String> = (self.schema.validator().iter_errors(&row))
+            .map(|e| unmet_keyword(self.schema, &e))
+            .collect();
+        unmet.dedup();
+        unmet
+    }
+
+    fn is_valid(&self, cells: &[String]) -> bool {
+        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+        self.fast.is_valid(self.schema, &refs, &self.all_present)
+    }
+
+    /// Draws again each cell the schema refuses that has a list of allowed values.
+    fn redraw(&self, cells: &mut [String], rng: &mut Rng) {
+        let schema = self.schema;
+        let row = row_json(schema, cells);
+        for e in schema.validator().iter_errors(&row) {
+            let Some(c) = schema.error_column(&e) else {
+                continue;
+            };
+            // An `enum` says what is allowed here; otherwise draw from the vocabulary again.
+            let options: Vec<String> = match e.kind() {
+                jsonschema::error::ValidationErrorKind::Enum { options } => options
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+                _ => schema.columns[c]
+                    .terms
+                    .iter()
+                    .flatten()
+                    .map(|t| t.value.clone())
+                    .collect(),
+            };
+            if !options.is_empty() {
+                cells[c] = options[rng.below(options.len() as u64) as usize].clone();
+            }
+        }
+    }
+
+    /// Breaks the next rule in turn in a valid row, and counts it; false when the schema
+    /// offers no way to break that rule.
+    fn damage(&self, cells: &mut [String], stats: &mut Stats, previous_key: &str) -> bool {
+        let d = (stats.invalid_on_purpose() as usize) % DAMAGE.len();
+        let done = damage(self.schema, DAMAGE[d], cells, previous_key, self.pk);
+        if done {
+            stats.by_damage[d].1 += 1;
+        }
+        done
+    }
+}
+
+/// A keyword a row fails, as the summary names it: the column and the keyword (with the
+/// format, for `format`).
+fn unmet_keyword(schema: &Schema, e: &jsonschema::ValidationError<'_>) -> String {
+    let column = schema
+        .error_column(e)
+        .map_or("(row)", |c| schema.columns[c].name.as_str());
+    match e.kind() {
+        jsonschema::error::ValidationErrorKind::Format { format } => {
+            format!("{column} format {format}")
+        }
+        kind => format!("{column} {}", kind.keyword()),
+    }
 }
 
 fn row_json(schema: &Schema, cells: &[String]) -> serde_json::Value {
@@ -249,10 +367,16 @@ fn row_json(schema: &Schema, cells: &[String]) -> serde_json::Value {
 
 /// A random valid value for a column, before rules are applied.
 fn value(schema: &Schema, c: usize, rng: &mut Rng, day: NaiveDate) -> String {
-    let col = &schema.columns[c];
-    if col.nullable && rng.chance(0.6) {
+    if schema.columns[c].nullable && rng.chance(0.6) {
         return String::new();
     }
+    filled(schema, c, rng, day)
+}
+
+/// A random value for a column that is not blank (unless the column's form cannot be
+/// generated and it may be blank).
+fn filled(schema: &Schema, c: usize, rng: &mut Rng, day: NaiveDate) -> String {
+    let col = &schema.columns[c];
     if let Some(terms) = &col.terms {
         return terms[rng.below(terms.len() as u64) as usize].value.clone();
     }
@@ -290,13 +414,20 @@ fn value(schema: &Schema, c: usize, rng: &mut Rng, day: NaiveDate) -> String {
             if !ex.is_empty() {
                 return ex[rng.below(ex.len() as u64) as usize].clone();
             }
-            if col.schema.get("pattern").is_some() || col.schema.get("format").is_some() {
-                // A value of an unknown form cannot be invented: leave it blank if allowed.
-                return if col.nullable {
-                    String::new()
-                } else {
-                    "x".into()
-                };
+            if let Some(s) = col.schema.get("const").and_then(|v| v.as_str()) {
+                return s.to_string();
+            }
+            let pattern = col.schema.get("pattern").and_then(|v| v.as_str());
+            let format = col.schema.get("format").and_then(|v| v.as_str());
+            if pattern.is_some() || format.is_some() {
+                // A blank is always of the form, where allowed; otherwise a value of the form
+                // is generated, or, failing that, a placeholder the row's check then names.
+                if col.nullable {
+                    return String::new();
+                }
+                return (pattern.map(|p| form::matching(p, rng)))
+                    .unwrap_or_else(|| format.and_then(|f| form::formatted(f, rng, day)))
+                    .unwrap_or_else(|| "x".into());
             }
             let max = col
                 .schema
@@ -388,7 +519,13 @@ fn satisfy(
     }
 }
 
-fn satisfy_other(schema: &Schema, r: &RuleSpec, cells: &mut [String], rng: &mut Rng) {
+fn satisfy_other(
+    schema: &Schema,
+    r: &RuleSpec,
+    cells: &mut [String],
+    rng: &mut Rng,
+    day: NaiveDate,
+) {
     match r {
         RuleSpec::Sum { total, parts, .. } => {
             let given: Vec<i64> = parts
@@ -419,7 +556,7 @@ fn satisfy_other(schema: &Schema, r: &RuleSpec, cells: &mut [String], rng: &mut 
             let col = &schema.columns[*field];
             cells[*field] = match (&col.terms, figures) {
                 (Some(t), true) => t[rng.below(t.len() as u64) as usize].value.clone(),
-                (None, true) => "x".into(),
+                (None, true) => filled(schema, *field, rng, day),
                 (_, false) => String::new(),
             };
         }

@@ -5,14 +5,16 @@
 //! records and the bytes inside each cell (line ends included) stay as they are. A file that
 //! is not well-formed CSV, or whose header lacks or adds columns, is refused (exit 1, nothing
 //! rewritten) with where and why. `--check` changes nothing: it names each file that is not
-//! canonical, with the first line that differs, and exits 1. Files are replaced atomically.
+//! canonical, with the first line that differs, and exits 1. Files are replaced atomically,
+//! and only if nothing else wrote to them while fmt ran: a file changed meanwhile is left as
+//! the other program wrote it, and fmt stops with exit 2. File names are printed escaped.
 
 use crate::cmd::{FOUND, OK};
 use aabc::schema::canonical::{canonical_bytes, first_difference};
 use aabc::schema::metadata::Dataset;
 use aabc::schema::Schema;
-use aabc::table::atomic::write_file;
-use aabc::table::paths::display;
+use aabc::table::atomic::{not_a_file, replace_unchanged, Snapshot};
+use aabc::table::paths::printable;
 use aabc::{Error, Result};
 use std::io::Write;
 
@@ -42,26 +44,26 @@ pub fn run(args: Args) -> Result<u8> {
     for (_, path) in &tables {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if !meta.is_file() {
-            return Err(Error::Other(format!(
-                "{}: not a regular file; fmt rewrites files in place",
-                display(path)
-            )));
+            return Err(not_a_file(path));
         }
     }
     // Every table is read first: one that cannot be formatted stops the command before any
-    // file is rewritten.
-    let mut canonical = Vec::with_capacity(tables.len());
+    // file is rewritten. What a file held is noted before its canonical form is computed, so
+    // that a write by another program from then on is seen before the rename.
+    let mut read = Vec::with_capacity(tables.len());
     for (schema, path) in &tables {
-        canonical.push(canonical_bytes(schema, path)?);
+        let (current, snapshot) = Snapshot::read(path)?;
+        let canonical = canonical_bytes(schema, path)?;
+        let differs = first_difference(&current, &canonical);
+        read.push((snapshot, canonical, differs));
     }
     let mut stdout = crate::cmd::report_stdout();
     let mut differing = 0;
-    for ((_, path), canonical) in tables.iter().zip(canonical) {
-        let current = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        match first_difference(&current, &canonical) {
+    for ((_, path), (snapshot, canonical, differs)) in tables.iter().zip(read) {
+        match differs {
             None => {
                 if !args.check {
-                    outln!(stdout, "{}: already canonical", display(path))?;
+                    outln!(stdout, "{}: already canonical", printable(path))?;
                 }
             }
             Some(line) if args.check => {
@@ -69,12 +71,12 @@ pub fn run(args: Args) -> Result<u8> {
                 outln!(
                     stdout,
                     "{}: not canonical (first difference at line {line}); run `aabc fmt` to rewrite it",
-                    display(path)
+                    printable(path)
                 )?;
             }
             Some(_) => {
-                write_file(path, &canonical, "fmt")?;
-                outln!(stdout, "{}: rewritten in canonical form", display(path))?;
+                replace_unchanged(path, &snapshot, &canonical, "fmt")?;
+                outln!(stdout, "{}: rewritten in canonical form", printable(path))?;
             }
         }
     }

@@ -1,10 +1,15 @@
 //! `aabc synth`: write synthetic rows that follow a row schema (valid by construction, or with
 //! a known share of rows each breaking one rule), deterministic for a seed. For benchmarks and
 //! scale tests: `aabc synth --rows 1000000 --seed 1 --out big.csv`.
+//!
+//! Every row is checked against the schema before it is written, so the "N invalid" it reports
+//! is true; a keyword it could not follow (a `pattern` it cannot generate from, say) is named,
+//! with how many rows fail it.
 
 use crate::cmd::OK;
 use aabc::schema::metadata::Dataset;
 use aabc::schema::Schema;
+use aabc::table::text::clean;
 use aabc::{Error, Result};
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,7 +25,7 @@ pub struct Args {
     seed: u64,
     /// Share of rows (0 to 1) that each break one rule, in turn: a total, the date order, a
     /// vocabulary, an integer, the primary key, whitespace.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = share)]
     invalid_rate: f64,
     /// Output file (default: standard output).
     #[arg(long, value_name = "FILE")]
@@ -33,12 +38,15 @@ pub struct Args {
     root: PathBuf,
 }
 
-pub fn run(args: Args) -> Result<u8> {
-    if !(0.0..=1.0).contains(&args.invalid_rate) {
-        return Err(Error::Other(
-            "--invalid-rate must be between 0 and 1".into(),
-        ));
+/// A share between 0 and 1 (a usage error otherwise, as clap reports one).
+fn share(s: &str) -> std::result::Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err("must be a number between 0 and 1".into()),
     }
+}
+
+pub fn run(args: Args) -> Result<u8> {
     let (schema, coverage) = match &args.schema {
         Some(s) => (Schema::load(s)?, None),
         None => {
@@ -78,27 +86,36 @@ pub fn run(args: Args) -> Result<u8> {
             )?;
             std::io::stdout()
                 .flush()
-                .map_err(|e| Error::Other(e.to_string()))?;
+                .map_err(|e| Error::io("standard output", e))?;
             stats
         }
     };
-    let damage: Vec<String> = stats
-        .by_damage
-        .iter()
+    eprintln!("{}", summary(&stats));
+    Ok(OK)
+}
+
+/// What was written, for the terminal: the rows, how many are invalid and why (the damage done
+/// on purpose, then each keyword the generator could not follow, by column). Column names
+/// come from the schema: they are printed escaped.
+fn summary(stats: &aabc::synth::Stats) -> String {
+    let damage: Vec<String> = (stats.by_damage.iter())
         .filter(|d| d.1 > 0)
         .map(|(k, n)| format!("{k} {n}"))
         .collect();
-    eprintln!(
-        "wrote {} rows, {} invalid{}",
-        stats.rows,
-        stats.invalid,
-        if damage.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", damage.join(", "))
-        }
-    );
-    Ok(OK)
+    let mut s = format!("wrote {} rows, {} invalid", stats.rows, stats.invalid);
+    if !damage.is_empty() {
+        s.push_str(&format!(" ({})", damage.join(", ")));
+    }
+    if !stats.unmet.is_empty() {
+        let unmet: Vec<String> = (stats.unmet.iter())
+            .map(|(k, n)| format!("{} ({n} rows)", clean(k)))
+            .collect();
+        s.push_str(&format!(
+            "\nsynth could not follow these keywords, and counts the rows that fail them as invalid: {}",
+            unmet.join(", ")
+        ));
+    }
+    s
 }
 
 /// The days the rows fall on: the dataset's coverage where the metadata gives it, else five

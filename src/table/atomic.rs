@@ -11,9 +11,14 @@
 //!   it, as a shell redirection would; it is never replaced by a regular file;
 //! - a directory, a block device or a socket: refused.
 //!
-//! Temporaries are named `.aabc-tmp.<pid>.<label>.<random>`. Every run that creates one first
-//! removes the temporaries of processes that no longer exist (Linux: no `/proc/<pid>`) from the
-//! same directory; those of live processes, including concurrent runs, are left alone.
+//! Temporaries are named `.aabc-tmp.<pid>.<label>.<random>`, and the run that creates one holds
+//! an exclusive `flock` on it (on the directory, for a temporary directory) until it is renamed
+//! into place or removed. Every run that creates one first removes, from the same directory,
+//! the stale temporaries of killed runs: those whose process does not exist (Linux: no
+//! `/proc/<pid>`) *and* that nobody holds a lock on. A process id alone is not proof: a run in
+//! another PID namespace (a container on a shared volume) or on another host (NFS) is not
+//! visible here, but its lock is. On a file system without locks, a temporary of a process not
+//! seen here is removed only once it is a day old.
 
 use crate::error::{Error, Result};
 use std::fs::{File, OpenOptions};
@@ -48,22 +53,70 @@ fn parent_dir(path: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
-/// A new temporary file in `dir`, after removing stale temporaries of dead processes there.
+/// How old a temporary of a process not seen here must be before it is removed, on a file
+/// system that cannot tell whether it is locked.
+const UNLOCKABLE_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
+/// A new temporary file in `dir`, locked while it is open, after removing stale temporaries
+/// there.
 pub fn temp_file_in(dir: &Path, label: &str) -> Result<tempfile::NamedTempFile> {
     clean_stale(dir);
-    tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(&prefix(label))
         .tempfile_in(dir)
-        .map_err(|e| io_error(dir, e))
+        .map_err(|e| io_error(dir, e))?;
+    // Not locked where the file system has no locks: the age then guards it.
+    let _ = try_lock(tmp.as_file());
+    Ok(tmp)
 }
 
-/// A new temporary directory in `dir`, after removing stale temporaries of dead processes there.
-pub fn temp_dir_in(dir: &Path, label: &str) -> Result<tempfile::TempDir> {
+/// A temporary directory beside an output, removed when dropped, and locked while it exists
+/// (see the module documentation).
+pub struct TempDir {
+    // Dropped first: the directory is removed while the lock is still held.
+    dir: tempfile::TempDir,
+    _lock: Option<File>,
+}
+
+impl TempDir {
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Keeps the directory (to rename it into place): it is no longer removed, nor locked.
+    pub fn keep(self) -> PathBuf {
+        self.dir.keep()
+    }
+}
+
+/// A new temporary directory in `dir`, locked while it exists, after removing stale
+/// temporaries there.
+pub fn temp_dir_in(dir: &Path, label: &str) -> Result<TempDir> {
     clean_stale(dir);
-    tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(&prefix(label))
         .tempdir_in(dir)
-        .map_err(|e| io_error(dir, e))
+        .map_err(|e| io_error(dir, e))?;
+    let lock = File::open(tmp.path()).ok().filter(|f| try_lock(f).is_ok());
+    Ok(TempDir {
+        dir: tmp,
+        _lock: lock,
+    })
+}
+
+/// Takes an exclusive lock on an open file or directory without waiting. It lasts until every
+/// handle of this opening is closed (or the process ends, however it ends).
+fn try_lock(file: &File) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{flock, FlockOperation};
+        flock(file, FlockOperation::NonBlockingLockExclusive).map_err(io::Error::from)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
 }
 
 /// The process id a temporary's name carries, if it is one of ours.
@@ -81,8 +134,8 @@ fn alive(pid: u32) -> bool {
     Path::new("/proc").join(pid.to_string()).exists()
 }
 
-/// Removes, best effort, the temporaries in `dir` whose creating process is gone (killed while
-/// writing). Returns how many were removed.
+/// Removes, best effort, the temporaries in `dir` that killed runs left behind (see the
+/// module documentation). Returns how many were removed.
 pub fn clean_stale(dir: &Path) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
@@ -96,16 +149,47 @@ pub fn clean_stale(dir: &Path) -> usize {
         if pid == std::process::id() || alive(pid) {
             continue;
         }
-        let p = e.path();
-        let gone = match e.file_type() {
-            Ok(t) if t.is_dir() => std::fs::remove_dir_all(&p),
-            _ => std::fs::remove_file(&p),
-        };
-        if gone.is_ok() {
+        if remove_unlocked(&e.path()) {
             removed += 1;
         }
     }
     removed
+}
+
+/// Removes a temporary of a process not seen here, unless a live run (elsewhere) holds its
+/// lock. The lock is taken first and held during the removal, so a run cannot start using it
+/// in between.
+fn remove_unlocked(p: &Path) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(p) else {
+        return false;
+    };
+    // Only a file or a directory is opened (a FIFO would wait for a writer); anything else, a
+    // symlink included, is removed as a name, its target left alone.
+    let handle = (meta.is_file() || meta.is_dir()).then(|| File::open(p));
+    let _lock = match handle {
+        Some(Ok(f)) => match try_lock(&f) {
+            Ok(()) => Some(f),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return false,
+            Err(_) if !older_than(&meta, UNLOCKABLE_AGE) => return false,
+            Err(_) => None,
+        },
+        Some(Err(_)) if !older_than(&meta, UNLOCKABLE_AGE) => return false,
+        _ => None,
+    };
+    let gone = if meta.is_dir() {
+        std::fs::remove_dir_all(p)
+    } else {
+        std::fs::remove_file(p)
+    };
+    gone.is_ok()
+}
+
+/// Whether a file was last modified more than `age` ago.
+fn older_than(meta: &std::fs::Metadata, age: std::time::Duration) -> bool {
+    meta.modified()
+        .ok()
+        .and_then(|m| m.elapsed().ok())
+        .is_some_and(|elapsed| elapsed > age)
 }
 
 /// An I/O error about `path`, with a message a user can act on when the disk is full.
@@ -295,6 +379,14 @@ pub fn write_file(path: &Path, bytes: &[u8], label: &str) -> Result<()> {
 
 /// Moves a finished temporary file over `target` (already resolved: not a link, not special).
 fn persist_file(tmp: tempfile::NamedTempFile, target: &Path, shown: &Path) -> Result<()> {
+    finish(&tmp, target, shown)?;
+    tmp.persist(target).map_err(|e| Error::io(shown, e.error))?;
+    Ok(())
+}
+
+/// Makes a temporary ready to replace `target`: synced, with the permissions of the file it
+/// replaces (or those of an ordinary new file).
+fn finish(tmp: &tempfile::NamedTempFile, target: &Path, shown: &Path) -> Result<()> {
     tmp.as_file().sync_all().map_err(|e| io_error(shown, e))?;
     match std::fs::metadata(target) {
         Ok(meta) => {
@@ -310,8 +402,86 @@ fn persist_file(tmp: tempfile::NamedTempFile, target: &Path, shown: &Path) -> Re
             }
         }
     }
-    tmp.persist(target).map_err(|e| Error::io(shown, e.error))?;
     Ok(())
+}
+
+/// What a file held when it was read, so that a command that rewrites it (`aabc fmt`) can
+/// tell, just before the rename, whether another program wrote to it meanwhile (an editor
+/// saving, a script appending a row) and keep that write instead of replacing it with a
+/// rewrite of the older bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    len: u64,
+    /// Catches a write that restores the same bytes in between.
+    modified: Option<std::time::SystemTime>,
+    hash: u64,
+}
+
+impl Snapshot {
+    /// Reads the file at `path` whole: its bytes, and what they were.
+    pub fn read(path: &Path) -> Result<(Vec<u8>, Snapshot)> {
+        let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+        // The time is taken before the bytes: a write during the read then shows as a change.
+        let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| Error::io(path, e))?;
+        let snapshot = Snapshot {
+            len: bytes.len() as u64,
+            modified: meta.modified().ok(),
+            hash: xxhash_rust::xxh3::xxh3_64(&bytes),
+        };
+        Ok((bytes, snapshot))
+    }
+
+    /// Whether the file at `path` still holds what was read: same size and time, and the
+    /// same bytes.
+    pub fn unchanged(&self, path: &Path) -> Result<bool> {
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if meta.len() != self.len || meta.modified().ok() != self.modified {
+            return Ok(false);
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Ok(xxhash_rust::xxh3::xxh3_64(&bytes) == self.hash && bytes.len() as u64 == self.len)
+    }
+}
+
+/// Replaces the regular file at `path` with `bytes` (atomically, as [`write_file`] does),
+/// unless it no longer holds what `snapshot` read: then nothing is written, the other
+/// program's write is kept, and the error says so (exit 2: nothing was decided about the
+/// data). The check comes after the new bytes are on disk, right before the rename.
+pub fn replace_unchanged(
+    path: &Path,
+    snapshot: &Snapshot,
+    bytes: &[u8],
+    label: &str,
+) -> Result<()> {
+    let Target::Replace(target) = resolve(path)? else {
+        return Err(not_a_file(path));
+    };
+    let mut tmp = temp_file_in(parent_dir(&target), label)?;
+    tmp.write_all(bytes).map_err(|e| io_error(path, e))?;
+    finish(&tmp, &target, path)?;
+    if !snapshot.unchanged(&target)? {
+        return Err(Error::io(
+            path,
+            io::Error::other(
+                "changed while it was being rewritten (another program wrote to it): left as that program wrote it; run the command again",
+            ),
+        ));
+    }
+    tmp.persist(&target).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// The error for a path that must be a regular file (to be rewritten in place).
+pub fn not_a_file(path: &Path) -> Error {
+    Error::io(
+        path,
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file; it is rewritten in place",
+        ),
+    )
 }
 
 /// Moves a temporary file written elsewhere into place at `path`, following the rules of the

@@ -59,6 +59,13 @@ pub fn display(path: &Path) -> String {
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
+/// Path as printed to a terminal: as [`display`], with control characters and terminal
+/// escapes escaped ([`crate::table::text::path`]), so that a hostile file name cannot act on
+/// the terminal. Printable names print unchanged.
+pub fn printable(path: &Path) -> String {
+    crate::table::text::path(&display(path))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
