@@ -12,7 +12,7 @@ use aabc::release::export::{export_to_path, Format, Options, Provenance};
 use aabc::release::tables::Tables;
 use aabc::schema::metadata::Dataset;
 use aabc::schema::Schema;
-use aabc::table::paths::display;
+use aabc::table::paths::{display, printable};
 use aabc::{Error, Result};
 use std::path::PathBuf;
 
@@ -122,11 +122,11 @@ fn write<R: std::io::Read + Send>(
         eprintln!(
             "wrote {n} rows in {} partitions under {}",
             parts.len(),
-            args.out.display()
+            printable(&args.out)
         );
         return Ok(OK);
     }
     let n = export_to_path(schema, source, name, args.format, options, &args.out)?;
-    eprintln!("wrote {n} rows to {}", args.out.display());
+    eprintln!("wrote {n} rows to {}", printable(&args.out));
     Ok(OK)
 }

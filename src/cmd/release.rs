@@ -11,7 +11,7 @@ use crate::cmd::{FOUND, OK};
 use aabc::release::bundle::{build, Built, Placed};
 use aabc::release::policy::{self, Decision};
 use aabc::schema::metadata::{join, Dataset};
-use aabc::table::paths::display;
+use aabc::table::paths::{display, printable};
 use aabc::validate::report::{Format, Problem, Renderer, Severity};
 use aabc::versions::record;
 use aabc::{Error, Result};
@@ -95,7 +95,7 @@ pub fn run(args: Args) -> Result<u8> {
         record.version,
         record.commit,
         record.version,
-        display(&record::record_path(&dataset)?)
+        printable(&record::record_path(&dataset)?)
     )?;
     Ok(OK)
 }
@@ -140,11 +140,11 @@ fn print_built(out: &mut impl std::io::Write, built: &Built) -> Result<()> {
     for (f, len) in &built.files {
         outln!(out, "  {f:<32} {len:>9} bytes")?;
     }
-    outln!(out, "{}", built.dir.display())?;
+    outln!(out, "{}", printable(&built.dir))?;
     outln!(
         out,
         "{}  {} bytes  sha256 {}",
-        built.zip.display(),
+        printable(&built.zip),
         built.zip_bytes,
         built.zip_sha256
     )

@@ -37,9 +37,9 @@ pub fn run(args: Args) -> Result<u8> {
     outln!(
         stdout,
         "wrote {} ({} files, {bytes} bytes): open {} in a browser",
-        aabc::table::paths::display(&args.out),
+        aabc::table::paths::printable(&args.out),
         files.len(),
-        aabc::table::paths::display(&args.out.join("index.html"))
+        aabc::table::paths::printable(&args.out.join("index.html"))
     )?;
     Ok(OK)
 }

@@ -429,3 +429,25 @@ fn a_table_or_schema_path_outside_the_repository_is_refused_and_not_read() {
         }
     }
 }
+
+/// A file name holding a terminal escape is printed escaped by every command that names the
+/// file it wrote: it never acts on the terminal of whoever runs the command.
+#[test]
+fn written_file_names_are_printed_escaped() {
+    let w = crate::workdir::Workdir::with_dataset("escaped-names");
+    for args in [
+        vec!["export", "--format", "csv", "--out", "\u{1b}[31mevents.csv"],
+        vec!["site", "--out", "\u{1b}[31msite"],
+        vec!["release", "--out", "\u{1b}[31mdist"],
+    ] {
+        let out = w.command(&args).output().unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        let all = format!("{stdout}{stderr}");
+        assert!(all.contains("\\u{1b}[31m"), "{args:?}: {all:?}");
+        assert!(!all.contains('\u{1b}'), "{args:?}: {all:?}");
+    }
+}
