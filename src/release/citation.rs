@@ -65,7 +65,7 @@ pub struct Identifier {
 
 /// The `CITATION.cff` text of a version released on `date` (omitted when not yet released).
 pub fn cff(meta: &Metadata, date: Option<NaiveDate>) -> String {
-    if meta.release_format() >= 2 {
+    if meta.format().has_full_citation() {
         return cff_complete(meta, date, None, &[]);
     }
     let mut s = String::new();

@@ -89,7 +89,7 @@ fn archive(meta: &Metadata, r: &Record) -> String {
 }
 
 pub fn render(c: &Cited<'_>, style: Style) -> String {
-    if c.meta.release_format() >= 2 {
+    if c.meta.format().has_full_citation() {
         return match style {
             Style::Text => text_complete(c),
             Style::Bibtex => bibtex_complete(c),
@@ -425,7 +425,7 @@ pub fn repository_cff(root: &Path, dataset: &Dataset) -> Result<String> {
     let version_doi = find_published(&list, &dataset.meta.version)
         .ok()
         .and_then(|r| r.doi.as_deref());
-    Ok(if dataset.meta.release_format() >= 2 {
+    Ok(if dataset.meta.format().has_full_citation() {
         citation::cff_complete(&dataset.meta, date, version_doi, &[])
     } else {
         citation::cff(&dataset.meta, date)

@@ -100,7 +100,7 @@ pub fn of_dataset(dataset: &Dataset) -> Result<Option<Vec<Line>>> {
     let Some(totals) = &dataset.meta.coverage.totals else {
         return Ok(None);
     };
-    if dataset.meta.release_format() < 2 {
+    if !dataset.meta.format().has_full_citation() {
         return Ok(None);
     }
     let r = dataset

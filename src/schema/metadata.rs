@@ -297,6 +297,12 @@ impl ReleaseFormat {
         self.0 >= 2
     }
 
+    /// Format 2 also: the complete citation (CFF with authors' identifiers, sources to credit,
+    /// the DOI of the version) and the coverage of the source's totals.
+    pub fn has_full_citation(self) -> bool {
+        self.0 >= 2
+    }
+
     /// Format 3: the page (`site/`) and the pictures (`timeline.svg`, `map.svg`).
     pub fn has_site(self) -> bool {
         self.0 >= 3
