@@ -11,14 +11,17 @@
 //! in file order. A structure fault is reported where it is, and after one no finding that
 //! needs every row is computed: the rows read are not the rows meant.
 
+mod dataset;
+mod describe;
 pub mod fastpath;
 pub mod report;
 pub mod rules;
 
+pub use dataset::validate_dataset;
+
 use crate::error::{CsvFault, Error, Result};
-use crate::schema::metadata::Dataset;
 use crate::schema::row_object;
-use crate::schema::{Column, Kind, Schema};
+use crate::schema::Schema;
 use crate::table::paths::display;
 use crate::table::{check_header, record_pos, ColumnMap, CsvReader, Locator, RawRecord, RecordPos};
 use crate::validate::fastpath::FastSchema;
@@ -26,9 +29,8 @@ use crate::validate::report::{Problem, Severity};
 use crate::validate::rules::{
     Context, Finding, KeyIndex, PrimaryKey, References, RowRules, SortOrder,
 };
-use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::error::ValidationErrorKind;
 use rayon::prelude::*;
-use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::Path;
@@ -534,7 +536,7 @@ fn schema_finding(
     }
     let column = schema.error_column(e);
     let (message, hint) = match column {
-        Some(c) => describe(schema, c, cells[c], e),
+        Some(c) => describe::describe(schema, c, cells[c], e),
         None => (e.to_string(), "make the row match the schema".to_string()),
     };
     Some(Finding {
@@ -681,347 +683,4 @@ impl TableCheck<'_> {
         p.severity = f.severity;
         p
     }
-}
-
-/// The first of a column's `examples`, as it would be written in a cell.
-fn example(col: &crate::schema::Column) -> Option<String> {
-    let ex = col.schema.get("examples")?.as_array()?.first()?;
-    Some(match ex {
-        Value::String(s) => s.clone(),
-        Value::Array(items) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join(&col.delimiter),
-        other => other.to_string(),
-    })
-}
-
-/// Turns a JSON Schema error on one cell into a message and a hint.
-fn describe(
-    schema: &Schema,
-    c: usize,
-    cell: &str,
-    e: &jsonschema::ValidationError<'_>,
-) -> (String, String) {
-    let col = &schema.columns[c];
-    let about = col.description.as_deref().unwrap_or("");
-    match e.kind() {
-        ValidationErrorKind::Type { .. } if e.instance().is_null() => (
-            "is blank, but the column is required".into(),
-            format!("fill it in: {about}"),
-        ),
-        ValidationErrorKind::Type { kind } => describe_type(col, cell, kind),
-        ValidationErrorKind::OneOfNotValid { .. }
-        | ValidationErrorKind::Enum { .. }
-        | ValidationErrorKind::Constant { .. } => describe_vocabulary(col, cell, e),
-        ValidationErrorKind::Format { format } if format == "date" => (
-            "is not a real calendar date in YYYY-MM-DD form".into(),
-            "write the date as YYYY-MM-DD with a day that exists in that month".into(),
-        ),
-        ValidationErrorKind::Format { format } => (
-            format!("is not a valid {format}"),
-            format!("write a valid {format}"),
-        ),
-        ValidationErrorKind::Pattern { pattern } => {
-            let item = if e.instance_path().as_str().matches('/').count() > 1 {
-                format!("item {} ", e.instance())
-            } else {
-                String::new()
-            };
-            let hint = match example(col) {
-                Some(ex) => format!("write it in the form {ex}"),
-                None => format!("follow the form the column requires: {about}"),
-            };
-            (format!("{item}does not match the pattern {pattern}"), hint)
-        }
-        kind => describe_bound(col, cell, kind).unwrap_or_else(|| {
-            (
-                e.to_string(),
-                format!("make the cell match the schema: {about}"),
-            )
-        }),
-    }
-}
-
-/// A cell that is not of its column's type, with the canonical spelling when there is one.
-fn describe_type(col: &Column, cell: &str, kind: &TypeKind) -> (String, String) {
-    let want = match kind {
-        TypeKind::Single(t) => t.to_string(),
-        TypeKind::Multiple(_) => col.kind.name().to_string(),
-    };
-    let hint = match (crate::schema::canonical_spelling(col.kind, cell), col.kind) {
-        (Some(canonical), _) => format!(
-            "write {canonical}: numbers are written without a plus sign or leading zeros (a spreadsheet would run the sign as a formula and drop the zeros)"
-        ),
-        (None, Kind::Integer) => "write a whole number with digits only (no spaces, separators or words); leave blank when not reported".into(),
-        (None, Kind::Number) => "write a number with a dot for decimals; leave blank when not reported".into(),
-        (None, Kind::Boolean) => "write true or false, in lower case".into(),
-        (None, k) => format!("write a {}", k.name()),
-    };
-    (format!("is not a valid {want}"), hint)
-}
-
-/// A value outside its vocabulary (or outside what the row's other values allow), with the
-/// closest allowed value when one is close.
-fn describe_vocabulary(
-    col: &Column,
-    cell: &str,
-    e: &jsonschema::ValidationError<'_>,
-) -> (String, String) {
-    let conditional =
-        e.schema_path().as_str().contains("/then/") || e.schema_path().as_str().contains("/else/");
-    let terms: Vec<String> = match e.kind() {
-        ValidationErrorKind::Enum { options } => options
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        _ => col
-            .terms
-            .as_ref()
-            .map(|t| t.iter().map(|t| t.value.clone()).collect())
-            .unwrap_or_default(),
-    };
-    let message = if conditional {
-        "is not allowed together with the other values of this row".to_string()
-    } else {
-        format!("is not in the vocabulary of {}", col.name)
-    };
-    let hint = match closest(cell, &terms) {
-        Some(t) => format!("did you mean {t:?}? allowed here: {}", allowed(&terms)),
-        None => format!("use one of: {}", allowed(&terms)),
-    };
-    (message, hint)
-}
-
-/// The allowed values, the first 30 of a long list.
-fn allowed(terms: &[String]) -> String {
-    if terms.len() <= 30 {
-        terms.join(", ")
-    } else {
-        format!(
-            "{}, … ({} values; see the codebook)",
-            terms[..30].join(", "),
-            terms.len()
-        )
-    }
-}
-
-/// The allowed value a misspelt cell most likely meant.
-fn closest(cell: &str, terms: &[String]) -> Option<String> {
-    terms
-        .iter()
-        .map(|t| {
-            (
-                strsim::damerau_levenshtein(&t.to_lowercase(), &cell.to_lowercase()),
-                t,
-            )
-        })
-        .filter(|(d, t)| *d <= 2.max(t.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, t)| t.clone())
-}
-
-/// Bounds on a value, a length or a list; `None` for any other kind of error.
-fn describe_bound(
-    col: &Column,
-    cell: &str,
-    kind: &ValidationErrorKind,
-) -> Option<(String, String)> {
-    let about = col.description.as_deref().unwrap_or("");
-    Some(match kind {
-        ValidationErrorKind::Minimum { limit } => (
-            format!("is below the minimum {limit}"),
-            format!("{}: {about}", col.name),
-        ),
-        ValidationErrorKind::Maximum { limit } => (
-            format!("is above the maximum {limit}"),
-            format!("check the figure; {about}"),
-        ),
-        ValidationErrorKind::MaxLength { limit } => (
-            format!(
-                "is {} characters long; the limit is {limit}",
-                cell.chars().count()
-            ),
-            "shorten it".into(),
-        ),
-        ValidationErrorKind::MinLength { limit } => (
-            format!("is shorter than {limit} characters"),
-            about.to_string(),
-        ),
-        ValidationErrorKind::MinItems { limit } => {
-            (format!("needs at least {limit} item(s)"), about.to_string())
-        }
-        ValidationErrorKind::UniqueItems => (
-            "lists the same item more than once".into(),
-            "remove the repeated item".into(),
-        ),
-        _ => return None,
-    })
-}
-
-/// A dataset validation: every table of the metadata file, referenced tables first, then the
-/// unused keys of referenced tables as warnings.
-pub fn validate_dataset(
-    dataset: &Dataset,
-    today: chrono::NaiveDate,
-    emit: &mut Emit<'_>,
-) -> Result<Vec<(String, u64)>> {
-    let ctx = Context {
-        coverage_start: dataset.meta.coverage.start,
-        coverage_end: dataset.meta.coverage.end,
-        today,
-    };
-    let schemas = load_schemas(dataset)?;
-    let referenced: HashSet<String> = schemas
-        .iter()
-        .flat_map(|s| s.foreign_keys.iter().map(|fk| fk.resource.clone()))
-        .collect();
-    // Referenced tables first, so that their keys are known when the others are checked.
-    let mut order: Vec<usize> = (0..schemas.len()).collect();
-    order.sort_by_key(|&i| !referenced.contains(&dataset.meta.resources[i].name));
-    let mut keys = Keys::default();
-    let mut counts = Vec::new();
-    let mut faults = 0;
-    for i in order {
-        let r = &dataset.meta.resources[i];
-        let path = dataset.data_path(r);
-        let job = TableJob {
-            schema: &schemas[i],
-            path: &path,
-            ctx,
-            collect_keys: referenced.contains(&r.name),
-        };
-        let outcome = validate_table(&job, &keys.indexes, emit)?;
-        counts.push((display(&path), outcome.rows));
-        faults += outcome.faults;
-        keys.note_used(outcome.used);
-        // The keys of a table read with structure faults are not its keys: references to it
-        // are not checked rather than reported as unknown.
-        if let Some(k) = outcome.keys.filter(|_| outcome.faults == 0) {
-            keys.indexes.insert(r.name.clone(), k);
-            keys.index_of.insert(r.name.clone(), i);
-            check_own_references(&job, &r.name, &mut keys, emit)?;
-        }
-    }
-    if faults > 0 {
-        // Which keys are used is known only when every table was read as meant.
-        return Ok(counts);
-    }
-    report_unused_keys(dataset, &schemas, &keys, emit)?;
-    Ok(counts)
-}
-
-/// The row schema of every table, refusing a foreign key to a table the metadata does not list.
-fn load_schemas(dataset: &Dataset) -> Result<Vec<Schema>> {
-    let mut schemas = Vec::new();
-    for r in &dataset.meta.resources {
-        schemas.push(Schema::load(&dataset.schema_path(r))?);
-    }
-    for s in &schemas {
-        for fk in &s.foreign_keys {
-            if dataset.resource(&fk.resource).is_none() {
-                return Err(Error::Schema {
-                    path: s.path.clone(),
-                    message: format!("x-foreignKeys refers to resource {:?}, which the metadata file does not list", fk.resource),
-                });
-            }
-        }
-    }
-    Ok(schemas)
-}
-
-/// The keys of the referenced tables read so far, and which of them other rows name.
-#[derive(Default)]
-struct Keys {
-    indexes: HashMap<String, KeyIndex>,
-    /// The table's position in the metadata's resources.
-    index_of: HashMap<String, usize>,
-    used: HashMap<String, HashSet<String>>,
-}
-
-impl Keys {
-    fn note_used(&mut self, used: impl IntoIterator<Item = (String, HashSet<String>)>) {
-        for (res, keys) in used {
-            self.used.entry(res).or_default().extend(keys);
-        }
-    }
-}
-
-/// A row may name another row of its own table (a ministry part of its government): those
-/// references need the table's own keys, so a second pass checks only them.
-fn check_own_references(
-    job: &TableJob<'_>,
-    name: &str,
-    keys: &mut Keys,
-    emit: &mut Emit<'_>,
-) -> Result<()> {
-    let schema = job.schema;
-    let own: HashSet<&str> = schema
-        .foreign_keys
-        .iter()
-        .filter(|fk| fk.resource == name)
-        .map(|fk| schema.columns[fk.field].name.as_str())
-        .collect();
-    if own.is_empty() {
-        return Ok(());
-    }
-    let mut only_own = |p: Problem| {
-        if p.rule == "foreign-key" && p.field.as_deref().is_some_and(|f| own.contains(f)) {
-            emit(p)
-        } else {
-            Ok(())
-        }
-    };
-    let again = validate_table(job, &keys.indexes, &mut only_own)?;
-    keys.note_used(again.used.into_iter().filter(|(res, _)| res == name));
-    Ok(())
-}
-
-/// A warning for each key of a referenced table that no row names, in file order.
-fn report_unused_keys(
-    dataset: &Dataset,
-    schemas: &[Schema],
-    keys: &Keys,
-    emit: &mut Emit<'_>,
-) -> Result<()> {
-    // Keeps the I/O error, so that a closed pipe is recognised (and ends quietly).
-    let io = |e: std::io::Error| Error::io("the report", e);
-    let mut names: Vec<&String> = keys.indexes.keys().collect();
-    names.sort();
-    for name in names {
-        let index = &keys.indexes[name];
-        let i = keys.index_of[name];
-        let schema = &schemas[i];
-        let path = dataset.data_path(&dataset.meta.resources[i]);
-        let mut locator = Locator::new(&path);
-        let used = keys.used.get(name);
-        let mut unused: Vec<(&String, &RecordPos)> = index
-            .keys
-            .iter()
-            .filter(|(k, _)| used.is_none_or(|u| !u.contains(*k)))
-            .collect();
-        unused.sort_by_key(|(_, p)| p.byte);
-        let pk = schema.primary_key[0];
-        for (key, pos) in unused {
-            let (line, col) = locator.locate(*pos, pk);
-            emit(Problem {
-                severity: Severity::Warning,
-                file: display(&path),
-                line: Some(line),
-                column: Some(col),
-                field: Some(schema.columns[pk].name.clone()),
-                value: Some(key.clone()),
-                rule: "unused-key".into(),
-                message: format!("no other table refers to this {name} row"),
-                hint: "cite it from an event, or remove it if it is not needed".into(),
-            })
-            .map_err(io)?;
-        }
-    }
-    Ok(())
 }
