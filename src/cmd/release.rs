@@ -13,7 +13,7 @@ use aabc::release::policy::{self, Decision};
 use aabc::schema::metadata::{join, Dataset};
 use aabc::table::paths::display;
 use aabc::validate::report::{Format, Problem, Renderer, Severity};
-use aabc::validate::{is_structure_fault, validate_dataset};
+use aabc::validate::{is_structure_fault, validate_dataset_with_progress};
 use aabc::versions::versioning::{self, Record};
 use aabc::{Error, Result};
 use std::io::Write;
@@ -102,10 +102,12 @@ pub fn run(args: Args) -> Result<u8> {
 fn validated(root: &Path, dataset: &Dataset) -> Result<Option<Vec<(String, u64)>>> {
     let today = chrono::Local::now().date_naive();
     let mut problems: Vec<Problem> = Vec::new();
-    let counts = validate_dataset(dataset, today, &mut |p| {
+    let mut bar = crate::cmd::progress::Bar::new("validating");
+    let mut keep = |p| {
         problems.push(p);
         Ok(())
-    })?;
+    };
+    let counts = validate_dataset_with_progress(dataset, today, &mut keep, &mut bar)?;
     // Published ids are compared with the rows only when the rows were read as meant.
     if !problems.iter().any(is_structure_fault) {
         problems.extend(versioning::published_id_problems(root, dataset)?);

@@ -9,13 +9,16 @@
 //! that is not well-formed CSV is invalid, each fault reported where it is), 2 could not run
 //! (missing file, unreadable schema, I/O).
 
+use crate::cmd::progress::Bar;
 use crate::cmd::{FOUND, OK};
 use aabc::schema::metadata::Dataset;
 use aabc::schema::Schema;
 use aabc::table::paths::display;
 use aabc::validate::report::{Format, Renderer, Tally};
 use aabc::validate::rules::Context;
-use aabc::validate::{is_structure_fault, validate_dataset, validate_table, TableJob};
+use aabc::validate::{
+    is_structure_fault, validate_dataset_with_progress, validate_table_with_progress, TableJob,
+};
 use aabc::{Error, Result};
 use std::io::BufWriter;
 
@@ -58,12 +61,22 @@ pub fn run(args: Args) -> Result<u8> {
                 },
                 collect_keys: false,
             };
-            let outcome = validate_table(&job, &Default::default(), &mut emit)?;
+            let outcome = validate_table_with_progress(
+                &job,
+                &Default::default(),
+                &mut emit,
+                &mut Bar::new("validating"),
+            )?;
             vec![(display(file), outcome.rows)]
         }
         _ => {
             let dataset = Dataset::open(&args.target.root)?;
-            let counts = validate_dataset(&dataset, today, &mut emit)?;
+            let counts = validate_dataset_with_progress(
+                &dataset,
+                today,
+                &mut emit,
+                &mut Bar::new("validating"),
+            )?;
             // Published ids are compared with the rows only when the rows were read as meant.
             if !structure_faults.get() {
                 for p in

@@ -3,8 +3,9 @@
 
 use super::report::{Problem, Severity};
 use super::rules::{Context, KeyIndex};
-use super::{validate_table, Emit, TableJob};
+use super::{validate_table_with_progress, Emit, TableJob};
 use crate::error::{Error, Result};
+use crate::progress::{Progress, Silent};
 use crate::schema::metadata::Dataset;
 use crate::schema::Schema;
 use crate::table::paths::display;
@@ -17,6 +18,16 @@ pub fn validate_dataset(
     dataset: &Dataset,
     today: chrono::NaiveDate,
     emit: &mut Emit<'_>,
+) -> Result<Vec<(String, u64)>> {
+    validate_dataset_with_progress(dataset, today, emit, &mut Silent)
+}
+
+/// [`validate_dataset`], telling `progress` how far each pass over a table has got.
+pub fn validate_dataset_with_progress(
+    dataset: &Dataset,
+    today: chrono::NaiveDate,
+    emit: &mut Emit<'_>,
+    progress: &mut dyn Progress,
 ) -> Result<Vec<(String, u64)>> {
     let ctx = Context {
         coverage_start: dataset.meta.coverage.start,
@@ -43,7 +54,7 @@ pub fn validate_dataset(
             ctx,
             collect_keys: referenced.contains(&r.name),
         };
-        let outcome = validate_table(&job, &keys.indexes, emit)?;
+        let outcome = validate_table_with_progress(&job, &keys.indexes, emit, progress)?;
         counts.push((display(&path), outcome.rows));
         faults += outcome.faults;
         keys.note_used(outcome.used);
@@ -52,7 +63,7 @@ pub fn validate_dataset(
         if let Some(k) = outcome.keys.filter(|_| outcome.faults == 0) {
             keys.indexes.insert(r.name.clone(), k);
             keys.index_of.insert(r.name.clone(), i);
-            check_own_references(&job, &r.name, &mut keys, emit)?;
+            check_own_references(&job, &r.name, &mut keys, emit, progress)?;
         }
     }
     if faults > 0 {
@@ -106,6 +117,7 @@ fn check_own_references(
     name: &str,
     keys: &mut Keys,
     emit: &mut Emit<'_>,
+    progress: &mut dyn Progress,
 ) -> Result<()> {
     let schema = job.schema;
     let own: HashSet<&str> = schema
@@ -124,7 +136,7 @@ fn check_own_references(
             Ok(())
         }
     };
-    let again = validate_table(job, &keys.indexes, &mut only_own)?;
+    let again = validate_table_with_progress(job, &keys.indexes, &mut only_own, progress)?;
     keys.note_used(again.used.into_iter().filter(|(res, _)| res == name));
     Ok(())
 }

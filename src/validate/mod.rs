@@ -17,9 +17,10 @@ pub mod fastpath;
 pub mod report;
 pub mod rules;
 
-pub use dataset::validate_dataset;
+pub use dataset::{validate_dataset, validate_dataset_with_progress};
 
 use crate::error::{CsvFault, Error, Result};
+use crate::progress::{Progress, Silent};
 use crate::schema::row_object;
 use crate::schema::Schema;
 use crate::table::paths::display;
@@ -92,12 +93,22 @@ pub fn validate_table(
     index: &HashMap<String, KeyIndex>,
     emit: &mut Emit<'_>,
 ) -> Result<TableOutcome> {
+    validate_table_with_progress(job, index, emit, &mut Silent)
+}
+
+/// [`validate_table`], telling `progress` how many bytes of the file are read.
+pub fn validate_table_with_progress(
+    job: &TableJob<'_>,
+    index: &HashMap<String, KeyIndex>,
+    emit: &mut Emit<'_>,
+    progress: &mut dyn Progress,
+) -> Result<TableOutcome> {
     let mut v = TableValidator::open(job)?;
     if !v.header(emit)? {
         return Ok(v.out);
     }
     let mut rows = RowChecks::new(job, v.t.map.clone(), index);
-    v.read_and_check(&mut rows, emit)?;
+    v.read_and_check(&mut rows, emit, progress)?;
     v.finish(rows, emit)
 }
 
@@ -287,15 +298,19 @@ impl<'j> TableValidator<'j> {
 
     /// Reads the rows on one thread while the others check the previous batch; the record
     /// buffers go back to the reader to be reused, so memory stays flat.
-    fn read_and_check(&mut self, rows: &mut RowChecks<'_>, emit: &mut Emit<'_>) -> Result<()> {
+    fn read_and_check(
+        &mut self,
+        rows: &mut RowChecks<'_>,
+        emit: &mut Emit<'_>,
+        progress: &mut dyn Progress,
+    ) -> Result<()> {
         let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Result<Batch>>(2);
         let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
         let reader = self.reader.take().expect("opened");
         let path = self.job.path;
         let width = self.t.map.width;
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let mut progress = crate::progress::Progress::bytes(size, "validating");
-        std::thread::scope(|scope| -> Result<()> {
+        progress.start(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
+        let done = std::thread::scope(|scope| -> Result<()> {
             scope.spawn(move || read_batches(reader, width, path, full_tx, empty_rx));
             for batch in full_rx {
                 let batch = batch?;
@@ -306,7 +321,9 @@ impl<'j> TableValidator<'j> {
                 let _ = empty_tx.send(batch);
             }
             Ok(())
-        })
+        });
+        progress.finish();
+        done
     }
 
     /// Walks a checked batch in order: reports, and runs the rules that need state.
