@@ -261,7 +261,18 @@ impl<'j> TableValidator<'j> {
         for f in &faults {
             self.emit_fault(f, emit)?;
         }
-        let header_pos = record_pos(&record);
+        let names = self.header_names(&record, emit)?;
+        self.check_names(&names, emit)?;
+        Ok(true)
+    }
+
+    /// The header's names (a name that is not UTF-8 is reported and read lossily).
+    fn header_names(
+        &mut self,
+        record: &csv::ByteRecord,
+        emit: &mut Emit<'_>,
+    ) -> Result<Vec<String>> {
+        let header_pos = record_pos(record);
         let mut names = Vec::with_capacity(record.len());
         for i in 0..record.len() {
             match std::str::from_utf8(&record[i]) {
@@ -274,17 +285,21 @@ impl<'j> TableValidator<'j> {
                 }
             }
         }
-        let expected: Vec<&str> = schema.column_names().collect();
+        Ok(names)
+    }
+
+    /// Maps the header onto the schema's columns and reports what does not fit, each issue
+    /// located in the header just read (not read again: a header can be a million columns).
+    fn check_names(&mut self, names: &[String], emit: &mut Emit<'_>) -> Result<()> {
+        let expected: Vec<&str> = self.job.schema.column_names().collect();
         let actual: Vec<&str> = names.iter().map(String::as_str).collect();
         let (map, issues) = check_header(&expected, &actual);
         self.t.map = map;
+        let reader = self.reader.as_ref().expect("opened");
         for issue in issues {
-            let loc = issue
-                .field
-                .map(|f| self.t.locator.locate(header_pos, f))
-                .unwrap_or((header_pos.line, 1));
+            let at = reader.locate_last_cell(issue.field.unwrap_or(usize::MAX));
             let p = self.t.at(
-                Some(loc),
+                Some((at.line, at.column)),
                 issue.name,
                 None,
                 "csv/header",
@@ -293,7 +308,7 @@ impl<'j> TableValidator<'j> {
             );
             emit(p).map_err(report_io)?;
         }
-        Ok(true)
+        Ok(())
     }
 
     /// Reads the rows on one thread while the others check the previous batch; the record

@@ -12,6 +12,7 @@ mod dictionary;
 mod doi;
 mod fmt;
 mod groundwork;
+mod header_scale;
 mod init;
 mod interop;
 mod precommit;
