@@ -24,6 +24,7 @@ use crate::progress::{Progress, Silent};
 use crate::schema::row_object;
 use crate::schema::Schema;
 use crate::table::paths::display;
+use crate::table::text::{message, path, shown};
 use crate::table::{check_header, record_pos, ColumnMap, CsvReader, Locator, RawRecord, RecordPos};
 use crate::validate::fastpath::FastSchema;
 use crate::validate::report::{Problem, Severity};
@@ -79,6 +80,57 @@ enum Verdict {
         findings: Vec<Finding>,
         key_hash: Option<u64>,
     },
+    /// The regex engine could not finish matching a `pattern` against a cell.
+    Costly(CostlyPattern),
+}
+
+/// A `pattern` the regex engine gave up matching against a cell (it reached its backtracking
+/// limit, or failed): the cell is neither known valid nor known invalid, so validation stops
+/// and says which pattern is at fault rather than report the data as wrong.
+struct CostlyPattern {
+    column: Option<usize>,
+    pattern: String,
+    /// What the engine said.
+    reason: String,
+}
+
+impl CostlyPattern {
+    /// The engine's failure in a JSON Schema error, if that is what it is.
+    fn of(schema: &Schema, e: &jsonschema::ValidationError<'_>) -> Option<CostlyPattern> {
+        match e.kind() {
+            ValidationErrorKind::BacktrackLimitExceeded { .. }
+            | ValidationErrorKind::RegexEngineFailure { .. } => {}
+            _ => return None,
+        }
+        let at = e.schema_path().as_str();
+        let pattern = schema
+            .document
+            .pointer(at)
+            .and_then(serde_json::Value::as_str);
+        Some(CostlyPattern {
+            column: schema.error_column(e),
+            pattern: pattern.unwrap_or(at).to_string(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// The error that stops validation, naming the pattern, its column and the cell.
+    fn error(&self, schema: &Schema, at: &str) -> Error {
+        let column = self
+            .column
+            .map(|c| format!(" of column {}", shown(&schema.columns[c].name)))
+            .unwrap_or_default();
+        Error::Schema {
+            path: schema.path.clone(),
+            message: format!(
+                "the pattern {}{column} is too costly to match against the value at {at} ({}): \
+                 simplify the pattern (a repetition inside a repetition, with a back-reference \
+                 or a look-around, can take exponential time)",
+                shown(&self.pattern),
+                message(&self.reason),
+            ),
+        }
+    }
 }
 
 /// Validates one CSV table, emitting problems in file order.
@@ -370,6 +422,14 @@ impl<'j> TableValidator<'j> {
                     continue;
                 }
                 Verdict::Checked { findings, key_hash } => (findings, key_hash),
+                Verdict::Costly(costly) => {
+                    let (line, column) = match costly.column {
+                        Some(c) => self.t.cell_location(pos, c),
+                        None => (pos.line, 1),
+                    };
+                    let at = format!("{}:{line}:{column}", path(&self.t.file));
+                    return Err(costly.error(schema, &at));
+                }
             };
             // Decode the cells this pass needs (all of them when there is something to report).
             let map = &rows.map;
@@ -542,6 +602,9 @@ fn check_record<'r>(
     if !rows.fast.is_valid(schema, cells, present) {
         let row = row_object(schema, cells, Some(present));
         for e in schema.validator().iter_errors(&row) {
+            if let Some(costly) = CostlyPattern::of(schema, &e) {
+                return Verdict::Costly(costly);
+            }
             if let Some(f) = schema_finding(schema, cells, &e) {
                 findings.push(f);
             }

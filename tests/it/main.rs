@@ -15,6 +15,7 @@ mod groundwork;
 mod header_scale;
 mod init;
 mod interop;
+mod pattern_cost;
 mod precommit;
 mod properties;
 mod readme;
