@@ -20,6 +20,7 @@ mod precommit;
 mod properties;
 mod readme;
 mod release;
+mod report_markdown;
 mod robust_csv;
 mod robust_files;
 mod robust_values;
