@@ -59,51 +59,8 @@ impl Schema {
         };
         let primary_key = names("x-primaryKey")?;
         let sort_key = names("x-sortKey")?;
-        let mut foreign_keys = Vec::new();
-        if let Some(fks) = document.get("x-foreignKeys") {
-            let fks = fks
-                .as_array()
-                .ok_or_else(|| fail("x-foreignKeys must be an array".into()))?;
-            for fk in fks {
-                let field = fk.get("fields").and_then(Value::as_str);
-                let reference = fk.get("reference");
-                let resource = reference
-                    .and_then(|r| r.get("resource"))
-                    .and_then(Value::as_str);
-                let rfield = reference
-                    .and_then(|r| r.get("fields"))
-                    .and_then(Value::as_str);
-                match (field, resource, rfield) {
-                    (Some(f), Some(r), Some(rf)) => foreign_keys.push(ForeignKey {
-                        field: index(f, "x-foreignKeys")?,
-                        resource: r.to_string(),
-                        reference_field: rf.to_string(),
-                        link: fk.get("link").and_then(Value::as_str).map(str::to_string),
-                        expand: expand_list(fk.get("expand"))
-                            .map_err(|m| fail(format!("x-foreignKeys on {f:?}: {m}")))?,
-                    }),
-                    _ => {
-                        return Err(fail(
-                            "each x-foreignKeys entry needs \"fields\" and \"reference\": {\"resource\", \"fields\"}".into(),
-                        ))
-                    }
-                }
-            }
-        }
-        let mut rules = Vec::new();
-        if let Some(list) = document.get("x-rules") {
-            let list = list
-                .as_array()
-                .ok_or_else(|| fail("x-rules must be an array".into()))?;
-            for r in list {
-                let spec = rule(r, &index, &columns).map_err(|e| match e {
-                    Error::Schema { message, .. } => fail(format!("x-rules: {message}")),
-                    other => other,
-                })?;
-                rule_fits(&spec, &columns).map_err(|m| fail(format!("x-rules: {m}")))?;
-                rules.push(spec);
-            }
-        }
+        let foreign_keys = foreign_keys(&document, &index, &fail)?;
+        let rules = rules(&document, &index, &columns, &fail)?;
         Ok(Schema {
             path: path.to_path_buf(),
             id: document
@@ -127,6 +84,73 @@ impl Schema {
             validator,
         })
     }
+}
+
+/// Resolves a column name to its index, or says which key names an unknown column.
+type Index<'a> = dyn Fn(&str, &str) -> Result<usize> + 'a;
+/// Turns a message into the schema's error.
+type Fail<'a> = dyn Fn(String) -> Error + 'a;
+
+/// The `x-foreignKeys` of a schema, with their columns resolved.
+fn foreign_keys(document: &Value, index: &Index, fail: &Fail) -> Result<Vec<ForeignKey>> {
+    let Some(fks) = document.get("x-foreignKeys") else {
+        return Ok(Vec::new());
+    };
+    let fks = fks
+        .as_array()
+        .ok_or_else(|| fail("x-foreignKeys must be an array".into()))?;
+    let mut foreign_keys = Vec::new();
+    for fk in fks {
+        let field = fk.get("fields").and_then(Value::as_str);
+        let reference = fk.get("reference");
+        let resource = reference
+            .and_then(|r| r.get("resource"))
+            .and_then(Value::as_str);
+        let rfield = reference
+            .and_then(|r| r.get("fields"))
+            .and_then(Value::as_str);
+        match (field, resource, rfield) {
+            (Some(f), Some(r), Some(rf)) => foreign_keys.push(ForeignKey {
+                field: index(f, "x-foreignKeys")?,
+                resource: r.to_string(),
+                reference_field: rf.to_string(),
+                link: fk.get("link").and_then(Value::as_str).map(str::to_string),
+                expand: expand_list(fk.get("expand"))
+                    .map_err(|m| fail(format!("x-foreignKeys on {f:?}: {m}")))?,
+            }),
+            _ => {
+                return Err(fail(
+                    "each x-foreignKeys entry needs \"fields\" and \"reference\": {\"resource\", \"fields\"}".into(),
+                ))
+            }
+        }
+    }
+    Ok(foreign_keys)
+}
+
+/// The `x-rules` of a schema, each resolved and refused when it can never hold.
+fn rules(
+    document: &Value,
+    index: &Index,
+    columns: &[Column],
+    fail: &Fail,
+) -> Result<Vec<RuleSpec>> {
+    let Some(list) = document.get("x-rules") else {
+        return Ok(Vec::new());
+    };
+    let list = list
+        .as_array()
+        .ok_or_else(|| fail("x-rules must be an array".into()))?;
+    let mut rules = Vec::new();
+    for r in list {
+        let spec = rule(r, index, columns).map_err(|e| match e {
+            Error::Schema { message, .. } => fail(format!("x-rules: {message}")),
+            other => other,
+        })?;
+        rule_fits(&spec, columns).map_err(|m| fail(format!("x-rules: {m}")))?;
+        rules.push(spec);
+    }
+    Ok(rules)
 }
 
 /// The `expand` list of a foreign key: strings or `{"field", "as"}` objects.

@@ -1,8 +1,13 @@
 //! The wording of a JSON Schema error on one cell: what is wrong in the contributor's terms
 //! (a type, a vocabulary, a bound, a pattern) and what to write instead, with the column's
-//! example, the canonical spelling or the closest allowed value when there is one.
+//! example, the canonical spelling or the closest allowed value when there is one; and the
+//! error that stops validation when the regex engine cannot finish matching a `pattern`.
 
+use super::report::Severity;
+use super::rules::Finding;
+use crate::error::Error;
 use crate::schema::{Column, Kind, Schema};
+use crate::table::text::{message, shown};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
@@ -185,4 +190,83 @@ fn describe_bound(
         ),
         _ => return None,
     })
+}
+
+/// Describes one JSON Schema error in the contributor's terms (column, cell, what to do);
+/// `None` for errors the header check reports once (missing or extra columns).
+pub(crate) fn finding(
+    schema: &Schema,
+    cells: &[&str],
+    e: &jsonschema::ValidationError<'_>,
+) -> Option<Finding> {
+    let kind = e.kind();
+    if let ValidationErrorKind::Required { .. } | ValidationErrorKind::AdditionalProperties { .. } =
+        kind
+    {
+        return None;
+    }
+    let column = schema.error_column(e);
+    let (message, hint) = match column {
+        Some(c) => describe(schema, c, cells[c], e),
+        None => (e.to_string(), "make the row match the schema".to_string()),
+    };
+    Some(Finding {
+        rule: format!("schema/{}", kind.keyword()),
+        column,
+        message,
+        hint,
+        severity: Severity::Error,
+    })
+}
+
+/// A `pattern` the regex engine gave up matching against a cell (it reached its backtracking
+/// limit, or failed): the cell is neither known valid nor known invalid, so validation stops
+/// and says which pattern is at fault rather than report the data as wrong.
+pub(crate) struct CostlyPattern {
+    pub(crate) column: Option<usize>,
+    pattern: String,
+    /// What the engine said.
+    reason: String,
+}
+
+impl CostlyPattern {
+    /// The engine's failure in a JSON Schema error, if that is what it is.
+    pub(crate) fn of(
+        schema: &Schema,
+        e: &jsonschema::ValidationError<'_>,
+    ) -> Option<CostlyPattern> {
+        match e.kind() {
+            ValidationErrorKind::BacktrackLimitExceeded { .. }
+            | ValidationErrorKind::RegexEngineFailure { .. } => {}
+            _ => return None,
+        }
+        let at = e.schema_path().as_str();
+        let pattern = schema
+            .document
+            .pointer(at)
+            .and_then(serde_json::Value::as_str);
+        Some(CostlyPattern {
+            column: schema.error_column(e),
+            pattern: pattern.unwrap_or(at).to_string(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// The error that stops validation, naming the pattern, its column and the cell.
+    pub(crate) fn error(&self, schema: &Schema, at: &str) -> Error {
+        let column = self
+            .column
+            .map(|c| format!(" of column {}", shown(&schema.columns[c].name)))
+            .unwrap_or_default();
+        Error::Schema {
+            path: schema.path.clone(),
+            message: format!(
+                "the pattern {}{column} is too costly to match against the value at {at} ({}): \
+                 simplify the pattern (a repetition inside a repetition, with a back-reference \
+                 or a look-around, can take exponential time)",
+                shown(&self.pattern),
+                message(&self.reason),
+            ),
+        }
+    }
 }

@@ -24,14 +24,14 @@ use crate::progress::{Progress, Silent};
 use crate::schema::row_object;
 use crate::schema::Schema;
 use crate::table::paths::display;
-use crate::table::text::{message, path, shown};
+use crate::table::text::path;
 use crate::table::{check_header, record_pos, ColumnMap, CsvReader, Locator, RawRecord, RecordPos};
+use crate::validate::describe::CostlyPattern;
 use crate::validate::fastpath::FastSchema;
 use crate::validate::report::{Problem, Severity};
 use crate::validate::rules::{
     Context, Finding, KeyIndex, PrimaryKey, References, RowRules, SortOrder,
 };
-use jsonschema::error::ValidationErrorKind;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
@@ -82,55 +82,6 @@ enum Verdict {
     },
     /// The regex engine could not finish matching a `pattern` against a cell.
     Costly(CostlyPattern),
-}
-
-/// A `pattern` the regex engine gave up matching against a cell (it reached its backtracking
-/// limit, or failed): the cell is neither known valid nor known invalid, so validation stops
-/// and says which pattern is at fault rather than report the data as wrong.
-struct CostlyPattern {
-    column: Option<usize>,
-    pattern: String,
-    /// What the engine said.
-    reason: String,
-}
-
-impl CostlyPattern {
-    /// The engine's failure in a JSON Schema error, if that is what it is.
-    fn of(schema: &Schema, e: &jsonschema::ValidationError<'_>) -> Option<CostlyPattern> {
-        match e.kind() {
-            ValidationErrorKind::BacktrackLimitExceeded { .. }
-            | ValidationErrorKind::RegexEngineFailure { .. } => {}
-            _ => return None,
-        }
-        let at = e.schema_path().as_str();
-        let pattern = schema
-            .document
-            .pointer(at)
-            .and_then(serde_json::Value::as_str);
-        Some(CostlyPattern {
-            column: schema.error_column(e),
-            pattern: pattern.unwrap_or(at).to_string(),
-            reason: e.to_string(),
-        })
-    }
-
-    /// The error that stops validation, naming the pattern, its column and the cell.
-    fn error(&self, schema: &Schema, at: &str) -> Error {
-        let column = self
-            .column
-            .map(|c| format!(" of column {}", shown(&schema.columns[c].name)))
-            .unwrap_or_default();
-        Error::Schema {
-            path: schema.path.clone(),
-            message: format!(
-                "the pattern {}{column} is too costly to match against the value at {at} ({}): \
-                 simplify the pattern (a repetition inside a repetition, with a back-reference \
-                 or a look-around, can take exponential time)",
-                shown(&self.pattern),
-                message(&self.reason),
-            ),
-        }
-    }
 }
 
 /// Validates one CSV table, emitting problems in file order.
@@ -248,6 +199,39 @@ impl<'j> RowChecks<'j> {
             ordered_cols,
             map,
             present,
+        }
+    }
+}
+
+impl<'j> RowChecks<'j> {
+    /// The cells of a record in schema column order: those the in-order rules read, or all of
+    /// them (`all`, to report a finding); the others are left blank.
+    fn decode<'r>(&self, rec: &'r RawRecord, all: bool, cells: &mut Vec<&'r str>) {
+        let n = self.schema.columns.len();
+        cells.clear();
+        cells.resize(n, "");
+        let mut put = |c: usize| {
+            if let Some(f) = self.map.file_index[c] {
+                cells[c] = std::str::from_utf8(&rec[f]).unwrap_or("");
+            }
+        };
+        if all {
+            (0..n).for_each(&mut put);
+        } else {
+            self.ordered_cols.iter().copied().for_each(put);
+        }
+    }
+
+    /// Counts the record's primary key, and indexes it when other tables refer to this one.
+    fn note_key(&mut self, key_hash: Option<u64>, cells: &[&str], pos: RecordPos) {
+        if let Some(h) = key_hash {
+            self.pk.check_hash(h);
+        }
+        if let Some(k) = self.keys.as_mut() {
+            let key = cells[self.schema.primary_key[0]];
+            if !k.keys.contains_key(key) {
+                k.keys.insert(key.to_string(), pos);
+            }
         }
     }
 }
@@ -413,40 +397,14 @@ impl<'j> TableValidator<'j> {
                 self.emit_fault(f, emit)?;
                 faulty = true;
             }
-            let (row_findings, key_hash) = match verdict {
-                _ if faulty => continue,
-                Verdict::Skip => continue,
-                Verdict::Utf8 { field, at } => {
-                    self.out.faults += 1;
-                    emit(self.t.utf8_problem(pos, field, at)).map_err(report_io)?;
-                    continue;
-                }
-                Verdict::Checked { findings, key_hash } => (findings, key_hash),
-                Verdict::Costly(costly) => {
-                    let (line, column) = match costly.column {
-                        Some(c) => self.t.cell_location(pos, c),
-                        None => (pos.line, 1),
-                    };
-                    let at = format!("{}:{line}:{column}", path(&self.t.file));
-                    return Err(costly.error(schema, &at));
-                }
+            if faulty {
+                continue;
+            }
+            let Some((row_findings, key_hash)) = self.checked(schema, pos, verdict, emit)? else {
+                continue;
             };
             // Decode the cells this pass needs (all of them when there is something to report).
-            let map = &rows.map;
-            cells.clear();
-            cells.resize(schema.columns.len(), "");
-            let all: Vec<usize>;
-            let wanted: &[usize] = if row_findings.is_empty() {
-                &rows.ordered_cols
-            } else {
-                all = (0..schema.columns.len()).collect();
-                &all
-            };
-            for &c in wanted {
-                if let Some(f) = map.file_index[c] {
-                    cells[c] = std::str::from_utf8(&rec[f]).unwrap_or("");
-                }
-            }
+            rows.decode(rec, !row_findings.is_empty(), &mut cells);
             findings.clear();
             findings.extend(row_findings);
             if rows.sort_ok {
@@ -454,28 +412,47 @@ impl<'j> TableValidator<'j> {
             }
             rows.refs.check(schema, &cells, &mut findings);
             for f in findings.drain(..) {
+                let map = &rows.map;
                 if f.column
                     .is_some_and(|c| cells[c].is_empty() && map.file_index[c].is_some())
                 {
                     // A cell not decoded above: decode the whole row for the report.
-                    for c in (0..schema.columns.len()).filter(|&c| rows.present[c]) {
-                        cells[c] = std::str::from_utf8(&rec[map.file_index[c].expect("present")])
-                            .unwrap_or("");
-                    }
+                    rows.decode(rec, true, &mut cells);
                 }
                 emit(self.t.finding(pos, &cells, f)).map_err(report_io)?;
             }
-            if let Some(h) = key_hash {
-                rows.pk.check_hash(h);
-            }
-            if let Some(k) = rows.keys.as_mut() {
-                let key = cells[schema.primary_key[0]];
-                if !k.keys.contains_key(key) {
-                    k.keys.insert(key.to_string(), pos);
-                }
-            }
+            rows.note_key(key_hash, &cells, pos);
         }
         Ok(())
+    }
+
+    /// What the parallel part found in a record without structure faults: its findings and
+    /// key hash, or `None` when it was not checked (its fault is reported here or was by the
+    /// reading thread). A pattern the engine could not finish stops validation.
+    fn checked(
+        &mut self,
+        schema: &Schema,
+        pos: RecordPos,
+        verdict: Verdict,
+        emit: &mut Emit<'_>,
+    ) -> Result<Option<(Vec<Finding>, Option<u64>)>> {
+        match verdict {
+            Verdict::Skip => Ok(None),
+            Verdict::Utf8 { field, at } => {
+                self.out.faults += 1;
+                emit(self.t.utf8_problem(pos, field, at)).map_err(report_io)?;
+                Ok(None)
+            }
+            Verdict::Checked { findings, key_hash } => Ok(Some((findings, key_hash))),
+            Verdict::Costly(costly) => {
+                let (line, column) = match costly.column {
+                    Some(c) => self.t.cell_location(pos, c),
+                    None => (pos.line, 1),
+                };
+                let at = format!("{}:{line}:{column}", path(&self.t.file));
+                Err(costly.error(schema, &at))
+            }
+        }
     }
 
     /// What needs every row: duplicate keys (confirmed by a second, streamed pass), and the
@@ -605,7 +582,7 @@ fn check_record<'r>(
             if let Some(costly) = CostlyPattern::of(schema, &e) {
                 return Verdict::Costly(costly);
             }
-            if let Some(f) = schema_finding(schema, cells, &e) {
+            if let Some(f) = describe::finding(schema, cells, &e) {
                 findings.push(f);
             }
         }
@@ -614,33 +591,6 @@ fn check_record<'r>(
         .check_record(cells, rec.as_slice(), &mut findings);
     let key_hash = (!pk_columns.is_empty()).then(|| PrimaryKey::hash(cells, pk_columns));
     Verdict::Checked { findings, key_hash }
-}
-
-/// Describes one JSON Schema error in the contributor's terms (column, cell, what to do);
-/// `None` for errors the header check reports once (missing or extra columns).
-fn schema_finding(
-    schema: &Schema,
-    cells: &[&str],
-    e: &jsonschema::ValidationError<'_>,
-) -> Option<Finding> {
-    let kind = e.kind();
-    if let ValidationErrorKind::Required { .. } | ValidationErrorKind::AdditionalProperties { .. } =
-        kind
-    {
-        return None;
-    }
-    let column = schema.error_column(e);
-    let (message, hint) = match column {
-        Some(c) => describe::describe(schema, c, cells[c], e),
-        None => (e.to_string(), "make the row match the schema".to_string()),
-    };
-    Some(Finding {
-        rule: format!("schema/{}", kind.keyword()),
-        column,
-        message,
-        hint,
-        severity: Severity::Error,
-    })
 }
 
 /// Every row again, in schema column order, streamed (for the rare second pass).
