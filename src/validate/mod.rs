@@ -8,8 +8,10 @@
 //! ([`crate::validate::fastpath`]), the compiled JSON Schema only for a row that fails it, and the row
 //! rules. The batch is then walked in file order for reporting and for the rules that need
 //! state (sort order, keys, references). Problems are handed to the caller as they are found,
-//! in file order. A structure fault is reported where it is, and after one no finding that
-//! needs every row is computed: the rows read are not the rows meant.
+//! in file order, and how far the reading has got to a [`crate::progress::Progress`] (the
+//! library draws nothing). A structure fault is reported where it is, and after one no finding
+//! that needs every row is computed: the rows read are not the rows meant. The dataset level
+//! is in `dataset.rs`, the wording of schema errors in `describe.rs`.
 
 mod dataset;
 mod describe;
