@@ -607,10 +607,9 @@ impl<'m> RowsAgain<'m> {
     fn open(path: &Path, map: &'m ColumnMap) -> Result<RowsAgain<'m>> {
         let regular = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if !regular.is_file() {
-            return Err(Error::Other(format!(
-                "{}: the rows share key hashes, and confirming duplicates needs a second read, which a pipe cannot give; save it to a file and validate that",
-                display(path)
-            )));
+            let why = "the rows share key hashes, and confirming duplicates needs a second read, which a pipe cannot give; save it to a file and validate that";
+            let unsupported = std::io::Error::new(std::io::ErrorKind::Unsupported, why);
+            return Err(Error::io(path, unsupported));
         }
         Ok(RowsAgain {
             reader: CsvReader::open(path)?,
