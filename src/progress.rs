@@ -1,57 +1,19 @@
-//! A progress bar on stderr for long runs: shown only when stderr is a terminal and the run has
-//! lasted about a second, so short runs, CI logs and pipes see nothing extra.
+//! How a long run says how far it has got: the library calls a [`Progress`] that the caller
+//! hands it, as it hands problems to a sink, and draws nothing itself. The command line's bar
+//! lives in `cmd/`.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
-use std::time::{Duration, Instant};
-
-pub struct Progress {
-    bar: Option<ProgressBar>,
-    start: Instant,
-    total: u64,
-    what: &'static str,
-    enabled: bool,
+/// Receives how far a pass over some input has got, in bytes.
+pub trait Progress {
+    /// A pass over `total` bytes begins (0 when the size is not known).
+    fn start(&mut self, _total: u64) {}
+    /// `done` bytes of the pass are read.
+    fn set(&mut self, _done: u64) {}
+    /// The pass is over (whether it succeeded or not).
+    fn finish(&mut self) {}
 }
 
-impl Progress {
-    /// A bar over `total` bytes of input.
-    pub fn bytes(total: u64, what: &'static str) -> Progress {
-        Progress {
-            bar: None,
-            start: Instant::now(),
-            total,
-            what,
-            enabled: std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
-        }
-    }
+/// Progress that goes nowhere: for callers that show none.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Silent;
 
-    /// Reports the bytes done so far.
-    pub fn set(&mut self, done: u64) {
-        if !self.enabled {
-            return;
-        }
-        if self.bar.is_none() && self.start.elapsed() >= Duration::from_secs(1) {
-            let bar = ProgressBar::with_draw_target(Some(self.total), ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
-                )
-                .expect("valid template")
-                .progress_chars("=> "),
-            );
-            bar.set_message(self.what);
-            self.bar = Some(bar);
-        }
-        if let Some(b) = &self.bar {
-            b.set_position(done);
-        }
-    }
-}
-
-impl Drop for Progress {
-    fn drop(&mut self) {
-        if let Some(b) = self.bar.take() {
-            b.finish_and_clear();
-        }
-    }
-}
+impl Progress for Silent {}

@@ -79,7 +79,6 @@ pub fn run(args: Args) -> Result<u8> {
         // explicitly for other files.
         hash_source: args.target.schema.is_none() || args.hash_source,
         adaptive_dictionary: true,
-        size_hint: std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
         categories: true,
     };
     if expansion.is_some() && options.hash_source {
@@ -88,6 +87,8 @@ pub fn run(args: Args) -> Result<u8> {
         options.hash_source = false;
     }
     let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let file = crate::cmd::progress::Bar::reading("exporting", size, file);
     let source = std::io::BufReader::with_capacity(1 << 16, file);
     let name = display(&path);
     match &expansion {

@@ -70,6 +70,7 @@ pub mod export;
 pub mod fmt;
 pub mod init;
 pub mod next_id;
+pub mod progress;
 pub mod release;
 pub mod site;
 pub mod synth;

@@ -109,10 +109,17 @@ fn validated(
 ) -> Result<Option<Vec<(String, u64)>>> {
     let today = aabc::clock::today();
     let mut problems: Vec<Problem> = Vec::new();
-    let counts = aabc::versions::published::validate(root, dataset, today, base, &mut |p| {
-        problems.push(p);
-        Ok(())
-    })?;
+    let counts = aabc::versions::published::validate(
+        root,
+        dataset,
+        today,
+        base,
+        &mut |p| {
+            problems.push(p);
+            Ok(())
+        },
+        &mut crate::cmd::progress::Bar::new("validating"),
+    )?;
     let mut r = Renderer::new(std::io::stderr().lock(), Format::Human, false);
     for p in &problems {
         r.emit(p).map_err(|e| Error::io("standard error", e))?;

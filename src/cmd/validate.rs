@@ -9,13 +9,14 @@
 //! that is not well-formed CSV is invalid, each fault reported where it is), 2 could not run
 //! (missing file, unreadable schema, I/O).
 
+use crate::cmd::progress::Bar;
 use crate::cmd::{FOUND, OK};
 use aabc::schema::metadata::Dataset;
 use aabc::schema::Schema;
 use aabc::table::paths::display;
 use aabc::validate::report::{Format, Renderer, Tally};
 use aabc::validate::rules::Context;
-use aabc::validate::{validate_table, TableJob};
+use aabc::validate::{validate_table_with_progress, TableJob};
 use aabc::{Error, Result};
 use std::io::BufWriter;
 
@@ -57,14 +58,26 @@ pub fn run(args: Args) -> Result<u8> {
                 },
                 collect_keys: false,
             };
-            let outcome = validate_table(&job, &Default::default(), &mut emit)?;
+            let outcome = validate_table_with_progress(
+                &job,
+                &Default::default(),
+                &mut emit,
+                &mut Bar::new("validating"),
+            )?;
             vec![(display(file), outcome.rows)]
         }
         _ => {
             let root = &args.target.root;
             let dataset = Dataset::open(root)?;
             let base = args.base.revision(root);
-            aabc::versions::published::validate(root, &dataset, today, base.as_deref(), &mut emit)?
+            aabc::versions::published::validate(
+                root,
+                &dataset,
+                today,
+                base.as_deref(),
+                &mut emit,
+                &mut Bar::new("validating"),
+            )?
         }
     };
     renderer

@@ -243,7 +243,6 @@ fn write_table(out: &mut BundleDir<'_>, meta: &Metadata, t: &Table) -> Result<Re
         zstd_level: export::RELEASE_ZSTD_LEVEL,
         hash_source: false,
         adaptive_dictionary: false,
-        size_hint: 0,
         categories: format2,
     };
     let (schema, typed) = t.typed()?;

@@ -8,27 +8,33 @@
 //! ([`crate::validate::fastpath`]), the compiled JSON Schema only for a row that fails it, and the row
 //! rules. The batch is then walked in file order for reporting and for the rules that need
 //! state (sort order, keys, references). Problems are handed to the caller as they are found,
-//! in file order. A structure fault is reported where it is, and after one no finding that
-//! needs every row is computed: the rows read are not the rows meant.
+//! in file order, and how far the reading has got to a [`crate::progress::Progress`] (the
+//! library draws nothing). A structure fault is reported where it is, and after one no finding
+//! that needs every row is computed: the rows read are not the rows meant. The dataset level
+//! is in `dataset.rs`, the wording of schema errors in `describe.rs`.
 
+mod dataset;
+mod describe;
 pub mod fastpath;
 pub mod report;
 pub mod rules;
 
+pub use dataset::{validate_dataset, validate_dataset_with_progress};
+
 use crate::error::{CsvFault, Error, Result};
-use crate::schema::metadata::Dataset;
+use crate::progress::{Progress, Silent};
 use crate::schema::row_object;
-use crate::schema::{Column, Kind, Schema};
+use crate::schema::Schema;
 use crate::table::paths::display;
+use crate::table::text::path;
 use crate::table::{check_header, record_pos, ColumnMap, CsvReader, Locator, RawRecord, RecordPos};
+use crate::validate::describe::CostlyPattern;
 use crate::validate::fastpath::FastSchema;
 use crate::validate::report::{Problem, Severity};
 use crate::validate::rules::{
     Context, Finding, KeyIndex, PrimaryKey, References, RowRules, SortOrder,
 };
-use jsonschema::error::{TypeKind, ValidationErrorKind};
 use rayon::prelude::*;
-use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::Path;
@@ -76,6 +82,8 @@ enum Verdict {
         findings: Vec<Finding>,
         key_hash: Option<u64>,
     },
+    /// The regex engine could not finish matching a `pattern` against a cell.
+    Costly(CostlyPattern),
 }
 
 /// Validates one CSV table, emitting problems in file order.
@@ -90,12 +98,22 @@ pub fn validate_table(
     index: &HashMap<String, KeyIndex>,
     emit: &mut Emit<'_>,
 ) -> Result<TableOutcome> {
+    validate_table_with_progress(job, index, emit, &mut Silent)
+}
+
+/// [`validate_table`], telling `progress` how many bytes of the file are read.
+pub fn validate_table_with_progress(
+    job: &TableJob<'_>,
+    index: &HashMap<String, KeyIndex>,
+    emit: &mut Emit<'_>,
+    progress: &mut dyn Progress,
+) -> Result<TableOutcome> {
     let mut v = TableValidator::open(job)?;
     if !v.header(emit)? {
         return Ok(v.out);
     }
     let mut rows = RowChecks::new(job, v.t.map.clone(), index);
-    v.read_and_check(&mut rows, emit)?;
+    v.read_and_check(&mut rows, emit, progress)?;
     v.finish(rows, emit)
 }
 
@@ -187,6 +205,39 @@ impl<'j> RowChecks<'j> {
     }
 }
 
+impl<'j> RowChecks<'j> {
+    /// The cells of a record in schema column order: those the in-order rules read, or all of
+    /// them (`all`, to report a finding); the others are left blank.
+    fn decode<'r>(&self, rec: &'r RawRecord, all: bool, cells: &mut Vec<&'r str>) {
+        let n = self.schema.columns.len();
+        cells.clear();
+        cells.resize(n, "");
+        let mut put = |c: usize| {
+            if let Some(f) = self.map.file_index[c] {
+                cells[c] = std::str::from_utf8(&rec[f]).unwrap_or("");
+            }
+        };
+        if all {
+            (0..n).for_each(&mut put);
+        } else {
+            self.ordered_cols.iter().copied().for_each(put);
+        }
+    }
+
+    /// Counts the record's primary key, and indexes it when other tables refer to this one.
+    fn note_key(&mut self, key_hash: Option<u64>, cells: &[&str], pos: RecordPos) {
+        if let Some(h) = key_hash {
+            self.pk.check_hash(h);
+        }
+        if let Some(k) = self.keys.as_mut() {
+            let key = cells[self.schema.primary_key[0]];
+            if !k.keys.contains_key(key) {
+                k.keys.insert(key.to_string(), pos);
+            }
+        }
+    }
+}
+
 impl<'j> TableValidator<'j> {
     fn open(job: &'j TableJob<'j>) -> Result<TableValidator<'j>> {
         Ok(TableValidator {
@@ -248,7 +299,18 @@ impl<'j> TableValidator<'j> {
         for f in &faults {
             self.emit_fault(f, emit)?;
         }
-        let header_pos = record_pos(&record);
+        let names = self.header_names(&record, emit)?;
+        self.check_names(&names, emit)?;
+        Ok(true)
+    }
+
+    /// The header's names (a name that is not UTF-8 is reported and read lossily).
+    fn header_names(
+        &mut self,
+        record: &csv::ByteRecord,
+        emit: &mut Emit<'_>,
+    ) -> Result<Vec<String>> {
+        let header_pos = record_pos(record);
         let mut names = Vec::with_capacity(record.len());
         for i in 0..record.len() {
             match std::str::from_utf8(&record[i]) {
@@ -261,17 +323,21 @@ impl<'j> TableValidator<'j> {
                 }
             }
         }
-        let expected: Vec<&str> = schema.column_names().collect();
+        Ok(names)
+    }
+
+    /// Maps the header onto the schema's columns and reports what does not fit, each issue
+    /// located in the header just read (not read again: a header can be a million columns).
+    fn check_names(&mut self, names: &[String], emit: &mut Emit<'_>) -> Result<()> {
+        let expected: Vec<&str> = self.job.schema.column_names().collect();
         let actual: Vec<&str> = names.iter().map(String::as_str).collect();
         let (map, issues) = check_header(&expected, &actual);
         self.t.map = map;
+        let reader = self.reader.as_ref().expect("opened");
         for issue in issues {
-            let loc = issue
-                .field
-                .map(|f| self.t.locator.locate(header_pos, f))
-                .unwrap_or((header_pos.line, 1));
+            let at = reader.locate_last_cell(issue.field.unwrap_or(usize::MAX));
             let p = self.t.at(
-                Some(loc),
+                Some((at.line, at.column)),
                 issue.name,
                 None,
                 "csv/header",
@@ -280,20 +346,24 @@ impl<'j> TableValidator<'j> {
             );
             emit(p).map_err(report_io)?;
         }
-        Ok(true)
+        Ok(())
     }
 
     /// Reads the rows on one thread while the others check the previous batch; the record
     /// buffers go back to the reader to be reused, so memory stays flat.
-    fn read_and_check(&mut self, rows: &mut RowChecks<'_>, emit: &mut Emit<'_>) -> Result<()> {
+    fn read_and_check(
+        &mut self,
+        rows: &mut RowChecks<'_>,
+        emit: &mut Emit<'_>,
+        progress: &mut dyn Progress,
+    ) -> Result<()> {
         let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Result<Batch>>(2);
         let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
         let reader = self.reader.take().expect("opened");
         let path = self.job.path;
         let width = self.t.map.width;
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let mut progress = crate::progress::Progress::bytes(size, "validating");
-        std::thread::scope(|scope| -> Result<()> {
+        progress.start(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
+        let done = std::thread::scope(|scope| -> Result<()> {
             scope.spawn(move || read_batches(reader, width, path, full_tx, empty_rx));
             for batch in full_rx {
                 let batch = batch?;
@@ -304,7 +374,9 @@ impl<'j> TableValidator<'j> {
                 let _ = empty_tx.send(batch);
             }
             Ok(())
-        })
+        });
+        progress.finish();
+        done
     }
 
     /// Walks a checked batch in order: reports, and runs the rules that need state.
@@ -327,32 +399,14 @@ impl<'j> TableValidator<'j> {
                 self.emit_fault(f, emit)?;
                 faulty = true;
             }
-            let (row_findings, key_hash) = match verdict {
-                _ if faulty => continue,
-                Verdict::Skip => continue,
-                Verdict::Utf8 { field, at } => {
-                    self.out.faults += 1;
-                    emit(self.t.utf8_problem(pos, field, at)).map_err(report_io)?;
-                    continue;
-                }
-                Verdict::Checked { findings, key_hash } => (findings, key_hash),
+            if faulty {
+                continue;
+            }
+            let Some((row_findings, key_hash)) = self.checked(schema, pos, verdict, emit)? else {
+                continue;
             };
             // Decode the cells this pass needs (all of them when there is something to report).
-            let map = &rows.map;
-            cells.clear();
-            cells.resize(schema.columns.len(), "");
-            let all: Vec<usize>;
-            let wanted: &[usize] = if row_findings.is_empty() {
-                &rows.ordered_cols
-            } else {
-                all = (0..schema.columns.len()).collect();
-                &all
-            };
-            for &c in wanted {
-                if let Some(f) = map.file_index[c] {
-                    cells[c] = std::str::from_utf8(&rec[f]).unwrap_or("");
-                }
-            }
+            rows.decode(rec, !row_findings.is_empty(), &mut cells);
             findings.clear();
             findings.extend(row_findings);
             if rows.sort_ok {
@@ -360,28 +414,47 @@ impl<'j> TableValidator<'j> {
             }
             rows.refs.check(schema, &cells, &mut findings);
             for f in findings.drain(..) {
+                let map = &rows.map;
                 if f.column
                     .is_some_and(|c| cells[c].is_empty() && map.file_index[c].is_some())
                 {
                     // A cell not decoded above: decode the whole row for the report.
-                    for c in (0..schema.columns.len()).filter(|&c| rows.present[c]) {
-                        cells[c] = std::str::from_utf8(&rec[map.file_index[c].expect("present")])
-                            .unwrap_or("");
-                    }
+                    rows.decode(rec, true, &mut cells);
                 }
                 emit(self.t.finding(pos, &cells, f)).map_err(report_io)?;
             }
-            if let Some(h) = key_hash {
-                rows.pk.check_hash(h);
-            }
-            if let Some(k) = rows.keys.as_mut() {
-                let key = cells[schema.primary_key[0]];
-                if !k.keys.contains_key(key) {
-                    k.keys.insert(key.to_string(), pos);
-                }
-            }
+            rows.note_key(key_hash, &cells, pos);
         }
         Ok(())
+    }
+
+    /// What the parallel part found in a record without structure faults: its findings and
+    /// key hash, or `None` when it was not checked (its fault is reported here or was by the
+    /// reading thread). A pattern the engine could not finish stops validation.
+    fn checked(
+        &mut self,
+        schema: &Schema,
+        pos: RecordPos,
+        verdict: Verdict,
+        emit: &mut Emit<'_>,
+    ) -> Result<Option<(Vec<Finding>, Option<u64>)>> {
+        match verdict {
+            Verdict::Skip => Ok(None),
+            Verdict::Utf8 { field, at } => {
+                self.out.faults += 1;
+                emit(self.t.utf8_problem(pos, field, at)).map_err(report_io)?;
+                Ok(None)
+            }
+            Verdict::Checked { findings, key_hash } => Ok(Some((findings, key_hash))),
+            Verdict::Costly(costly) => {
+                let (line, column) = match costly.column {
+                    Some(c) => self.t.cell_location(pos, c),
+                    None => (pos.line, 1),
+                };
+                let at = format!("{}:{line}:{column}", path(&self.t.file));
+                Err(costly.error(schema, &at))
+            }
+        }
     }
 
     /// What needs every row: duplicate keys (confirmed by a second, streamed pass), and the
@@ -508,7 +581,10 @@ fn check_record<'r>(
     if !rows.fast.is_valid(schema, cells, present) {
         let row = row_object(schema, cells, Some(present));
         for e in schema.validator().iter_errors(&row) {
-            if let Some(f) = schema_finding(schema, cells, &e) {
+            if let Some(costly) = CostlyPattern::of(schema, &e) {
+                return Verdict::Costly(costly);
+            }
+            if let Some(f) = describe::finding(schema, cells, &e) {
                 findings.push(f);
             }
         }
@@ -517,33 +593,6 @@ fn check_record<'r>(
         .check_record(cells, rec.as_slice(), &mut findings);
     let key_hash = (!pk_columns.is_empty()).then(|| PrimaryKey::hash(cells, pk_columns));
     Verdict::Checked { findings, key_hash }
-}
-
-/// Describes one JSON Schema error in the contributor's terms (column, cell, what to do);
-/// `None` for errors the header check reports once (missing or extra columns).
-fn schema_finding(
-    schema: &Schema,
-    cells: &[&str],
-    e: &jsonschema::ValidationError<'_>,
-) -> Option<Finding> {
-    let kind = e.kind();
-    if let ValidationErrorKind::Required { .. } | ValidationErrorKind::AdditionalProperties { .. } =
-        kind
-    {
-        return None;
-    }
-    let column = schema.error_column(e);
-    let (message, hint) = match column {
-        Some(c) => describe(schema, c, cells[c], e),
-        None => (e.to_string(), "make the row match the schema".to_string()),
-    };
-    Some(Finding {
-        rule: format!("schema/{}", kind.keyword()),
-        column,
-        message,
-        hint,
-        severity: Severity::Error,
-    })
 }
 
 /// Every row again, in schema column order, streamed (for the rare second pass).
@@ -558,10 +607,9 @@ impl<'m> RowsAgain<'m> {
     fn open(path: &Path, map: &'m ColumnMap) -> Result<RowsAgain<'m>> {
         let regular = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if !regular.is_file() {
-            return Err(Error::Other(format!(
-                "{}: the rows share key hashes, and confirming duplicates needs a second read, which a pipe cannot give; save it to a file and validate that",
-                display(path)
-            )));
+            let why = "the rows share key hashes, and confirming duplicates needs a second read, which a pipe cannot give; save it to a file and validate that";
+            let unsupported = std::io::Error::new(std::io::ErrorKind::Unsupported, why);
+            return Err(Error::io(path, unsupported));
         }
         Ok(RowsAgain {
             reader: CsvReader::open(path)?,
@@ -681,347 +729,4 @@ impl TableCheck<'_> {
         p.severity = f.severity;
         p
     }
-}
-
-/// The first of a column's `examples`, as it would be written in a cell.
-fn example(col: &crate::schema::Column) -> Option<String> {
-    let ex = col.schema.get("examples")?.as_array()?.first()?;
-    Some(match ex {
-        Value::String(s) => s.clone(),
-        Value::Array(items) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join(&col.delimiter),
-        other => other.to_string(),
-    })
-}
-
-/// Turns a JSON Schema error on one cell into a message and a hint.
-fn describe(
-    schema: &Schema,
-    c: usize,
-    cell: &str,
-    e: &jsonschema::ValidationError<'_>,
-) -> (String, String) {
-    let col = &schema.columns[c];
-    let about = col.description.as_deref().unwrap_or("");
-    match e.kind() {
-        ValidationErrorKind::Type { .. } if e.instance().is_null() => (
-            "is blank, but the column is required".into(),
-            format!("fill it in: {about}"),
-        ),
-        ValidationErrorKind::Type { kind } => describe_type(col, cell, kind),
-        ValidationErrorKind::OneOfNotValid { .. }
-        | ValidationErrorKind::Enum { .. }
-        | ValidationErrorKind::Constant { .. } => describe_vocabulary(col, cell, e),
-        ValidationErrorKind::Format { format } if format == "date" => (
-            "is not a real calendar date in YYYY-MM-DD form".into(),
-            "write the date as YYYY-MM-DD with a day that exists in that month".into(),
-        ),
-        ValidationErrorKind::Format { format } => (
-            format!("is not a valid {format}"),
-            format!("write a valid {format}"),
-        ),
-        ValidationErrorKind::Pattern { pattern } => {
-            let item = if e.instance_path().as_str().matches('/').count() > 1 {
-                format!("item {} ", e.instance())
-            } else {
-                String::new()
-            };
-            let hint = match example(col) {
-                Some(ex) => format!("write it in the form {ex}"),
-                None => format!("follow the form the column requires: {about}"),
-            };
-            (format!("{item}does not match the pattern {pattern}"), hint)
-        }
-        kind => describe_bound(col, cell, kind).unwrap_or_else(|| {
-            (
-                e.to_string(),
-                format!("make the cell match the schema: {about}"),
-            )
-        }),
-    }
-}
-
-/// A cell that is not of its column's type, with the canonical spelling when there is one.
-fn describe_type(col: &Column, cell: &str, kind: &TypeKind) -> (String, String) {
-    let want = match kind {
-        TypeKind::Single(t) => t.to_string(),
-        TypeKind::Multiple(_) => col.kind.name().to_string(),
-    };
-    let hint = match (crate::schema::canonical_spelling(col.kind, cell), col.kind) {
-        (Some(canonical), _) => format!(
-            "write {canonical}: numbers are written without a plus sign or leading zeros (a spreadsheet would run the sign as a formula and drop the zeros)"
-        ),
-        (None, Kind::Integer) => "write a whole number with digits only (no spaces, separators or words); leave blank when not reported".into(),
-        (None, Kind::Number) => "write a number with a dot for decimals; leave blank when not reported".into(),
-        (None, Kind::Boolean) => "write true or false, in lower case".into(),
-        (None, k) => format!("write a {}", k.name()),
-    };
-    (format!("is not a valid {want}"), hint)
-}
-
-/// A value outside its vocabulary (or outside what the row's other values allow), with the
-/// closest allowed value when one is close.
-fn describe_vocabulary(
-    col: &Column,
-    cell: &str,
-    e: &jsonschema::ValidationError<'_>,
-) -> (String, String) {
-    let conditional =
-        e.schema_path().as_str().contains("/then/") || e.schema_path().as_str().contains("/else/");
-    let terms: Vec<String> = match e.kind() {
-        ValidationErrorKind::Enum { options } => options
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        _ => col
-            .terms
-            .as_ref()
-            .map(|t| t.iter().map(|t| t.value.clone()).collect())
-            .unwrap_or_default(),
-    };
-    let message = if conditional {
-        "is not allowed together with the other values of this row".to_string()
-    } else {
-        format!("is not in the vocabulary of {}", col.name)
-    };
-    let hint = match closest(cell, &terms) {
-        Some(t) => format!("did you mean {t:?}? allowed here: {}", allowed(&terms)),
-        None => format!("use one of: {}", allowed(&terms)),
-    };
-    (message, hint)
-}
-
-/// The allowed values, the first 30 of a long list.
-fn allowed(terms: &[String]) -> String {
-    if terms.len() <= 30 {
-        terms.join(", ")
-    } else {
-        format!(
-            "{}, … ({} values; see the codebook)",
-            terms[..30].join(", "),
-            terms.len()
-        )
-    }
-}
-
-/// The allowed value a misspelt cell most likely meant.
-fn closest(cell: &str, terms: &[String]) -> Option<String> {
-    terms
-        .iter()
-        .map(|t| {
-            (
-                strsim::damerau_levenshtein(&t.to_lowercase(), &cell.to_lowercase()),
-                t,
-            )
-        })
-        .filter(|(d, t)| *d <= 2.max(t.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, t)| t.clone())
-}
-
-/// Bounds on a value, a length or a list; `None` for any other kind of error.
-fn describe_bound(
-    col: &Column,
-    cell: &str,
-    kind: &ValidationErrorKind,
-) -> Option<(String, String)> {
-    let about = col.description.as_deref().unwrap_or("");
-    Some(match kind {
-        ValidationErrorKind::Minimum { limit } => (
-            format!("is below the minimum {limit}"),
-            format!("{}: {about}", col.name),
-        ),
-        ValidationErrorKind::Maximum { limit } => (
-            format!("is above the maximum {limit}"),
-            format!("check the figure; {about}"),
-        ),
-        ValidationErrorKind::MaxLength { limit } => (
-            format!(
-                "is {} characters long; the limit is {limit}",
-                cell.chars().count()
-            ),
-            "shorten it".into(),
-        ),
-        ValidationErrorKind::MinLength { limit } => (
-            format!("is shorter than {limit} characters"),
-            about.to_string(),
-        ),
-        ValidationErrorKind::MinItems { limit } => {
-            (format!("needs at least {limit} item(s)"), about.to_string())
-        }
-        ValidationErrorKind::UniqueItems => (
-            "lists the same item more than once".into(),
-            "remove the repeated item".into(),
-        ),
-        _ => return None,
-    })
-}
-
-/// A dataset validation: every table of the metadata file, referenced tables first, then the
-/// unused keys of referenced tables as warnings.
-pub fn validate_dataset(
-    dataset: &Dataset,
-    today: chrono::NaiveDate,
-    emit: &mut Emit<'_>,
-) -> Result<Vec<(String, u64)>> {
-    let ctx = Context {
-        coverage_start: dataset.meta.coverage.start,
-        coverage_end: dataset.meta.coverage.end,
-        today,
-    };
-    let schemas = load_schemas(dataset)?;
-    let referenced: HashSet<String> = schemas
-        .iter()
-        .flat_map(|s| s.foreign_keys.iter().map(|fk| fk.resource.clone()))
-        .collect();
-    // Referenced tables first, so that their keys are known when the others are checked.
-    let mut order: Vec<usize> = (0..schemas.len()).collect();
-    order.sort_by_key(|&i| !referenced.contains(&dataset.meta.resources[i].name));
-    let mut keys = Keys::default();
-    let mut counts = Vec::new();
-    let mut faults = 0;
-    for i in order {
-        let r = &dataset.meta.resources[i];
-        let path = dataset.data_path(r);
-        let job = TableJob {
-            schema: &schemas[i],
-            path: &path,
-            ctx,
-            collect_keys: referenced.contains(&r.name),
-        };
-        let outcome = validate_table(&job, &keys.indexes, emit)?;
-        counts.push((display(&path), outcome.rows));
-        faults += outcome.faults;
-        keys.note_used(outcome.used);
-        // The keys of a table read with structure faults are not its keys: references to it
-        // are not checked rather than reported as unknown.
-        if let Some(k) = outcome.keys.filter(|_| outcome.faults == 0) {
-            keys.indexes.insert(r.name.clone(), k);
-            keys.index_of.insert(r.name.clone(), i);
-            check_own_references(&job, &r.name, &mut keys, emit)?;
-        }
-    }
-    if faults > 0 {
-        // Which keys are used is known only when every table was read as meant.
-        return Ok(counts);
-    }
-    report_unused_keys(dataset, &schemas, &keys, emit)?;
-    Ok(counts)
-}
-
-/// The row schema of every table, refusing a foreign key to a table the metadata does not list.
-fn load_schemas(dataset: &Dataset) -> Result<Vec<Schema>> {
-    let mut schemas = Vec::new();
-    for r in &dataset.meta.resources {
-        schemas.push(Schema::load(&dataset.schema_path(r))?);
-    }
-    for s in &schemas {
-        for fk in &s.foreign_keys {
-            if dataset.resource(&fk.resource).is_none() {
-                return Err(Error::Schema {
-                    path: s.path.clone(),
-                    message: format!("x-foreignKeys refers to resource {:?}, which the metadata file does not list", fk.resource),
-                });
-            }
-        }
-    }
-    Ok(schemas)
-}
-
-/// The keys of the referenced tables read so far, and which of them other rows name.
-#[derive(Default)]
-struct Keys {
-    indexes: HashMap<String, KeyIndex>,
-    /// The table's position in the metadata's resources.
-    index_of: HashMap<String, usize>,
-    used: HashMap<String, HashSet<String>>,
-}
-
-impl Keys {
-    fn note_used(&mut self, used: impl IntoIterator<Item = (String, HashSet<String>)>) {
-        for (res, keys) in used {
-            self.used.entry(res).or_default().extend(keys);
-        }
-    }
-}
-
-/// A row may name another row of its own table (a ministry part of its government): those
-/// references need the table's own keys, so a second pass checks only them.
-fn check_own_references(
-    job: &TableJob<'_>,
-    name: &str,
-    keys: &mut Keys,
-    emit: &mut Emit<'_>,
-) -> Result<()> {
-    let schema = job.schema;
-    let own: HashSet<&str> = schema
-        .foreign_keys
-        .iter()
-        .filter(|fk| fk.resource == name)
-        .map(|fk| schema.columns[fk.field].name.as_str())
-        .collect();
-    if own.is_empty() {
-        return Ok(());
-    }
-    let mut only_own = |p: Problem| {
-        if p.rule == "foreign-key" && p.field.as_deref().is_some_and(|f| own.contains(f)) {
-            emit(p)
-        } else {
-            Ok(())
-        }
-    };
-    let again = validate_table(job, &keys.indexes, &mut only_own)?;
-    keys.note_used(again.used.into_iter().filter(|(res, _)| res == name));
-    Ok(())
-}
-
-/// A warning for each key of a referenced table that no row names, in file order.
-fn report_unused_keys(
-    dataset: &Dataset,
-    schemas: &[Schema],
-    keys: &Keys,
-    emit: &mut Emit<'_>,
-) -> Result<()> {
-    // Keeps the I/O error, so that a closed pipe is recognised (and ends quietly).
-    let io = |e: std::io::Error| Error::io("the report", e);
-    let mut names: Vec<&String> = keys.indexes.keys().collect();
-    names.sort();
-    for name in names {
-        let index = &keys.indexes[name];
-        let i = keys.index_of[name];
-        let schema = &schemas[i];
-        let path = dataset.data_path(&dataset.meta.resources[i]);
-        let mut locator = Locator::new(&path);
-        let used = keys.used.get(name);
-        let mut unused: Vec<(&String, &RecordPos)> = index
-            .keys
-            .iter()
-            .filter(|(k, _)| used.is_none_or(|u| !u.contains(*k)))
-            .collect();
-        unused.sort_by_key(|(_, p)| p.byte);
-        let pk = schema.primary_key[0];
-        for (key, pos) in unused {
-            let (line, col) = locator.locate(*pos, pk);
-            emit(Problem {
-                severity: Severity::Warning,
-                file: display(&path),
-                line: Some(line),
-                column: Some(col),
-                field: Some(schema.columns[pk].name.clone()),
-                value: Some(key.clone()),
-                rule: "unused-key".into(),
-                message: format!("no other table refers to this {name} row"),
-                hint: "cite it from an event, or remove it if it is not needed".into(),
-            })
-            .map_err(io)?;
-        }
-    }
-    Ok(())
 }

@@ -1,11 +1,14 @@
-//! The one diagnostic type of the validator and its three renderers.
+//! The one diagnostic type of the validator and its renderers (human, JSON Lines, GitHub
+//! workflow commands, Markdown), and the Markdown escaping that other Markdown output shares.
 //!
 //! Every check (CSV structure, JSON Schema, consistency rules) produces a [`Problem`]; every
 //! output format consumes it. A problem carries its location (file, physical line, character
 //! column, column name), the offending value, a stable rule id and a one-line hint, so that a
 //! contributor can fix it without reading the validator's code.
 
-use crate::table::text::{clean, cut, message, path, shown, MESSAGE_CHARS, NAME_CHARS, PATH_CHARS};
+use crate::table::text::{
+    clean, cut, escaped, message, path, shown, MESSAGE_CHARS, NAME_CHARS, PATH_CHARS,
+};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -55,15 +58,23 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`).
     Github,
+    /// A Markdown list, for a pull request's job summary (`$GITHUB_STEP_SUMMARY`).
+    Markdown,
 }
 
 impl crate::choice::Choice for Format {
-    const ALL: &'static [Self] = &[Format::Human, Format::Json, Format::Github];
+    const ALL: &'static [Self] = &[
+        Format::Human,
+        Format::Json,
+        Format::Github,
+        Format::Markdown,
+    ];
     fn name(self) -> &'static str {
         match self {
             Format::Human => "human",
             Format::Json => "json",
             Format::Github => "github",
+            Format::Markdown => "markdown",
         }
     }
     fn help(self) -> &'static str {
@@ -71,6 +82,9 @@ impl crate::choice::Choice for Format {
             Format::Human => "`file:line:col: error[rule] message` plus a hint line, and a summary",
             Format::Json => "one JSON object per problem, one per line (JSON Lines)",
             Format::Github => "GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`)",
+            Format::Markdown => {
+                "a Markdown list and a summary, for a job summary (`$GITHUB_STEP_SUMMARY`)"
+            }
         }
     }
 }
@@ -125,21 +139,33 @@ impl<W: Write> Renderer<W> {
                 self.out.write_all(b"\n")
             }
             Format::Github => write_github(&mut self.out, p),
+            Format::Markdown => write_markdown(&mut self.out, p),
         }
     }
 
-    /// Writes the closing summary (human format only: the others stay machine-readable).
+    /// Writes the closing summary (human and Markdown formats only: the others stay
+    /// machine-readable).
     pub fn summary(&mut self, files: &[(String, u64)], tally: Tally) -> io::Result<()> {
-        if self.format != Format::Human {
-            return Ok(());
-        }
-        let rows: u64 = files.iter().map(|(_, n)| n).sum();
-        let names: Vec<String> = files.iter().map(|(f, _)| path(f)).collect();
-        let verdict = if tally.errors == 0 {
-            "valid"
-        } else {
-            "INVALID"
+        let md = match self.format {
+            Format::Human => false,
+            Format::Markdown => true,
+            Format::Json | Format::Github => return Ok(()),
         };
+        let rows: u64 = files.iter().map(|(_, n)| n).sum();
+        let names: Vec<String> = files
+            .iter()
+            .map(|(f, _)| if md { code_span(&path(f)) } else { path(f) })
+            .collect();
+        let verdict = match (tally.errors == 0, md) {
+            (true, false) => "valid",
+            (false, false) => "INVALID",
+            (true, true) => "**valid**",
+            (false, true) => "**INVALID**",
+        };
+        if md && tally.errors + tally.warnings > 0 {
+            // Ends the list: the summary is a paragraph of its own.
+            writeln!(self.out)?;
+        }
         writeln!(
             self.out,
             "{verdict}: {} file(s), {rows} row(s) checked ({}); {} error(s), {} warning(s)",
@@ -245,6 +271,73 @@ fn write_github<W: Write>(out: &mut W, p: &Problem) -> io::Result<()> {
     )
 }
 
+/// A problem as one item of a Markdown list, its hint as a nested item. Names and values from
+/// input are code spans, and the tool's text (which quotes input) is escaped, so that no cell
+/// adds a heading, a link, an image or HTML to the page (see [`markdown_text`], [`code_span`]).
+fn write_markdown<W: Write>(out: &mut W, p: &Problem) -> io::Result<()> {
+    let mut item = format!(
+        "- **{}** {} at {}: ",
+        p.severity.as_str(),
+        code_span(&clean(&p.rule)),
+        code_span(&location(p))
+    );
+    if let Some(field) = &p.field {
+        item.push_str(&code_span(&clean(field)));
+        if let Some(v) = &p.value {
+            item.push_str(&format!(" = {}", code_span(&shown(v))));
+        }
+        item.push_str(": ");
+    }
+    item.push_str(&markdown_text(&escaped(&p.message, MESSAGE_CHARS)));
+    writeln!(out, "{item}")?;
+    if !p.hint.is_empty() {
+        let hint = markdown_text(&escaped(&p.hint, MESSAGE_CHARS));
+        writeln!(out, "  - hint: {hint}")?;
+    }
+    Ok(())
+}
+
+/// Text from input (or quoting it) as Markdown that shows it as it is: every character that
+/// could start an emphasis, a link, an image, a code span, HTML, an entity, math, a table cell
+/// or an autolink (`:` of a scheme, `.` of `www.`) is escaped with a backslash, as CommonMark
+/// allows for any ASCII punctuation. For text within a line, not at its start (where `#`, `-`
+/// or `1.` would open a block): line breaks are the caller's.
+pub fn markdown_text(s: &str) -> String {
+    const SPECIAL: &[char] = &[
+        '\\', '`', '*', '_', '[', ']', '<', '>', '!', '&', '|', '~', '$', ':', '.',
+    ];
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if SPECIAL.contains(&c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `s` as a Markdown code span, shown literally: fenced by more backticks than its longest run
+/// of backticks, and padded with a space where it starts or ends with a backtick or a space
+/// (CommonMark strips one space at each end). For text within a line.
+pub fn code_span(s: &str) -> String {
+    if s.is_empty() {
+        return "` `".to_string();
+    }
+    let (mut longest, mut run) = (0, 0);
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let spaced = s.starts_with(' ') && s.ends_with(' ') && s.chars().any(|c| c != ' ');
+    let pad = if s.starts_with('`') || s.ends_with('`') || spaced {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
 /// Escaping of GitHub workflow command data (the part after `::`).
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
@@ -308,6 +401,24 @@ mod tests {
         let s = render(Format::Github, false, &p);
         assert!(s.starts_with("::error file=a%2Cb%3Ac.csv,line=12,col=40,title=killed-total::"));
         assert!(s.contains("50%25 off,%0Areally"));
+    }
+
+    #[test]
+    fn code_spans_are_fenced_longer_than_any_backtick_run() {
+        assert_eq!(code_span("a"), "`a`");
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("``a`b"), "``` ``a`b ```");
+        assert_eq!(code_span(" x "), "`  x  `");
+        assert_eq!(code_span("  "), "`  `");
+        assert_eq!(code_span(""), "` `");
+    }
+
+    #[test]
+    fn markdown_text_escapes_what_would_render() {
+        assert_eq!(
+            markdown_text("<b>![x](https://e.x/t.png)</b> *a* _b_ `c` | ~d~ $e$ &amp;"),
+            "\\<b\\>\\!\\[x\\](https\\://e\\.x/t\\.png)\\</b\\> \\*a\\* \\_b\\_ \\`c\\` \\| \\~d\\~ \\$e\\$ \\&amp;"
+        );
     }
 
     #[test]

@@ -69,8 +69,6 @@ pub struct Options {
     /// Turn dictionary encoding off for free-text columns whose values are mostly distinct
     /// (faster, smaller). Off for release bundles, whose bytes are fixed.
     pub adaptive_dictionary: bool,
-    /// Size of the source in bytes, when known (for the progress bar only).
-    pub size_hint: u64,
     /// Store every vocabulary's full category set, in codebook order, in the Parquet
     /// dictionaries ([`dictionary`]) and as metadata (key-value `aabc:categories` and field
     /// metadata `categories`), and order the dictionaries the schema marks `"x-ordered"`. On
@@ -86,7 +84,6 @@ impl Default for Options {
             zstd_level: 3,
             hash_source: false,
             adaptive_dictionary: true,
-            size_hint: 0,
             categories: true,
         }
     }
@@ -106,13 +103,10 @@ pub struct Provenance {
     pub source_sha256: Option<String>,
 }
 
-/// A reader that counts what passes through it (for progress) and computes its SHA-256 (when
-/// asked to).
+/// A reader that computes the SHA-256 of what passes through it (when asked to).
 pub struct HashingReader<R> {
     inner: R,
     hasher: Option<sha2::Sha256>,
-    /// Bytes read so far, readable from another thread.
-    pub count: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl<R: Read> HashingReader<R> {
@@ -120,7 +114,6 @@ impl<R: Read> HashingReader<R> {
         HashingReader {
             inner,
             hasher: hash.then(<sha2::Sha256 as sha2::Digest>::new),
-            count: Default::default(),
         }
     }
 
@@ -135,8 +128,6 @@ impl<R: Read> HashingReader<R> {
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count
-            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
         if let Some(h) = self.hasher.as_mut() {
             sha2::Digest::update(h, &buf[..n]);
         }

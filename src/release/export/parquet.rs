@@ -223,12 +223,9 @@ impl<W: Write + Send> TableWriter<W> {
 pub(crate) fn pipeline<R: Read + Send>(
     schema: &Schema,
     aschema: &Arc<arrow::datatypes::Schema>,
-    size_hint: u64,
     mut rows: Rows<HashingReader<R>>,
     mut consume: impl FnMut(RecordBatch) -> Result<()>,
 ) -> Result<Option<String>> {
-    let read = rows.source().count.clone();
-    let mut progress = crate::progress::Progress::bytes(size_hint, "exporting");
     std::thread::scope(|scope| -> Result<Option<String>> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Message>(2);
         let producer_schema = aschema.clone();
@@ -251,10 +248,7 @@ pub(crate) fn pipeline<R: Read + Send>(
         });
         for message in rx {
             match message {
-                Message::Batch(batch) => {
-                    progress.set(read.load(std::sync::atomic::Ordering::Relaxed));
-                    consume(batch?)?
-                }
+                Message::Batch(batch) => consume(batch?)?,
                 Message::Done(sha) => return Ok(sha),
             }
         }
@@ -292,7 +286,7 @@ pub fn write<R: Read + Send, W: Write + Send>(
         )
         .map_err(fail)
     };
-    let sha = pipeline(schema, &aschema, options.size_hint, rows, |batch| {
+    let sha = pipeline(schema, &aschema, rows, |batch| {
         if writer.is_none() {
             writer = Some(open(Some(&batch))?);
         }

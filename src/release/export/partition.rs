@@ -67,7 +67,7 @@ pub fn write_by_year<R: Read + Send>(
     let mut writers: BTreeMap<String, (TableWriter<BufWriter<std::fs::File>>, u64)> =
         BTreeMap::new();
     let mut total = 0u64;
-    let sha = pipeline(schema, &aschema, options.size_hint, rows, |batch| {
+    let sha = pipeline(schema, &aschema, rows, |batch| {
         // Row indexes of each year, in row order.
         let dates = batch.column(column).as_primitive::<Date32Type>();
         let mut groups: BTreeMap<String, Vec<u32>> = BTreeMap::new();

@@ -1,0 +1,186 @@
+//! A whole dataset: every table its metadata lists, referenced tables first so that their
+//! keys are known when the rows that name them are checked, then the keys no row names.
+
+use super::report::{Problem, Severity};
+use super::rules::{Context, KeyIndex};
+use super::{validate_table_with_progress, Emit, TableJob};
+use crate::error::{Error, Result};
+use crate::progress::{Progress, Silent};
+use crate::schema::metadata::Dataset;
+use crate::schema::Schema;
+use crate::table::paths::display;
+use crate::table::{Locator, RecordPos};
+use std::collections::{HashMap, HashSet};
+
+/// A dataset validation: every table of the metadata file, referenced tables first, then the
+/// unused keys of referenced tables as warnings.
+pub fn validate_dataset(
+    dataset: &Dataset,
+    today: chrono::NaiveDate,
+    emit: &mut Emit<'_>,
+) -> Result<Vec<(String, u64)>> {
+    validate_dataset_with_progress(dataset, today, emit, &mut Silent)
+}
+
+/// [`validate_dataset`], telling `progress` how far each pass over a table has got.
+pub fn validate_dataset_with_progress(
+    dataset: &Dataset,
+    today: chrono::NaiveDate,
+    emit: &mut Emit<'_>,
+    progress: &mut dyn Progress,
+) -> Result<Vec<(String, u64)>> {
+    let ctx = Context {
+        coverage_start: dataset.meta.coverage.start,
+        coverage_end: dataset.meta.coverage.end,
+        today,
+    };
+    let schemas = load_schemas(dataset)?;
+    let referenced: HashSet<String> = schemas
+        .iter()
+        .flat_map(|s| s.foreign_keys.iter().map(|fk| fk.resource.clone()))
+        .collect();
+    // Referenced tables first, so that their keys are known when the others are checked.
+    let mut order: Vec<usize> = (0..schemas.len()).collect();
+    order.sort_by_key(|&i| !referenced.contains(&dataset.meta.resources[i].name));
+    let mut keys = Keys::default();
+    let mut counts = Vec::new();
+    let mut faults = 0;
+    for i in order {
+        let r = &dataset.meta.resources[i];
+        let path = dataset.data_path(r);
+        let job = TableJob {
+            schema: &schemas[i],
+            path: &path,
+            ctx,
+            collect_keys: referenced.contains(&r.name),
+        };
+        let outcome = validate_table_with_progress(&job, &keys.indexes, emit, progress)?;
+        counts.push((display(&path), outcome.rows));
+        faults += outcome.faults;
+        keys.note_used(outcome.used);
+        // The keys of a table read with structure faults are not its keys: references to it
+        // are not checked rather than reported as unknown.
+        if let Some(k) = outcome.keys.filter(|_| outcome.faults == 0) {
+            keys.indexes.insert(r.name.clone(), k);
+            keys.index_of.insert(r.name.clone(), i);
+            check_own_references(&job, &r.name, &mut keys, emit, progress)?;
+        }
+    }
+    if faults > 0 {
+        // Which keys are used is known only when every table was read as meant.
+        return Ok(counts);
+    }
+    report_unused_keys(dataset, &schemas, &keys, emit)?;
+    Ok(counts)
+}
+
+/// The row schema of every table, refusing a foreign key to a table the metadata does not list.
+fn load_schemas(dataset: &Dataset) -> Result<Vec<Schema>> {
+    let mut schemas = Vec::new();
+    for r in &dataset.meta.resources {
+        schemas.push(Schema::load(&dataset.schema_path(r))?);
+    }
+    for s in &schemas {
+        for fk in &s.foreign_keys {
+            if dataset.resource(&fk.resource).is_none() {
+                return Err(Error::Schema {
+                    path: s.path.clone(),
+                    message: format!("x-foreignKeys refers to resource {:?}, which the metadata file does not list", fk.resource),
+                });
+            }
+        }
+    }
+    Ok(schemas)
+}
+
+/// The keys of the referenced tables read so far, and which of them other rows name.
+#[derive(Default)]
+struct Keys {
+    indexes: HashMap<String, KeyIndex>,
+    /// The table's position in the metadata's resources.
+    index_of: HashMap<String, usize>,
+    used: HashMap<String, HashSet<String>>,
+}
+
+impl Keys {
+    fn note_used(&mut self, used: impl IntoIterator<Item = (String, HashSet<String>)>) {
+        for (res, keys) in used {
+            self.used.entry(res).or_default().extend(keys);
+        }
+    }
+}
+
+/// A row may name another row of its own table (a ministry part of its government): those
+/// references need the table's own keys, so a second pass checks only them.
+fn check_own_references(
+    job: &TableJob<'_>,
+    name: &str,
+    keys: &mut Keys,
+    emit: &mut Emit<'_>,
+    progress: &mut dyn Progress,
+) -> Result<()> {
+    let schema = job.schema;
+    let own: HashSet<&str> = schema
+        .foreign_keys
+        .iter()
+        .filter(|fk| fk.resource == name)
+        .map(|fk| schema.columns[fk.field].name.as_str())
+        .collect();
+    if own.is_empty() {
+        return Ok(());
+    }
+    let mut only_own = |p: Problem| {
+        if p.rule == "foreign-key" && p.field.as_deref().is_some_and(|f| own.contains(f)) {
+            emit(p)
+        } else {
+            Ok(())
+        }
+    };
+    let again = validate_table_with_progress(job, &keys.indexes, &mut only_own, progress)?;
+    keys.note_used(again.used.into_iter().filter(|(res, _)| res == name));
+    Ok(())
+}
+
+/// A warning for each key of a referenced table that no row names, in file order.
+fn report_unused_keys(
+    dataset: &Dataset,
+    schemas: &[Schema],
+    keys: &Keys,
+    emit: &mut Emit<'_>,
+) -> Result<()> {
+    // Keeps the I/O error, so that a closed pipe is recognised (and ends quietly).
+    let io = |e: std::io::Error| Error::io("the report", e);
+    let mut names: Vec<&String> = keys.indexes.keys().collect();
+    names.sort();
+    for name in names {
+        let index = &keys.indexes[name];
+        let i = keys.index_of[name];
+        let schema = &schemas[i];
+        let path = dataset.data_path(&dataset.meta.resources[i]);
+        let mut locator = Locator::new(&path);
+        let used = keys.used.get(name);
+        let mut unused: Vec<(&String, &RecordPos)> = index
+            .keys
+            .iter()
+            .filter(|(k, _)| used.is_none_or(|u| !u.contains(*k)))
+            .collect();
+        unused.sort_by_key(|(_, p)| p.byte);
+        let pk = schema.primary_key[0];
+        for (key, pos) in unused {
+            let (line, col) = locator.locate(*pos, pk);
+            emit(Problem {
+                severity: Severity::Warning,
+                file: display(&path),
+                line: Some(line),
+                column: Some(col),
+                field: Some(schema.columns[pk].name.clone()),
+                value: Some(key.clone()),
+                rule: "unused-key".into(),
+                message: format!("no other table refers to this {name} row"),
+                hint: "cite it from an event, or remove it if it is not needed".into(),
+            })
+            .map_err(io)?;
+        }
+    }
+    Ok(())
+}
