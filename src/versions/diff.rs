@@ -4,6 +4,7 @@
 
 use crate::schema::{Column, Schema};
 use crate::table::text::{bare, shown};
+use crate::validate::report::{code_span, markdown_text};
 use crate::versions::snapshot::{Snapshot, TableSnap};
 use crate::versions::versioning::Bump;
 use serde::Serialize;
@@ -561,6 +562,7 @@ fn render(d: &Diff, md: bool) -> String {
         None => label.to_string(),
     };
     let (old, new) = (ver(&d.old, &d.old_version), ver(&d.new, &d.new_version));
+    let (old, new) = (prose(&old, md), prose(&new, md));
     let item = if md { "- " } else { "  " };
     if md {
         let _ = writeln!(s, "### Changes from {old} to {new}\n");
@@ -579,7 +581,7 @@ fn render(d: &Diff, md: bool) -> String {
         if top.len() > 3 {
             shown.push(format!("and {} more", top.len() - 3));
         }
-        let _ = writeln!(s, "{item}because: {}", shown.join("; "));
+        let _ = writeln!(s, "{item}because: {}", prose(&shown.join("; "), md));
     }
     if !d.schema.is_empty() {
         let _ = writeln!(s, "{}", if md { "\n#### Schema\n" } else { "schema:" });
@@ -588,7 +590,7 @@ fn render(d: &Diff, md: bool) -> String {
                 s,
                 "{item}{}: {} ({})",
                 code(&c.table, md),
-                c.change,
+                prose(&c.change, md),
                 c.bump.as_str()
             );
         }
@@ -599,14 +601,25 @@ fn render(d: &Diff, md: bool) -> String {
     s
 }
 
-/// A key or name from the data, escaped and cut like every printed input (in Markdown, as
-/// code).
+/// A key or name from the data, escaped and cut like every printed input (in Markdown, as a
+/// code span fenced longer than any backtick run inside, so that a name from a contributor's
+/// row can never close it and inject Markdown or HTML into a job summary).
 fn code(x: &str, md: bool) -> String {
     let x = bare(x);
     if md {
-        format!("`{x}`")
+        code_span(&x)
     } else {
         x
+    }
+}
+
+/// Text that may quote the data (reasons, schema changes, version labels): in Markdown, every
+/// character that could start a link, an image, emphasis or HTML is escaped.
+fn prose(x: &str, md: bool) -> String {
+    if md {
+        markdown_text(x)
+    } else {
+        x.to_string()
     }
 }
 
@@ -649,10 +662,19 @@ fn render_table(s: &mut String, t: &TableDiff, md: bool) {
                 "{}{}: {} → {}",
                 if md { "  - " } else { "      " },
                 code(&f.field, md),
-                show_changed(&f.before, &f.after),
-                show_changed(&f.after, &f.before)
+                value(&show_changed(&f.before, &f.after), md),
+                value(&show_changed(&f.after, &f.before), md)
             );
         }
+    }
+}
+
+/// A value as shown in a changed field: in Markdown, a code span (shown literally).
+fn value(shown: &str, md: bool) -> String {
+    if md {
+        code_span(shown)
+    } else {
+        shown.to_string()
     }
 }
 

@@ -130,7 +130,7 @@ fn diff_lists_added_removed_and_changed_events_and_schema_changes() {
     assert!(md.starts_with("### Changes from "), "{md}");
     assert!(md.contains("- added (1): `AABC-9001`"), "{md}");
     assert!(
-        md.contains("  - `date_end`: \"2022-09-14\" → \"2022-09-15\""),
+        md.contains("  - `date_end`: `\"2022-09-14\"` → `\"2022-09-15\"`"),
         "{md}"
     );
 
@@ -176,4 +176,45 @@ fn diff_compares_bundles() {
         "{out}"
     );
     assert!(out.contains("added (1): AABC-9001"), "{out}");
+}
+
+/// A contributed row cannot inject Markdown or HTML into the pull request's job summary
+/// (`diff --format markdown`): values are code spans fenced longer than any backtick run in
+/// them, and prose quoting the data is escaped.
+#[test]
+fn diff_markdown_shows_markup_from_the_data_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(root().join("dataset/events.csv")).unwrap();
+    let old = dir.path().join("old.csv");
+    let new = dir.path().join("new.csv");
+    std::fs::write(&old, &shipped).unwrap();
+    let payload = "``<h1>Passed</h1> [click](https://e) ![x](https://e/t.png)";
+    let mut reader = csv::Reader::from_reader(shipped.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let notes = header.iter().position(|h| h == "notes").unwrap();
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+    writer.write_record(&header).unwrap();
+    for (i, r) in reader.records().enumerate() {
+        let r = r.unwrap();
+        let cells: Vec<&str> = (0..r.len())
+            .map(|c| if i == 0 && c == notes { payload } else { &r[c] })
+            .collect();
+        writer.write_record(&cells).unwrap();
+    }
+    std::fs::write(&new, writer.into_inner().unwrap()).unwrap();
+    let out = aabc()
+        .args(["diff", "--format", "markdown"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = md.lines().find(|l| l.contains("`notes`")).expect(&md);
+    assert!(line.ends_with(&format!("→ ```\"{payload}\"```")), "{line}");
 }
