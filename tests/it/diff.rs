@@ -2,6 +2,8 @@
 //! bundles, composite keys told apart, a CSV it cannot read refused with its place, and printed
 //! values escaped and cut.
 
+mod inputs;
+
 use crate::common::*;
 use std::path::Path;
 

@@ -2,6 +2,9 @@
 //! file or a link by rename, a full disk or a symlink loop is named, temporaries of killed runs are
 //! removed by the next run, and paths in the metadata stay inside the repository.
 
+mod table_names;
+mod temporaries;
+
 use crate::common::*;
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,8 @@
 //! `aabc fmt`: canonical form, `--check`, and refusal to touch a file it cannot read as meant
 //! (an open quote, a missing column, an empty file); it never loses a record or a cell's bytes.
 
+mod concurrent;
+
 use crate::common::*;
 use crate::workdir::Workdir;
 use std::path::Path;

@@ -1,6 +1,8 @@
 //! `aabc init`: another project's event dataset, scaffolded, validates, releases and
 //! publishes as it is, and nothing of this dataset leaks into it.
 
+mod scaffold;
+
 use crate::common::*;
 use crate::workdir::Workdir;
 use std::path::Path;

@@ -1,6 +1,8 @@
 //! `aabc synth`: deterministic files for a seed, dates within the dataset's coverage, values
 //! inside the schema's bounds, and exactly the injected problems found by `validate`.
 
+mod keywords;
+
 use crate::common::*;
 use std::collections::BTreeSet;
 

@@ -3,6 +3,10 @@
 //! values (canonical integers, no formulas, no control characters); references between the 2.0
 //! tables; the fast path agreeing with the whole-row validator; output formats and exit codes.
 
+mod header_scale;
+mod markdown;
+mod pattern_cost;
+
 use crate::common::*;
 use std::path::Path;
 

@@ -2,6 +2,10 @@
 //! disagree are caught, and hostile bundles and zips (paths leaving the folder, links, bombs,
 //! duplicate entries, sums naming files outside) are refused before anything is extracted.
 
+mod derived;
+mod format;
+mod hostile_archives;
+
 use crate::common::*;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};

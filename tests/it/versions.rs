@@ -2,6 +2,8 @@
 //! release record (every field checked, never passed to git) and `verify --rebuild`, published ids
 //! that may not vanish, and every recorded release rebuilt byte for byte.
 
+mod release_record;
+
 use crate::common::*;
 use crate::workdir::Workdir;
 

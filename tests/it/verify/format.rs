@@ -3,7 +3,7 @@
 //! its `MISMATCH:` lines and summary.
 
 use crate::common::*;
-use crate::verify_derived::{bundle_copy, released_zip, resum};
+use crate::verify::derived::{bundle_copy, released_zip, resum};
 use std::path::Path;
 
 fn verify_as(format: &str, target: &Path) -> (i32, String) {

@@ -4,7 +4,7 @@
 //! that names the archive, before anything is extracted.
 
 use crate::common::*;
-use crate::verify_derived::{released, released_zip};
+use crate::verify::derived::{released, released_zip};
 use std::io::Write;
 use std::path::Path;
 
@@ -210,7 +210,7 @@ fn findings_in_a_zip_name_its_files_not_the_folder_it_was_extracted_to() {
     let zip = dir.path().join("broken.zip");
     let broken = b"{".to_vec();
     let hash = aabc::release::checksum::sha256_hex(&broken);
-    crate::verify_derived::rewritten(&zip, |inside, bytes| match inside {
+    crate::verify::derived::rewritten(&zip, |inside, bytes| match inside {
         "dataset.json" => broken.clone(),
         "SHA256SUMS" => String::from_utf8(bytes)
             .unwrap()
