@@ -246,7 +246,7 @@ fn write_table(out: &mut BundleDir<'_>, meta: &Metadata, t: &Table) -> Result<Re
         categories: format2,
     };
     let (schema, typed) = t.typed()?;
-    let geo = has_geojson(meta, t);
+    let geo = t.has_geojson(meta);
     let formats = FORMATS.into_iter().chain(geo.then_some(Format::Geojson));
     for f in formats {
         let mut bytes = Vec::new();
@@ -255,27 +255,13 @@ fn write_table(out: &mut BundleDir<'_>, meta: &Metadata, t: &Table) -> Result<Re
     }
     out.put(&format!("schema/{}", t.schema_file), &t.schema_bytes)?;
     if let Some(x) = &t.expansion {
-        out.put(&expanded_schema_file(t), &pretty(&x.document))?;
+        out.put(&t.expanded_schema_file(), &pretty(&x.document))?;
     }
     Ok(Resource {
         name: t.name.clone(),
         path: format!("{}.csv", t.name),
         schema: format!("schema/{}", t.schema_file),
     })
-}
-
-/// Whether the bundle has `<table>.geojson`: from release format 2 on, for a table whose
-/// (expanded) rows have a latitude and a longitude column.
-pub(crate) fn has_geojson(meta: &Metadata, t: &Table) -> bool {
-    meta.format().has_expansions() && export::geojson::coordinates(t.typed_schema()).is_some()
-}
-
-/// `schema/<table>.expanded.schema.json`: the schema of the typed exports of a table with
-/// convenience columns.
-pub(crate) fn expanded_schema_file(t: &Table) -> String {
-    let path = export::expand::expanded_path(Path::new(&t.schema_file));
-    let file = path.file_name().map(|f| f.to_string_lossy().into_owned());
-    format!("schema/{}", file.unwrap_or_default())
 }
 
 /// `timeline.svg` and `map.svg` (release format 3 on, when the metadata has a `site` section).

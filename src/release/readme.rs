@@ -4,7 +4,6 @@
 //! read from the metadata, the schemas and the tables.
 
 use crate::error::Result;
-use crate::release::bundle::{expanded_schema_file, has_geojson};
 use crate::release::export;
 use crate::release::export::link::ROLE;
 use crate::release::tables::Tables;
@@ -84,7 +83,7 @@ fn readme_files(s: &mut String, meta: &Metadata, tables: &Tables) {
             "| `schema/{}` | JSON Schema of a row of `{}` |",
             t.schema_file, t.name
         );
-        if has_geojson(meta, t) {
+        if t.has_geojson(meta) {
             let _ = writeln!(
                 s,
                 "| `{0}.geojson` | {1} as GeoJSON (RFC 7946): one feature per row, a point `[longitude, latitude]` in WGS 84, or no geometry when the row has no coordinates; properties as in `{0}.json` |",
@@ -95,7 +94,7 @@ fn readme_files(s: &mut String, meta: &Metadata, tables: &Tables) {
             let _ = writeln!(
                 s,
                 "| `{}` | JSON Schema of a row of the typed exports of `{}` (Parquet, JSON, JSON Lines, GeoJSON), which add convenience columns from the tables its lists reference |",
-                expanded_schema_file(t),
+                t.expanded_schema_file(),
                 t.name
             );
         }
@@ -177,7 +176,7 @@ fn readme_links(s: &mut String, meta: &Metadata, tables: &Tables) {
                     s,
                     "The typed exports of `{}` (Parquet, JSON, JSON Lines{}) add after `{}` the columns {} of its first (primary) item in `{}`; `{}.csv` keeps the list only.\n",
                     t.name,
-                    if has_geojson(meta, t) { ", GeoJSON" } else { "" },
+                    if t.has_geojson(meta) { ", GeoJSON" } else { "" },
                     t.schema.columns[fk.field].name,
                     added.join(", "),
                     fk.resource,
@@ -260,7 +259,7 @@ fn loading(s: &mut String, meta: &Metadata, tables: &Tables) {
         "```python\n# pandas: dates as datetime64, counts as nullable integers, categoricals with every category\nimport pyarrow.parquet as pq\n{first} = pq.read_table(\"{first}.parquet\").to_pandas(date_as_object=False)\n# (a plain pd.read_parquet(\"{first}.parquet\") gives the same, with dates as datetime.date objects)\n\n# polars: vocabulary columns as Enum (every category, in codebook order)\nimport json\nimport polars as pl\ncats = json.loads(pl.read_parquet_metadata(\"{first}.parquet\")[\"aabc:categories\"])\n{first} = pl.read_parquet(\"{first}.parquet\").with_columns(pl.col(c).cast(pl.Enum(v)) for c, v in cats.items())\n\n# polars from JSON Lines: look at every line, and give every typed column its type (dates as dates; a column may be blank on every line)\n{first} = pl.read_ndjson(\"{first}.jsonl\", infer_schema_length=None, schema_overrides={{{}}})\n```\n",
         overrides.join(", ")
     );
-    if has_geojson(meta, t) {
+    if t.has_geojson(meta) {
         let _ = writeln!(
             s,
             "```python\n# A map-ready load: geopandas reads {first}.geojson with its CRS (WGS 84, EPSG:4326); rows without coordinates have no geometry\nimport geopandas as gpd\n{first} = gpd.read_file(\"{first}.geojson\")\nplaced = {first}[{first}.geometry.notna()]  # placed.plot() draws them (needs matplotlib)\n```\n"

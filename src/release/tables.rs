@@ -10,7 +10,7 @@
 use crate::error::{Error, Result};
 use crate::release::export::expand::{Expansion, Referenced};
 use crate::schema::canonical::canonical_bytes;
-use crate::schema::metadata::{Dataset, Resource};
+use crate::schema::metadata::{Dataset, Metadata, Resource};
 use crate::schema::Schema;
 use std::borrow::Cow;
 use std::path::Path;
@@ -31,6 +31,21 @@ pub struct Table {
 }
 
 impl Table {
+    /// Whether a bundle has `<table>.geojson`: from release format 2 on, for a table whose
+    /// (expanded) rows have a latitude and a longitude column.
+    pub fn has_geojson(&self, meta: &Metadata) -> bool {
+        meta.format().has_expansions()
+            && crate::release::export::geojson::coordinates(self.typed_schema()).is_some()
+    }
+
+    /// `schema/<table>.expanded.schema.json`: the schema of the typed exports of a table with
+    /// convenience columns, as a bundle names it.
+    pub fn expanded_schema_file(&self) -> String {
+        let path = crate::release::export::expand::expanded_path(Path::new(&self.schema_file));
+        let file = path.file_name().map(|f| f.to_string_lossy().into_owned());
+        format!("schema/{}", file.unwrap_or_default())
+    }
+
     /// Reads one resource of a dataset: its schema and its rows in canonical form.
     pub fn read(dataset: &Dataset, r: &Resource) -> Result<Table> {
         let schema_path = dataset.schema_path(r);
