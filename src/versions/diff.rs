@@ -345,29 +345,50 @@ fn column_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
     }
 }
 
-/// Numeric and length bounds: tightening is major, loosening minor.
+/// Numeric and length bounds, of the cell and of a list's items: tightening is major,
+/// loosening minor.
 fn bound_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
     let n = &b.name;
-    for (key, lower_is_tighter) in [
-        ("minimum", false),
-        ("maximum", true),
-        ("minLength", false),
-        ("maxLength", true),
-        ("minItems", false),
-        ("maxItems", true),
-    ] {
-        let x = a.schema.get(key).and_then(Value::as_f64);
-        let y = b.schema.get(key).and_then(Value::as_f64);
-        let tighter = match (x, y) {
-            (None, None) => continue,
-            (None, Some(_)) => true,
-            (Some(_), None) => false,
-            (Some(x), Some(y)) if x == y => continue,
-            (Some(x), Some(y)) => (y < x) == lower_is_tighter,
+    for item in [false, true] {
+        let of = |c: &Column| {
+            if item {
+                c.schema.get("items").cloned()
+            } else {
+                Some(c.schema.clone())
+            }
         };
-        let show = |v: Option<f64>| v.map_or("none".to_string(), |v| v.to_string());
-        let bump = if tighter { Bump::Major } else { Bump::Minor };
-        add(bump, format!("column {n}: {key} {} → {}", show(x), show(y)));
+        let (x, y) = (of(a).unwrap_or(Value::Null), of(b).unwrap_or(Value::Null));
+        for (key, lower_is_tighter) in [
+            ("minimum", false),
+            ("maximum", true),
+            ("minLength", false),
+            ("maxLength", true),
+            ("minItems", false),
+            ("maxItems", true),
+        ] {
+            let (x, y) = (
+                x.get(key).and_then(Value::as_f64),
+                y.get(key).and_then(Value::as_f64),
+            );
+            let tighter = match (x, y) {
+                (None, None) => continue,
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (Some(x), Some(y)) if x == y => continue,
+                (Some(x), Some(y)) => (y < x) == lower_is_tighter,
+            };
+            let show = |v: Option<f64>| v.map_or("none".to_string(), |v| v.to_string());
+            let bump = if tighter { Bump::Major } else { Bump::Minor };
+            let what = if item {
+                format!("{key} of the items")
+            } else {
+                key.to_string()
+            };
+            add(
+                bump,
+                format!("column {n}: {what} {} → {}", show(x), show(y)),
+            );
+        }
     }
 }
 
@@ -424,37 +445,72 @@ fn pattern_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
 /// Closed vocabularies: a value removed or redefined (or a vocabulary introduced) is major, a
 /// value added (or the vocabulary opened) minor.
 fn vocabulary_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
-    let n = &b.name;
-    let terms = |c: &Column| -> BTreeMap<String, Option<String>> {
-        c.terms
-            .iter()
-            .flatten()
-            .map(|t| (t.value.clone(), t.description.clone()))
-            .collect()
+    let terms = |c: &Column| -> Option<Terms> {
+        c.terms.as_ref().map(|list| {
+            list.iter()
+                .map(|t| (t.value.clone(), t.description.clone()))
+                .collect()
+        })
     };
-    match (&a.terms, &b.terms) {
+    let n = &b.name;
+    compare_vocabularies(&format!("column {n}"), terms(a), terms(b), add);
+    let items = format!("column {n}, items");
+    compare_vocabularies(&items, item_terms(a), item_terms(b), add);
+}
+
+/// A vocabulary: each allowed value with its definition, if it has one.
+type Terms = BTreeMap<String, Option<String>>;
+
+/// The vocabulary of a list column's items (`items.enum`, or `items.oneOf`/`anyOf` of
+/// `const`s with their descriptions), when the items are a closed vocabulary.
+fn item_terms(c: &Column) -> Option<Terms> {
+    let items = c.schema.get("items")?;
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if let Some(values) = items.get("enum").and_then(Value::as_array) {
+        return Some(values.iter().map(|v| (text(v), None)).collect());
+    }
+    let branches = ["oneOf", "anyOf"]
+        .iter()
+        .find_map(|k| items.get(*k).and_then(Value::as_array))?;
+    let consts: Option<Terms> = branches
+        .iter()
+        .map(|b| {
+            let description = b.get("description").and_then(Value::as_str);
+            b.get("const")
+                .map(|v| (text(v), description.map(str::to_string)))
+        })
+        .collect();
+    consts
+}
+
+/// What a change of vocabulary requires: a value removed or redefined, or a vocabulary closed,
+/// is major (rows valid before may not be); a value added, or a vocabulary opened, is minor.
+fn compare_vocabularies(
+    what: &str,
+    old: Option<Terms>,
+    new: Option<Terms>,
+    add: &mut dyn FnMut(Bump, String),
+) {
+    match (old, new) {
         (None, None) => {}
         (Some(_), None) => add(
             Bump::Minor,
-            format!("column {n}: vocabulary opened (any value allowed)"),
+            format!("{what}: vocabulary opened (any value allowed)"),
         ),
-        (None, Some(_)) => add(
-            Bump::Major,
-            format!("column {n}: closed vocabulary introduced"),
-        ),
-        (Some(_), Some(_)) => {
-            let (ta, tb) = (terms(a), terms(b));
+        (None, Some(_)) => add(Bump::Major, format!("{what}: closed vocabulary introduced")),
+        (Some(ta), Some(tb)) => {
             for (v, d) in &ta {
                 match tb.get(v) {
-                    None => add(Bump::Major, format!("column {n}: value {v} removed")),
-                    Some(e) if e != d => {
-                        add(Bump::Major, format!("column {n}: value {v} redefined"))
-                    }
+                    None => add(Bump::Major, format!("{what}: value {v} removed")),
+                    Some(e) if e != d => add(Bump::Major, format!("{what}: value {v} redefined")),
                     _ => {}
                 }
             }
             for v in tb.keys().filter(|v| !ta.contains_key(*v)) {
-                add(Bump::Minor, format!("column {n}: value {v} added"));
+                add(Bump::Minor, format!("{what}: value {v} added"));
             }
         }
     }

@@ -173,3 +173,45 @@ fn types_constraints_and_vocabularies() {
         [(Bump::Patch, "column n: description reworded".into())]
     );
 }
+
+#[test]
+fn every_keyword_of_a_list_columns_items_enters_the_version_policy() {
+    let list = |items: Value| json!({"tags": {"type": ["array", "null"], "items": items}});
+    let two = json!({"type": "string", "enum": ["a", "b"]});
+    let three = json!({"type": "string", "enum": ["a", "b", "c"]});
+    assert_eq!(
+        bumps(list(two.clone()), list(three.clone())),
+        vec![(Bump::Minor, "column tags, items: value c added".to_string())]
+    );
+    assert_eq!(
+        bumps(list(three), list(two.clone())),
+        vec![(
+            Bump::Major,
+            "column tags, items: value c removed".to_string()
+        )]
+    );
+    let described = |d: &str| json!({"type": "string", "oneOf": [{"const": "a", "description": d}, {"const": "b"}]});
+    assert_eq!(
+        bumps(list(described("one")), list(described("two"))),
+        vec![(
+            Bump::Major,
+            "column tags, items: value a redefined".to_string()
+        )]
+    );
+    assert_eq!(
+        bumps(list(json!({"type": "string"})), list(two)),
+        vec![(
+            Bump::Major,
+            "column tags, items: closed vocabulary introduced".to_string()
+        )]
+    );
+    let long = |n: u64| json!({"type": "string", "maxLength": n});
+    assert_eq!(
+        bumps(list(long(10)), list(long(5))),
+        vec![(
+            Bump::Major,
+            "column tags: maxLength of the items 10 → 5".to_string()
+        )]
+    );
+    assert_eq!(bumps(list(long(5)), list(long(10)))[0].0, Bump::Minor);
+}
