@@ -153,6 +153,9 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
             });
         }
     }
+    if let Some(change) = format_change(old, new) {
+        schema.push(change);
+    }
     Diff {
         old: old.label.clone(),
         new: new.label.clone(),
@@ -161,6 +164,20 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
         schema,
         tables,
     }
+}
+
+/// A new release format changes the files of every bundle (their layout, what they carry):
+/// readers of the bundle must learn of it, so it is a minor change at least, named among the
+/// reasons like a schema change.
+fn format_change(old: &Snapshot, new: &Snapshot) -> Option<SchemaChange> {
+    let (Some(a), Some(b)) = (old.release_format, new.release_format) else {
+        return None;
+    };
+    (a != b).then(|| SchemaChange {
+        table: "dataset.json".into(),
+        change: format!("release format {a} → {b} (the files of the bundle)"),
+        bump: Bump::Minor,
+    })
 }
 
 fn rows_diff(old: &TableSnap, new: &TableSnap) -> TableDiff {

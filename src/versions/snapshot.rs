@@ -42,6 +42,8 @@ pub struct Snapshot {
     /// How the user named it.
     pub label: String,
     pub version: Option<String>,
+    /// The bundle layout its metadata names (`None` for a bare CSV file).
+    pub release_format: Option<u32>,
     pub tables: Vec<TableSnap>,
     /// Holds one table of a dataset (a bare CSV file): other tables are not compared.
     pub partial: bool,
@@ -71,6 +73,7 @@ pub fn from_metadata(meta_path: &Path, label: &str) -> Result<Snapshot> {
     Ok(Snapshot {
         label: label.to_string(),
         version: Some(dataset.meta.version.clone()),
+        release_format: Some(dataset.meta.release_format()),
         tables,
         partial: false,
     })
@@ -173,6 +176,7 @@ fn from_csv(path: &Path, spec: &str, repo: &Path) -> Result<Snapshot> {
     Ok(Snapshot {
         label: spec.to_string(),
         version: None,
+        release_format: None,
         tables: vec![TableSnap {
             name: r.name.clone(),
             schema,

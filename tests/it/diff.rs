@@ -46,6 +46,7 @@ fn diff_tells_composite_keys_apart_that_would_join_to_the_same_text() {
         Snapshot {
             label: "v".into(),
             version: None,
+            release_format: None,
             tables: vec![TableSnap {
                 name: "t".into(),
                 schema,

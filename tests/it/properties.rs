@@ -771,6 +771,7 @@ fn snapshot(csv: &[u8]) -> Snapshot {
     Snapshot {
         label: "a".into(),
         version: None,
+        release_format: None,
         tables: vec![TableSnap {
             name: "t".into(),
             schema: s,

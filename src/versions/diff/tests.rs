@@ -215,3 +215,23 @@ fn every_keyword_of_a_list_columns_items_enters_the_version_policy() {
     );
     assert_eq!(bumps(list(long(5)), list(long(10)))[0].0, Bump::Minor);
 }
+
+#[test]
+fn a_new_release_format_is_named_as_a_reason_for_a_minor_bump() {
+    let snap = |format: u32| Snapshot {
+        label: format!("v{format}"),
+        version: None,
+        release_format: Some(format),
+        tables: Vec::new(),
+        partial: false,
+    };
+    let d = diff(&snap(3), &snap(4));
+    assert!(!d.is_empty());
+    let (bump, why) = d.required_bump().unwrap();
+    assert_eq!(bump, Bump::Minor);
+    assert_eq!(
+        why,
+        vec!["dataset.json: release format 3 → 4 (the files of the bundle)".to_string()]
+    );
+    assert!(diff(&snap(4), &snap(4)).is_empty());
+}
