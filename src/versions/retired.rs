@@ -201,7 +201,11 @@ pub fn published_id_problems(repo: &Path, dataset: &Dataset) -> Result<Vec<Probl
     let known: HashSet<&String> = current.iter().chain(&retired).collect();
     problems.extend(gone_ids(
         repo,
-        &data,
+        &Published {
+            dataset,
+            table: &cfg.table,
+            data: &data,
+        },
         &records,
         key,
         pk,
@@ -215,18 +219,18 @@ pub fn published_id_problems(repo: &Path, dataset: &Dataset) -> Result<Vec<Probl
 /// (`known`), reported once, with the first release that published it.
 fn gone_ids(
     repo: &Path,
-    data: &Path,
+    table: &Published<'_>,
     records: &[Record],
     key: &str,
     pk: usize,
     known: &HashSet<&String>,
     retired_file: &str,
 ) -> Result<Vec<Problem>> {
-    let file = crate::table::paths::display(data);
+    let file = crate::table::paths::display(table.data);
     let mut reported = HashSet::new();
     let mut problems = Vec::new();
     for r in records {
-        for id in published_ids(repo, data, r, key, pk)? {
+        for id in published_ids(repo, table, r, key, pk)? {
             if known.contains(&id) || !reported.insert(id.clone()) {
                 continue;
             }
@@ -246,16 +250,25 @@ fn gone_ids(
     Ok(problems)
 }
 
-/// The ids of the table `data` as published in release `r` (read from its commit).
+/// The table whose ids releases protect: its name, and where the working metadata puts it.
+struct Published<'d> {
+    dataset: &'d Dataset,
+    table: &'d str,
+    data: &'d Path,
+}
+
+/// The ids of the table as published in release `r`, read from its commit at the path the
+/// metadata of that commit gives (a table file moved since is still found where it was).
 fn published_ids(
     repo: &Path,
-    data: &Path,
+    table: &Published<'_>,
     r: &Record,
     key: &str,
     fallback: usize,
 ) -> Result<Vec<String>> {
     let commit = r.commit_id()?;
-    let path = crate::versions::git::tree_path(repo, data)?;
+    let data = path_at(repo, table, &commit).unwrap_or_else(|| table.data.to_path_buf());
+    let path = crate::versions::git::tree_path(repo, &data)?;
     let bytes =
         crate::versions::git::file_at(repo, &commit, &path).map_err(|_| Error::NotFound {
             what: "file",
@@ -268,6 +281,30 @@ fn published_ids(
             r.version
         ))
     })
+}
+
+/// Where the metadata at `commit` puts the table (`None` when that commit has no metadata at
+/// the same place, or no such table: the working path is tried then).
+fn path_at(
+    repo: &Path,
+    table: &Published<'_>,
+    commit: &crate::versions::git::CommitId,
+) -> Option<std::path::PathBuf> {
+    let meta = crate::versions::git::tree_path(repo, &table.dataset.path).ok()?;
+    let bytes = crate::versions::git::file_at(repo, commit, &meta).ok()?;
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let rel = doc
+        .get("resources")?
+        .as_array()?
+        .iter()
+        .find(|r| r.get("name").and_then(|n| n.as_str()) == Some(table.table))?
+        .get("path")?
+        .as_str()?;
+    // Only a plain relative path is followed.
+    if rel.starts_with('/') || rel.split('/').any(|p| p == "..") {
+        return None;
+    }
+    Some(crate::schema::metadata::join(&table.dataset.dir(), rel))
 }
 
 /// The ids that a new row of `table` may not take: those of the table now and, for the table

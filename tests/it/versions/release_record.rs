@@ -200,3 +200,47 @@ fn a_rewritten_record_that_is_committed_is_still_compared_with_the_rows_before()
         "{out}"
     );
 }
+
+/// A table file moved after releases were published: each release is read at the path its own
+/// commit's metadata gives, so the published ids are still found and compared.
+#[test]
+fn a_table_file_moved_after_a_release_is_read_where_each_release_had_it() {
+    let dir = clone();
+    let d = dir.path().join("r");
+    std::fs::create_dir_all(d.join("dataset/tables")).unwrap();
+    git(
+        &d,
+        &["mv", "dataset/events.csv", "dataset/tables/events.csv"],
+    );
+    let meta = d.join("dataset/dataset.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    assert_eq!(text.matches("\"path\": \"events.csv\"").count(), 1);
+    let moved = text.replace(
+        "\"path\": \"events.csv\"",
+        "\"path\": \"tables/events.csv\"",
+    );
+    std::fs::write(&meta, moved).unwrap();
+    git(&d, &["commit", "-qam", "move the events table"]);
+    let out = aabc().arg("validate").current_dir(&d).output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+
+    // A published event deleted from the moved file is still caught.
+    let events = d.join("dataset/tables/events.csv");
+    let kept: String = std::fs::read_to_string(&events)
+        .unwrap()
+        .split_inclusive('\n')
+        .filter(|l| !l.starts_with("AABC-0130,"))
+        .collect();
+    std::fs::write(&events, kept).unwrap();
+    let out = aabc().arg("validate").current_dir(&d).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("AABC-0130") && stdout.contains("was published in version"),
+        "{stdout}"
+    );
+}
