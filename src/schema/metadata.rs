@@ -128,6 +128,93 @@ pub struct DataSource {
     /// What its licence asks of those who reuse the dataset (e.g. ShareAlike).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
+    /// The name evidence rows give this source by (its `document` cell), when its text is
+    /// pinned in the repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The text that was coded, pinned in the repository: quotes are checked against it and
+    /// every release bundle carries it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<SourceText>,
+}
+
+/// A source's text as coded: the file, its SHA-256 (a changed text is a new `version`, which
+/// the CHANGELOG records), and how its section headings look.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SourceText {
+    /// Path of the UTF-8 text, relative to the metadata file.
+    pub path: String,
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub sha256: String,
+    /// Counts the texts pinned so far; raised whenever the text changes.
+    pub version: u32,
+    /// A regular expression matching a whole heading line; its first group is the section's
+    /// title (e.g. `^=+ *(.+?) *=+$` for `==Timeline==`). Without one, there are no sections.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heading: Option<String>,
+}
+
+/// Which table holds the passages that support another table's cells, and which of its
+/// columns say what: `aabc validate` checks every quote against the pinned source texts and
+/// every date and figure cell of `of` against the quotes; `aabc trace` prints them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The evidence table (a resource).
+    pub table: String,
+    /// The table whose rows the evidence supports (a resource).
+    pub of: String,
+    /// Column of `table` holding the key of the supported row.
+    pub key: String,
+    /// Column of `table` naming the source document (a source's `name`).
+    pub document: String,
+    /// List column of `table` naming the columns of `of` that the quote supports.
+    pub columns: String,
+    /// Column of `table` holding the verbatim quote.
+    pub quote: String,
+    /// List column of `table` naming who makes the claim, where the passage attributes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimant: Option<String>,
+    /// Columns of `of` whose non-blank cells need a quote that names the column and contains
+    /// the figure (in digits or English words). A total equal to the sum of its parts (a
+    /// `sum` rule of the schema) needs none of its own.
+    #[serde(default)]
+    pub figures: Vec<String>,
+    /// Date columns of `of`: every row needs a quote naming the first, and the others where
+    /// they differ from it.
+    #[serde(default)]
+    pub dates: Vec<String>,
+}
+
+/// Which table holds the figures each claimant gave, from which the best estimate in the
+/// figure columns is chosen (by the rule `best_estimate` states) and low and high bounds are
+/// derived for the typed exports.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// The claims table (a resource).
+    pub table: String,
+    /// The table whose figure columns the claims are about (a resource).
+    pub of: String,
+    /// Column of `table` holding the key of the row of `of`.
+    pub key: String,
+    /// Column of `table` naming the figure column of `of` the claim is about.
+    pub column: String,
+    /// Column of `table` holding the claimed number.
+    pub value: String,
+    /// Column of `table` holding the qualifier: `exact`, `at_least`, `approximate` or `up_to`.
+    pub qualifier: String,
+    /// Column of `table` holding who made the claim (blank: the source names no one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimant: Option<String>,
+    /// Column of `table` holding the key of the evidence row whose quote states the claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    /// The rule, in words, by which a figure column's value is chosen among the claims; the
+    /// codebook prints it.
+    pub best_estimate: String,
+    /// Figure columns of `of` that get `<column>_low` and `<column>_high` in the typed
+    /// exports; a total with no claim of its own sums the bounds of its parts.
+    #[serde(default)]
+    pub bounds: Vec<String>,
 }
 
 /// Which figures the release README summarises: counts by year of a date column and by the
@@ -213,6 +300,12 @@ pub struct Metadata {
     /// What the release's pictures and page show (`timeline.svg`, `map.svg`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<Site>,
+    /// The table of quotes supporting the rows of another (see [`Evidence`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+    /// The table of claimed figures behind the figure columns (see [`Claims`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims: Option<Claims>,
 }
 
 /// The `site` section: which columns the pictures read. Every name is a column of `table` (or
@@ -264,8 +357,9 @@ pub struct SiteSeries {
 /// 2. foreign keys expanded in the typed exports, link tables, GeoJSON, the complete citation;
 /// 3. the page (`site/`) and the pictures (`timeline.svg`, `map.svg`);
 /// 4. the page lays out only the rows it shows (the whole table is kept for readers without
-///    JavaScript) and the sections below the first screen when they come into view.
-pub const RELEASE_FORMAT: u32 = 4;
+///    JavaScript) and the sections below the first screen when they come into view;
+/// 5. the pinned source texts, the quotes on the page, bounds from claims in the typed exports.
+pub const RELEASE_FORMAT: u32 = 5;
 
 impl Metadata {
     /// The bundle layout of this dataset: 1 when the metadata names none.
@@ -312,6 +406,13 @@ impl ReleaseFormat {
     /// script (format 3 pages keep the ones they were published with).
     pub fn has_lazy_page(self) -> bool {
         self.0 >= 4
+    }
+
+    /// Format 5: the source texts the metadata pins (under `texts/`), the event record's
+    /// quotes on the page, low and high bounds from the claims in the typed exports, and
+    /// README loading code that runs on the bundle as built.
+    pub fn has_evidence(self) -> bool {
+        self.0 >= 5
     }
 }
 
@@ -626,6 +727,11 @@ fn named_paths(meta: &Metadata) -> Vec<(String, &str)> {
         out.push(("releases.retired".to_string(), rel.retired.as_str()));
         if let Some(s) = &rel.retired_schema {
             out.push(("releases.retired_schema".to_string(), s.as_str()));
+        }
+    }
+    for s in &meta.sources {
+        if let Some(t) = &s.text {
+            out.push((format!("source {:?}: text", s.title), t.path.as_str()));
         }
     }
     for l in &meta.licenses {
