@@ -220,6 +220,11 @@ def test_script_fails_loudly(tmp_path, row, message):
 
 # --- the event link draft -------------------------------------------------
 
+# Places the 2.0 draft links that a later version dropped from places.csv: dataset 3.0.0 no
+# longer lists the place a statement is only about (AABC-0072; scripts/audit/corrections.md).
+DROPPED = {"az-karaglukh-heights"}
+
+
 def test_event_places_draft_references(places):
     with EVENTS_CSV.open(encoding="utf-8", newline="") as fh:
         events = {r["event_id"]: r for r in csv.DictReader(fh)}
@@ -232,7 +237,7 @@ def test_event_places_draft_references(places):
         ids = r["place_ids"].split(";")
         assert len(ids) == len(set(ids))
         for pid in ids:
-            assert pid in places, pid
+            assert pid in places or pid in DROPPED, pid
             used.add(pid)
         assert set(r["basis"].split(";")) <= {"location", "admin1", "notes"}
         assert r["near"] in {"true", "false"}
@@ -243,7 +248,7 @@ def test_event_places_draft_references(places):
             assert eid in linked, eid
     # every written place is used by an event, or is a country (the migration links events
     # that name only a country to it); a place that only lends its point is not written
-    assert {p for p in places if places[p]["kind"] not in dp.COUNTRY_KINDS} == used
+    assert {p for p in places if places[p]["kind"] not in dp.COUNTRY_KINDS} == used - DROPPED
     parents = {r["belongs_to"] for r in dp.read_input(dp.DEFAULT_INPUT) if r["belongs_to"]}
     for lender in parents - used:
         assert lender not in places, lender

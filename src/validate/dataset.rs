@@ -40,8 +40,7 @@ pub fn validate_dataset_with_progress(
         .flat_map(|s| s.foreign_keys.iter().map(|fk| fk.resource.clone()))
         .collect();
     // Referenced tables first, so that their keys are known when the others are checked.
-    let mut order: Vec<usize> = (0..schemas.len()).collect();
-    order.sort_by_key(|&i| !referenced.contains(&dataset.meta.resources[i].name));
+    let order = referenced_first(dataset, &schemas);
     let mut keys = Keys::default();
     let mut counts = Vec::new();
     let mut faults = 0;
@@ -72,6 +71,38 @@ pub fn validate_dataset_with_progress(
     }
     report_unused_keys(dataset, &schemas, &keys, emit)?;
     Ok(counts)
+}
+
+/// The tables in an order where each comes after the tables it refers to (a table referred to
+/// by one that is itself referred to, such as places by events and events by evidence, must be
+/// read first), otherwise in the metadata's order. References within one table, and any cycle
+/// between tables, are left to the order of the metadata.
+fn referenced_first(dataset: &Dataset, schemas: &[Schema]) -> Vec<usize> {
+    let names: Vec<&str> = dataset
+        .meta
+        .resources
+        .iter()
+        .map(|r| r.name.as_str())
+        .collect();
+    let mut order = Vec::with_capacity(schemas.len());
+    let mut placed = vec![false; schemas.len()];
+    while order.len() < schemas.len() {
+        let ready = (0..schemas.len()).find(|&i| {
+            !placed[i]
+                && schemas[i].foreign_keys.iter().all(|fk| {
+                    fk.resource == names[i]
+                        || names
+                            .iter()
+                            .position(|n| *n == fk.resource)
+                            .is_none_or(|j| placed[j])
+                })
+        });
+        // A cycle: take the first table left, as the metadata lists it.
+        let next = ready.unwrap_or_else(|| (0..schemas.len()).find(|&i| !placed[i]).unwrap_or(0));
+        placed[next] = true;
+        order.push(next);
+    }
+    order
 }
 
 /// The row schema of every table, refusing a foreign key to a table the metadata does not list.
@@ -141,7 +172,10 @@ fn check_own_references(
     Ok(())
 }
 
-/// A warning for each key of a referenced table that no row names, in file order.
+/// A warning for each key of a referenced table that no row names, in file order. Only lookup
+/// tables are asked (places, actors, sources: tables that refer to no other table); a row of a
+/// table that itself refers to others (an event, a quote supporting an event) stands on its own
+/// even when nothing refers to it.
 fn report_unused_keys(
     dataset: &Dataset,
     schemas: &[Schema],
@@ -156,6 +190,9 @@ fn report_unused_keys(
         let index = &keys.indexes[name];
         let i = keys.index_of[name];
         let schema = &schemas[i];
+        if schema.foreign_keys.iter().any(|fk| &fk.resource != name) {
+            continue;
+        }
         let path = dataset.data_path(&dataset.meta.resources[i]);
         let mut locator = Locator::new(&path);
         let used = keys.used.get(name);
