@@ -17,6 +17,7 @@ mod next_id;
 mod pipes;
 mod properties;
 mod readme;
+mod readme_blocks;
 mod release;
 mod schema;
 mod site;

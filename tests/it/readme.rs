@@ -1,4 +1,4 @@
-//! Every command the README (and CONTRIBUTING.md) shows in a `sh` block runs, so that no example
+//! Every command the README (and CONTRIBUTING.md) shows in a shell block (`sh`, `bash`, `shell`) runs, so that no example
 //! can rot. The commands run in a clone of the repository (for the published versions in its history)
 //! holding the working tree's data, with `aabc` and `cargo run --release --` both meaning the
 //! binary under test.
@@ -30,25 +30,13 @@ fn commands(block: &str) -> Vec<String> {
     out
 }
 
-/// The `sh` blocks of a Markdown file.
+/// The shell blocks (`sh`, `bash`, `shell`) of a Markdown file.
 fn sh_blocks(markdown: &str) -> Vec<String> {
-    let mut blocks = Vec::new();
-    let mut cur: Option<String> = None;
-    for line in markdown.lines() {
-        match &mut cur {
-            None if line.trim() == "```sh" => cur = Some(String::new()),
-            Some(b) if line.trim() == "```" => {
-                blocks.push(std::mem::take(b));
-                cur = None;
-            }
-            Some(b) => {
-                b.push_str(line);
-                b.push('\n');
-            }
-            None => {}
-        }
-    }
-    blocks
+    crate::readme_blocks::fenced_blocks(markdown)
+        .into_iter()
+        .filter(|b| crate::readme_blocks::how(&b.lang) == Some(crate::readme_blocks::How::Shell))
+        .map(|b| b.code)
+        .collect()
 }
 
 /// Why a command is not run here, if it is not: the test suite itself, installs, the benchmark
