@@ -14,6 +14,7 @@ mod init;
 mod interop;
 mod loader;
 mod next_id;
+mod page_evidence;
 mod pipes;
 mod properties;
 mod readme;
