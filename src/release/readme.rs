@@ -1,7 +1,9 @@
 //! The README of a release bundle: what the dataset is, its sources, the table of its files,
-//! how to load the data (per release format), the link tables and convenience columns, the
-//! figures, the coverage of the source's totals, the citation and the codebook. Every line is
-//! read from the metadata, the schemas and the tables.
+//! how to load the data (per release format), the link tables and convenience columns, how to
+//! check a figure against its quote (release format 5 on), the figures, the coverage of the
+//! source's totals, the citation and the codebook. Every line is read from the metadata, the
+//! schemas and the tables; every code block runs on the real bundle in the tests
+//! (`tests/it/readme_blocks.rs`).
 
 use crate::error::Result;
 use crate::release::export;
