@@ -1,7 +1,9 @@
 //! The README of a release bundle: what the dataset is, its sources, the table of its files,
-//! how to load the data (per release format), the link tables and convenience columns, the
-//! figures, the coverage of the source's totals, the citation and the codebook. Every line is
-//! read from the metadata, the schemas and the tables.
+//! how to load the data (per release format), the link tables and convenience columns, how to
+//! check a figure against its quote (release format 5 on), the figures, the coverage of the
+//! source's totals, the citation and the codebook. Every line is read from the metadata, the
+//! schemas and the tables; every code block runs on the real bundle in the tests
+//! (`tests/it/readme_blocks.rs`).
 
 use crate::error::Result;
 use crate::release::export;
@@ -31,6 +33,9 @@ pub fn readme(meta: &Metadata, released: NaiveDate, tables: &Tables) -> Result<S
         loading_format1(&mut s, &tables[0].name);
     }
     readme_links(&mut s, meta, tables);
+    if meta.format().has_evidence() {
+        s.push_str(&checking(meta, tables));
+    }
     if let Some(spec) = &meta.summary {
         if let Some(t) = tables.find(&spec.table) {
             let c = crate::release::summary::counts(&t.schema, spec, &t.csv)?;
@@ -254,9 +259,14 @@ fn loading(s: &mut String, meta: &Metadata, tables: &Tables) {
             )
         }
     );
+    let polars = if meta.format().has_evidence() {
+        polars_enum(first, schema)
+    } else {
+        format!("{first} = pl.read_parquet(\"{first}.parquet\").with_columns(pl.col(c).cast(pl.Enum(v)) for c, v in cats.items())\n")
+    };
     let _ = writeln!(
         s,
-        "```python\n# pandas: dates as datetime64, counts as nullable integers, categoricals with every category\nimport pyarrow.parquet as pq\n{first} = pq.read_table(\"{first}.parquet\").to_pandas(date_as_object=False)\n# (a plain pd.read_parquet(\"{first}.parquet\") gives the same, with dates as datetime.date objects)\n\n# polars: vocabulary columns as Enum (every category, in codebook order)\nimport json\nimport polars as pl\ncats = json.loads(pl.read_parquet_metadata(\"{first}.parquet\")[\"aabc:categories\"])\n{first} = pl.read_parquet(\"{first}.parquet\").with_columns(pl.col(c).cast(pl.Enum(v)) for c, v in cats.items())\n\n# polars from JSON Lines: look at every line, and give every typed column its type (dates as dates; a column may be blank on every line)\n{first} = pl.read_ndjson(\"{first}.jsonl\", infer_schema_length=None, schema_overrides={{{}}})\n```\n",
+        "```python\n# pandas: dates as datetime64, counts as nullable integers, categoricals with every category\nimport pyarrow.parquet as pq\n{first} = pq.read_table(\"{first}.parquet\").to_pandas(date_as_object=False)\n# (a plain pd.read_parquet(\"{first}.parquet\") gives the same, with dates as datetime.date objects)\n\n# polars: vocabulary columns as Enum (every category, in codebook order)\nimport json\nimport polars as pl\ncats = json.loads(pl.read_parquet_metadata(\"{first}.parquet\")[\"aabc:categories\"])\n{polars}\n# polars from JSON Lines: look at every line, and give every typed column its type (dates as dates; a column may be blank on every line)\n{first} = pl.read_ndjson(\"{first}.jsonl\", infer_schema_length=None, schema_overrides={{{}}})\n```\n",
         overrides.join(", ")
     );
     if t.has_geojson(meta) {
@@ -273,8 +283,173 @@ fn loading(s: &mut String, meta: &Metadata, tables: &Tables) {
         s,
         "```python\n# Spark, also on a Hive-partitioned copy (`aabc export --format parquet --partition-by year --out {first}-by-year`)\nfrom pyspark.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\n{first} = spark.read.parquet(\"{first}.parquet\")  # or spark.read.parquet(\"{first}-by-year\")\n```\n"
     );
+    if meta.format().has_evidence() {
+        s.push_str(&r_csv(first, schema));
+    } else {
+        let _ = writeln!(
+            s,
+            "```r\n# R\nlibrary(arrow)\n{first} <- read_parquet(\"{first}.parquet\")\n```\n"
+        );
+    }
+}
+
+/// The polars line that makes vocabulary columns `Enum`s (release format 5 on). polars reads
+/// a string vocabulary as `Categorical` but an integer one (a code list) as integers, and
+/// refuses to cast integers to an `Enum`: only the categoricals are cast, and the integer
+/// vocabularies, named from the schema, stay integers.
+fn polars_enum(first: &str, schema: &crate::schema::Schema) -> String {
+    let codes: Vec<String> = schema
+        .columns
+        .iter()
+        .filter(|c| c.terms.is_some() && c.kind == Kind::Integer)
+        .map(|c| format!("`{}`", c.name))
+        .collect();
+    let note = if codes.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "# (integer codes keep their integer type: {})\n",
+            codes.join(", ")
+        )
+    };
+    format!(
+        "{first} = pl.read_parquet(\"{first}.parquet\")\n{first} = {first}.with_columns(pl.col(c).cast(pl.Enum(v)) for c, v in cats.items() if {first}.schema[c] == pl.Categorical)\n{note}"
+    )
+}
+
+/// The R block (release format 5 on): base R reads the canonical CSV, blank cells as `NA`,
+/// and the date columns, named from the schema, become `Date`s. It needs no package, so it
+/// runs wherever R does (the `arrow` package reads the Parquet file where it is installed).
+fn r_csv(first: &str, schema: &crate::schema::Schema) -> String {
+    let dates: Vec<String> = schema
+        .columns
+        .iter()
+        .filter(|c| c.kind == Kind::Date)
+        .map(|c| format!("\"{}\"", c.name))
+        .collect();
+    let mut r = format!(
+        "```r\n# R: the canonical CSV, blank cells as NA (with the arrow package, arrow::read_parquet(\"{first}.parquet\") reads the typed file)\n{first} <- read.csv(\"{first}.csv\", na.strings = \"\", encoding = \"UTF-8\")\n"
+    );
+    if !dates.is_empty() {
+        let cols = format!("c({})", dates.join(", "));
+        r.push_str(&format!(
+            "{first}[{cols}] <- lapply({first}[{cols}], as.Date)\n"
+        ));
+    }
+    r.push_str("```\n\n");
+    r
+}
+
+/// The README section on checking a figure (release format 5 on): the evidence table and its
+/// quotes, the claims table, the pinned source texts with their SHA-256, the bounds columns
+/// of the typed exports and `aabc trace`. Every name comes from the metadata's `sources[].text`,
+/// `evidence` and `claims` blocks; empty when it has none of them.
+fn checking(meta: &Metadata, tables: &Tables) -> String {
+    use std::fmt::Write as _;
+    let texts: Vec<String> = meta
+        .sources
+        .iter()
+        .filter_map(|src| {
+            let t = src.text.as_ref()?;
+            let name = src.name.as_deref().unwrap_or(&src.title);
+            Some(format!(
+                "- `{}`: the text of `{name}` ({}), version {}, SHA-256 `{}` (`sha256sum {}` shows it)",
+                t.path, src.title, t.version, t.sha256, t.path
+            ))
+        })
+        .collect();
+    if texts.is_empty() && meta.evidence.is_none() && meta.claims.is_none() {
+        return String::new();
+    }
+    let mut s = String::from("## Checking a figure\n\n");
     let _ = writeln!(
         s,
-        "```r\n# R\nlibrary(arrow)\n{first} <- read_parquet(\"{first}.parquet\")\n```\n"
+        "Each figure can be traced to the words of its source, with what the bundle carries:\n"
     );
+    if let Some(e) = &meta.evidence {
+        let claimant = e
+            .claimant
+            .as_ref()
+            .map(|c| format!(", `{c}` who makes the claim (blank when the passage names no one)"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "- `{}.csv`: the passages behind the rows of `{}`, one per row: `{}` names the row, `{}` the columns of `{}` the passage supports, `{}` the source document{claimant}, and `{}` the passage itself, verbatim (white space may differ).",
+            e.table, e.of, e.key, e.columns, e.of, e.document, e.quote
+        );
+    }
+    if let Some(c) = &meta.claims {
+        let claimant = c
+            .claimant
+            .as_ref()
+            .map(|x| {
+                format!(", `{x}` who claims it (blank when the source says it in its own voice)")
+            })
+            .unwrap_or_default();
+        let evidence = c
+            .evidence
+            .as_ref()
+            .map(|x| format!(", and `{x}` the passage that states it"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "- `{}.csv`: every figure claimed for a row of `{}`: `{}` the row, `{}` the figure column, `{}` the number, `{}` how it was given (`exact`, `at_least`, `approximate` or `up_to`){claimant}{evidence}. The figure columns hold one value per row: {}",
+            c.table, c.of, c.key, c.column, c.value, c.qualifier, c.best_estimate
+        );
+        if !c.bounds.is_empty() {
+            let cols: Vec<String> = c.bounds.iter().map(|b| format!("`{b}`")).collect();
+            let _ = writeln!(
+                s,
+                "- The typed exports of `{}` (Parquet, JSON, JSON Lines) add `<column>_low` and `<column>_high` after {}: the lowest and highest of the claims.",
+                c.of,
+                cols.join(", ")
+            );
+        }
+    }
+    for t in &texts {
+        let _ = writeln!(s, "{t}");
+    }
+    if let (Some(e), Some(c)) = (&meta.evidence, &meta.claims) {
+        s.push_str(&quoted_claims(e, c, tables));
+    }
+    let of = meta
+        .evidence
+        .as_ref()
+        .map(|e| e.of.as_str())
+        .or_else(|| meta.claims.as_ref().map(|c| c.of.as_str()))
+        .unwrap_or(&tables[0].name);
+    let _ = writeln!(
+        s,
+        "\n`aabc trace ID` (in the dataset's repository) prints a row of `{of}` with each figure's claims and quotes.\n"
+    );
+    s
+}
+
+/// A pandas block that joins the claims to the quotes that state them (when the claims name
+/// their evidence and the evidence table has a one-column key).
+fn quoted_claims(
+    e: &crate::schema::metadata::Evidence,
+    c: &crate::schema::metadata::Claims,
+    tables: &Tables,
+) -> String {
+    let Some(via) = &c.evidence else {
+        return String::new();
+    };
+    let Some(t) = tables.find(&e.table) else {
+        return String::new();
+    };
+    let [pk] = t.schema.primary_key.as_slice() else {
+        return String::new();
+    };
+    let pk = &t.schema.columns[*pk].name;
+    format!(
+        "\n```python\n# Each claim with the passage that states it (pandas)\nimport pandas as pd\n{ev} = pd.read_csv(\"{ev}.csv\", dtype=str, keep_default_na=False)\n{cl} = pd.read_csv(\"{cl}.csv\", dtype=str, keep_default_na=False)\nquoted = {cl}.merge({ev}, left_on=\"{via}\", right_on=\"{pk}\", suffixes=(\"\", \"_{ev}\"))\nprint(quoted[[\"{key}\", \"{col}\", \"{value}\", \"{qual}\", \"{quote}\"]])\n```\n",
+        ev = e.table,
+        cl = c.table,
+        key = c.key,
+        col = c.column,
+        value = c.value,
+        qual = c.qualifier,
+        quote = e.quote,
+    )
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the browser tests (tests/it/browser.rs) need: Debian's Chromium, when missing, and
-# playwright-core, pinned by package-lock.json, which drives it (no browser download: it uses
-# the system Chromium). Safe to run again. Called at the end of tests/interop/setup.sh.
+# Installs what the browser tests (tests/it/browser.rs, tests/it/page_evidence.rs) need: Debian's
+# Chromium, when missing, and, pinned by package-lock.json, playwright-core, which drives it (no
+# browser download: it uses the system Chromium), and axe-core, which checks accessibility. Safe to run again. Called at the end of tests/interop/setup.sh.
 set -euo pipefail
 cd "$(dirname "$0")"
 if ! command -v chromium >/dev/null; then
@@ -14,6 +14,6 @@ if ! command -v chromium >/dev/null; then
   fi
 fi
 command -v node >/dev/null || { echo "tests/browser/setup.sh: node is missing (Node.js 18 or later)" >&2; exit 1; }
-if [ ! -d node_modules/playwright-core ]; then
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates the virtualenvs the Python tests use (.venv, .venv-cff, .venv-geo and .venv-ci at the repository
-# root) from the pinned requirements. Safe to run again: it only installs what is missing.
+# root) from the pinned requirements, and installs R for the READMEs' R blocks. Safe to run again: it only installs what is missing.
 # `bash .ci/run` runs it before the tests.
 set -euo pipefail
 # The Spark check (pyspark from requirements.txt) also needs Java 17 or later on the PATH.
@@ -14,5 +14,15 @@ python3 -m venv .venv-geo
 .venv-geo/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/places/requirements.txt
 python3 -m venv .venv-ci
 .venv-ci/bin/python -m pip install --quiet --disable-pip-version-check -r tests/interop/requirements-ci.txt
+# The R blocks of the READMEs (tests/it/readme_blocks.rs): Debian's R, when missing.
+if ! command -v Rscript >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends r-base-core >/dev/null
+  else
+    echo "setup.sh: Rscript is missing; install it as root: apt-get install -y r-base-core" >&2
+    exit 1
+  fi
+fi
 # The browser tests of the dataset's page: Chromium and playwright-core.
 bash tests/browser/setup.sh

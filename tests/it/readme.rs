@@ -1,4 +1,4 @@
-//! Every command the README (and CONTRIBUTING.md) shows in a `sh` block runs, so that no example
+//! Every command the README (and CONTRIBUTING.md) shows in a shell block (`sh`, `bash`, `shell`) runs, so that no example
 //! can rot. The commands run in a clone of the repository (for the published versions in its history)
 //! holding the working tree's data, with `aabc` and `cargo run --release --` both meaning the
 //! binary under test.
@@ -30,25 +30,13 @@ fn commands(block: &str) -> Vec<String> {
     out
 }
 
-/// The `sh` blocks of a Markdown file.
+/// The shell blocks (`sh`, `bash`, `shell`) of a Markdown file.
 fn sh_blocks(markdown: &str) -> Vec<String> {
-    let mut blocks = Vec::new();
-    let mut cur: Option<String> = None;
-    for line in markdown.lines() {
-        match &mut cur {
-            None if line.trim() == "```sh" => cur = Some(String::new()),
-            Some(b) if line.trim() == "```" => {
-                blocks.push(std::mem::take(b));
-                cur = None;
-            }
-            Some(b) => {
-                b.push_str(line);
-                b.push('\n');
-            }
-            None => {}
-        }
-    }
-    blocks
+    crate::readme_blocks::fenced_blocks(markdown)
+        .into_iter()
+        .filter(|b| crate::readme_blocks::how(&b.lang) == Some(crate::readme_blocks::How::Shell))
+        .map(|b| b.code)
+        .collect()
 }
 
 /// Why a command is not run here, if it is not: the test suite itself, installs, the benchmark
@@ -146,4 +134,83 @@ fn the_readme_command_reader_sees_continued_lines_and_skips_placeholders() {
     assert_eq!(commands(block), ["a one", "b   two"]);
     assert!(skipped("aabc diff OLD NEW --format json").is_some());
     assert!(skipped("aabc diff 1.1.0 HEAD").is_none());
+}
+
+/// The repository's dataset, with `edit` applied to its metadata, released into `dist` under
+/// `dir`; returns the bundle README.
+fn bundle_readme(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let repo = dir.join("repo");
+    repo_copy(&repo);
+    let meta_path = repo.join("dataset/dataset.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    edit(&mut meta);
+    std::fs::write(&meta_path, serde_json::to_string_pretty(&meta).unwrap()).unwrap();
+    let dist = dir.join("dist");
+    let (code, out, err) = run(&repo, &["release", "--out", dist.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let name = format!(
+        "{}-{}",
+        meta["name"].as_str().unwrap(),
+        meta["version"].as_str().unwrap()
+    );
+    std::fs::read_to_string(dist.join(name).join("README.md")).unwrap()
+}
+
+#[test]
+fn the_format_5_bundle_readme_says_how_to_check_a_figure_from_the_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut meta = serde_json::Value::Null;
+    let readme = bundle_readme(dir.path(), |m| {
+        m["release_format"] = 5.into();
+        meta = m.clone();
+    });
+    let at = readme
+        .find("## Checking a figure\n")
+        .expect("a section on checking a figure");
+    let section = &readme[at..at + readme[at..].find("\n## Figures").unwrap()];
+    let text = meta["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|s| s.get("text"))
+        .unwrap();
+    for said in [
+        format!(
+            "- `{}.csv`: the passages",
+            meta["evidence"]["table"].as_str().unwrap()
+        ),
+        format!(
+            "- `{}.csv`: every figure claimed",
+            meta["claims"]["table"].as_str().unwrap()
+        ),
+        format!("- `{}`: the text of `", text["path"].as_str().unwrap()),
+        format!("SHA-256 `{}`", text["sha256"].as_str().unwrap()),
+        format!(
+            "add `<column>_low` and `<column>_high` after `{}`",
+            meta["claims"]["bounds"][0].as_str().unwrap()
+        ),
+        "`aabc trace ID`".to_string(),
+        "quoted = claims.merge(evidence, left_on=\"evidence_id\"".to_string(),
+    ] {
+        assert!(section.contains(&said), "missing {said:?} in:\n{section}");
+    }
+    // The polars line casts only the categoricals: an integer vocabulary stays an integer.
+    assert!(readme.contains("for c, v in cats.items() if events.schema[c] == pl.Categorical)"));
+    assert!(readme.contains("# (integer codes keep their integer type: `geo_precision`)"));
+}
+
+#[test]
+fn a_bundle_readme_without_evidence_claims_or_pinned_texts_has_no_checking_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let readme = bundle_readme(dir.path(), |m| {
+        m["release_format"] = 5.into();
+        let m = m.as_object_mut().unwrap();
+        m.remove("evidence");
+        m.remove("claims");
+        for s in m["sources"].as_array_mut().unwrap() {
+            s.as_object_mut().unwrap().remove("text");
+        }
+    });
+    assert!(!readme.contains("## Checking a figure"), "{readme}");
 }

@@ -28,6 +28,7 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 use std::fmt::Write;
 
+mod evidence;
 mod table;
 use table::table;
 
@@ -37,6 +38,9 @@ const JS: &str = include_str!("assets/site.js");
 /// The stylesheet and script of release format 3, kept as published (2.1.0 rebuilds with them).
 const CSS_FORMAT3: &str = include_str!("assets/format3/site.css");
 const JS_FORMAT3: &str = include_str!("assets/format3/site.js");
+/// The stylesheet and script of release format 4, kept as published (2.2.0 rebuilds with them).
+const CSS_FORMAT4: &str = include_str!("assets/format4/site.css");
+const JS_FORMAT4: &str = include_str!("assets/format4/site.js");
 
 /// Stands for the event's key in the citation templates the script fills in.
 const EVENT_MARK: &str = "ZZEVENTIDZZ";
@@ -68,6 +72,7 @@ pub fn build(inputs: &Inputs<'_>) -> Result<Vec<(String, Vec<u8>)>> {
     let rows_csv = rows_csv.as_ref();
     let rows = read_rows(schema, rows_csv, &main.name)?;
     let layout = Layout::of(meta, &main.schema, schema);
+    let quotes = evidence::quotes(meta, inputs.tables, &main_name, &main.schema)?;
 
     let title = esc(&meta.title);
     // The pictures need the metadata's `site` section (which columns draw what); without it
@@ -89,13 +94,21 @@ pub fn build(inputs: &Inputs<'_>) -> Result<Vec<(String, Vec<u8>)>> {
         ("timeline", timeline),
         ("map", map),
         ("filters", filters(schema, &rows, &layout)),
-        ("table", table(schema, &rows, &layout, meta.format())),
-        ("data", data_json(inputs, schema, &rows, &layout)?),
+        (
+            "table",
+            table(schema, &rows, &layout, meta.format(), quotes.as_ref()),
+        ),
+        (
+            "data",
+            data_json(inputs, schema, &rows, &layout, quotes.as_ref())?,
+        ),
         ("footer", footer(meta)),
     ];
     let html = fill(TEMPLATE, &parts);
-    let (css, js) = if meta.format().has_lazy_page() {
+    let (css, js) = if meta.format().has_evidence() {
         (CSS, JS)
+    } else if meta.format().has_lazy_page() {
+        (CSS_FORMAT4, JS_FORMAT4)
     } else {
         (CSS_FORMAT3, JS_FORMAT3)
     };
@@ -581,6 +594,7 @@ fn data_json(
     schema: &Schema,
     rows: &[Vec<String>],
     layout: &Layout,
+    quotes: Option<&evidence::Quotes>,
 ) -> Result<String> {
     let main_name = main_table(inputs.meta);
     let mut tables = serde_json::Map::new();
@@ -602,13 +616,7 @@ fn data_json(
         }
         let rows = read_rows(&t.schema, &t.csv, &t.name)?;
         let key = t.schema.primary_key.first().copied().unwrap_or(0);
-        // The row's name: the first free-text column that is not the key.
-        let label = t
-            .schema
-            .columns
-            .iter()
-            .enumerate()
-            .position(|(i, c)| i != key && c.kind == Kind::String && c.terms.is_none());
+        let label = label_column(&t.schema);
         tables.insert(
             t.name.to_string(),
             json!({"key": key, "label": label, "columns": columns_json(&t.schema), "rows": rows}),
@@ -621,7 +629,7 @@ fn data_json(
         Some(EVENT_MARK),
         Style::Bibtex,
     );
-    let v = json!({
+    let mut v = json!({
         "name": main_name,
         "key": layout.key,
         "date": layout.date,
@@ -631,10 +639,24 @@ fn data_json(
         "tables": tables,
         "cite": {"mark": EVENT_MARK, "text": cite_text, "bibtex": cite_bibtex},
     });
+    // Release format 5 on: the quotes behind each row (a format 4 page keeps its bytes).
+    if let Some(q) = quotes {
+        v["evidence"] = evidence::json(q);
+    }
     let text = serde_json::to_string(&v).map_err(|e| Error::Other(e.to_string()))?;
     // Nothing in the data may close the script element or open a comment: no `<` at all
     // (it occurs only inside JSON strings, where `\u003c` reads the same).
     Ok(text.replace('<', "\\u003c"))
+}
+
+/// A row's name in a table: its first free-text column that is not the key.
+fn label_column(schema: &Schema) -> Option<usize> {
+    let key = schema.primary_key.first().copied().unwrap_or(0);
+    schema
+        .columns
+        .iter()
+        .enumerate()
+        .position(|(i, c)| i != key && c.kind == Kind::String && c.terms.is_none())
 }
 
 fn footer(meta: &Metadata) -> String {

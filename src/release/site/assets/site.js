@@ -1,5 +1,5 @@
-// The dataset's page: filters, search, sort, permalinks (#<key>) with the full record, copy
-// buttons. Everything it knows about the data comes from the JSON block #data (columns, rows,
+// The dataset's page: filters, search, sort, permalinks (#<key>) with the full record (and,
+// from release format 5, the quotes behind it), copy buttons. Everything it knows about the data comes from the JSON block #data (columns, rows,
 // linked tables). The whole table is in the HTML inside <noscript>, for readers without
 // JavaScript; with it, this script lays out only the rows it shows (a page at a time), so a
 // long table does not hold the page up.
@@ -225,6 +225,20 @@
     return box;
   }
 
+  // The quotes behind a row (from release format 5): each verbatim, with its source, the
+  // columns it supports and who claims it.
+  function quotesOf(list) {
+    var box = el("section", null, "evidence");
+    box.appendChild(el("h3", "Quotes from the source"));
+    list.forEach(function (q) {
+      var f = el("figure", null, "quote");
+      f.appendChild(el("blockquote", q.quote));
+      f.appendChild(el("figcaption", q.caption));
+      box.appendChild(f);
+    });
+    return box;
+  }
+
   function citeFor(id, template, bibtex) {
     var mark = data.cite.mark;
     var out = template.split(mark).join(id);
@@ -248,6 +262,8 @@
     data.links.forEach(function (l) {
       if (l.col !== null && r[l.col]) body.appendChild(linked(l, r[l.col]));
     });
+    var said = data.evidence && data.evidence[id];
+    if (said && said.length) body.appendChild(quotesOf(said));
     var c = el("section");
     c.className = "cite-event";
     c.appendChild(el("h3", "Cite this row"));

@@ -1,7 +1,9 @@
 //! The events table of the page: every row rendered, so that the page reads without
 //! JavaScript, with the header the script sorts by. Release format 3 shows the rendered rows;
-//! from format 4 they are inside `<noscript>` and the script lays out the rows it shows.
+//! from format 4 they are inside `<noscript>` and the script lays out the rows it shows; from
+//! format 5 the rendered rows end with their quotes from the source.
 
+use super::evidence::{self, Quotes};
 use super::{esc, shown_value, Layout};
 use crate::schema::metadata::ReleaseFormat;
 use crate::schema::{Kind, Schema};
@@ -16,6 +18,7 @@ pub(super) fn table(
     rows: &[Vec<String>],
     layout: &Layout,
     format: ReleaseFormat,
+    quotes: Option<&Quotes>,
 ) -> String {
     let mut s = String::with_capacity(rows.len() * 400);
     let _ = writeln!(
@@ -27,7 +30,7 @@ pub(super) fn table(
     if !format.has_lazy_page() {
         s.push_str("<div class=\"scroll\"><table id=\"events-table\"><caption>Every row of the table (follow an id for the full record)</caption>");
         head(&mut s, schema, layout, Head::Format3);
-        body(&mut s, schema, rows, layout);
+        body(&mut s, schema, rows, layout, None);
         s.push_str("</table></div>\n");
         s.push_str(more);
         return s;
@@ -38,7 +41,12 @@ pub(super) fn table(
     s.push_str(more);
     s.push_str("<noscript><div class=\"scroll\"><table id=\"events-table-all\"><caption>Every row of the table</caption>");
     head(&mut s, schema, layout, Head::Plain);
-    body(&mut s, schema, rows, layout);
+    if quotes.is_some() {
+        // The last column, the row's quotes (release format 5 on).
+        let at = s.len() - "</tr></thead>\n".len();
+        s.insert_str(at, "<th scope=\"col\">quotes from the source</th>");
+    }
+    body(&mut s, schema, rows, layout, quotes);
     s.push_str("</table></div></noscript>\n");
     s
 }
@@ -106,7 +114,14 @@ fn head(s: &mut String, schema: &Schema, layout: &Layout, kind: Head) {
     s.push_str("</tr></thead>\n");
 }
 
-fn body(s: &mut String, schema: &Schema, rows: &[Vec<String>], layout: &Layout) {
+/// The rows, each with its quotes in a last cell when `quotes` is given.
+fn body(
+    s: &mut String,
+    schema: &Schema,
+    rows: &[Vec<String>],
+    layout: &Layout,
+    quotes: Option<&Quotes>,
+) {
     s.push_str("<tbody>\n");
     for (n, r) in rows.iter().enumerate() {
         let key = r.get(layout.key).map(String::as_str).unwrap_or("");
@@ -122,6 +137,9 @@ fn body(s: &mut String, schema: &Schema, rows: &[Vec<String>], layout: &Layout) 
                 };
                 let _ = write!(s, "<td{class}>{}</td>", shown_value(schema, i, v));
             }
+        }
+        if let Some(q) = quotes {
+            s.push_str(&evidence::cell(q.get(key)));
         }
         s.push_str("</tr>\n");
     }
