@@ -8,9 +8,10 @@
 //! A new table needs no Rust: declaring it in `dataset.json` with its schema is enough.
 
 use crate::error::{Error, Result};
+use crate::release::export::bounds::ClaimsSource;
 use crate::release::export::expand::{Expansion, Referenced};
 use crate::schema::canonical::canonical_bytes;
-use crate::schema::metadata::{Dataset, Metadata, Resource};
+use crate::schema::metadata::{Claims, Dataset, Metadata, Resource};
 use crate::schema::Schema;
 use std::borrow::Cow;
 use std::path::Path;
@@ -94,6 +95,8 @@ pub struct Tables {
     list: Vec<Table>,
     /// Where the tables come from, for messages: "the dataset" or "the bundle".
     within: &'static str,
+    /// The claims whose bounds the typed exports carry (release format 5 on).
+    claims: Option<Claims>,
 }
 
 impl Tables {
@@ -108,26 +111,35 @@ impl Tables {
         let mut tables = Tables {
             list,
             within: dataset.place(),
+            claims: bounded_claims(dataset),
         };
         tables.resolve()?;
         Ok(tables)
     }
 
-    /// Only the tables whose columns `schema`'s foreign keys `expand` (without expansions of
-    /// their own): what one table's typed export needs, without reading the others.
-    pub fn referenced_by(dataset: &Dataset, schema: &Schema) -> Result<Tables> {
+    /// Only the tables whose columns the foreign keys of `schema` (the schema of table `name`)
+    /// `expand` (without expansions of their own), and the claims table when it bounds
+    /// `name`: what one table's typed export needs, without reading the others.
+    pub fn referenced_by(dataset: &Dataset, name: &str, schema: &Schema) -> Result<Tables> {
         let within = dataset.place();
+        let claims = bounded_claims(dataset);
+        let bounds = claims.iter().filter(|c| c.of == name).map(|c| &c.table);
+        let expands = schema.foreign_keys.iter().filter(|f| !f.expand.is_empty());
         let mut list: Vec<Table> = Vec::new();
-        for fk in schema.foreign_keys.iter().filter(|f| !f.expand.is_empty()) {
-            if list.iter().any(|t| t.name == fk.resource) {
+        for wanted in expands.map(|fk| &fk.resource).chain(bounds) {
+            if list.iter().any(|t| &t.name == wanted) {
                 continue;
             }
             let r = dataset
-                .resource(&fk.resource)
-                .ok_or_else(|| not_expandable(schema, &fk.resource, within))?;
+                .resource(wanted)
+                .ok_or_else(|| not_expandable(schema, wanted, within))?;
             list.push(Table::read(dataset, r)?);
         }
-        Ok(Tables { list, within })
+        Ok(Tables {
+            list,
+            within,
+            claims,
+        })
     }
 
     /// The table named `name`.
@@ -144,13 +156,26 @@ impl Tables {
         self.list.iter().find(|t| t.name == name)
     }
 
-    /// The expansion of `schema`, reading the tables its foreign keys expand from here.
-    pub fn expansion(&self, schema: &Schema) -> Result<Option<Expansion>> {
-        Expansion::new(schema, |name| {
-            self.find(name)
+    /// The expansion of `schema` (the schema of table `name`), reading the tables its foreign
+    /// keys expand from, and the claims that bound it, from here.
+    pub fn expansion(&self, name: &str, schema: &Schema) -> Result<Option<Expansion>> {
+        let claims = match self.claims.as_ref().filter(|c| c.of == name) {
+            Some(c) => {
+                let t = self.get(&c.table)?;
+                Some(ClaimsSource {
+                    claims: c,
+                    schema: &t.schema,
+                    csv: &t.csv,
+                })
+            }
+            None => None,
+        };
+        let resolve = |r: &str| {
+            self.find(r)
                 .map(Table::referenced)
-                .ok_or_else(|| not_expandable(schema, name, self.within))
-        })
+                .ok_or_else(|| not_expandable(schema, r, self.within))
+        };
+        Expansion::new(schema, resolve, claims)
     }
 
     /// Adds tables derived from these (a bundle's link tables) and resolves every expansion
@@ -172,7 +197,7 @@ impl Tables {
         let resolved = self
             .list
             .iter()
-            .map(|t| self.expansion(&t.schema))
+            .map(|t| self.expansion(&t.name, &t.schema))
             .collect::<Result<Vec<_>>>()?;
         for (t, x) in self.list.iter_mut().zip(resolved) {
             t.expansion = x;
@@ -186,6 +211,13 @@ impl std::ops::Deref for Tables {
     fn deref(&self) -> &[Table] {
         &self.list
     }
+}
+
+/// The claims block, when the dataset's bundles carry bounds (release format 5 on: older
+/// bundles keep the bytes they were published with).
+fn bounded_claims(dataset: &Dataset) -> Option<Claims> {
+    let meta = &dataset.meta;
+    meta.claims.clone().filter(|_| meta.format().has_evidence())
 }
 
 /// A foreign key of `schema` expands columns of a table that is not there.
