@@ -1,8 +1,8 @@
 //! The one loader of a dataset's tables: for every resource of `dataset.json`, its name, its
 //! row schema (compiled, and as the file's bytes), its canonical CSV bytes, and the convenience
-//! columns of its typed exports ([`Expansion`]) resolved against the other tables. Release
-//! bundles, `aabc export`, `aabc site`, the pictures and `aabc verify` all read tables through
-//! it, so a fault (a foreign key that expands from a table the dataset lacks, a table asked for
+//! columns of its typed exports ([`Expansion`]) resolved against the other tables (and the
+//! claims table, for the bounds of release format 5). Release bundles, `aabc export`, `aabc
+//! site`, the pictures and `aabc verify` all read tables through it, so a fault (a foreign key that expands from a table the dataset lacks, a table asked for
 //! by a name it does not have) is refused with one message wherever it is met.
 //!
 //! A new table needs no Rust: declaring it in `dataset.json` with its schema is enough.
@@ -27,7 +27,8 @@ pub struct Table {
     pub schema_file: String,
     /// The schema file as it is, copied into bundles byte for byte.
     pub schema_bytes: Vec<u8>,
-    /// The convenience columns of the typed exports, when the schema declares `expand`.
+    /// The convenience columns of the typed exports, when the schema declares `expand` or the
+    /// metadata's claims give the table bounds.
     pub expansion: Option<Expansion>,
 }
 
@@ -123,17 +124,20 @@ impl Tables {
     pub fn referenced_by(dataset: &Dataset, name: &str, schema: &Schema) -> Result<Tables> {
         let within = dataset.place();
         let claims = bounded_claims(dataset);
-        let bounds = claims.iter().filter(|c| c.of == name).map(|c| &c.table);
-        let expands = schema.foreign_keys.iter().filter(|f| !f.expand.is_empty());
         let mut list: Vec<Table> = Vec::new();
-        for wanted in expands.map(|fk| &fk.resource).chain(bounds) {
-            if list.iter().any(|t| &t.name == wanted) {
+        for fk in schema.foreign_keys.iter().filter(|f| !f.expand.is_empty()) {
+            if list.iter().any(|t| t.name == fk.resource) {
                 continue;
             }
             let r = dataset
-                .resource(wanted)
-                .ok_or_else(|| not_expandable(schema, wanted, within))?;
+                .resource(&fk.resource)
+                .ok_or_else(|| not_expandable(schema, &fk.resource, within))?;
             list.push(Table::read(dataset, r)?);
+        }
+        if let Some(c) = claims.as_ref().filter(|c| c.of == name) {
+            if !list.iter().any(|t| t.name == c.table) {
+                list.push(Table::read(dataset, dataset.table(&c.table)?)?);
+            }
         }
         Ok(Tables {
             list,

@@ -632,3 +632,54 @@ impl<R: Read> Read for ExpandReader<'_, R> {
         Ok(n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(cells: &[[&str; 2]]) -> Vec<Vec<String>> {
+        cells
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    fn coarsest(spread: Option<(usize, &str)>) -> Fill {
+        let rank = Rank::Vocabulary(
+            [("1", 0), ("2", 1), ("3", 2)]
+                .map(|(v, i)| (v.to_string(), i))
+                .into(),
+        );
+        Fill::Coarsest {
+            at: 0,
+            rank,
+            spread: spread.map(|(s, v)| (s, v.to_string())),
+        }
+    }
+
+    #[test]
+    fn coarsest_skips_blanks_and_rises_to_the_spread_value_across_provinces() {
+        let value = |f: &Fill, r: &[[&str; 2]]| {
+            let owned = rows(r);
+            let refs: Vec<&Vec<String>> = owned.iter().collect();
+            f.value(&refs)
+        };
+        let f = coarsest(Some((1, "3")));
+        assert_eq!(value(&f, &[["1", "P"], ["2", "P"]]), "2");
+        assert_eq!(value(&f, &[["1", "P"], ["1", "Q"]]), "3");
+        // A blank province is no second province; a blank precision is skipped.
+        assert_eq!(value(&f, &[["1", "P"], ["", ""]]), "1");
+        assert_eq!(value(&f, &[["", "P"], ["", "Q"]]), "");
+        assert_eq!(value(&f, &[]), "");
+        // Without a spread, several provinces keep the coarsest precision.
+        assert_eq!(value(&coarsest(None), &[["1", "P"], ["1", "Q"]]), "1");
+        let d = Fill::Distinct {
+            at: 1,
+            delimiter: ";".into(),
+        };
+        assert_eq!(
+            value(&d, &[["1", "AZ"], ["1", "AM"], ["2", "AZ"], ["3", ""]]),
+            "AZ;AM"
+        );
+    }
+}
