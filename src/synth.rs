@@ -519,6 +519,14 @@ fn satisfy(
     }
 }
 
+/// A value for a column a rule requires: a term of its vocabulary, or a filled cell.
+fn some_value(schema: &Schema, field: usize, rng: &mut Rng, day: NaiveDate) -> String {
+    match &schema.columns[field].terms {
+        Some(t) => t[rng.below(t.len() as u64) as usize].value.clone(),
+        None => filled(schema, field, rng, day),
+    }
+}
+
 fn satisfy_other(
     schema: &Schema,
     r: &RuleSpec,
@@ -553,12 +561,15 @@ fn satisfy_other(
         }
         RuleSpec::PresentIffAny { field, any, .. } => {
             let figures = any.iter().any(|&c| !cells[c].is_empty());
-            let col = &schema.columns[*field];
-            cells[*field] = match (&col.terms, figures) {
-                (Some(t), true) => t[rng.below(t.len() as u64) as usize].value.clone(),
-                (None, true) => filled(schema, *field, rng, day),
-                (_, false) => String::new(),
+            cells[*field] = match figures {
+                true => some_value(schema, *field, rng, day),
+                false => String::new(),
             };
+        }
+        RuleSpec::PresentIfAny { field, any, .. }
+            if cells[*field].is_empty() && any.iter().any(|&c| !cells[c].is_empty()) =>
+        {
+            cells[*field] = some_value(schema, *field, rng, day);
         }
         RuleSpec::OnlyWhen {
             fields,

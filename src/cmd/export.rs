@@ -66,7 +66,8 @@ pub fn run(args: Args) -> Result<u8> {
                 source_sha256: None,
             };
             let schema = Schema::load(&dataset.schema_path(r))?;
-            let expansion = Tables::referenced_by(&dataset, &schema)?.expansion(&schema)?;
+            let tables = Tables::referenced_by(&dataset, &r.name, &schema)?;
+            let expansion = tables.expansion(&r.name, &schema)?;
             (schema, dataset.data_path(r), p, expansion)
         }
     };

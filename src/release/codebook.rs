@@ -8,7 +8,7 @@
 
 use crate::error::Result;
 use crate::schema::metadata::{nonempty, Dataset, Metadata};
-use crate::schema::{Kind, RuleSpec, Schema};
+use crate::schema::{Aggregate, Kind, RuleSpec, Schema};
 use std::fmt::Write;
 
 /// The codebook of every table of a dataset (what `aabc codebook` prints), in the layout of
@@ -22,6 +22,7 @@ pub fn of_dataset(dataset: &Dataset) -> Result<String> {
     if format >= 2 {
         out.push_str(&unit_of_analysis(&dataset.meta));
     }
+    out.push_str(&best_estimate(&dataset.meta));
     for r in &dataset.meta.resources {
         let schema = Schema::load(&dataset.schema_path(r))?;
         let title = schema.title.clone().unwrap_or_else(|| r.name.clone());
@@ -47,6 +48,35 @@ pub fn unit_of_analysis(meta: &Metadata) -> String {
         Some(u) => format!("## Unit of analysis\n\n{u}\n\n"),
         None => String::new(),
     }
+}
+
+/// The dataset-level part of the codebook that the metadata's `claims` block brings: how a
+/// figure column's value is chosen among the claims, and how the typed exports' low and high
+/// bounds are derived from them (see [`crate::release::export::bounds`]).
+pub fn best_estimate(meta: &Metadata) -> String {
+    let Some(c) = &meta.claims else {
+        return String::new();
+    };
+    let mut s = format!(
+        "## Best estimate and bounds\n\n{}\n\n",
+        c.best_estimate.trim()
+    );
+    if c.bounds.is_empty() {
+        return s;
+    }
+    let columns: Vec<String> = c.bounds.iter().map(|b| format!("`{b}`")).collect();
+    let _ = write!(
+        s,
+        "Each row of `{t}` gives a range by its `{q}`: `exact` v gives [v, v]; `approximate` v gives [v, v] too (approximate figures are taken at face value); `at_least` v gives v and no upper bound; `up_to` v gives [0, v]. \
+The typed exports (Parquet, JSON, JSON Lines, GeoJSON) add `<column>_low` and `<column>_high` right after each of {cols}. \
+For a row and column, low is the lowest low of its claims; high is the highest high when at least one claim has one and it is not below any `at_least` value, and blank otherwise: conflicting claims give the range, and \"at least N\" leaves the high blank unless another claim bounds it. \
+A column with no claim of its own that is the total of a `sum` rule adds up the bounds of its parts that have a figure (its high only when each of them has one). \
+A figure with no claim is taken as stated ([v, v]); a blank figure with no claim has blank bounds.\n\n",
+        t = c.table,
+        q = c.qualifier,
+        cols = columns.join(", ")
+    );
+    s
 }
 
 /// Markdown codebook of one table in the layout of `release_format`.
@@ -119,12 +149,53 @@ pub fn markdown_for(release_format: u32, schema: &Schema, heading: &str) -> Stri
             }
         }
     }
+    s.push_str(&typed_exports(schema));
     let rules = rules(schema);
     if !rules.is_empty() {
         let _ = writeln!(s, "\n### Rules\n");
         for r in rules {
             let _ = writeln!(s, "- {r}");
         }
+    }
+    s
+}
+
+/// What the typed exports add after each list column whose `expand` draws on every item (an
+/// `aggregate`); empty for a schema without one, whose codebook stays as it was published.
+fn typed_exports(schema: &Schema) -> String {
+    let aggregates =
+        |fk: &&crate::schema::ForeignKey| fk.expand.iter().any(|e| e.aggregate.is_some());
+    if !schema.foreign_keys.iter().any(|fk| aggregates(&fk)) {
+        return String::new();
+    }
+    let mut s = "\n### Columns the typed exports add\n\n".to_string();
+    for fk in schema
+        .foreign_keys
+        .iter()
+        .filter(|fk| !fk.expand.is_empty())
+    {
+        let list = &schema.columns[fk.field].name;
+        let r = &fk.resource;
+        let added: Vec<String> = fk
+            .expand
+            .iter()
+            .map(|e| {
+                let (n, f) = (&e.name, &e.field);
+                match &e.aggregate {
+                    None => format!("`{n}` ({r}.{f} of the first item)"),
+                    Some(Aggregate::Coarsest { spread }) => {
+                        let least = spread.as_ref().map_or(String::new(), |(sp, v)| {
+                            format!("; at least `{v}` when the items have more than one {sp}")
+                        });
+                        format!("`{n}` (the coarsest {r}.{f} among all items: the last in its order{least})")
+                    }
+                    Some(Aggregate::Distinct) => {
+                        format!("`{n}` (every {r}.{f} of the items, in their order, without repeats: a list)")
+                    }
+                }
+            })
+            .collect();
+        let _ = writeln!(s, "- after `{list}`: {}.", added.join(", "));
     }
     s
 }
@@ -177,6 +248,9 @@ fn rules(schema: &Schema) -> Vec<String> {
             ),
             RuleSpec::PresentIffAny { id, field, any } => {
                 format!("`{id}`: {} is filled exactly when any of {} is.", n(field), list(any))
+            }
+            RuleSpec::PresentIfAny { id, field, any } => {
+                format!("`{id}`: {} is filled whenever any of {} is.", n(field), list(any))
             }
             RuleSpec::OnlyWhen { id, fields, column, values } => format!(
                 "`{id}`: each of {} is blank unless {} is {}.",

@@ -56,6 +56,9 @@ pub fn readme(meta: &Metadata, released: NaiveDate, tables: &Tables) -> Result<S
     if v2 {
         s.push_str(&crate::release::codebook::unit_of_analysis(meta));
     }
+    if meta.format().has_evidence() {
+        s.push_str(&crate::release::codebook::best_estimate(meta));
+    }
     for t in tables.iter() {
         let title = t.schema.title.clone().unwrap_or_else(|| t.name.clone());
         let _ = writeln!(

@@ -1,16 +1,17 @@
 //! The one loader of a dataset's tables: for every resource of `dataset.json`, its name, its
 //! row schema (compiled, and as the file's bytes), its canonical CSV bytes, and the convenience
-//! columns of its typed exports ([`Expansion`]) resolved against the other tables. Release
-//! bundles, `aabc export`, `aabc site`, the pictures and `aabc verify` all read tables through
-//! it, so a fault (a foreign key that expands from a table the dataset lacks, a table asked for
+//! columns of its typed exports ([`Expansion`]) resolved against the other tables (and the
+//! claims table, for the bounds of release format 5). Release bundles, `aabc export`, `aabc
+//! site`, the pictures and `aabc verify` all read tables through it, so a fault (a foreign key that expands from a table the dataset lacks, a table asked for
 //! by a name it does not have) is refused with one message wherever it is met.
 //!
 //! A new table needs no Rust: declaring it in `dataset.json` with its schema is enough.
 
 use crate::error::{Error, Result};
+use crate::release::export::bounds::ClaimsSource;
 use crate::release::export::expand::{Expansion, Referenced};
 use crate::schema::canonical::canonical_bytes;
-use crate::schema::metadata::{Dataset, Metadata, Resource};
+use crate::schema::metadata::{Claims, Dataset, Metadata, Resource};
 use crate::schema::Schema;
 use std::borrow::Cow;
 use std::path::Path;
@@ -26,7 +27,8 @@ pub struct Table {
     pub schema_file: String,
     /// The schema file as it is, copied into bundles byte for byte.
     pub schema_bytes: Vec<u8>,
-    /// The convenience columns of the typed exports, when the schema declares `expand`.
+    /// The convenience columns of the typed exports, when the schema declares `expand` or the
+    /// metadata's claims give the table bounds.
     pub expansion: Option<Expansion>,
 }
 
@@ -94,6 +96,8 @@ pub struct Tables {
     list: Vec<Table>,
     /// Where the tables come from, for messages: "the dataset" or "the bundle".
     within: &'static str,
+    /// The claims whose bounds the typed exports carry (release format 5 on).
+    claims: Option<Claims>,
 }
 
 impl Tables {
@@ -108,15 +112,18 @@ impl Tables {
         let mut tables = Tables {
             list,
             within: dataset.place(),
+            claims: bounded_claims(dataset),
         };
         tables.resolve()?;
         Ok(tables)
     }
 
-    /// Only the tables whose columns `schema`'s foreign keys `expand` (without expansions of
-    /// their own): what one table's typed export needs, without reading the others.
-    pub fn referenced_by(dataset: &Dataset, schema: &Schema) -> Result<Tables> {
+    /// Only the tables whose columns the foreign keys of `schema` (the schema of table `name`)
+    /// `expand` (without expansions of their own), and the claims table when it bounds
+    /// `name`: what one table's typed export needs, without reading the others.
+    pub fn referenced_by(dataset: &Dataset, name: &str, schema: &Schema) -> Result<Tables> {
         let within = dataset.place();
+        let claims = bounded_claims(dataset);
         let mut list: Vec<Table> = Vec::new();
         for fk in schema.foreign_keys.iter().filter(|f| !f.expand.is_empty()) {
             if list.iter().any(|t| t.name == fk.resource) {
@@ -127,7 +134,16 @@ impl Tables {
                 .ok_or_else(|| not_expandable(schema, &fk.resource, within))?;
             list.push(Table::read(dataset, r)?);
         }
-        Ok(Tables { list, within })
+        if let Some(c) = claims.as_ref().filter(|c| c.of == name) {
+            if !list.iter().any(|t| t.name == c.table) {
+                list.push(Table::read(dataset, dataset.table(&c.table)?)?);
+            }
+        }
+        Ok(Tables {
+            list,
+            within,
+            claims,
+        })
     }
 
     /// The table named `name`.
@@ -144,13 +160,26 @@ impl Tables {
         self.list.iter().find(|t| t.name == name)
     }
 
-    /// The expansion of `schema`, reading the tables its foreign keys expand from here.
-    pub fn expansion(&self, schema: &Schema) -> Result<Option<Expansion>> {
-        Expansion::new(schema, |name| {
-            self.find(name)
+    /// The expansion of `schema` (the schema of table `name`), reading the tables its foreign
+    /// keys expand from, and the claims that bound it, from here.
+    pub fn expansion(&self, name: &str, schema: &Schema) -> Result<Option<Expansion>> {
+        let claims = match self.claims.as_ref().filter(|c| c.of == name) {
+            Some(c) => {
+                let t = self.get(&c.table)?;
+                Some(ClaimsSource {
+                    claims: c,
+                    schema: &t.schema,
+                    csv: &t.csv,
+                })
+            }
+            None => None,
+        };
+        let resolve = |r: &str| {
+            self.find(r)
                 .map(Table::referenced)
-                .ok_or_else(|| not_expandable(schema, name, self.within))
-        })
+                .ok_or_else(|| not_expandable(schema, r, self.within))
+        };
+        Expansion::new(schema, resolve, claims)
     }
 
     /// Adds tables derived from these (a bundle's link tables) and resolves every expansion
@@ -172,7 +201,7 @@ impl Tables {
         let resolved = self
             .list
             .iter()
-            .map(|t| self.expansion(&t.schema))
+            .map(|t| self.expansion(&t.name, &t.schema))
             .collect::<Result<Vec<_>>>()?;
         for (t, x) in self.list.iter_mut().zip(resolved) {
             t.expansion = x;
@@ -186,6 +215,13 @@ impl std::ops::Deref for Tables {
     fn deref(&self) -> &[Table] {
         &self.list
     }
+}
+
+/// The claims block, when the dataset's bundles carry bounds (release format 5 on: older
+/// bundles keep the bytes they were published with).
+fn bounded_claims(dataset: &Dataset) -> Option<Claims> {
+    let meta = &dataset.meta;
+    meta.claims.clone().filter(|_| meta.format().has_evidence())
 }
 
 /// A foreign key of `schema` expands columns of a table that is not there.

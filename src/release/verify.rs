@@ -472,7 +472,7 @@ fn compare_formats(
     csv_path: &Path,
 ) -> Result<(usize, Vec<Problem>)> {
     let csv = std::fs::read(csv_path).map_err(|e| Error::io(csv_path, e))?;
-    let expansion = expansion(dataset, table_schema)?;
+    let expansion = expansion(dataset, name, table_schema)?;
     let (schema, typed) = match &expansion {
         Some(x) => (&x.schema, x.expand_bytes(table_schema, &csv, name)?),
         None => (table_schema, csv.clone()),
@@ -559,10 +559,11 @@ fn rows_differ(
 /// The expansion of a table of the bundle, reading the tables it references from the bundle.
 fn expansion(
     dataset: &Dataset,
+    name: &str,
     schema: &Schema,
 ) -> Result<Option<crate::release::export::expand::Expansion>> {
     use crate::release::tables::Tables;
-    Tables::referenced_by(dataset, schema)?.expansion(schema)
+    Tables::referenced_by(dataset, name, schema)?.expansion(name, schema)
 }
 
 fn read_json(path: &Path) -> std::result::Result<Vec<Value>, String> {

@@ -1,7 +1,7 @@
 //! Reading a row schema: the JSON Schema document turned into [`Schema`]'s columns, keys and
 //! rules, refusing a schema no row could satisfy or whose rules name unknown columns.
 
-use super::{Column, Expand, ForeignKey, Kind, RuleSpec, Schema, Term};
+use super::{Aggregate, Column, Expand, ForeignKey, Kind, RuleSpec, Schema, Term};
 use crate::error::{Error, Result};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -153,11 +153,11 @@ fn rules(
     Ok(rules)
 }
 
-/// The `expand` list of a foreign key: strings or `{"field", "as"}` objects.
+/// The `expand` list of a foreign key: strings or `{"field", "as", "aggregate"}` objects.
 fn expand_list(v: Option<&Value>) -> std::result::Result<Vec<Expand>, String> {
     let Some(v) = v else { return Ok(Vec::new()) };
     let bad = || {
-        "\"expand\" must be an array of column names or {\"field\": NAME, \"as\": NEW_NAME} objects"
+        "\"expand\" must be an array of column names or {\"field\": NAME, \"as\": NEW_NAME, \"aggregate\": \"coarsest\" or \"distinct\"} objects"
             .to_string()
     };
     v.as_array()
@@ -167,6 +167,7 @@ fn expand_list(v: Option<&Value>) -> std::result::Result<Vec<Expand>, String> {
             Value::String(s) => Ok(Expand {
                 field: s.clone(),
                 name: s.clone(),
+                aggregate: None,
             }),
             Value::Object(o) => {
                 let field = o.get("field").and_then(Value::as_str).ok_or_else(bad)?;
@@ -177,11 +178,45 @@ fn expand_list(v: Option<&Value>) -> std::result::Result<Vec<Expand>, String> {
                 Ok(Expand {
                     field: field.to_string(),
                     name: name.to_string(),
+                    aggregate: aggregate(o).map_err(|m| format!("\"expand\" of {field:?}: {m}"))?,
                 })
             }
             _ => Err(bad()),
         })
         .collect()
+}
+
+/// The `aggregate` of one `expand` object (with `spread` and `spread_value` for `coarsest`).
+fn aggregate(o: &serde_json::Map<String, Value>) -> std::result::Result<Option<Aggregate>, String> {
+    let spread = match (o.get("spread"), o.get("spread_value")) {
+        (None, None) => None,
+        (Some(Value::String(s)), Some(v @ (Value::String(_) | Value::Number(_)))) => {
+            let v = match v {
+                Value::String(t) => t.clone(),
+                n => n.to_string(),
+            };
+            Some((s.clone(), v))
+        }
+        _ => {
+            return Err(
+                "\"spread\" (a column name) and \"spread_value\" (a value) go together".into(),
+            )
+        }
+    };
+    let kind = match o.get("aggregate") {
+        None => None,
+        Some(Value::String(k)) => Some(k.as_str()),
+        Some(_) => return Err("\"aggregate\" is \"coarsest\" or \"distinct\"".into()),
+    };
+    match (kind, spread) {
+        (None, None) => Ok(None),
+        (Some("coarsest"), spread) => Ok(Some(Aggregate::Coarsest { spread })),
+        (Some("distinct"), None) => Ok(Some(Aggregate::Distinct)),
+        (None | Some("distinct"), Some(_)) => {
+            Err("\"spread\" goes with \"aggregate\": \"coarsest\" only".into())
+        }
+        _ => Err("\"aggregate\" is \"coarsest\" or \"distinct\"".into()),
+    }
 }
 
 fn string_list(v: &Value) -> Option<Vec<String>> {
@@ -475,6 +510,11 @@ fn rule(
             any: cols("any")?,
             id,
         },
+        "present-if-any" => RuleSpec::PresentIfAny {
+            field: col("field")?,
+            any: cols("any")?,
+            id,
+        },
         "only-when" => RuleSpec::OnlyWhen {
             fields: cols("fields")?,
             column: col("column")?,
@@ -514,7 +554,7 @@ fn rule(
             return Err(Error::Schema {
                 path: PathBuf::new(),
                 message: format!(
-                    "unknown rule kind {other:?}; known: date-order, date-precision, date-coverage, sum, present-iff-any, only-when, code-prefix, title-of, trimmed, no-formula"
+                    "unknown rule kind {other:?}; known: date-order, date-precision, date-coverage, sum, present-iff-any, present-if-any, only-when, code-prefix, title-of, trimmed, no-formula"
                 ),
             })
         }
@@ -557,7 +597,9 @@ fn rule_fits(spec: &RuleSpec, columns: &[Column]) -> Result<(), String> {
             need(id, &[*total], Kind::Integer, "a sum")?;
             need(id, parts, Kind::Integer, "a sum")
         }
-        RuleSpec::PresentIffAny { id, any, .. } => nonempty(id, any, "any"),
+        RuleSpec::PresentIffAny { id, any, .. } | RuleSpec::PresentIfAny { id, any, .. } => {
+            nonempty(id, any, "any")
+        }
         RuleSpec::OnlyWhen {
             id,
             fields,
@@ -655,11 +697,13 @@ mod tests {
             [
                 Expand {
                     field: "lat".into(),
-                    name: "lat".into()
+                    name: "lat".into(),
+                    aggregate: None,
                 },
                 Expand {
                     field: "name".into(),
-                    name: "actor1".into()
+                    name: "actor1".into(),
+                    aggregate: None,
                 }
             ]
         );
@@ -669,6 +713,45 @@ mod tests {
             "{err}"
         );
         assert!(schema(doc(json!("lat"))).is_err());
+    }
+
+    #[test]
+    fn expand_reads_aggregates_and_refuses_unknown_ones() {
+        let doc = |expand: Value| {
+            json!({
+                "properties": {"refs": {"type": "array", "items": {"type": "string"}}},
+                "x-foreignKeys": [{"fields": "refs", "reference": {"resource": "r", "fields": "id"},
+                                   "expand": expand}]
+            })
+        };
+        let s = schema(doc(json!([
+            {"field": "p", "aggregate": "coarsest", "spread": "a", "spread_value": 3},
+            {"field": "c", "as": "cs", "aggregate": "distinct"}
+        ])))
+        .unwrap();
+        let got: Vec<_> = s.foreign_keys[0]
+            .expand
+            .iter()
+            .map(|e| e.aggregate.clone())
+            .collect();
+        assert_eq!(
+            got,
+            [
+                Some(Aggregate::Coarsest {
+                    spread: Some(("a".into(), "3".into()))
+                }),
+                Some(Aggregate::Distinct)
+            ]
+        );
+        for bad in [
+            json!([{"field": "p", "aggregate": "mean"}]),
+            json!([{"field": "p", "aggregate": "coarsest", "spread": "a"}]),
+            json!([{"field": "p", "aggregate": "distinct", "spread": "a", "spread_value": 3}]),
+            json!([{"field": "p", "spread": "a", "spread_value": 3}]),
+        ] {
+            let err = schema(doc(bad.clone())).unwrap_err().to_string();
+            assert!(err.contains("\"expand\" of \"p\""), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -107,11 +107,27 @@ pub struct ForeignKey {
 }
 
 /// One column an `expand` adds: `field` of the referenced table, named `name` in the export
-/// (`{"field": "name", "as": "actor1"}` renames; a plain string keeps the name).
+/// (`{"field": "name", "as": "actor1"}` renames; a plain string keeps the name). Without an
+/// `aggregate` it is the field of the row the first (primary) item references; with one, it
+/// is drawn from the rows of every item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expand {
     pub field: String,
     pub name: String,
+    pub aggregate: Option<Aggregate>,
+}
+
+/// How an `expand` column combines the rows of every item of a list (`"aggregate"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Aggregate {
+    /// `"coarsest"`: the last value in the field's vocabulary order (the largest, for a
+    /// number without a vocabulary) among the items' non-blank values, so that a row claims
+    /// no more precision than its least precise item. With `spread`, at least `spread_value`
+    /// when the items hold more than one distinct non-blank value of the `spread` column (the
+    /// places lie in several provinces).
+    Coarsest { spread: Option<(String, String)> },
+    /// `"distinct"`: every non-blank value, in item order, without repeats: a list.
+    Distinct,
 }
 
 /// A consistency rule declared in `x-rules`, with its columns resolved to indexes.
@@ -141,6 +157,13 @@ pub enum RuleSpec {
     },
     /// `field` is filled exactly when at least one of `any` is.
     PresentIffAny {
+        id: String,
+        field: usize,
+        any: Vec<usize>,
+    },
+    /// `field` is filled whenever at least one of `any` is (the one-way [`RuleSpec::PresentIffAny`]:
+    /// `field` may be filled alone).
+    PresentIfAny {
         id: String,
         field: usize,
         any: Vec<usize>,

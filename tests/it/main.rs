@@ -1,6 +1,7 @@
 //! The integration tests, in one binary (one link for the whole suite): a module per command or
 //! concern, sharing the helpers of `common`.
 
+mod bounds;
 mod browser;
 mod cite;
 mod codebook;
@@ -10,6 +11,7 @@ mod diff;
 mod export;
 mod files;
 mod fmt;
+mod geography;
 mod init;
 mod interop;
 mod loader;

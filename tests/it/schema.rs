@@ -52,8 +52,9 @@ fn the_2_0_schemas_declare_keys_links_and_expansions() {
         serde_json::json!([
             "latitude",
             "longitude",
-            "geo_precision",
+            {"field": "geo_precision", "aggregate": "coarsest", "spread": "admin1_code", "spread_value": 3},
             "country",
+            {"field": "country", "as": "countries", "aggregate": "distinct"},
             "admin1",
             "admin1_code"
         ])
@@ -74,7 +75,8 @@ fn the_2_0_schemas_declare_keys_links_and_expansions() {
     // Every expanded column exists in the referenced schema.
     let places = aabc::schema::Schema::load(&root().join("schema/places.schema.json")).unwrap();
     for c in by_field("place_ids")["expand"].as_array().unwrap() {
-        assert!(places.column_index(c.as_str().unwrap()).is_some(), "{c}");
+        let field = c.as_str().or(c["field"].as_str()).unwrap();
+        assert!(places.column_index(field).is_some(), "{c}");
     }
     assert_eq!(places.id.as_deref(), Some("urn:aabc:schema:places:2"));
     let roles: Vec<&str> = places

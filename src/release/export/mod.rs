@@ -5,6 +5,7 @@
 //! Types come from the row schema only ([`crate::schema::Kind`]): nothing here names a column.
 
 pub mod arrow;
+pub mod bounds;
 pub mod datapackage;
 pub mod dictionary;
 pub mod expand;

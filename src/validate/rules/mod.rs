@@ -188,7 +188,10 @@ impl<'s> RowRules<'s> {
                     totals::sum(id, cells, *total, parts, self.schema, out)
                 }
                 RuleSpec::PresentIffAny { id, field, any } => {
-                    totals::present_iff_any(id, cells, *field, any, self.schema, out)
+                    totals::present_with_any(id, cells, *field, any, true, self.schema, out)
+                }
+                RuleSpec::PresentIfAny { id, field, any } => {
+                    totals::present_with_any(id, cells, *field, any, false, self.schema, out)
                 }
                 RuleSpec::OnlyWhen {
                     id,
@@ -233,7 +236,7 @@ fn columns_of(rule: &RuleSpec) -> Vec<usize> {
         RuleSpec::Sum { total, parts, .. } => std::iter::once(*total)
             .chain(parts.iter().copied())
             .collect(),
-        RuleSpec::PresentIffAny { field, any, .. } => {
+        RuleSpec::PresentIffAny { field, any, .. } | RuleSpec::PresentIfAny { field, any, .. } => {
             std::iter::once(*field).chain(any.iter().copied()).collect()
         }
         RuleSpec::OnlyWhen { fields, column, .. } => fields

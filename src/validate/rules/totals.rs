@@ -1,4 +1,5 @@
-//! Figure rules: a total equals the sum of its parts; an estimate flag accompanies figures.
+//! Figure rules: a total equals the sum of its parts; a column goes with figures (an estimate
+//! flag, who reported them), only with them or whenever they are given.
 
 use super::{integer, Finding};
 use crate::schema::Schema;
@@ -93,11 +94,14 @@ fn overflow(
     ));
 }
 
-pub fn present_iff_any(
+/// `field` goes with `any`: required when any of them is filled, and, when `both_ways`
+/// (`present-iff-any`), blank when none is (`present-if-any` lets it stand alone).
+pub fn present_with_any(
     id: &str,
     cells: &[&str],
     field: usize,
     any: &[usize],
+    both_ways: bool,
     schema: &Schema,
     out: &mut Vec<Finding>,
 ) {
@@ -116,7 +120,7 @@ pub fn present_iff_any(
             format!("is blank, but the row fills {}", given.join(", ")),
             format!("fill {name} as well (it goes with {})", given.join(", ")),
         ));
-    } else if !cells[field].is_empty() && given.is_empty() {
+    } else if both_ways && !cells[field].is_empty() && given.is_empty() {
         let names: Vec<&str> = any
             .iter()
             .map(|&c| schema.columns[c].name.as_str())
