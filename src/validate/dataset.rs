@@ -71,6 +71,7 @@ pub fn validate_dataset_with_progress(
         return Ok(counts);
     }
     report_unused_keys(dataset, &schemas, &keys, emit)?;
+    super::evidence::check(dataset, emit)?;
     Ok(counts)
 }
 

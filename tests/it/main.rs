@@ -7,6 +7,7 @@ mod codebook;
 mod common;
 mod dataset;
 mod diff;
+mod evidence;
 mod export;
 mod files;
 mod fmt;
