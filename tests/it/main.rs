@@ -22,6 +22,7 @@ mod release;
 mod schema;
 mod site;
 mod synth;
+mod trace;
 mod validate;
 mod verify;
 mod versions;
