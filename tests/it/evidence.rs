@@ -511,3 +511,85 @@ fn a_dataset_without_an_evidence_block_is_checked_as_before() {
     edit(&w, "dataset/events.csv", "11,,11,49", "11,,11,50");
     assert_eq!(errors(&w), []);
 }
+
+/// Releases the small dataset into `dist/` of its workdir; returns the bundle's folder.
+fn release(w: &Workdir) -> std::path::PathBuf {
+    w.stdout(&["release", "--out", "dist"]);
+    w.join("dist/tiny-0.1.0")
+}
+
+#[test]
+fn the_bundle_carries_the_pinned_text_and_verify_checks_it() {
+    let w = tiny("evidence-bundle");
+    let dir = release(&w);
+    let text = std::fs::read_to_string(dir.join("texts/article.txt")).unwrap();
+    assert_eq!(text, ARTICLE);
+    let sums = std::fs::read_to_string(dir.join("SHA256SUMS")).unwrap();
+    assert!(
+        sums.contains(&format!("{}  texts/article.txt", sha(ARTICLE))),
+        "{sums}"
+    );
+    let meta: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("dataset.json")).unwrap()).unwrap();
+    assert_eq!(meta["sources"][0]["text"]["path"], "texts/article.txt");
+    // The evidence and claims tables are exported like every other table.
+    for table in ["evidence", "claims"] {
+        for ext in ["csv", "parquet", "json", "jsonl"] {
+            assert!(
+                dir.join(format!("{table}.{ext}")).is_file(),
+                "{table}.{ext}"
+            );
+        }
+    }
+    w.stdout(&["verify", "dist/tiny-0.1.0"]);
+    w.stdout(&["verify", "dist/tiny-0.1.0.zip"]);
+}
+
+#[test]
+fn verify_finds_a_pinned_text_edited_in_the_bundle() {
+    let w = tiny("evidence-bundle-edit");
+    let dir = release(&w);
+    let edited = ARTICLE.replace("Intro", "Outro");
+    std::fs::write(dir.join("texts/article.txt"), &edited).unwrap();
+    // Even with SHA256SUMS recomputed, the text is not the one the metadata pins.
+    let sums = std::fs::read_to_string(dir.join("SHA256SUMS")).unwrap();
+    std::fs::write(
+        dir.join("SHA256SUMS"),
+        sums.replace(&sha(ARTICLE), &sha(&edited)),
+    )
+    .unwrap();
+    let (code, out, err) = w.output(&["verify", "dist/tiny-0.1.0", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("evidence-text") && out.contains("\"file\":\"dataset.json\""),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_bundle_of_an_older_format_carries_no_text_and_pins_none() {
+    let w = tiny("evidence-bundle-4");
+    let mut meta = metadata();
+    meta["release_format"] = json!(4);
+    write_metadata(&w, &meta);
+    let dir = release(&w);
+    assert!(!dir.join("texts").exists());
+    let bundled: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("dataset.json")).unwrap()).unwrap();
+    assert!(bundled["sources"][0].get("text").is_none(), "{bundled}");
+    assert!(bundled.get("evidence").is_none() && bundled.get("claims").is_none());
+    w.stdout(&["verify", "dist/tiny-0.1.0"]);
+}
+
+#[test]
+fn release_refuses_a_dataset_whose_evidence_fails() {
+    let w = tiny("evidence-release");
+    edit(&w, "dataset/events.csv", "11,,11,49", "11,,11,50");
+    let (code, out, err) = w.output(&["release", "--out", "dist"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        format!("{out}{err}").contains("evidence-figure"),
+        "{out}{err}"
+    );
+    assert!(!w.join("dist/tiny-0.1.0").exists());
+}
