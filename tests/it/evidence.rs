@@ -593,3 +593,58 @@ fn release_refuses_a_dataset_whose_evidence_fails() {
     );
     assert!(!w.join("dist/tiny-0.1.0").exists());
 }
+
+mod properties {
+    use aabc::validate::evidence::quotes::{contains_number, english, Spaced};
+    use proptest::prelude::*;
+
+    /// `n` with a comma between groups of three digits.
+    fn grouped(n: u64) -> String {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn a_number_matches_its_digits_and_its_words(n in 0u64..1_000_000) {
+            for written in [n.to_string(), grouped(n), english(n), english(n).to_uppercase()] {
+                let quote = format!("officials said at least {written} people were affected.");
+                prop_assert!(contains_number(&quote, n), "{}", quote);
+            }
+        }
+
+        #[test]
+        fn a_number_is_not_found_inside_a_longer_one(n in 0u64..1_000_000, d in 1u64..10) {
+            for longer in [format!("{d}{n} people"), format!("{n}{d} people"), format!("{d}.{n} km")] {
+                prop_assert!(!contains_number(&longer, n), "{}", longer);
+            }
+        }
+
+        #[test]
+        fn a_quote_is_found_however_it_is_spaced(
+            words in proptest::collection::vec("[A-Za-z0-9,.]{1,8}", 2..30),
+            gaps in proptest::collection::vec(prop_oneof![
+                Just(" "), Just("  "), Just("\n"), Just("\r\n"), Just("\t "), Just("\u{a0}")
+            ], 30),
+            from in 0usize..30,
+            len in 1usize..30,
+        ) {
+            let text: String = words.iter().zip(&gaps).map(|(w, g)| format!("{g}{w}")).collect();
+            let from = from % words.len();
+            let to = (from + len).min(words.len());
+            // The same words, spaced otherwise.
+            let quote = words[from..to].join(" \n ");
+            let found = Spaced::new(&text).find(&quote);
+            prop_assert!(found.is_some(), "{:?} in {:?}", quote, text);
+        }
+    }
+}
