@@ -20,7 +20,7 @@ pub struct Args {
     #[arg(value_name = "ID")]
     id: String,
     /// Output format: human, or json (an array of objects with evidence_id, columns, quote,
-    /// document, section, line, claimant_ids and claims).
+    /// document, section, line, claimant_ids, claimant_names and claims).
     #[arg(long, value_enum, default_value_t = Form::Human)]
     format: Form,
     /// Repository root holding dataset/ and schema/.
@@ -80,7 +80,16 @@ fn human(out: &mut impl Write, id: &str, traced: &[Traced]) -> Result<()> {
         )?;
         outln!(out, "  columns: {}", clean(&t.columns.join(", ")))?;
         if !t.claimant_ids.is_empty() {
-            outln!(out, "  claimants: {}", clean(&t.claimant_ids.join(", ")))?;
+            let named: Vec<String> = t
+                .claimant_ids
+                .iter()
+                .zip(&t.claimant_names)
+                .map(|(id, name)| match name {
+                    Some(n) => format!("{id} ({n})"),
+                    None => id.clone(),
+                })
+                .collect();
+            outln!(out, "  claimants: {}", clean(&named.join(", ")))?;
         }
         outln!(out, "  {}", quoted(&t.quote, 2000))?;
         for c in &t.claims {

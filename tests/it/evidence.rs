@@ -77,13 +77,16 @@ fn schemas() -> Vec<(&'static str, Value)> {
         json!({"actor_id": string(), "name": string()}),
         json!({"x-primaryKey": ["actor_id"]}),
     );
+    // Typed exports show each claimant's name; `aabc trace` does too.
+    let mut claimants = fk("claimant_ids", "actors", "actor_id");
+    claimants["expand"] = json!([{"field": "name", "as": "claimant"}]);
     let evidence = schema(
         "evidence",
         json!({"evidence_id": string(), "event_id": string(), "document": string(),
                "columns": {"type": "array", "x-delimiter": ";", "items": {"type": "string"}},
                "claimant_ids": list(), "quote": string()}),
         json!({"x-primaryKey": ["evidence_id"], "x-foreignKeys": [
-            fk("event_id", "events", "event_id"), fk("claimant_ids", "actors", "actor_id")]}),
+            fk("event_id", "events", "event_id"), claimants]}),
     );
     let claims = schema(
         "claims",

@@ -16,12 +16,12 @@ fn trace_prints_each_quote_with_its_place_and_claims() {
          \n\
          E0003 in article, section \"June 2021\", line 12\n  \
          columns: date_start, date_end\n  \
-         claimants: A1\n  \
+         claimants: A1 (Ministry of Defence)\n  \
          \"On 3 June 2021 the Ministry of Defence said\"\n\
          \n\
          E0004 in article, section \"June 2021\", line 13\n  \
          columns: killed_a, killed_b\n  \
-         claimants: A1\n  \
+         claimants: A1 (Ministry of Defence)\n  \
          \"2 soldiers died and 3 more died later\"\n  \
          claim: killed_a = 2 (exact), by A1\n  \
          claim: killed_b = 3 (exact), by A1\n"
@@ -53,6 +53,7 @@ fn trace_json_is_an_array_of_quotes() {
             "section": "May 2021",
             "line": 8,
             "claimant_ids": [],
+            "claimant_names": [],
             "claims": [{"column": "wounded", "claimant_id": null, "value": 49, "qualifier": "at_least"}]
         })
     );

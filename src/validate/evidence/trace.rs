@@ -3,10 +3,13 @@
 //! text (section and line), and the claims that cite it.
 
 use super::claims::Claims;
+use super::table::Table;
 use super::{texts, Evidence};
 use crate::error::{Error, Result};
 use crate::schema::metadata::Dataset;
+use crate::schema::Schema;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// One quote of the row, as `aabc trace` shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -22,6 +25,9 @@ pub struct Traced {
     /// The 1-based line of the pinned text where the quote starts (none when it does not occur).
     pub line: Option<u64>,
     pub claimant_ids: Vec<String>,
+    /// The name of each claimant (in the order of `claimant_ids`; null where it has none), from
+    /// the table the claimant column refers to.
+    pub claimant_names: Vec<Option<String>>,
     /// The claims that cite this quote.
     pub claims: Vec<TracedClaim>,
 }
@@ -63,6 +69,7 @@ pub fn trace(dataset: &Dataset, key: &str) -> Result<Vec<Traced>> {
         });
     }
     let (texts, _) = texts::load(dataset);
+    let names = claimant_names(dataset, &evidence)?;
     let claims = match &dataset.meta.claims {
         Some(c) => Claims::read(dataset, c)?,
         None => None,
@@ -79,6 +86,7 @@ pub fn trace(dataset: &Dataset, key: &str) -> Result<Vec<Traced>> {
                 section: place.as_ref().and_then(|p| p.section.clone()),
                 line: place.map(|p| p.line),
                 claimant_ids: e.claimants.clone(),
+                claimant_names: e.claimants.iter().map(|c| names.get(c).cloned()).collect(),
                 claims: claims
                     .as_ref()
                     .map(|c| cited(c, key, &e.id))
@@ -86,6 +94,41 @@ pub fn trace(dataset: &Dataset, key: &str) -> Result<Vec<Traced>> {
             }
         })
         .collect())
+}
+
+/// Claimants' names by key, from the table the claimant column refers to: the column an
+/// `expand` of a foreign key to that table shows (an actor's name, say); none without one.
+fn claimant_names(dataset: &Dataset, evidence: &Evidence) -> Result<HashMap<String, String>> {
+    let schema = &evidence.table.schema;
+    let Some(fk) = evidence.spec.claimant.as_ref().and_then(|c| {
+        let col = schema.column_index(c)?;
+        schema.foreign_keys.iter().find(|fk| fk.field == col)
+    }) else {
+        return Ok(HashMap::new());
+    };
+    let mut shown = None;
+    for r in &dataset.meta.resources {
+        let s = Schema::load(&dataset.schema_path(r))?;
+        let to = s.foreign_keys.iter().filter(|f| f.resource == fk.resource);
+        if let Some(e) = to.flat_map(|f| f.expand.first()).next() {
+            shown = Some(e.field.clone());
+            break;
+        }
+    }
+    let Some(shown) = shown else {
+        return Ok(HashMap::new());
+    };
+    let table = Table::open(dataset, &fk.resource, "a foreign key of the evidence table")?;
+    let (Some(k), Some(n)) = (table.field(&fk.reference_field), table.field(&shown)) else {
+        return Ok(HashMap::new());
+    };
+    let mut names = HashMap::new();
+    let mut rows = table.rows()?;
+    while let Some((cells, _)) = rows.next() {
+        let cell = |i: usize| cells.get(i).unwrap_or("").to_string();
+        names.insert(cell(k), cell(n));
+    }
+    Ok(names)
 }
 
 /// The claims of row `key` that cite evidence `id`.
