@@ -503,6 +503,20 @@ fn every_output_format_carries_the_evidence_problems() {
 }
 
 #[test]
+fn an_evidence_block_naming_what_the_dataset_lacks_cannot_run() {
+    let w = tiny("evidence-block");
+    let mut meta = metadata();
+    meta["evidence"]["figures"] = json!(["killed_a", "killed_c"]);
+    write_metadata(&w, &meta);
+    let err = w.assert_err(&["validate"], 2);
+    assert!(err.contains("\"killed_c\" of table \"events\""), "{err}");
+    meta["evidence"]["table"] = json!("quotes");
+    write_metadata(&w, &meta);
+    let err = w.assert_err(&["validate"], 2);
+    assert!(err.contains("names the table \"quotes\""), "{err}");
+}
+
+#[test]
 fn a_dataset_without_an_evidence_block_is_checked_as_before() {
     let w = tiny("evidence-none");
     let mut meta = metadata();
