@@ -425,6 +425,21 @@ fn a_pinned_text_that_changed_fails_at_the_metadata() {
 }
 
 #[test]
+fn a_changed_text_is_reported_even_when_a_table_is_not_well_formed() {
+    let w = tiny("evidence-sha-fault");
+    w.create(
+        "dataset/texts/article.txt",
+        ARTICLE.replace("Intro", "Intro."),
+    );
+    edit(&w, "dataset/events.csv", "EV-2,", "\"EV-2,");
+    let rules: Vec<String> = errors(&w).into_iter().map(|e| e.0).collect();
+    assert!(rules.contains(&"evidence-text".to_string()), "{rules:?}");
+    assert!(!rules
+        .iter()
+        .any(|r| r.starts_with("evidence-") && r != "evidence-text"));
+}
+
+#[test]
 fn a_missing_or_non_utf8_pinned_text_fails_at_the_metadata() {
     let w = tiny("evidence-missing");
     std::fs::remove_file(w.join("dataset/texts/article.txt")).unwrap();
