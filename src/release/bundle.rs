@@ -437,3 +437,16 @@ fn write_sums(out: &mut BundleDir<'_>) -> Result<()> {
     }
     out.put(SUMS, sums_text(&sums).as_bytes())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::bundle_text_path;
+
+    #[test]
+    fn a_pinned_text_keeps_its_path_unless_it_climbs_out() {
+        assert_eq!(bundle_text_path("texts/a.txt"), "texts/a.txt");
+        assert_eq!(bundle_text_path("./texts//a.txt"), "texts/a.txt");
+        assert_eq!(bundle_text_path("../sources/a.txt"), "texts/a.txt");
+        assert_eq!(bundle_text_path("a.txt"), "a.txt");
+    }
+}
