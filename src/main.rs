@@ -35,6 +35,7 @@ enum Command {
     Site(cmd::site::Args),
     NextId(cmd::next_id::Args),
     Init(cmd::init::Args),
+    Trace(cmd::trace::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +53,7 @@ fn main() -> ExitCode {
         Command::Site(a) => cmd::site::run(a),
         Command::NextId(a) => cmd::next_id::run(a),
         Command::Init(a) => cmd::init::run(a),
+        Command::Trace(a) => cmd::trace::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

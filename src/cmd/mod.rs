@@ -75,6 +75,7 @@ pub mod release;
 pub mod site;
 pub mod synth;
 pub mod target;
+pub mod trace;
 pub mod validate;
 pub mod verify;
 

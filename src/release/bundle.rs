@@ -1,7 +1,8 @@
 //! Release bundles: `dist/<name>-<version>/` and `dist/<name>-<version>.zip`, holding every
 //! table as canonical CSV, Parquet, JSON and JSON Lines, the schemas, the metadata, a
 //! Frictionless descriptor, the citation, a README with the codebook, the changelog, from
-//! release format 3 the dataset's page (`site/`), and `SHA256SUMS`.
+//! release format 3 the dataset's page (`site/`), from format 5 the pinned source texts, and
+//! `SHA256SUMS`.
 //!
 //! Bytes are reproducible: nothing depends on the clock (the release date comes from the
 //! changelog), files and keys are written in a fixed order, and the archive has fixed times and
@@ -182,6 +183,9 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
     for t in tables.iter() {
         resources.push(write_table(&mut out, meta, t)?);
     }
+    if meta.format().has_evidence() {
+        write_texts(&mut out, inputs.dataset)?;
+    }
     write_metadata(&mut out, inputs.dataset, resources, released, &tables)?;
     write_documents(&mut out, inputs, released, &tables)?;
     if meta.format().has_site() {
@@ -264,6 +268,31 @@ fn write_table(out: &mut BundleDir<'_>, meta: &Metadata, t: &Table) -> Result<Re
     })
 }
 
+/// Each pinned source text (release format 5 on), byte for byte, so that the bundle alone is
+/// enough to check every quote against it.
+fn write_texts(out: &mut BundleDir<'_>, dataset: &Dataset) -> Result<()> {
+    for t in dataset.meta.sources.iter().filter_map(|s| s.text.as_ref()) {
+        let from = crate::schema::metadata::join(&dataset.dir(), &t.path);
+        let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
+        out.put(&bundle_text_path(&t.path), &bytes)?;
+    }
+    Ok(())
+}
+
+/// Where a pinned text sits in the bundle: its path relative to the metadata file, which is at
+/// the bundle's top as well; a path that climbs out of the metadata's folder (still inside the
+/// repository) goes to `texts/` under its file name.
+pub fn bundle_text_path(path: &str) -> String {
+    let parts: Vec<&str> = path
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    if parts.contains(&"..") {
+        return format!("texts/{}", parts.last().copied().unwrap_or("text"));
+    }
+    parts.join("/")
+}
+
 /// `timeline.svg` and `map.svg` (release format 3 on, when the metadata has a `site` section).
 fn write_pictures(out: &mut BundleDir<'_>, meta: &Metadata, tables: &Tables) -> Result<()> {
     use crate::release::site::svg;
@@ -295,6 +324,20 @@ fn write_metadata(
     // nothing its published bytes did not.
     if !meta.format().has_site() {
         bundle_meta.site = None;
+    }
+    // The pinned texts came with release format 5: an older bundle carries no text, so its
+    // metadata pins none and names no evidence to check against one.
+    if meta.format().has_evidence() {
+        for t in bundle_meta
+            .sources
+            .iter_mut()
+            .filter_map(|s| s.text.as_mut())
+        {
+            t.path = bundle_text_path(&t.path);
+        }
+    } else {
+        bundle_meta.sources.iter_mut().for_each(|s| s.text = None);
+        (bundle_meta.evidence, bundle_meta.claims) = (None, None);
     }
     out.put(
         "dataset.json",
@@ -393,4 +436,17 @@ fn write_sums(out: &mut BundleDir<'_>) -> Result<()> {
         sums.push((f, hash));
     }
     out.put(SUMS, sums_text(&sums).as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bundle_text_path;
+
+    #[test]
+    fn a_pinned_text_keeps_its_path_unless_it_climbs_out() {
+        assert_eq!(bundle_text_path("texts/a.txt"), "texts/a.txt");
+        assert_eq!(bundle_text_path("./texts//a.txt"), "texts/a.txt");
+        assert_eq!(bundle_text_path("../sources/a.txt"), "texts/a.txt");
+        assert_eq!(bundle_text_path("a.txt"), "a.txt");
+    }
 }

@@ -66,10 +66,13 @@ pub fn validate_dataset_with_progress(
         }
     }
     if faults > 0 {
-        // Which keys are used is known only when every table was read as meant.
+        // Which keys are used, and which rows the quotes support, is known only when every
+        // table was read as meant.
+        super::evidence::check_texts(dataset, emit)?;
         return Ok(counts);
     }
     report_unused_keys(dataset, &schemas, &keys, emit)?;
+    super::evidence::check(dataset, emit)?;
     Ok(counts)
 }
 

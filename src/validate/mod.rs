@@ -15,6 +15,7 @@
 
 mod dataset;
 mod describe;
+pub mod evidence;
 pub mod fastpath;
 pub mod report;
 pub mod rules;
