@@ -680,3 +680,84 @@ mod properties {
         }
     }
 }
+
+/// The shipped dataset, changed as a careless edit would change it: each change must fail.
+mod shipped {
+    use super::{edit, errors};
+    use crate::workdir::Workdir;
+
+    fn rules(w: &Workdir) -> Vec<(String, u64, String)> {
+        errors(w)
+            .into_iter()
+            .map(|(r, _, l, f)| (r, l, f))
+            .collect()
+    }
+
+    fn line_of(w: &Workdir, file: &str, start: &str) -> u64 {
+        let text = w.read(file);
+        1 + text.lines().position(|l| l.starts_with(start)).unwrap() as u64
+    }
+
+    #[test]
+    fn a_figure_of_the_shipped_dataset_changed_without_its_evidence_fails() {
+        let w = Workdir::with_dataset("shipped-figure");
+        let line = line_of(&w, "dataset/events.csv", "AABC-0093,");
+        edit(
+            &w,
+            "dataset/events.csv",
+            ",A002,A001;A056,,105,71,",
+            ",A002,A001;A056,,106,71,",
+        );
+        let got = rules(&w);
+        let at = |rule: &str| (rule.to_string(), line, "killed_am_military".to_string());
+        assert!(got.contains(&at("evidence-figure")), "{got:?}");
+        assert!(got.contains(&at("claim-value")), "{got:?}");
+    }
+
+    #[test]
+    fn a_quote_of_the_shipped_dataset_changed_by_one_character_fails() {
+        let w = Workdir::with_dataset("shipped-quote");
+        let text = w.read("dataset/evidence.csv");
+        let row = text
+            .lines()
+            .find(|l| l.starts_with("E0001,"))
+            .unwrap()
+            .to_string();
+        // One letter of the quote, upper-cased: the quote no longer occurs in the text.
+        let at = row.find("Armenia").expect("the first quote names Armenia");
+        let mut changed = row.clone();
+        changed.replace_range(at..at + 1, "a");
+        edit(&w, "dataset/evidence.csv", &row, &changed);
+        let got = rules(&w);
+        assert_eq!(
+            got,
+            vec![("evidence-quote".to_string(), 2, "quote".to_string())],
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn a_count_of_one_carried_by_a_name_is_an_error_once_it_is_changed() {
+        let w = Workdir::with_dataset("shipped-one");
+        assert!(rules(&w).is_empty());
+        let line = line_of(&w, "dataset/events.csv", "AABC-0042,");
+        let row = w
+            .read("dataset/events.csv")
+            .lines()
+            .nth(line as usize - 1)
+            .unwrap()
+            .to_string();
+        let changed = row.replacen(",A001,,1,,,,1,", ",A001,,2,,,,2,", 1);
+        assert_ne!(row, changed, "AABC-0042 holds one killed: {row}");
+        edit(&w, "dataset/events.csv", &row, &changed);
+        let got = rules(&w);
+        assert!(
+            got.contains(&(
+                "evidence-figure".to_string(),
+                line,
+                "killed_am_military".to_string()
+            )),
+            "{got:?}"
+        );
+    }
+}

@@ -2,13 +2,14 @@
 //! names the claim's column and states its value. Which figure values each row's claims give
 //! is kept for [`super::coverage`], which asks that every figure be one of them.
 
-use super::quotes::contains_number;
+use super::quotes::{contains_number, one_by_name};
 use super::table::Table;
 use super::{report_io, Evidence};
 use crate::error::Result;
 use crate::schema::metadata::{self, Dataset};
 use crate::table::text::shown;
 use crate::table::RecordPos;
+use crate::validate::report::Severity;
 use crate::validate::Emit;
 use std::collections::HashMap;
 
@@ -130,6 +131,13 @@ impl Claims {
                 .problem((c.pos, field), &c.evidence, "claim-evidence");
             p.message = why;
             p.hint = "cite the passage of the same row that states the claimed number, with the claim's column among its columns".into();
+            let by_name = e.key == c.key
+                && e.columns.contains(&c.column)
+                && c.value.parse().is_ok_and(one_by_name);
+            if by_name {
+                p.severity = Severity::Warning;
+                p.hint = "a count of one carried only by a name the validator cannot read: check that the quote names exactly one person or thing".into();
+            }
             emit(p).map_err(report_io)?;
         }
         Ok(())

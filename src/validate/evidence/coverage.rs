@@ -5,7 +5,7 @@
 //! table, each such figure must also be the value of one of its claims.
 
 use super::claims::Claims;
-use super::quotes::contains_number;
+use super::quotes::{contains_number, one_by_name};
 use super::table::Table;
 use super::{report_io, Evidence, EvidenceRow};
 use crate::error::Result;
@@ -13,6 +13,7 @@ use crate::schema::RuleSpec;
 use crate::table::text::shown;
 use crate::table::RecordPos;
 use crate::validate::report::Problem;
+use crate::validate::report::Severity;
 use crate::validate::Emit;
 use std::collections::HashMap;
 
@@ -206,6 +207,10 @@ fn figure_problem(of: &mut Table, row: &Row<'_>, figure: &Figure<'_>) -> Option<
         "a figure needs the passage that states it (in digits or words) in the evidence, with {} among its columns; if the figure changed, change its evidence too",
         shown(column)
     );
+    if one_by_name(n) && !naming.is_empty() {
+        p.severity = Severity::Warning;
+        p.hint = "a count of one carried only by a name the validator cannot read: check that the quote names exactly one person or thing".into();
+    }
     Some(p)
 }
 
