@@ -291,7 +291,11 @@ pub fn complete(v: &mut Value) {
         {"name": "Ada Lovelace", "given_names": "Ada", "family_names": "Lovelace",
          "affiliation": "Example Institute", "orcid": "0000-0002-1825-0097"}
     ]);
+    // The shipped source's pinned text stays, so that the evidence still has its document.
+    let pinned = v["sources"][0].clone();
     v["sources"] = json!([{
+        "name": pinned["name"],
+        "text": pinned["text"],
         "title": "Source article",
         "container": "Wikipedia",
         "path": "https://en.wikipedia.org/wiki/Source_(2021%E2%80%93present)",

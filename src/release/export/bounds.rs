@@ -136,13 +136,20 @@ impl Bounds {
     pub fn properties(&self, schema: &Schema, column: usize) -> Vec<(String, Value)> {
         let name = &schema.columns[column].name;
         let blank = format!("{name} is blank and no claim gives it.");
+        // The bounds take the column's own range, so that they get its type in every export
+        // (a 32-bit column gets 32-bit bounds).
+        let maximum = schema.columns[column].schema.get("maximum").cloned();
         let prop = |what: &str| {
-            json!({
+            let mut p = json!({
                 "type": ["integer", "null"],
                 "minimum": 0,
                 "description": format!("{what} of {name} the claims allow: see the codebook's rules for bounds."),
                 "x-blank": blank,
-            })
+            });
+            if let Some(m) = &maximum {
+                p["maximum"] = m.clone();
+            }
+            p
         };
         vec![
             (format!("{name}_low"), prop("The lowest value")),
