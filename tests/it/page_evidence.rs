@@ -72,7 +72,7 @@ fn page(d: &Path, format: u32, out: &Path) -> String {
     std::fs::read_to_string(out.join("index.html")).unwrap()
 }
 
-/// The source's title, the first sentence of a column's description, an actor's name: what
+/// The source's title, a column's title (its name when it has none), an actor's name: what
 /// the captions say, read from the fixture's own files.
 fn words(d: &Path) -> (String, String, String) {
     let meta: Value =
@@ -83,14 +83,13 @@ fn words(d: &Path) -> (String, String, String) {
         &std::fs::read_to_string(d.join("schema/events.schema.json")).unwrap(),
     )
     .unwrap();
-    let said = schema["properties"]["killed_am_military"]["description"]
+    let said = schema["properties"]["killed_am_military"]["title"]
         .as_str()
-        .unwrap();
-    let first = said.split(". ").next().unwrap().trim_end_matches('.');
+        .unwrap_or("killed_am_military");
     let (h, actors) = read_csv(&d.join("dataset/actors.csv"));
     let name = h.iter().position(|c| c == "name").unwrap();
     let a020 = actors.iter().find(|a| a[0] == "A020").unwrap()[name].clone();
-    (title, format!("killed_am_military: {first}"), a020)
+    (title, said.to_string(), a020)
 }
 
 #[test]
@@ -107,7 +106,7 @@ fn the_table_without_javascript_shows_each_quote_with_its_columns_and_claimant()
         "{row}"
     );
     assert!(
-        row.contains(&format!("From {title}. Supports date_start: ")),
+        row.contains(&format!("From {title}. Supports First day")),
         "{row}"
     );
     assert!(row.contains(&supports), "{supports} in {row}");

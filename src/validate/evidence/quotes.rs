@@ -362,7 +362,8 @@ mod tests {
         assert!(!contains_number("twenty-one dead", 1));
         assert!(!contains_number("twenty-one dead", 20));
         assert!(contains_number("one of the soldiers and two others", 2));
-        assert!(!contains_number("a soldier", 1));
+        // "a" states one (see `singular`), and nothing else.
+        assert!(!contains_number("a soldier", 2));
         assert!(!contains_number("three and four", 7));
     }
 

@@ -18,7 +18,7 @@ pub(in crate::release::site) struct Quote {
     pub quote: String,
     /// The source document's title (the source whose `name` the row gives), else its name.
     pub document: String,
-    /// Each supported column: its name and the first sentence of its description.
+    /// Each supported column, in the schema's words (its title, else its name).
     pub supports: Vec<String>,
     /// The claimants' names (their ids where the claimant table does not list them).
     pub claimants: Vec<String>,
@@ -111,16 +111,15 @@ fn claimant_names(
         .collect())
 }
 
-/// A column's name and the first sentence of its description (the schema's words).
+/// A column in the schema's words: its `title`, else its name.
 fn in_words(schema: &Schema, name: &str) -> String {
-    let said = schema
+    schema
         .column_index(name)
-        .and_then(|i| schema.columns[i].description.as_deref())
-        .map(|d| d.split(". ").next().unwrap_or(d).trim_end_matches('.'));
-    match said {
-        Some(d) if !d.is_empty() => format!("{name}: {d}"),
-        _ => name.to_string(),
-    }
+        .and_then(|i| schema.columns[i].schema.get("title"))
+        .and_then(|t| t.as_str())
+        .filter(|t| !t.is_empty())
+        .unwrap_or(name)
+        .to_string()
 }
 
 /// The title of the source a document name stands for.
@@ -170,7 +169,7 @@ pub(in crate::release::site) fn cell(list: Option<&Vec<Quote>>) -> String {
 
 /// What a quote's caption says: its source, the columns it supports, who claims it.
 fn caption(q: &Quote) -> String {
-    let mut s = format!("From {}. Supports {}.", q.document, q.supports.join("; "));
+    let mut s = format!("From {}. Supports {}.", q.document, q.supports.join(", "));
     if !q.claimants.is_empty() {
         let _ = write!(s, " Claimed by {}.", q.claimants.join("; "));
     }
@@ -185,7 +184,7 @@ mod tests {
         Quote {
             quote: text.into(),
             document: "The article".into(),
-            supports: vec!["killed_total: All people killed".into()],
+            supports: vec!["Killed in all".into()],
             claimants: claimants.iter().map(|c| c.to_string()).collect(),
         }
     }
@@ -195,7 +194,7 @@ mod tests {
         let list = vec![quote("<script>\"x\"</script>", &["Ministry"])];
         assert_eq!(
             cell(Some(&list)),
-            "<td class=\"text\"><details><summary>1 quote</summary><figure class=\"quote\"><blockquote>&lt;script&gt;&quot;x&quot;&lt;/script&gt;</blockquote><figcaption>From The article. Supports killed_total: All people killed. Claimed by Ministry.</figcaption></figure></details></td>"
+            "<td class=\"text\"><details><summary>1 quote</summary><figure class=\"quote\"><blockquote>&lt;script&gt;&quot;x&quot;&lt;/script&gt;</blockquote><figcaption>From The article. Supports Killed in all. Claimed by Ministry.</figcaption></figure></details></td>"
         );
         assert_eq!(cell(None), "<td></td>");
     }
@@ -204,7 +203,7 @@ mod tests {
     fn a_caption_names_no_claimant_when_the_passage_names_none() {
         assert_eq!(
             caption(&quote("q", &[])),
-            "From The article. Supports killed_total: All people killed."
+            "From The article. Supports Killed in all."
         );
     }
 }
