@@ -282,12 +282,7 @@ fn too_small_a_bump_and_a_rewrite_of_a_published_version_are_refused() {
 fn published_ids_cannot_silently_disappear_or_be_reused() {
     let dir = published_fixture();
     let d = dir.path();
-    edit_events(d, |text| {
-        text.lines()
-            .filter(|l| !l.starts_with("AABC-0007,"))
-            .map(|l| format!("{l}\n"))
-            .collect()
-    });
+    remove_event(d, "AABC-0007");
     let (code, problems) = validate_json(&["--root", d.to_str().unwrap()]);
     assert_eq!(code, 1);
     let p = problems
@@ -307,7 +302,7 @@ fn published_ids_cannot_silently_disappear_or_be_reused() {
     )
     .unwrap();
     let (code, problems) = validate_json(&["--root", d.to_str().unwrap()]);
-    assert_eq!((code, problems.len()), (0, 0), "{problems:?}");
+    assert_eq!((code, errors(&problems).len()), (0, 0), "{problems:?}");
 
     // A retired id never comes back.
     add_event(d, "AABC-0007");
