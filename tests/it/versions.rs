@@ -148,8 +148,8 @@ fn every_field_of_a_release_record_is_checked_with_its_line_and_column() {
     .unwrap();
     let (code, problems) = validate_json(&["--root", d.to_str().unwrap()]);
     assert_eq!(code, 1, "{problems:?}");
-    assert_eq!(problems[0]["rule"], "release-record");
-    assert_eq!(problems[0]["line"], 2);
+    assert_eq!(errors(&problems)[0]["rule"], "release-record");
+    assert_eq!(errors(&problems)[0]["line"], 2);
 }
 
 // The release record is held to the same rules as a data table: an empty file would switch
