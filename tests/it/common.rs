@@ -503,17 +503,22 @@ pub fn add_event(dir: &Path, id: &str) {
         format!("{text}{id},{}\n", fields[1])
     });
     edit_rows(&dir.join("dataset/evidence.csv"), |rows| {
-        let last = rows
-            .iter()
-            .filter_map(|r| r[0][1..].parse::<u32>().ok())
-            .max();
+        let last = last_evidence_number(rows);
         let copies: Vec<Vec<String>> = rows.iter().filter(|r| r[1] == copied).cloned().collect();
         for (n, mut r) in copies.into_iter().enumerate() {
-            r[0] = format!("E{:04}", last.unwrap_or(0) + 1 + n as u32);
+            r[0] = format!("E{:04}", last + 1 + n as u32);
             r[1] = id.to_string();
             rows.push(r);
         }
     });
+}
+
+/// The highest number of an evidence id (`E0216` → 216) in `rows`, 0 without any.
+pub fn last_evidence_number(rows: &[Vec<String>]) -> u32 {
+    let numbers = rows
+        .iter()
+        .filter_map(|r| r[0].get(1..)?.parse::<u32>().ok());
+    numbers.max().unwrap_or(0)
 }
 
 /// Removes the event `id`, with its quotes and claims.

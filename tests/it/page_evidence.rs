@@ -45,29 +45,16 @@ fn fixture(d: &Path, format: u32) {
         serde_json::to_string_pretty(&meta).unwrap() + "\n",
     )
     .unwrap();
-    let evidence = d.join("dataset/evidence.csv");
-    let (header, mut rows) = read_csv(&evidence);
-    let quotes: Vec<&Vec<String>> = rows.iter().filter(|r| r[1] == EVENT).collect();
-    assert!(
-        quotes.len() == 1 && quotes[0][5] == PASSAGE && quotes[0][4].is_empty(),
-        "the shipped evidence of {EVENT} is the one passage, with no claimant: {quotes:?}"
-    );
-    let last = rows
-        .iter()
-        .filter_map(|r| r[0][1..].parse::<u32>().ok())
-        .max();
-    let next = format!("E{:04}", last.unwrap_or(0) + 1);
-    rows.push(
-        [&next, EVENT, "article", "event_type", "A020", HOSTILE, ""]
-            .map(String::from)
-            .to_vec(),
-    );
-    let mut w = csv::Writer::from_path(&evidence).unwrap();
-    w.write_record(&header).unwrap();
-    for row in &rows {
-        w.write_record(row).unwrap();
-    }
-    w.flush().unwrap();
+    edit_rows(&d.join("dataset/evidence.csv"), |rows| {
+        let quotes: Vec<&Vec<String>> = rows.iter().filter(|r| r[1] == EVENT).collect();
+        assert!(
+            quotes.len() == 1 && quotes[0][5] == PASSAGE && quotes[0][4].is_empty(),
+            "the shipped evidence of {EVENT} is the one passage, with no claimant: {quotes:?}"
+        );
+        let next = format!("E{:04}", last_evidence_number(rows) + 1);
+        let hostile = [&next, EVENT, "article", "event_type", "A020", HOSTILE, ""];
+        rows.push(hostile.map(String::from).to_vec());
+    });
 }
 
 /// The page of the fixture in `format`, built into `out`; returns its `index.html`.
