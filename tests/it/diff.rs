@@ -179,6 +179,8 @@ fn diff_compares_bundles() {
         "{out}"
     );
     assert!(out.contains("added (1): AABC-9001"), "{out}");
+    // The added event's quotes are compared too: the evidence table is in both bundles.
+    assert!(out.contains("\nevidence:\n  added (2): "), "{out}");
 }
 
 /// A contributed row cannot inject Markdown or HTML into the pull request's job summary

@@ -18,9 +18,10 @@ const HOSTILE: &str =
     "Test passage: <script>window.__quoted=1</script> \"quoted\" & <img src=x onerror=\"window.__quoted=2\">.";
 const EVENT: &str = "AABC-0018";
 
-/// The repository's dataset in release format `format`, with two quotes of `EVENT` (one with
-/// a claimant) in its evidence table; the hostile line is added to the pinned text and its
-/// SHA-256 recorded.
+/// The repository's dataset in release format `format`, with two quotes of `EVENT` in its
+/// evidence table: the shipped one (`PASSAGE`, no claimant) and the hostile line, with a
+/// claimant, added as a new row; the hostile line is added to the pinned text and its SHA-256
+/// recorded.
 fn fixture(d: &Path, format: u32) {
     repo_copy(d);
     let meta_path = d.join("dataset/dataset.json");
@@ -44,25 +45,16 @@ fn fixture(d: &Path, format: u32) {
         serde_json::to_string_pretty(&meta).unwrap() + "\n",
     )
     .unwrap();
-    let evidence = d.join("dataset/evidence.csv");
-    let header = std::fs::read_to_string(&evidence).unwrap();
-    let mut w = csv::Writer::from_path(&evidence).unwrap();
-    w.write_record(header.trim_end().split(',')).unwrap();
-    for row in [
-        [
-            "E0001",
-            EVENT,
-            "article",
-            "date_start;killed_am_military",
-            "",
-            PASSAGE,
-            "",
-        ],
-        ["E0002", EVENT, "article", "event_type", "A020", HOSTILE, ""],
-    ] {
-        w.write_record(row).unwrap();
-    }
-    w.flush().unwrap();
+    edit_rows(&d.join("dataset/evidence.csv"), |rows| {
+        let quotes: Vec<&Vec<String>> = rows.iter().filter(|r| r[1] == EVENT).collect();
+        assert!(
+            quotes.len() == 1 && quotes[0][5] == PASSAGE && quotes[0][4].is_empty(),
+            "the shipped evidence of {EVENT} is the one passage, with no claimant: {quotes:?}"
+        );
+        let next = format!("E{:04}", last_evidence_number(rows) + 1);
+        let hostile = [&next, EVENT, "article", "event_type", "A020", HOSTILE, ""];
+        rows.push(hostile.map(String::from).to_vec());
+    });
 }
 
 /// The page of the fixture in `format`, built into `out`; returns its `index.html`.

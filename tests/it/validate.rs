@@ -765,7 +765,7 @@ fn the_retired_id_columns_and_their_hints_come_from_the_retired_schema() {
     .unwrap();
     let (code, problems) = validate_json(&["--root", d.to_str().unwrap()]);
     assert_eq!(code, 1, "{problems:?}");
-    let got: Vec<(&str, &str, &str)> = problems
+    let got: Vec<(&str, &str, &str)> = errors(&problems)
         .iter()
         .map(|p| {
             (

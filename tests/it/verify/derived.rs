@@ -192,14 +192,26 @@ fn a_zip_of_a_recorded_version_must_have_the_recorded_sha256() {
     let (_, name) = released();
     let zip = dir.path().join(format!("{name}.zip"));
     rewritten(&zip, |_, bytes| bytes);
-    // The repository here records the version: the archive is not the published one.
-    let (code, out, err) = run_aabc(&["verify", zip.to_str().unwrap()]);
+    // A copy of the repository whose release record has the version (with the SHA-256 of
+    // another archive): the archive is not the published one.
+    let repo = tempfile::tempdir().unwrap();
+    let d = repo.path();
+    repo_copy(d);
+    let version = name.rsplit('-').next().unwrap();
+    let record = d.join("dataset/releases.csv");
+    let mut text = std::fs::read_to_string(&record).unwrap();
+    if !text.contains(&format!("\n{version},")) {
+        let (commit, sha) = ("a".repeat(40), "b".repeat(64));
+        text.push_str(&format!("{version},2026-12-06,{commit},{sha},1,\n"));
+        std::fs::write(&record, text).unwrap();
+    }
+    let (code, out, err) = run(d, &["verify", zip.to_str().unwrap()]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(
         out.contains("but version ") && out.contains("this is not the published archive"),
         "{out}"
     );
-    let (_, json, _) = run_aabc(&["verify", "--format", "json", zip.to_str().unwrap()]);
+    let (_, json, _) = run(d, &["verify", "--format", "json", zip.to_str().unwrap()]);
     let p: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
     assert_eq!(p["rule"], "verify/published", "{json}");
     assert_eq!(p["file"], zip.to_str().unwrap(), "{json}");

@@ -124,8 +124,12 @@ fn a_removed_release_row_is_an_error() {
 fn a_release_appended_by_publish_and_a_doi_filled_in_still_pass() {
     let dir = clone();
     let d = &dir.path().join("r");
-    set_version(d, "2.3.0");
-    git(d, &["commit", "-qam", "2.3.0"]);
+    // The next major version after the last published one: whatever the data changed since.
+    let record = std::fs::read_to_string(d.join("dataset/releases.csv")).unwrap();
+    let last = record.lines().last().unwrap().split(['.', ',']).next();
+    let next = format!("{}.0.0", last.unwrap().parse::<u32>().unwrap() + 1);
+    set_version(d, &next);
+    git(d, &["commit", "-qam", &next]);
     let (code, out, err) = run(d, &["release", "--publish"]);
     assert_eq!(code, 0, "{out}{err}");
     // The minted DOI of 1.0.0 is filled in afterwards.
@@ -140,7 +144,7 @@ fn a_release_appended_by_publish_and_a_doi_filled_in_still_pass() {
     std::fs::write(&record, with_doi).unwrap();
     let (code, out, err) = run(d, &["validate"]);
     assert_eq!(code, 0, "{out}{err}");
-    git(d, &["commit", "-qam", "record 2.3.0"]);
+    git(d, &["commit", "-qam", &format!("record {next}")]);
     let (code, out, err) = run(d, &["validate", "--base", "HEAD~1"]);
     assert_eq!(code, 0, "{out}{err}");
     let (code, out, err) = run(d, &["release", "--check"]);
