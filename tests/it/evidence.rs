@@ -450,6 +450,23 @@ fn a_missing_or_non_utf8_pinned_text_fails_at_the_metadata() {
     assert_eq!(errors(&w)[0].0, "evidence-text");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_pinned_text_that_is_a_pipe_is_reported_not_read() {
+    // Reading a FIFO would wait for a writer forever: validate and trace must not open it.
+    let w = tiny("evidence-fifo");
+    let text = w.join("dataset/texts/article.txt");
+    std::fs::remove_file(&text).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&text)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let found = errors(&w);
+    assert_eq!(found[0].0, "evidence-text");
+    assert_eq!(found[0].3, "sources[0].text.path");
+}
+
 #[test]
 fn a_pinned_text_path_may_not_climb_out_of_the_repository() {
     let w = tiny("evidence-outside");

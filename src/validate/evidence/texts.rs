@@ -112,6 +112,18 @@ fn read(at: &Pinned<'_>, source: &DataSource) -> Result<Text, Box<Problem>> {
     let pin = at.pin;
     let path = join(&at.dataset.dir(), &pin.path);
     let file = display(&path);
+    // A pipe or a device would be read forever (or consumed): only a regular file is a text.
+    if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+        return Err(at.problem(
+            "path",
+            &pin.path,
+            format!(
+                "the pinned text {} is not a regular file",
+                shown_path(&file)
+            ),
+            "put the text that was coded at this path as a plain file".into(),
+        ));
+    }
     let bytes = std::fs::read(&path).map_err(|e| {
         at.problem(
             "path",
