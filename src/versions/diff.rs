@@ -35,6 +35,10 @@ pub struct RowChange {
 pub struct TableDiff {
     pub table: String,
     pub added: Vec<String>,
+    /// The non-blank cells (column, value) of the first [`ADDED_SHOWN`] added rows, in the
+    /// order of `added`: a reviewer of a job summary sees what was added, not only its ids.
+    #[serde(skip)]
+    pub added_cells: Vec<Vec<(String, Value)>>,
     pub removed: Vec<String>,
     pub changed: Vec<RowChange>,
 }
@@ -201,7 +205,12 @@ fn rows_diff(old: &TableSnap, new: &TableSnap) -> TableDiff {
     for j in 0..new.rows.len() {
         let k = new.key(j);
         match old_keys.get(&k) {
-            None => d.added.push(k),
+            None => {
+                if d.added.len() < ADDED_SHOWN {
+                    d.added_cells.push(filled_cells(new, j));
+                }
+                d.added.push(k);
+            }
             Some(&i) => {
                 let fields: Vec<FieldChange> = common
                     .iter()
@@ -219,6 +228,21 @@ fn rows_diff(old: &TableSnap, new: &TableSnap) -> TableDiff {
         }
     }
     d
+}
+
+/// How many added rows of a table the Markdown shows cell by cell (a job summary stays short).
+pub const ADDED_SHOWN: usize = 20;
+
+/// The non-blank cells of row `j`, in the schema's column order.
+fn filled_cells(t: &TableSnap, j: usize) -> Vec<(String, Value)> {
+    t.schema
+        .column_names()
+        .filter_map(|c| {
+            let v = &t.rows[j][c];
+            let blank = v.is_null() || v.as_str().is_some_and(str::is_empty);
+            (!blank).then(|| (c.to_string(), v.clone()))
+        })
+        .collect()
 }
 
 /// Schema changes of one table, each with the bump it requires.
@@ -718,6 +742,9 @@ fn render_table(s: &mut String, t: &TableDiff, md: bool) {
     );
     if !t.added.is_empty() {
         let _ = writeln!(s, "{item}added ({}): {}", t.added.len(), keys(&t.added));
+        if md {
+            added_values(s, t);
+        }
     }
     if !t.removed.is_empty() {
         let _ = writeln!(
@@ -739,6 +766,25 @@ fn render_table(s: &mut String, t: &TableDiff, md: bool) {
                 value(&show_changed(&f.after, &f.before), md)
             );
         }
+    }
+}
+
+/// The cells of the first added rows, one sub-item per row, each value a code span.
+fn added_values(s: &mut String, t: &TableDiff) {
+    use std::fmt::Write;
+    for (key, cells) in t.added.iter().zip(&t.added_cells) {
+        let cells: Vec<String> = cells
+            .iter()
+            .map(|(c, v)| format!("{} {}", code(c, true), value(&show(v), true)))
+            .collect();
+        let _ = writeln!(s, "  - {}: {}", code(key, true), cells.join(", "));
+    }
+    if t.added.len() > t.added_cells.len() {
+        let more = t.added.len() - t.added_cells.len();
+        let _ = writeln!(
+            s,
+            "  - and {more} more (`aabc diff --format json` lists every id)"
+        );
     }
 }
 
