@@ -132,6 +132,53 @@ fn fill(template: &str, marks: &[(&str, &str)]) -> String {
     out
 }
 
+/// The Rust release the scaffold's CI installs aabc with: the one aabc is built and tested
+/// with (this repository's CI pins the same), so that CI does not change compiler on its own.
+/// Not `rust-version`: that is older than some locked dependencies need.
+pub const RUST_TOOLCHAIN: &str = "1.95.0";
+
+/// What `aabc init` did about git: releases record the commit of their data, so a new
+/// repository needs one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Git {
+    /// `git init` made a new repository in the directory.
+    Initialised,
+    /// The directory already is inside a git work tree (e.g. a subdirectory of a monorepo).
+    Inside,
+    /// git could not be run: the files are written, and the user runs `git init` later.
+    Missing,
+}
+
+/// Makes `dir` a git repository unless it already is inside a work tree. A missing git is not
+/// an error: the scaffold validates without one, and only releases need it.
+pub fn git_init(dir: &Path) -> Result<Git> {
+    let inside = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
+    match inside {
+        Err(_) => return Ok(Git::Missing),
+        Ok(s) if s.success() => return Ok(Git::Inside),
+        Ok(_) => {}
+    }
+    let out = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .arg(dir)
+        .output()
+        .map_err(|e| Error::io(dir, e))?;
+    if !out.status.success() {
+        return Err(Error::Other(format!(
+            "git init {} failed: {}",
+            crate::table::text::shown(&dir.to_string_lossy()),
+            crate::table::text::shown(String::from_utf8_lossy(&out.stderr).trim())
+        )));
+    }
+    Ok(Git::Initialised)
+}
+
 /// Writes a new repository into `dir`, which must not exist or be empty; returns the files
 /// written. Nothing is overwritten.
 pub fn init(dir: &Path, opts: &Options) -> Result<Vec<PathBuf>> {
@@ -143,6 +190,8 @@ pub fn init(dir: &Path, opts: &Options) -> Result<Vec<PathBuf>> {
         ("title", opts.title.as_str()),
         ("aabc_git", opts.aabc_git.as_str()),
         ("today", today.as_str()),
+        ("aabc_version", env!("CARGO_PKG_VERSION")),
+        ("rust_version", RUST_TOOLCHAIN),
     ];
     let rendered: Vec<(&str, String)> = FILES
         .iter()

@@ -1,9 +1,13 @@
 //! `aabc init DIR`: scaffold a new event dataset repository (metadata, one row schema with
 //! example vocabularies and rules, an empty table, a changelog, a CI workflow) that validates
-//! and releases as it is.
+//! and releases as it is. It runs `git init` there too (releases record the commit of their
+//! data), unless the directory already is inside a git work tree; without git it warns and
+//! still succeeds, since everything but a release works without one (a git that fails to
+//! `init` exits 2, could not run). It commits nothing: the
+//! README walks the user to the first commit and release.
 
 use crate::cmd::OK;
-use aabc::scaffold::{init, name_from, Options};
+use aabc::scaffold::{git_init, init, name_from, Git, Options};
 use aabc::Result;
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,6 +37,7 @@ pub fn run(args: Args) -> Result<u8> {
         today: aabc::clock::today(),
     };
     let files = init(&args.dir, &opts)?;
+    let git = git_init(&args.dir)?;
     let mut stdout = std::io::stdout().lock();
     let shown = aabc::table::text::shown(&args.dir.to_string_lossy());
     outln!(stdout, "created {shown}:")?;
@@ -42,6 +47,13 @@ pub fn run(args: Args) -> Result<u8> {
             "  {}",
             aabc::table::text::shown(&f.to_string_lossy())
         )?;
+    }
+    match git {
+        Git::Initialised => outln!(stdout, "initialised a git repository (nothing committed yet)")?,
+        Git::Inside => outln!(stdout, "inside an existing git work tree: no new repository")?,
+        Git::Missing => eprintln!(
+            "aabc: warning: git could not be run, so {shown} is no git repository yet; releases record the commit of their data: run `git init` there"
+        ),
     }
     outln!(
         stdout,
