@@ -3,8 +3,8 @@
 //! and releases as it is. It runs `git init` there too (releases record the commit of their
 //! data), unless the directory already is inside a git work tree; without git it warns and
 //! still succeeds, since everything but a release works without one (a git that fails to
-//! `init` exits 2, could not run). It commits nothing: the
-//! README walks the user to the first commit and release.
+//! `init` exits 2, could not run). It commits nothing: the README walks the user to the first
+//! commit and release.
 
 use crate::cmd::OK;
 use aabc::scaffold::{git_init, init, name_from, Git, Options};

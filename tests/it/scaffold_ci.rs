@@ -155,6 +155,32 @@ fn init_makes_a_git_repository_and_says_so() {
 }
 
 #[test]
+fn init_inside_a_work_tree_or_without_git_makes_no_repository() {
+    let (_tmp, outer, _) = scaffolded(&[]);
+    let inner = outer.join("sub");
+    let (code, out, err) = run_aabc(&["init", inner.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!inner.join(".git").exists());
+    assert!(out.contains("inside an existing git work tree"), "{out}");
+
+    // No git on the PATH: the files are written, and the warning says what to do.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("events");
+    let out = aabc()
+        .args(["init", d.to_str().unwrap()])
+        .env("PATH", tmp.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(d.join("dataset/dataset.json").exists() && !d.join(".git").exists());
+    assert!(
+        err.contains("git could not be run") && err.contains("run `git init` there"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_pull_request_that_keeps_the_version_passes_and_names_the_bump_it_needs() {
     let (_tmp, d) = published_scaffold();
     pull_request(&d, &[row(2, "Gao")], None);
