@@ -193,6 +193,30 @@ pub enum RuleSpec {
     Trimmed { id: String },
     /// No cell would be run as a formula by a spreadsheet.
     NoFormula { id: String },
+    /// "If A is x then B must not be y": see [`ForbidWhen`].
+    ForbidWhen(ForbidWhen),
+}
+
+/// A `forbid-when` rule: when `if_column` holds one of `if_values`, `then_column` holds none
+/// of `then_values`. A blank cell is written `null` and kept as `""`. The dataset's own
+/// `description` is the finding's message, since no generic wording could say why the pair
+/// is wrong.
+#[derive(Debug, Clone)]
+pub struct ForbidWhen {
+    pub id: String,
+    pub if_column: usize,
+    pub if_values: Vec<String>,
+    pub then_column: usize,
+    pub then_values: Vec<String>,
+    pub description: String,
+}
+
+impl ForbidWhen {
+    /// Whether a row with these cells (in schema column order) breaks the rule.
+    pub fn breaks<S: AsRef<str>>(&self, cells: &[S]) -> bool {
+        let has = |values: &[String], c: usize| values.iter().any(|v| v == cells[c].as_ref());
+        has(&self.if_values, self.if_column) && has(&self.then_values, self.then_column)
+    }
 }
 
 /// A row schema, read and compiled once.

@@ -293,7 +293,7 @@ fn column_set_changes(old: &Schema, new: &Schema, add: &mut dyn FnMut(Bump, Stri
     }
 }
 
-/// Rules added or changed (major), removed (minor), or with only their hint reworded (patch).
+/// Rules added (major), removed (minor), or changed (see [`rule_changed`]).
 fn rule_changes(old: &Schema, new: &Schema, add: &mut dyn FnMut(Bump, String)) {
     let rules = |s: &Schema| -> BTreeMap<String, Value> {
         s.document
@@ -313,28 +313,34 @@ fn rule_changes(old: &Schema, new: &Schema, add: &mut dyn FnMut(Bump, String)) {
             .collect()
     };
     let (ro, rn) = (rules(old), rules(new));
-    // A rule's `hint` is wording only: changing it is a patch.
-    let without_hint = |r: &Value| {
-        let mut r = r.clone();
-        if let Some(o) = r.as_object_mut() {
-            o.remove("hint");
-        }
-        r
-    };
     for (id, r) in &rn {
         match ro.get(id) {
             None => add(Bump::Major, format!("rule {id} added")),
-            Some(o) if without_hint(o) != without_hint(r) => {
-                add(Bump::Major, format!("rule {id} changed"))
-            }
-            Some(o) if o != r => add(Bump::Patch, format!("rule {id}: hint reworded")),
-            _ => {}
+            Some(o) => rule_changed(id, o, r, add),
         }
     }
     for id in ro.keys() {
         if !rn.contains_key(id) {
             add(Bump::Minor, format!("rule {id} removed"));
         }
+    }
+}
+
+/// One rule's change: its checks changed (major), or its wording only, the `hint` or the
+/// `description` a `forbid-when` rule reports (patch).
+fn rule_changed(id: &str, old: &Value, new: &Value, add: &mut dyn FnMut(Bump, String)) {
+    let wording = |r: &Value| {
+        let mut r = r.clone();
+        if let Some(o) = r.as_object_mut() {
+            o.remove("hint");
+            o.remove("description");
+        }
+        r
+    };
+    if wording(old) != wording(new) {
+        add(Bump::Major, format!("rule {id} changed"));
+    } else if old != new {
+        add(Bump::Patch, format!("rule {id}: wording changed"));
     }
 }
 

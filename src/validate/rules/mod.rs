@@ -9,6 +9,7 @@
 
 mod codes;
 mod dates;
+mod forbid;
 mod hygiene;
 mod keys;
 mod totals;
@@ -210,6 +211,7 @@ impl<'s> RowRules<'s> {
                 }
                 RuleSpec::Trimmed { id } => hygiene::trimmed(id, cells, self.schema, out),
                 RuleSpec::NoFormula { id } => hygiene::no_formula(id, cells, self.schema, out),
+                RuleSpec::ForbidWhen(f) => forbid::check(f, cells, self.schema, out),
             }
             // Only a failing row pays for the schema's wording.
             if let Some(h) = hint {
@@ -246,6 +248,7 @@ fn columns_of(rule: &RuleSpec) -> Vec<usize> {
             .collect(),
         RuleSpec::CodePrefix { field, prefix, .. } => vec![*field, *prefix],
         RuleSpec::TitleOf { field, code, .. } => vec![*field, *code],
+        RuleSpec::ForbidWhen(f) => vec![f.if_column, f.then_column],
         RuleSpec::Trimmed { .. } | RuleSpec::NoFormula { .. } => Vec::new(),
     }
 }
