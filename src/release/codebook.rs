@@ -229,7 +229,7 @@ fn rules(schema: &Schema) -> Vec<String> {
             fk.resource
         ));
     }
-    for r in &schema.rules {
+    for (i, r) in schema.rules.iter().enumerate() {
         let line = match r {
             RuleSpec::DateOrder { id, start, end } => format!("`{id}`: {} is on or after {}.", n(end), n(start)),
             RuleSpec::DatePrecision { id, start, end, precision } => format!(
@@ -276,7 +276,12 @@ fn rules(schema: &Schema) -> Vec<String> {
                 in_words(&f.then_values)
             ),
         };
-        out.push(line);
+        // A rule is an error unless declared otherwise; only a warning says so, which keeps
+        // the codebooks of earlier releases as they were built.
+        out.push(match schema.rule_warns(i) {
+            true => format!("{line} Severity: warning (listed, not refused)."),
+            false => line,
+        });
     }
     out
 }

@@ -148,9 +148,41 @@ fn rules(
             other => other,
         })?;
         rule_fits(&spec, columns).map_err(|m| fail(format!("x-rules: {m}")))?;
+        severity(r).map_err(|m| fail(format!("x-rules: rule {:?}: {m}", spec_id(&spec))))?;
         rules.push(spec);
     }
     Ok(rules)
+}
+
+/// Refuses a `severity` other than `"error"` (the default) or `"warning"`, so that a typo
+/// does not silently leave a rule an error.
+fn severity(r: &Value) -> std::result::Result<(), String> {
+    match r.get("severity") {
+        None => Ok(()),
+        Some(Value::String(s)) if s == "error" || s == "warning" => Ok(()),
+        Some(other) => Err(format!(
+            "\"severity\" is {}; write \"error\" or \"warning\"",
+            crate::table::text::cut(&other.to_string(), crate::table::text::SHOWN_CHARS)
+        )),
+    }
+}
+
+/// The id a rule was declared with (its kind when it has none).
+fn spec_id(spec: &RuleSpec) -> &str {
+    match spec {
+        RuleSpec::DateOrder { id, .. }
+        | RuleSpec::DatePrecision { id, .. }
+        | RuleSpec::DateCoverage { id, .. }
+        | RuleSpec::Sum { id, .. }
+        | RuleSpec::PresentIffAny { id, .. }
+        | RuleSpec::PresentIfAny { id, .. }
+        | RuleSpec::OnlyWhen { id, .. }
+        | RuleSpec::CodePrefix { id, .. }
+        | RuleSpec::TitleOf { id, .. }
+        | RuleSpec::Trimmed { id }
+        | RuleSpec::NoFormula { id }
+        | RuleSpec::ForbidWhen(ForbidWhen { id, .. }) => id,
+    }
 }
 
 /// The `expand` list of a foreign key: strings or `{"field", "as", "aggregate"}` objects.

@@ -246,6 +246,22 @@ impl std::fmt::Debug for Schema {
 }
 
 impl Schema {
+    /// The `x-rules` entry rule `i` was read from, for what it says beyond its columns (its
+    /// `hint`, its `severity`).
+    pub fn rule_entry(&self, i: usize) -> Option<&Value> {
+        self.document.get("x-rules").and_then(|d| d.get(i))
+    }
+
+    /// Whether rule `i` is declared `"severity": "warning"`: its findings are then listed
+    /// without failing validation, so that data with known problems can still be released.
+    /// The value was checked at load.
+    pub fn rule_warns(&self, i: usize) -> bool {
+        self.rule_entry(i)
+            .and_then(|r| r.get("severity"))
+            .and_then(Value::as_str)
+            == Some("warning")
+    }
+
     /// Column names in order.
     pub fn column_names(&self) -> impl Iterator<Item = &str> {
         self.columns.iter().map(|c| c.name.as_str())

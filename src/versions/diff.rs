@@ -326,20 +326,33 @@ fn rule_changes(old: &Schema, new: &Schema, add: &mut dyn FnMut(Bump, String)) {
     }
 }
 
-/// One rule's change: its checks changed (major), or its wording only, the `hint` or the
-/// `description` a `forbid-when` rule reports (patch).
+/// One rule's change: its checks changed (major); its severity only, error to warning
+/// (loosened, minor) or warning to error (tightened, major); or its wording only, the `hint`
+/// or the `description` a `forbid-when` rule reports (patch).
 fn rule_changed(id: &str, old: &Value, new: &Value, add: &mut dyn FnMut(Bump, String)) {
-    let wording = |r: &Value| {
+    let without = |r: &Value, keys: &[&str]| {
         let mut r = r.clone();
         if let Some(o) = r.as_object_mut() {
-            o.remove("hint");
-            o.remove("description");
+            for k in keys {
+                o.remove(*k);
+            }
         }
         r
     };
-    if wording(old) != wording(new) {
-        add(Bump::Major, format!("rule {id} changed"));
-    } else if old != new {
+    let wording = ["hint", "description", "severity"];
+    if without(old, &wording) != without(new, &wording) {
+        return add(Bump::Major, format!("rule {id} changed"));
+    }
+    let severity = |r: &Value| match r.get("severity").and_then(Value::as_str) {
+        Some("warning") => "warning",
+        _ => "error",
+    };
+    match (severity(old), severity(new)) {
+        ("error", "warning") => add(Bump::Minor, format!("rule {id} loosened: error → warning")),
+        ("warning", "error") => add(Bump::Major, format!("rule {id} tightened: warning → error")),
+        _ => {}
+    }
+    if without(old, &["severity"]) != without(new, &["severity"]) {
         add(Bump::Patch, format!("rule {id}: wording changed"));
     }
 }

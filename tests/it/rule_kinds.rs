@@ -1,5 +1,6 @@
-//! `forbid-when`, a rule a dataset declares in its own words ("if A is x then B must not be
-//! y"): its `description` is its message.
+//! Rules a dataset declares beyond the generic kinds: `forbid-when` ("if A is x then B must
+//! not be y"), whose `description` is its message, and any rule of warning level, listed
+//! without failing validation or release.
 
 use crate::workdir::Workdir;
 use aabc::schema::Schema;
@@ -90,6 +91,8 @@ fn a_bad_declaration_is_refused_naming_the_schema() {
     unknown_column["then"]["column"] = json!("actor9");
     let mut unknown_value = clash_rule();
     unknown_value["if"]["values"] = json!(["armed_clsh"]);
+    let mut bad_severity = clash_rule();
+    bad_severity["severity"] = json!("warn");
     let mut no_description = clash_rule();
     no_description
         .as_object_mut()
@@ -102,6 +105,10 @@ fn a_bad_declaration_is_refused_naming_the_schema() {
             "\"armed_clsh\" is not a value of column \"event_type\"",
         ),
         (no_description, "needs a \"description\""),
+        (
+            bad_severity,
+            "\"severity\" is \"warn\"; write \"error\" or \"warning\"",
+        ),
     ];
     for (i, (rule, what)) in cases.into_iter().enumerate() {
         let w = dataset(&format!("bad-rule-{i}"), rule);
@@ -161,6 +168,66 @@ fn a_forbid_when_rule_added_is_major_and_its_description_reworded_a_patch() {
     assert_eq!(added.len(), 1);
     assert_eq!(added[0].bump, Bump::Major);
     assert_eq!(added[0].change, "rule \"r\" added");
+}
+
+#[test]
+fn a_warning_rule_is_listed_passes_validate_fails_strict_and_releases() {
+    let mut rule = clash_rule();
+    rule["severity"] = json!("warning");
+    let w = dataset("warning-rule", rule);
+    let (code, out, _) = w.output(&["validate"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("warning[clash-two-sides]") && out.contains("0 error(s), 1 warning(s)"),
+        "{out}"
+    );
+    w.assert_err(&["validate", "--strict"], 1);
+    let (code, out, err) = w.output(&["release"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("built events-0.1.0"), "{out}");
+    assert!(err.contains("warning[clash-two-sides]"), "{err}");
+}
+
+#[test]
+fn the_codebook_marks_a_warning_rule_and_leaves_error_rules_as_they_read() {
+    let mut rule = clash_rule();
+    rule["severity"] = json!("warning");
+    let w = dataset("codebook-warning", rule);
+    let book = w.stdout(&["codebook"]);
+    assert!(
+        book.contains("- `clash-two-sides`: A clash has two sides: name the second actor (when `event_type` is `armed_clash`, `actor2` is not blank). Severity: warning (listed, not refused).\n"),
+        "{book}"
+    );
+    assert!(
+        book.contains("- `trimmed`: no cell has leading or trailing whitespace.\n"),
+        "{book}"
+    );
+}
+
+#[test]
+fn a_severity_loosened_is_minor_and_tightened_is_major() {
+    let rule = json!({"id": "r", "rule": "trimmed"});
+    let mut warning = rule.clone();
+    warning["severity"] = json!("warning");
+    assert_eq!(
+        changes(rule.clone(), warning.clone()),
+        [(Bump::Minor, "rule \"r\" loosened: error → warning".into())]
+    );
+    assert_eq!(
+        changes(warning.clone(), rule.clone()),
+        [(Bump::Major, "rule \"r\" tightened: warning → error".into())]
+    );
+    // Saying the default out loud changes nothing.
+    let mut explicit = rule.clone();
+    explicit["severity"] = json!("error");
+    assert!(changes(rule.clone(), explicit).is_empty());
+    // A rule whose checks change as well is changed, whatever its severity.
+    let mut other = warning.clone();
+    other["rule"] = json!("no-formula");
+    assert_eq!(
+        changes(rule, other),
+        [(Bump::Major, "rule \"r\" changed".into())]
+    );
 }
 
 proptest! {
