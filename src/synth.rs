@@ -9,7 +9,7 @@
 mod form;
 
 use crate::error::{Error, Result};
-use crate::schema::{Kind, RuleSpec, Schema};
+use crate::schema::{ForbidWhen, Kind, RuleSpec, Schema};
 use chrono::{Datelike, NaiveDate};
 use std::io::Write;
 
@@ -609,7 +609,30 @@ fn satisfy_other(
                 .map(str::to_string)
                 .unwrap_or_default();
         }
+        RuleSpec::ForbidWhen(f) if f.breaks(cells) => unpair(schema, f, cells, rng, day),
         _ => {}
+    }
+}
+
+/// Mends a row that pairs a forbidden `then` value with an `if` value: blanks one of the two
+/// cells where a blank is allowed and not itself forbidden, or else draws the `then` cell
+/// again until it is not forbidden.
+fn unpair(schema: &Schema, f: &ForbidWhen, cells: &mut [String], rng: &mut Rng, day: NaiveDate) {
+    let (a, a_values, b, b_values) = (f.if_column, &f.if_values, f.then_column, &f.then_values);
+    let blank = |c: usize, forbidden: &[String]| {
+        schema.columns[c].nullable && !forbidden.iter().any(String::is_empty)
+    };
+    if blank(b, b_values) {
+        cells[b].clear();
+    } else if blank(a, a_values) {
+        cells[a].clear();
+    } else {
+        for _ in 0..16 {
+            cells[b] = some_value(schema, b, rng, day);
+            if !b_values.contains(&cells[b]) {
+                break;
+            }
+        }
     }
 }
 

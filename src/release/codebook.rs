@@ -229,8 +229,8 @@ fn rules(schema: &Schema) -> Vec<String> {
             fk.resource
         ));
     }
-    for r in &schema.rules {
-        out.push(match r {
+    for (i, r) in schema.rules.iter().enumerate() {
+        let line = match r {
             RuleSpec::DateOrder { id, start, end } => format!("`{id}`: {} is on or after {}.", n(end), n(start)),
             RuleSpec::DatePrecision { id, start, end, precision } => format!(
                 "`{id}`: {} and {} fit {}: `month` spans the first to the last day of one month, `year` of one year.",
@@ -256,7 +256,7 @@ fn rules(schema: &Schema) -> Vec<String> {
                 "`{id}`: each of {} is blank unless {} is {}.",
                 list(fields),
                 n(column),
-                values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" or ")
+                in_words(values)
             ),
             RuleSpec::CodePrefix { id, field, prefix, separator } => {
                 format!("`{id}`: {} starts with {} followed by `{separator}`.", n(field), n(prefix))
@@ -266,7 +266,33 @@ fn rules(schema: &Schema) -> Vec<String> {
             RuleSpec::NoFormula { id } => {
                 format!("`{id}`: no cell starts with `=`, `+`, `-` or `@` unless it is a number (spreadsheet formula injection).")
             }
+            RuleSpec::ForbidWhen(f) => format!(
+                "`{}`: {} (when {} is {}, {} is not {}).",
+                f.id,
+                cell(f.description.trim_end_matches('.')),
+                n(&f.if_column),
+                in_words(&f.if_values),
+                n(&f.then_column),
+                in_words(&f.then_values)
+            ),
+        };
+        // A rule is an error unless declared otherwise; only a warning says so, which keeps
+        // the codebooks of earlier releases as they were built.
+        out.push(match schema.rule_warns(i) {
+            true => format!("{line} Severity: warning (listed, not refused)."),
+            false => line,
         });
     }
     out
+}
+
+/// Values of a rule in words: `` `a` or blank ``.
+fn in_words(v: &[String]) -> String {
+    v.iter()
+        .map(|v| match v.as_str() {
+            "" => "blank".to_string(),
+            v => format!("`{v}`"),
+        })
+        .collect::<Vec<_>>()
+        .join(" or ")
 }

@@ -1,7 +1,7 @@
 //! Reading a row schema: the JSON Schema document turned into [`Schema`]'s columns, keys and
 //! rules, refusing a schema no row could satisfy or whose rules name unknown columns.
 
-use super::{Aggregate, Column, Expand, ForeignKey, Kind, RuleSpec, Schema, Term};
+use super::{Aggregate, Column, Expand, ForbidWhen, ForeignKey, Kind, RuleSpec, Schema, Term};
 use crate::error::{Error, Result};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -148,9 +148,41 @@ fn rules(
             other => other,
         })?;
         rule_fits(&spec, columns).map_err(|m| fail(format!("x-rules: {m}")))?;
+        severity(r).map_err(|m| fail(format!("x-rules: rule {:?}: {m}", spec_id(&spec))))?;
         rules.push(spec);
     }
     Ok(rules)
+}
+
+/// Refuses a `severity` other than `"error"` (the default) or `"warning"`, so that a typo
+/// does not silently leave a rule an error.
+fn severity(r: &Value) -> std::result::Result<(), String> {
+    match r.get("severity") {
+        None => Ok(()),
+        Some(Value::String(s)) if s == "error" || s == "warning" => Ok(()),
+        Some(other) => Err(format!(
+            "\"severity\" is {}; write \"error\" or \"warning\"",
+            crate::table::text::cut(&other.to_string(), crate::table::text::SHOWN_CHARS)
+        )),
+    }
+}
+
+/// The id a rule was declared with (its kind when it has none).
+fn spec_id(spec: &RuleSpec) -> &str {
+    match spec {
+        RuleSpec::DateOrder { id, .. }
+        | RuleSpec::DatePrecision { id, .. }
+        | RuleSpec::DateCoverage { id, .. }
+        | RuleSpec::Sum { id, .. }
+        | RuleSpec::PresentIffAny { id, .. }
+        | RuleSpec::PresentIfAny { id, .. }
+        | RuleSpec::OnlyWhen { id, .. }
+        | RuleSpec::CodePrefix { id, .. }
+        | RuleSpec::TitleOf { id, .. }
+        | RuleSpec::Trimmed { id }
+        | RuleSpec::NoFormula { id }
+        | RuleSpec::ForbidWhen(ForbidWhen { id, .. }) => id,
+    }
 }
 
 /// The `expand` list of a foreign key: strings or `{"field", "as", "aggregate"}` objects.
@@ -550,15 +582,64 @@ fn rule(
         }
         "trimmed" => RuleSpec::Trimmed { id },
         "no-formula" => RuleSpec::NoFormula { id },
+        "forbid-when" => forbid_when(r, id, index)?,
         other => {
             return Err(Error::Schema {
                 path: PathBuf::new(),
                 message: format!(
-                    "unknown rule kind {other:?}; known: date-order, date-precision, date-coverage, sum, present-iff-any, present-if-any, only-when, code-prefix, title-of, trimmed, no-formula"
+                    "unknown rule kind {other:?}; known: date-order, date-precision, date-coverage, sum, present-iff-any, present-if-any, only-when, code-prefix, title-of, trimmed, no-formula, forbid-when"
                 ),
             })
         }
     })
+}
+
+/// A `forbid-when` rule: `{"if": {"column", "values"}, "then": {"column", "values"},
+/// "description"}`, values being strings or `null` (blank).
+fn forbid_when(r: &Value, id: String, index: &Index) -> Result<RuleSpec> {
+    let bad = |m: String| Error::Schema {
+        path: PathBuf::new(),
+        message: format!("rule {id:?} (forbid-when) {m}"),
+    };
+    let what = format!("rule {id:?}");
+    let side = |key: &str| -> Result<(usize, Vec<String>)> {
+        let shape = || {
+            bad(format!(
+                "needs {key:?}: {{\"column\": NAME, \"values\": [VALUE or null, ...]}}"
+            ))
+        };
+        let s = r.get(key).ok_or_else(shape)?;
+        let name = s.get("column").and_then(Value::as_str).ok_or_else(shape)?;
+        let values = s
+            .get("values")
+            .and_then(Value::as_array)
+            .ok_or_else(shape)?
+            .iter()
+            .map(|v| match v {
+                Value::Null => Some(String::new()),
+                Value::String(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect::<Option<Vec<String>>>()
+            .ok_or_else(shape)?;
+        Ok((index(name, &what)?, values))
+    };
+    let (if_column, if_values) = side("if")?;
+    let (then_column, then_values) = side("then")?;
+    let description = r
+        .get("description")
+        .and_then(Value::as_str)
+        .filter(|d| !d.trim().is_empty())
+        .ok_or_else(|| bad("needs a \"description\": it is the message of what it finds".into()))?
+        .to_string();
+    Ok(RuleSpec::ForbidWhen(ForbidWhen {
+        if_column,
+        if_values,
+        then_column,
+        then_values,
+        description,
+        id,
+    }))
 }
 
 /// Refuses a rule that can never hold or never be checked: a sum without parts, a rule on
@@ -607,26 +688,35 @@ fn rule_fits(spec: &RuleSpec, columns: &[Column]) -> Result<(), String> {
             values,
         } => {
             nonempty(id, fields, "fields")?;
-            if values.is_empty() {
-                return Err(format!(
-                    "rule {id:?}: \"values\" is empty; list at least one value of {:?}",
-                    columns[*column].name
-                ));
-            }
-            let col = &columns[*column];
-            match (
-                &col.terms,
-                values
-                    .iter()
-                    .find(|v| col.terms.iter().flatten().all(|t| &t.value != *v)),
-            ) {
-                (Some(_), Some(v)) => Err(format!(
-                    "rule {id:?}: {v:?} is not a value of column {:?}; check the spelling",
-                    col.name
-                )),
-                _ => Ok(()),
-            }
+            known_values(id, &columns[*column], values, "values")
         }
+        RuleSpec::ForbidWhen(f) => {
+            known_values(&f.id, &columns[f.if_column], &f.if_values, "if")?;
+            known_values(&f.id, &columns[f.then_column], &f.then_values, "then")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Refuses an empty list of values, or a value outside the column's vocabulary (a misspelt
+/// value would make the rule never fire). A blank (`""`, written `null`) passes: it is a cell
+/// like any other.
+fn known_values(id: &str, col: &Column, values: &[String], key: &str) -> Result<(), String> {
+    if values.is_empty() {
+        return Err(format!(
+            "rule {id:?}: {key:?} is empty; list at least one value of {:?}",
+            col.name
+        ));
+    }
+    let unknown = values
+        .iter()
+        .filter(|v| !v.is_empty())
+        .find(|v| col.terms.iter().flatten().all(|t| &t.value != *v));
+    match (&col.terms, unknown) {
+        (Some(_), Some(v)) => Err(format!(
+            "rule {id:?}: {v:?} is not a value of column {:?}; check the spelling",
+            col.name
+        )),
         _ => Ok(()),
     }
 }

@@ -193,6 +193,30 @@ pub enum RuleSpec {
     Trimmed { id: String },
     /// No cell would be run as a formula by a spreadsheet.
     NoFormula { id: String },
+    /// "If A is x then B must not be y": see [`ForbidWhen`].
+    ForbidWhen(ForbidWhen),
+}
+
+/// A `forbid-when` rule: when `if_column` holds one of `if_values`, `then_column` holds none
+/// of `then_values`. A blank cell is written `null` and kept as `""`. The dataset's own
+/// `description` is the finding's message, since no generic wording could say why the pair
+/// is wrong.
+#[derive(Debug, Clone)]
+pub struct ForbidWhen {
+    pub id: String,
+    pub if_column: usize,
+    pub if_values: Vec<String>,
+    pub then_column: usize,
+    pub then_values: Vec<String>,
+    pub description: String,
+}
+
+impl ForbidWhen {
+    /// Whether a row with these cells (in schema column order) breaks the rule.
+    pub fn breaks<S: AsRef<str>>(&self, cells: &[S]) -> bool {
+        let has = |values: &[String], c: usize| values.iter().any(|v| v == cells[c].as_ref());
+        has(&self.if_values, self.if_column) && has(&self.then_values, self.then_column)
+    }
 }
 
 /// A row schema, read and compiled once.
@@ -222,6 +246,22 @@ impl std::fmt::Debug for Schema {
 }
 
 impl Schema {
+    /// The `x-rules` entry rule `i` was read from, for what it says beyond its columns (its
+    /// `hint`, its `severity`).
+    pub fn rule_entry(&self, i: usize) -> Option<&Value> {
+        self.document.get("x-rules").and_then(|d| d.get(i))
+    }
+
+    /// Whether rule `i` is declared `"severity": "warning"`: its findings are then listed
+    /// without failing validation, so that data with known problems can still be released.
+    /// The value was checked at load.
+    pub fn rule_warns(&self, i: usize) -> bool {
+        self.rule_entry(i)
+            .and_then(|r| r.get("severity"))
+            .and_then(Value::as_str)
+            == Some("warning")
+    }
+
     /// Column names in order.
     pub fn column_names(&self) -> impl Iterator<Item = &str> {
         self.columns.iter().map(|c| c.name.as_str())

@@ -317,7 +317,7 @@ fn column_set_changes(old: &Schema, new: &Schema, add: &mut dyn FnMut(Bump, Stri
     }
 }
 
-/// Rules added or changed (major), removed (minor), or with only their hint reworded (patch).
+/// Rules added (major), removed (minor), or changed (see [`rule_changed`]).
 fn rule_changes(old: &Schema, new: &Schema, add: &mut dyn FnMut(Bump, String)) {
     let rules = |s: &Schema| -> BTreeMap<String, Value> {
         s.document
@@ -337,28 +337,47 @@ fn rule_changes(old: &Schema, new: &Schema, add: &mut dyn FnMut(Bump, String)) {
             .collect()
     };
     let (ro, rn) = (rules(old), rules(new));
-    // A rule's `hint` is wording only: changing it is a patch.
-    let without_hint = |r: &Value| {
-        let mut r = r.clone();
-        if let Some(o) = r.as_object_mut() {
-            o.remove("hint");
-        }
-        r
-    };
     for (id, r) in &rn {
         match ro.get(id) {
             None => add(Bump::Major, format!("rule {id} added")),
-            Some(o) if without_hint(o) != without_hint(r) => {
-                add(Bump::Major, format!("rule {id} changed"))
-            }
-            Some(o) if o != r => add(Bump::Patch, format!("rule {id}: hint reworded")),
-            _ => {}
+            Some(o) => rule_changed(id, o, r, add),
         }
     }
     for id in ro.keys() {
         if !rn.contains_key(id) {
             add(Bump::Minor, format!("rule {id} removed"));
         }
+    }
+}
+
+/// One rule's change: its checks changed (major); its severity only, error to warning
+/// (loosened, minor) or warning to error (tightened, major); or its wording only, the `hint`
+/// or the `description` a `forbid-when` rule reports (patch).
+fn rule_changed(id: &str, old: &Value, new: &Value, add: &mut dyn FnMut(Bump, String)) {
+    let without = |r: &Value, keys: &[&str]| {
+        let mut r = r.clone();
+        if let Some(o) = r.as_object_mut() {
+            for k in keys {
+                o.remove(*k);
+            }
+        }
+        r
+    };
+    let wording = ["hint", "description", "severity"];
+    if without(old, &wording) != without(new, &wording) {
+        return add(Bump::Major, format!("rule {id} changed"));
+    }
+    let severity = |r: &Value| match r.get("severity").and_then(Value::as_str) {
+        Some("warning") => "warning",
+        _ => "error",
+    };
+    match (severity(old), severity(new)) {
+        ("error", "warning") => add(Bump::Minor, format!("rule {id} loosened: error → warning")),
+        ("warning", "error") => add(Bump::Major, format!("rule {id} tightened: warning → error")),
+        _ => {}
+    }
+    if without(old, &["severity"]) != without(new, &["severity"]) {
+        add(Bump::Patch, format!("rule {id}: wording changed"));
     }
 }
 

@@ -23,6 +23,7 @@ mod properties;
 mod readme;
 mod readme_blocks;
 mod release;
+mod rule_kinds;
 mod scaffold_ci;
 mod schema;
 mod site;

@@ -5,10 +5,12 @@
 //! Each rule kind is implemented once, generically, over the columns a schema's `x-rules`,
 //! `x-primaryKey`, `x-sortKey` and `x-foreignKeys` name; see [`crate::schema::RuleSpec`].
 //! Messages and hints say only what holds for any dataset; an `x-rules` entry may add a
-//! `hint` in the dataset's own words, appended to the generic one.
+//! `hint` in the dataset's own words, appended to the generic one, and may be declared
+//! `"severity": "warning"` so that its findings are listed without failing validation.
 
 mod codes;
 mod dates;
+mod forbid;
 mod hygiene;
 mod keys;
 mod totals;
@@ -65,11 +67,20 @@ impl Context {
 /// The row rules of a schema, ready to run on each row.
 pub struct RowRules<'s> {
     schema: &'s Schema,
-    /// Each rule with the `hint` its `x-rules` entry adds to the generic one, if any.
-    rules: Vec<(&'s RuleSpec, Option<&'s str>)>,
+    /// Each rule with what its `x-rules` entry adds.
+    rules: Vec<(&'s RuleSpec, Declared<'s>)>,
     ctx: Context,
     /// Columns the date rules read, parsed once per row for all of them.
     date_columns: Vec<usize>,
+}
+
+/// What an `x-rules` entry says of its findings beyond the rule kind's own wording.
+#[derive(Clone, Copy)]
+struct Declared<'s> {
+    /// Appended to the generic hint.
+    hint: Option<&'s str>,
+    /// [`Severity::Warning`] for a rule declared a warning.
+    severity: Severity,
 }
 
 /// Most date columns parsed up front per row; more are parsed when asked.
@@ -110,18 +121,21 @@ impl<'s> RowRules<'s> {
     /// Prepares the schema's row rules, leaving out those that need a column the file lacks
     /// (the header check reports the missing column instead).
     pub fn new(schema: &'s Schema, ctx: Context, present: impl Fn(usize) -> bool) -> RowRules<'s> {
-        let declared = schema.document.get("x-rules");
         let rules = schema
             .rules
             .iter()
             .enumerate()
             .filter(|(_, r)| columns_of(r).iter().all(|&c| present(c)))
             .map(|(i, r)| {
-                let hint = declared
-                    .and_then(|d| d.get(i))
+                let hint = schema
+                    .rule_entry(i)
                     .and_then(|d| d.get("hint"))
                     .and_then(|h| h.as_str());
-                (r, hint)
+                let severity = match schema.rule_warns(i) {
+                    true => Severity::Warning,
+                    false => Severity::Error,
+                };
+                (r, Declared { hint, severity })
             })
             .collect::<Vec<_>>();
         let mut date_columns: Vec<usize> = rules
@@ -169,7 +183,7 @@ impl<'s> RowRules<'s> {
     /// The rules the schema declares.
     fn check_declared(&self, cells: &[&str], out: &mut Vec<Finding>) {
         let dates = RowDates::new(&self.date_columns, cells);
-        for &(rule, hint) in &self.rules {
+        for &(rule, declared) in &self.rules {
             let before = out.len();
             match rule {
                 RuleSpec::DateOrder { id, start, end } => {
@@ -210,10 +224,12 @@ impl<'s> RowRules<'s> {
                 }
                 RuleSpec::Trimmed { id } => hygiene::trimmed(id, cells, self.schema, out),
                 RuleSpec::NoFormula { id } => hygiene::no_formula(id, cells, self.schema, out),
+                RuleSpec::ForbidWhen(f) => forbid::check(f, cells, self.schema, out),
             }
             // Only a failing row pays for the schema's wording.
-            if let Some(h) = hint {
-                for f in &mut out[before..] {
+            for f in &mut out[before..] {
+                f.severity = declared.severity;
+                if let Some(h) = declared.hint {
                     f.hint.push_str("; ");
                     f.hint.push_str(h);
                 }
@@ -246,6 +262,7 @@ fn columns_of(rule: &RuleSpec) -> Vec<usize> {
             .collect(),
         RuleSpec::CodePrefix { field, prefix, .. } => vec![*field, *prefix],
         RuleSpec::TitleOf { field, code, .. } => vec![*field, *code],
+        RuleSpec::ForbidWhen(f) => vec![f.if_column, f.then_column],
         RuleSpec::Trimmed { .. } | RuleSpec::NoFormula { .. } => Vec::new(),
     }
 }
