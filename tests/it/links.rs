@@ -164,3 +164,163 @@ fn edit_csv_header(w: &Workdir, rel: &str, header: &str) {
     let rest = text.split_once('\n').unwrap().1;
     w.create(rel, format!("{header}\n{rest}"));
 }
+
+#[test]
+fn a_bundle_with_a_link_table_verifies_since_its_link_tables_are_its_own_tables() {
+    let w = fatal_force("links-verify");
+    w.stdout(&["release"]);
+    let dir = bundle(&w);
+    let out = w.stdout(&["verify", dir.to_str().unwrap()]);
+    assert!(out.starts_with("verified:"), "{out}");
+}
+
+/// A fault a release would meet: how to make it, the words `aabc validate` must refuse it
+/// with, and how to fix it.
+struct Case {
+    name: &'static str,
+    make: fn(&Workdir),
+    says: &'static str,
+    fix: fn(&Workdir),
+}
+
+/// Adds a list column `related_ids` to the incidents (blank in every row) with the foreign key
+/// `fk`.
+fn add_related(w: &Workdir, fk: Value) {
+    edit_json(w, INCIDENTS, |v| {
+        v["properties"]["related_ids"] = json!({
+            "type": ["array", "null"], "x-delimiter": ";",
+            "items": {"type": "string"}, "description": "Related incidents."
+        });
+        v["x-foreignKeys"].as_array_mut().unwrap().push(fk);
+    });
+    edit_csv_header(w, "dataset/incidents.csv", "id,date,agency_ids,related_ids");
+    let text = w
+        .read("dataset/incidents.csv")
+        .replace("10\n", "10,\n")
+        .replace("11\n", "11,\n");
+    w.create("dataset/incidents.csv", text);
+}
+
+/// Sets the `link` of the second foreign key of the incidents (or removes it).
+fn set_second_link(w: &Workdir, link: Option<&str>) {
+    edit_json(w, INCIDENTS, |v| {
+        let fk = v["x-foreignKeys"][1].as_object_mut().unwrap();
+        match link {
+            Some(l) => fk.insert("link".into(), json!(l)),
+            None => fk.remove("link"),
+        };
+    });
+}
+
+/// Moves the agencies' schema file from `schema/FROM` to `schema/TO`, and the metadata with it.
+fn move_agencies_schema(w: &Workdir, from: &str, to: &str) {
+    let to_path = w.join(&format!("schema/{to}"));
+    std::fs::create_dir_all(to_path.parent().unwrap()).unwrap();
+    std::fs::rename(w.join(&format!("schema/{from}")), to_path).unwrap();
+    edit_json(w, META, |m| {
+        m["resources"][1]["schema"] = json!(format!("../schema/{to}"))
+    });
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "an expand field the referenced table lacks",
+            make: |w| edit_json(w, INCIDENTS, |v| link_fk(v)["expand"] = json!(["city"])),
+            says: "schema/incidents.schema.json: \"expand\" of \"agency_ids\" names \"city\", which is not a column of agencies",
+            fix: |w| edit_json(w, INCIDENTS, |v| link_fk(v)["expand"] = json!(["name"])),
+        },
+        Case {
+            name: "an as name colliding with a column",
+            make: |w| {
+                edit_json(w, INCIDENTS, |v| {
+                    link_fk(v)["expand"] = json!([{"field": "name", "as": "date"}])
+                })
+            },
+            says: "schema/incidents.schema.json: \"expand\" of \"agency_ids\" adds a column \"date\", but the table already has one",
+            fix: |w| {
+                edit_json(w, INCIDENTS, |v| {
+                    link_fk(v)["expand"] = json!([{"field": "name", "as": "agency_name"}])
+                })
+            },
+        },
+        Case {
+            name: "a link named like a table",
+            make: |w| edit_json(w, INCIDENTS, |v| link_fk(v)["link"] = json!("agencies")),
+            says: "schema/incidents.schema.json: the \"link\" of a foreign key is \"agencies\": another table of the bundle has that name",
+            fix: |w| edit_json(w, INCIDENTS, |v| link_fk(v)["link"] = json!("incident_agencies")),
+        },
+        Case {
+            name: "one link named by foreign keys to different key columns",
+            make: |w| {
+                add_related(
+                    w,
+                    json!({"fields": "related_ids", "reference": {"resource": "incidents", "fields": "id"}, "link": "incident_agencies"}),
+                )
+            },
+            says: "schema/incidents.schema.json: the link table \"incident_agencies\" is named by foreign keys to agencies.id and to incidents.id",
+            fix: |w| set_second_link(w, None),
+        },
+        Case {
+            name: "a link of a table to itself",
+            make: |w| {
+                add_related(
+                    w,
+                    json!({"fields": "related_ids", "reference": {"resource": "incidents", "fields": "id"}, "link": "incident_links"}),
+                )
+            },
+            says: "schema/incidents.schema.json: the link table \"incident_links\" would join \"incidents\" to itself, and both its key columns would be called \"incidents_id\"",
+            fix: |w| set_second_link(w, None),
+        },
+        Case {
+            name: "a link whose schema file a table's schema has",
+            make: |w| {
+                move_agencies_schema(w, "agencies.schema.json", "incident_agencies.schema.json")
+            },
+            says: "schema/incidents.schema.json: the \"link\" of a foreign key is \"incident_agencies\": the schema file of \"agencies\" has the name of the link table's",
+            fix: |w| edit_json(w, INCIDENTS, |v| link_fk(v)["link"] = json!("incidents_agencies")),
+        },
+        Case {
+            name: "two schema files of one file name",
+            make: |w| {
+                move_agencies_schema(w, "agencies.schema.json", "more/incidents.schema.json")
+            },
+            says: "schema/more/incidents.schema.json: a release bundle would hold this schema and schema/incidents.schema.json under one name",
+            fix: |w| {
+                move_agencies_schema(w, "more/incidents.schema.json", "more/agencies.schema.json")
+            },
+        },
+        Case {
+            name: "a summary column the table lacks",
+            make: |w| edit_json(w, META, |m| m["summary"]["count_by"] = json!(["state"])),
+            says: "no column \"state\" in table \"incidents\" (named by the metadata's summary)",
+            fix: |w| edit_json(w, META, |m| m["summary"]["count_by"] = json!([])),
+        },
+    ]
+}
+
+/// Whether `aabc validate` refuses case `c` with its words, and the fixed dataset releases:
+/// what went otherwise.
+fn check(c: &Case) -> Option<String> {
+    let w = fatal_force("links-needs");
+    (c.make)(&w);
+    let (code, _, err) = w.output(&["validate"]);
+    if code != 2 || !err.contains(c.says) {
+        return Some(format!("{}: validate exited {code} saying:\n{err}", c.name));
+    }
+    (c.fix)(&w);
+    w.stdout(&["validate"]);
+    let (code, out, err) = w.output(&["release"]);
+    (code != 0).then(|| {
+        format!(
+            "{}: the fixed dataset does not release:\n{out}{err}",
+            c.name
+        )
+    })
+}
+
+#[test]
+fn validate_refuses_what_release_would_refuse_and_the_fixed_dataset_releases() {
+    let failed: Vec<String> = cases().iter().filter_map(check).collect();
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
