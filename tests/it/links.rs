@@ -158,6 +158,35 @@ fn key_columns_of_different_names_keep_their_names() {
     assert_eq!(csv.lines().next(), Some("id,agency_id"));
 }
 
+#[test]
+fn a_key_column_named_role_in_a_shared_link_table_is_named_after_its_table() {
+    let w = fatal_force("links-role");
+    edit_json(&w, "schema/agencies.schema.json", |v| {
+        let props = v["properties"].as_object_mut().unwrap();
+        let id = props.remove("id").unwrap();
+        let name = props.remove("name").unwrap();
+        props.insert("role".into(), id);
+        props.insert("name".into(), name);
+        v["required"] = json!(["role", "name"]);
+        v["x-primaryKey"] = json!(["role"]);
+        v["x-sortKey"] = json!(["role"]);
+    });
+    edit_csv_header(&w, "dataset/agencies.csv", "role,name");
+    edit_json(&w, INCIDENTS, |v| {
+        link_fk(v)["reference"]["fields"] = json!("role");
+    });
+    add_related(
+        &w,
+        json!({"fields": "related_ids", "reference": {"resource": "agencies", "fields": "role"}, "link": "incident_agencies"}),
+    );
+    w.stdout(&["release"]);
+    let csv = std::fs::read_to_string(bundle(&w).join("incident_agencies.csv")).unwrap();
+    assert_eq!(
+        csv,
+        "incidents_id,role,agencies_role\n1,agency_ids,10\n2,agency_ids,10\n2,agency_ids,11\n"
+    );
+}
+
 /// Replaces the header line of the CSV file `rel`.
 fn edit_csv_header(w: &Workdir, rel: &str, header: &str) {
     let text = w.read(rel);
@@ -184,7 +213,7 @@ struct Case {
 }
 
 /// Adds a list column `related_ids` to the incidents (blank in every row) with the foreign key
-/// `fk`.
+/// `fk` (the test decides what it refers to).
 fn add_related(w: &Workdir, fk: Value) {
     edit_json(w, INCIDENTS, |v| {
         v["properties"]["related_ids"] = json!({
