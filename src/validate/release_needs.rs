@@ -68,9 +68,9 @@ fn schema_files_differ(tables: &[Table]) -> Result<()> {
                 return Err(Error::Schema {
                     path: t.schema.path.clone(),
                     message: format!(
-                        "a release bundle would hold this schema and {} under one name, {}: give the schema files names of their own",
-                        crate::table::text::path(&crate::table::paths::display(other)),
-                        crate::table::text::shown(&name)
+                        "two files of the bundle would have this name, {}: this schema and {}; give the schema files names of their own",
+                        crate::table::text::shown(&name),
+                        crate::table::text::path(&crate::table::paths::display(other))
                     ),
                 });
             }

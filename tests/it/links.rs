@@ -314,7 +314,7 @@ fn cases() -> Vec<Case> {
             make: |w| {
                 move_agencies_schema(w, "agencies.schema.json", "more/incidents.schema.json")
             },
-            says: "schema/more/incidents.schema.json: a release bundle would hold this schema and schema/incidents.schema.json under one name",
+            says: "schema/more/incidents.schema.json: two files of the bundle would have this name, \"schema/incidents.schema.json\": this schema and schema/incidents.schema.json",
             fix: |w| {
                 move_agencies_schema(w, "more/incidents.schema.json", "more/agencies.schema.json")
             },
