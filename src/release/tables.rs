@@ -50,9 +50,26 @@ impl Table {
 
     /// Reads one resource of a dataset: its schema and its rows in canonical form.
     pub fn read(dataset: &Dataset, r: &Resource) -> Result<Table> {
+        Table::with_rows(dataset, r, |schema| {
+            canonical_bytes(schema, &dataset.data_path(r))
+        })
+    }
+
+    /// One resource of a dataset with its schema and no rows (a header only): the shape that
+    /// whatever a bundle derives from the schemas alone is built from, without the data.
+    pub fn shape(dataset: &Dataset, r: &Resource) -> Result<Table> {
+        Table::with_rows(dataset, r, header_only)
+    }
+
+    /// One resource of a dataset with its schema, and the CSV bytes `rows` gives for it.
+    fn with_rows(
+        dataset: &Dataset,
+        r: &Resource,
+        rows: impl FnOnce(&Schema) -> Result<Vec<u8>>,
+    ) -> Result<Table> {
         let schema_path = dataset.schema_path(r);
         let schema = Schema::load(&schema_path)?;
-        let csv = canonical_bytes(&schema, &dataset.data_path(r))?;
+        let csv = rows(&schema)?;
         let schema_bytes = std::fs::read(&schema_path).map_err(|e| Error::io(&schema_path, e))?;
         Ok(Table {
             name: r.name.clone(),
@@ -103,11 +120,24 @@ pub struct Tables {
 impl Tables {
     /// Every table of the dataset, each with its expansion resolved against the others.
     pub fn load(dataset: &Dataset) -> Result<Tables> {
+        Tables::each(dataset, Table::read)
+    }
+
+    /// Every table of the dataset without its rows ([`Table::shape`]), each with its expansion
+    /// resolved against the others: `aabc validate` builds what a bundle derives from the
+    /// schemas from these, so that a dataset that validates also releases.
+    pub fn shapes(dataset: &Dataset) -> Result<Tables> {
+        Tables::each(dataset, Table::shape)
+    }
+
+    /// Every table of the dataset as `read` makes it, each with its expansion resolved against
+    /// the others.
+    fn each(dataset: &Dataset, read: fn(&Dataset, &Resource) -> Result<Table>) -> Result<Tables> {
         let list = dataset
             .meta
             .resources
             .iter()
-            .map(|r| Table::read(dataset, r))
+            .map(|r| read(dataset, r))
             .collect::<Result<Vec<_>>>()?;
         let mut tables = Tables {
             list,
@@ -222,6 +252,19 @@ impl std::ops::Deref for Tables {
 fn bounded_claims(dataset: &Dataset) -> Option<Claims> {
     let meta = &dataset.meta;
     meta.claims.clone().filter(|_| meta.format().has_evidence())
+}
+
+/// The CSV bytes of a table without rows: its header.
+fn header_only(schema: &Schema) -> Result<Vec<u8>> {
+    let mut csv = Vec::new();
+    {
+        let mut w = crate::table::writer(&mut csv);
+        let werr = |e: csv::Error| Error::io(&schema.path, std::io::Error::other(e.to_string()));
+        w.write_record(schema.columns.iter().map(|c| c.name.as_str()))
+            .map_err(werr)?;
+        w.flush().map_err(|e| Error::io(&schema.path, e))?;
+    }
+    Ok(csv)
 }
 
 /// A foreign key of `schema` expands columns of a table that is not there.

@@ -528,11 +528,17 @@ impl Dataset {
     /// Where the metadata was read, for messages: "the dataset" (a repository's
     /// `dataset/dataset.json`) or "the bundle" (the `dataset.json` at the top of a release).
     pub fn place(&self) -> &'static str {
-        if self.path.ends_with(METADATA_PATH) {
-            "the dataset"
-        } else {
+        if self.is_bundle() {
             "the bundle"
+        } else {
+            "the dataset"
         }
+    }
+
+    /// Whether the metadata is a release bundle's (`dataset.json` at its top), whose tables
+    /// include those a release derived (its link tables), rather than a repository's.
+    pub fn is_bundle(&self) -> bool {
+        !self.path.ends_with(METADATA_PATH)
     }
 }
 

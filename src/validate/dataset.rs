@@ -108,7 +108,8 @@ fn referenced_first(dataset: &Dataset, schemas: &[Schema]) -> Vec<usize> {
     order
 }
 
-/// The row schema of every table, refusing a foreign key to a table the metadata does not list.
+/// The row schema of every table, refusing a foreign key to a table the metadata does not
+/// list, and what a release could not build from the schemas ([`super::release_needs`]).
 fn load_schemas(dataset: &Dataset) -> Result<Vec<Schema>> {
     let mut schemas = Vec::new();
     for r in &dataset.meta.resources {
@@ -124,6 +125,7 @@ fn load_schemas(dataset: &Dataset) -> Result<Vec<Schema>> {
             }
         }
     }
+    super::release_needs::check(dataset)?;
     Ok(schemas)
 }
 

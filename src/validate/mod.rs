@@ -17,6 +17,7 @@ mod dataset;
 mod describe;
 pub mod evidence;
 pub mod fastpath;
+mod release_needs;
 pub mod report;
 pub mod rules;
 

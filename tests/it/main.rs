@@ -15,6 +15,7 @@ mod fmt;
 mod geography;
 mod init;
 mod interop;
+mod links;
 mod loader;
 mod next_id;
 mod page_evidence;

@@ -14,7 +14,8 @@ use std::path::PathBuf;
 /// Link tables of the foreign keys on list columns that declare one: one row per (row key,
 /// item), with foreign keys to both tables, so that SQL engines and Frictionless can join.
 /// When several list columns name the same link table, it gets a `role` column holding the
-/// list column's name (`event_actors(event_id, role, actor_id)`).
+/// list column's name (`event_actors(event_id, role, actor_id)`). Its key columns are named
+/// by [`key_names`].
 pub fn link_tables(tables: &Tables) -> Result<Vec<Table>> {
     let mut out: Vec<Table> = Vec::new();
     for t in tables.iter() {
@@ -39,8 +40,9 @@ pub fn link_tables(tables: &Tables) -> Result<Vec<Table>> {
     Ok(out)
 }
 
-/// Refuses a link table name that is not a plain token (it names the files `<link>.csv`, …) or
-/// that another table or link table of the bundle has already (its files would be replaced).
+/// Refuses a link table name that is not a plain token (it names the files `<link>.csv`, …),
+/// that another table or link table of the bundle has already (its files would be replaced),
+/// or whose schema file, `schema/<link>.schema.json`, a table's schema file would replace.
 fn check_name(t: &Table, link: &str, tables: &Tables, links: &[Table]) -> Result<()> {
     let fail = |why: String| Error::Schema {
         path: t.schema.path.clone(),
@@ -57,6 +59,14 @@ fn check_name(t: &Table, link: &str, tables: &Tables, links: &[Table]) -> Result
                 .into(),
         ));
     }
+    let file = format!("{link}.schema.json");
+    if let Some(other) = tables.iter().find(|o| o.schema_file == file) {
+        return Err(fail(format!(
+            "the schema file of {} has the name of the link table's, {}: give the link table a name of its own",
+            crate::table::text::shown(&other.name),
+            crate::table::text::shown(&file)
+        )));
+    }
     Ok(())
 }
 
@@ -70,10 +80,11 @@ fn link_table(t: &Table, tables: &Tables, link: &str, fks: &[&ForeignKey]) -> Re
         .iter()
         .map(|f| t.schema.columns[f.field].name.as_str())
         .collect();
-    let (doc, key) = link_schema(t, link, fks[0], &lists, target);
+    let pk = &t.schema.columns[t.schema.primary_key[0]];
+    let names = key_names(t, link, pk, fks[0], target, lists.len() > 1)?;
+    let (doc, key) = link_schema(t, link, fks[0], &lists, &names);
     let path = PathBuf::from(format!("{link}.schema.json"));
     let schema = Schema::from_value(&path, doc.clone())?;
-    let pk = &t.schema.columns[t.schema.primary_key[0]];
     let kinds: Vec<Kind> = if lists.len() > 1 {
         vec![pk.kind, Kind::String, target.kind]
     } else {
@@ -136,6 +147,54 @@ fn link_target<'a>(
         })
 }
 
+/// The two key columns of a link table: the row's key and the item it lists.
+pub struct KeyNames<'c> {
+    /// The key column of the table with the list, and its name in the link table.
+    pub row: (&'c Column, String),
+    /// The column the list's items refer to, and its name in the link table.
+    pub item: (&'c Column, String),
+}
+
+/// The names of a link table's key columns. They keep the names they have in their own tables
+/// (`event_id`, `place_id`), so that a join needs no renaming; when those would be ambiguous
+/// (the same name, as two tables keyed `id`, or `role` beside the role column) each is named
+/// `<table>_<column>` after the table it comes from (`incidents_id`, `agencies_id`): the table
+/// names are distinct, so the two are too, except in a link of a table to itself, which is
+/// refused. Bundles that could be built before keep their column names and bytes.
+pub fn key_names<'c>(
+    t: &Table,
+    link: &str,
+    pk: &'c Column,
+    fk: &ForeignKey,
+    target: &'c Column,
+    shared: bool,
+) -> Result<KeyNames<'c>> {
+    let ambiguous = |n: &str| shared && n == ROLE;
+    if pk.name != target.name && !ambiguous(&pk.name) && !ambiguous(&target.name) {
+        return Ok(KeyNames {
+            row: (pk, pk.name.clone()),
+            item: (target, target.name.clone()),
+        });
+    }
+    let row = format!("{}_{}", t.name, pk.name);
+    let item = format!("{}_{}", fk.resource, target.name);
+    if row == item {
+        return Err(Error::Schema {
+            path: t.schema.path.clone(),
+            message: format!(
+                "the link table {} would join {} to itself, and both its key columns would be called {}: a link table joins two tables; drop its \"link\"",
+                crate::table::text::shown(link),
+                crate::table::text::shown(&t.name),
+                crate::table::text::shown(&row)
+            ),
+        });
+    }
+    Ok(KeyNames {
+        row: (pk, row),
+        item: (target, item),
+    })
+}
+
 /// The row schema of a link table (JSON Schema with the toolkit's keys) and its key columns:
 /// the row's key, the `role` when several list columns share the table, and the item.
 fn link_schema(
@@ -143,38 +202,38 @@ fn link_schema(
     link: &str,
     fk: &ForeignKey,
     lists: &[&str],
-    target: &Column,
+    names: &KeyNames<'_>,
 ) -> (Value, Vec<String>) {
-    let pk = &t.schema.columns[t.schema.primary_key[0]];
+    let ((pk, row), (target, item)) = (&names.row, &names.item);
     let shared = lists.len() > 1;
     let col_name = lists.join(", ");
     let mut props = Map::new();
-    props.insert(pk.name.clone(), pk.schema.clone());
+    props.insert(row.clone(), pk.schema.clone());
     if shared {
         props.insert(
             ROLE.to_string(),
             json!({
-                "description": format!("The column of {} that lists this {}: one of {}.", t.name, target.name, col_name),
+                "description": format!("The column of {} that lists this {item}: one of {col_name}.", t.name),
                 "type": "string",
                 "enum": lists,
             }),
         );
     }
-    props.insert(target.name.clone(), target.schema.clone());
+    props.insert(item.clone(), target.schema.clone());
     let key: Vec<String> = if shared {
-        vec![pk.name.clone(), ROLE.to_string(), target.name.clone()]
+        vec![row.clone(), ROLE.to_string(), item.clone()]
     } else {
-        vec![pk.name.clone(), target.name.clone()]
+        vec![row.clone(), item.clone()]
     };
     let description = if shared {
         format!(
-            "One row per item of the list columns {col_name} of {}: the {} of the row, the column ({ROLE}) and one {} it lists. Derived from {} for tools that cannot join on a list column.",
-            t.name, pk.name, target.name, t.name
+            "One row per item of the list columns {col_name} of {}: the {row} of the row, the column ({ROLE}) and one {item} it lists. Derived from {} for tools that cannot join on a list column.",
+            t.name, t.name
         )
     } else {
         format!(
-            "One row per item of {}.{}: the {} of the row and one {} it lists. Derived from {} for tools that cannot join on a list column.",
-            t.name, col_name, pk.name, target.name, t.name
+            "One row per item of {}.{col_name}: the {row} of the row and one {item} it lists. Derived from {} for tools that cannot join on a list column.",
+            t.name, t.name
         )
     };
     let doc = json!({
@@ -189,8 +248,8 @@ fn link_schema(
         "x-primaryKey": key,
         "x-sortKey": key,
         "x-foreignKeys": [
-            {"fields": pk.name, "reference": {"resource": t.name, "fields": pk.name}},
-            {"fields": target.name, "reference": {"resource": fk.resource, "fields": target.name}},
+            {"fields": row, "reference": {"resource": t.name, "fields": pk.name}},
+            {"fields": item, "reference": {"resource": fk.resource, "fields": target.name}},
         ],
     });
     (doc, key)
