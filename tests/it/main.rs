@@ -16,6 +16,7 @@ mod geography;
 mod init;
 mod interop;
 mod loader;
+mod mass_errors;
 mod next_id;
 mod page_evidence;
 mod pipes;
