@@ -5,6 +5,11 @@
 //! `--schema S.json FILE.csv` it checks one file against one row schema (foreign keys and
 //! coverage need the dataset and are skipped).
 //!
+//! `--max-errors N` shows the first N problems (errors and warnings alike: it bounds the
+//! output, and under `--strict` a warning is an error anyway) and only counts the rest, so the
+//! summary by rule, the totals and the exit code still cover every problem. JSON Lines stays
+//! one problem per line: what was left out is said on standard error.
+//!
 //! Exit codes: 0 valid (warnings allowed), 1 invalid (or warnings under `--strict`; a file
 //! that is not well-formed CSV is invalid, each fault reported where it is), 2 could not run
 //! (missing file, unreadable schema, I/O).
@@ -31,13 +36,18 @@ pub struct Args {
     /// Treat warnings as errors.
     #[arg(long)]
     strict: bool,
+    /// Show at most N problems (errors and warnings alike); the rest are counted in the
+    /// summary. For `--format github`, the default is 10 annotations.
+    #[arg(long, value_name = "N")]
+    max_errors: Option<u64>,
     #[command(flatten)]
     base: crate::cmd::target::Base,
 }
 
 pub fn run(args: Args) -> Result<u8> {
     let stdout = crate::cmd::report_stdout();
-    let mut renderer = Renderer::new(BufWriter::new(stdout), args.format, args.strict);
+    let mut renderer =
+        Renderer::new(BufWriter::new(stdout), args.format, args.strict).with_limit(args.max_errors);
     let mut tally = Tally::default();
     let today = aabc::clock::today();
     let mut emit = |p: aabc::validate::report::Problem| {
@@ -84,6 +94,14 @@ pub fn run(args: Args) -> Result<u8> {
         .summary(&files, tally)
         .and_then(|_| renderer.flush())
         .map_err(crate::cmd::stdout_error)?;
+    if args.format == Format::Json && renderer.hidden() > 0 {
+        eprintln!(
+            "aabc: {} more problem(s) not shown (--max-errors); {} error(s), {} warning(s) in all",
+            renderer.hidden(),
+            tally.errors,
+            tally.warnings
+        );
+    }
     let failed = tally.errors > 0 || (args.strict && tally.warnings > 0);
     Ok(if failed { FOUND } else { OK })
 }

@@ -1,6 +1,11 @@
 //! The one diagnostic type of the validator and its renderers (human, JSON Lines, GitHub
 //! workflow commands, Markdown), and the Markdown escaping that other Markdown output shares.
 //!
+//! A renderer counts every problem by rule (a map, never a list: memory stays flat however
+//! many there are) and may show only the first few ([`Renderer::with_limit`]: `--max-errors`,
+//! and by default a bound on GitHub's annotations), so that a run with many problems ends with
+//! a summary that covers them all.
+//!
 //! Every check (CSV structure, JSON Schema, consistency rules) produces a [`Problem`]; every
 //! output format consumes it. A problem carries its location (file, physical line, character
 //! column, column name), the offending value, a stable rule id and a one-line hint, so that a
@@ -10,6 +15,7 @@ use crate::table::text::{
     clean, cut, escaped, message, path, shown, MESSAGE_CHARS, NAME_CHARS, PATH_CHARS,
 };
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// How bad a problem is. Errors make validation fail; warnings only with `--strict`.
@@ -103,6 +109,36 @@ impl Tally {
             Severity::Warning => self.warnings += 1,
         }
     }
+
+    fn total(self) -> u64 {
+        self.errors + self.warnings
+    }
+}
+
+/// Annotations GitHub shows per step: 10 errors, 10 warnings and 10 notices, and 50 per job
+/// (actions/toolkit, `docs/problem-matchers.md`). Ten problems of either severity stay within
+/// both per-step limits, and the summary, a notice, is never the one dropped.
+pub const GITHUB_ANNOTATIONS: u64 = 10;
+
+/// Counts of problems by rule id, for the summary by rule.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ByRule(BTreeMap<String, Tally>);
+
+impl ByRule {
+    pub fn add(&mut self, p: &Problem) {
+        // A lookup first: a rule seen before (nearly every problem) allocates nothing.
+        match self.0.get_mut(&p.rule) {
+            Some(t) => t.add(p),
+            None => self.0.entry(p.rule.clone()).or_default().add(p),
+        }
+    }
+
+    /// Rules by count (most problems first), then by id.
+    pub fn sorted(&self) -> Vec<(&str, Tally)> {
+        let mut rows: Vec<(&str, Tally)> = self.0.iter().map(|(r, t)| (r.as_str(), *t)).collect();
+        rows.sort_by(|a, b| b.1.total().cmp(&a.1.total()).then(a.0.cmp(b.0)));
+        rows
+    }
 }
 
 /// Writes problems as they arrive in the chosen format.
@@ -111,19 +147,51 @@ pub struct Renderer<W: Write> {
     format: Format,
     /// With `--strict`, warnings are shown and counted as errors.
     strict: bool,
+    /// Problems shown at most (errors and warnings alike); the rest are only counted.
+    limit: Option<u64>,
+    shown: u64,
+    by_rule: ByRule,
 }
 
 impl<W: Write> Renderer<W> {
+    /// A renderer that shows every problem.
     pub fn new(out: W, format: Format, strict: bool) -> Self {
         Renderer {
             out,
             format,
             strict,
+            limit: None,
+            shown: 0,
+            by_rule: ByRule::default(),
         }
     }
 
-    /// Renders one problem, promoting a warning to an error under `--strict`.
+    /// Shows at most `max` problems (`--max-errors`); without one, GitHub's format shows
+    /// the first [`GITHUB_ANNOTATIONS`], since GitHub drops the rest without a word.
+    pub fn with_limit(mut self, max: Option<u64>) -> Self {
+        let github = (self.format == Format::Github).then_some(GITHUB_ANNOTATIONS);
+        self.limit = max.or(github);
+        self
+    }
+
+    /// Problems counted but not shown because of the limit.
+    pub fn hidden(&self) -> u64 {
+        let total: u64 = self.by_rule.0.values().map(|t| t.total()).sum();
+        total - self.shown
+    }
+
+    /// Counts one problem by rule and renders it unless the limit is reached.
     pub fn emit(&mut self, problem: &Problem) -> io::Result<()> {
+        self.by_rule.add(problem);
+        if self.limit.is_some_and(|max| self.shown >= max) {
+            return Ok(());
+        }
+        self.shown += 1;
+        self.render(problem)
+    }
+
+    /// Renders one problem, promoting a warning to an error under `--strict`.
+    fn render(&mut self, problem: &Problem) -> io::Result<()> {
         let mut owned;
         let p = if self.strict && problem.severity == Severity::Warning {
             owned = problem.clone();
@@ -143,14 +211,23 @@ impl<W: Write> Renderer<W> {
         }
     }
 
-    /// Writes the closing summary (human and Markdown formats only: the others stay
-    /// machine-readable).
+    /// Writes the closing summary: by rule, what the limit left out, then the totals line
+    /// last (human and Markdown). GitHub's is one notice; JSON Lines gets none, so that every
+    /// line stays a problem.
     pub fn summary(&mut self, files: &[(String, u64)], tally: Tally) -> io::Result<()> {
         let md = match self.format {
             Format::Human => false,
             Format::Markdown => true,
-            Format::Json | Format::Github => return Ok(()),
+            Format::Github => return self.github_summary(tally),
+            Format::Json => return Ok(()),
         };
+        if tally.total() > 0 {
+            if md {
+                self.markdown_by_rule()?;
+            } else {
+                self.human_by_rule()?;
+            }
+        }
         let rows: u64 = files.iter().map(|(_, n)| n).sum();
         let names: Vec<String> = files
             .iter()
@@ -162,10 +239,6 @@ impl<W: Write> Renderer<W> {
             (true, true) => "**valid**",
             (false, true) => "**INVALID**",
         };
-        if md && tally.errors + tally.warnings > 0 {
-            // Ends the list: the summary is a paragraph of its own.
-            writeln!(self.out)?;
-        }
         writeln!(
             self.out,
             "{verdict}: {} file(s), {rows} row(s) checked ({}); {} error(s), {} warning(s)",
@@ -174,6 +247,67 @@ impl<W: Write> Renderer<W> {
             tally.errors,
             tally.warnings
         )
+    }
+
+    /// One line per rule, then how many problems the limit left out.
+    fn human_by_rule(&mut self) -> io::Result<()> {
+        writeln!(self.out, "by rule:")?;
+        for (rule, t) in self.by_rule.sorted() {
+            let rule = clean(rule);
+            writeln!(self.out, "  {rule}: {}", counts(t))?;
+        }
+        if let Some(note) = self.not_shown() {
+            writeln!(self.out, "{note}")?;
+        }
+        Ok(())
+    }
+
+    /// The list ends; a table by rule and the note on what was left out are paragraphs of
+    /// their own.
+    fn markdown_by_rule(&mut self) -> io::Result<()> {
+        writeln!(self.out, "\n| rule | errors | warnings |\n|---|---:|---:|")?;
+        for (rule, t) in self.by_rule.sorted() {
+            let rule = code_span(&clean(rule));
+            writeln!(self.out, "| {rule} | {} | {} |", t.errors, t.warnings)?;
+        }
+        writeln!(self.out)?;
+        if let Some(note) = self.not_shown() {
+            writeln!(self.out, "{}\n", markdown_text(&note))?;
+        }
+        Ok(())
+    }
+
+    /// One notice after the annotations: the totals, by rule, and how many were left out.
+    fn github_summary(&mut self, tally: Tally) -> io::Result<()> {
+        if tally.total() == 0 {
+            return Ok(());
+        }
+        let rules: Vec<String> = self
+            .by_rule
+            .sorted()
+            .into_iter()
+            .map(|(rule, t)| format!("{} {}", clean(rule), counts(t)))
+            .collect();
+        let mut msg = format!("{}; by rule: {}", counts(tally), rules.join("; "));
+        if let Some(note) = self.not_shown() {
+            msg.push_str(&format!(". {note}"));
+        }
+        writeln!(
+            self.out,
+            "::notice title=aabc validate summary::{}",
+            escape_data(&msg)
+        )
+    }
+
+    /// How many problems the limit left out, or `None` when every one was shown.
+    fn not_shown(&self) -> Option<String> {
+        let hidden = self.hidden();
+        let max = self.limit?;
+        (hidden > 0).then(|| {
+            format!(
+                "{hidden} more problem(s) not shown (the first {max}; `--max-errors N` shows N)"
+            )
+        })
     }
 
     pub fn flush(&mut self) -> io::Result<()> {
@@ -228,6 +362,10 @@ fn clipped(p: &Problem) -> std::borrow::Cow<'_, Problem> {
     q.message = cut(&p.message, MESSAGE_CHARS);
     q.hint = cut(&p.hint, MESSAGE_CHARS);
     std::borrow::Cow::Owned(q)
+}
+
+fn counts(t: Tally) -> String {
+    format!("{} error(s), {} warning(s)", t.errors, t.warnings)
 }
 
 /// Characters of a value that the JSON report keeps.
@@ -419,6 +557,64 @@ mod tests {
             markdown_text("<b>![x](https://e.x/t.png)</b> *a* _b_ `c` | ~d~ $e$ &amp;"),
             "\\<b\\>\\!\\[x\\](https\\://e\\.x/t\\.png)\\</b\\> \\*a\\* \\_b\\_ \\`c\\` \\| \\~d\\~ \\$e\\$ \\&amp;"
         );
+    }
+
+    fn with_rule(rule: &str, severity: Severity) -> Problem {
+        Problem {
+            rule: rule.into(),
+            severity,
+            ..sample()
+        }
+    }
+
+    #[test]
+    fn rules_are_sorted_by_count_then_id() {
+        let mut by = ByRule::default();
+        for (rule, n) in [("b", 1), ("c", 2), ("a", 1)] {
+            for _ in 0..n {
+                by.add(&with_rule(rule, Severity::Warning));
+            }
+        }
+        by.add(&with_rule("b", Severity::Error));
+        let order: Vec<(&str, u64, u64)> = by
+            .sorted()
+            .into_iter()
+            .map(|(r, t)| (r, t.errors, t.warnings))
+            .collect();
+        assert_eq!(order, [("b", 1, 1), ("c", 0, 2), ("a", 0, 1)]);
+    }
+
+    #[test]
+    fn the_limit_shows_the_first_problems_and_counts_them_all() {
+        let mut buf = Vec::new();
+        let mut r = Renderer::new(&mut buf, Format::Human, false).with_limit(Some(2));
+        for _ in 0..5 {
+            r.emit(&sample()).unwrap();
+        }
+        assert_eq!(r.hidden(), 3);
+        let tally = Tally {
+            errors: 5,
+            warnings: 0,
+        };
+        r.summary(&[("e.csv".into(), 5)], tally).unwrap();
+        let s = String::from_utf8(buf).unwrap();
+        assert_eq!(s.matches(": error[killed-total]").count(), 2);
+        assert!(s.ends_with(
+            "by rule:\n  killed-total: 5 error(s), 0 warning(s)\n\
+             3 more problem(s) not shown (the first 2; `--max-errors N` shows N)\n\
+             INVALID: 1 file(s), 5 row(s) checked (e.csv); 5 error(s), 0 warning(s)\n"
+        ));
+    }
+
+    #[test]
+    fn github_is_bounded_without_a_limit_and_the_others_are_not() {
+        for (format, shown) in [(Format::Github, GITHUB_ANNOTATIONS), (Format::Human, 30)] {
+            let mut r = Renderer::new(io::sink(), format, false).with_limit(None);
+            for _ in 0..30 {
+                r.emit(&sample()).unwrap();
+            }
+            assert_eq!(r.hidden(), 30 - shown);
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod init;
 mod interop;
 mod links;
 mod loader;
+mod mass_errors;
 mod next_id;
 mod page_evidence;
 mod pipes;

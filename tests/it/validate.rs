@@ -997,7 +997,7 @@ fn human_output_has_location_rule_hint_and_summary() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         text,
-        "tests/fixtures/killed_total.csv:2:191: error[killed-total] killed_total = \"3\": is 3, but the parts add up to 4 (killed_am_military 3 + killed_az_military 1)\n    hint: killed_total must equal the sum of killed_am_military, killed_az_military, killed_civilians, killed_unknown (blank counts as 0)\nINVALID: 1 file(s), 1 row(s) checked (tests/fixtures/killed_total.csv); 1 error(s), 0 warning(s)\n"
+        "tests/fixtures/killed_total.csv:2:191: error[killed-total] killed_total = \"3\": is 3, but the parts add up to 4 (killed_am_military 3 + killed_az_military 1)\n    hint: killed_total must equal the sum of killed_am_military, killed_az_military, killed_civilians, killed_unknown (blank counts as 0)\nby rule:\n  killed-total: 1 error(s), 0 warning(s)\nINVALID: 1 file(s), 1 row(s) checked (tests/fixtures/killed_total.csv); 1 error(s), 0 warning(s)\n"
     );
 }
 
@@ -1020,7 +1020,11 @@ fn github_output_is_workflow_annotations() {
         text.starts_with("::error file=tests/fixtures/date_order.csv,line=2,col=22,title=date-order::date_end = \"2021-05-11\": "),
         "{text}"
     );
-    assert_eq!(text.lines().count(), 1);
+    assert_eq!(text.lines().count(), 2);
+    assert_eq!(
+        text.lines().last(),
+        Some("::notice title=aabc validate summary::1 error(s), 0 warning(s); by rule: date-order 1 error(s), 0 warning(s)")
+    );
 }
 
 #[test]

@@ -40,6 +40,10 @@ fn html_links_and_images_in_cells_show_as_code() {
              - **error** `schema/maxLength` at `{d}:4:4`: `note` = `\"![x](https://evil/t.png)\"`: is 24 characters long; the limit is 5\n  \
              - hint: shorten it\n\
              \n\
+             | rule | errors | warnings |\n\
+             |---|---:|---:|\n\
+             | `schema/maxLength` | 3 | 0 |\n\
+             \n\
              **INVALID**: 1 file(s), 3 row(s) checked (`{d}`); 3 error(s), 0 warning(s)\n"
         )
     );
@@ -61,6 +65,10 @@ fn html_links_and_images_in_header_names_are_escaped_in_messages() {
              - **error** `csv/header` at `{d}:1:38`: `[click](https://evil)`: column \"\\[click\\](https\\://evil)\" is not in the schema\n{hint}\
              - **error** `csv/header` at `{d}:1:60`: `![x](https://evil/t.png)`: column \"\\!\\[x\\](https\\://evil/t\\.png)\" is not in the schema\n{hint}\
              \n\
+             | rule | errors | warnings |\n\
+             |---|---:|---:|\n\
+             | `csv/header` | 3 | 0 |\n\
+             \n\
              **INVALID**: 1 file(s), 1 row(s) checked (`{d}`); 3 error(s), 0 warning(s)\n"
         )
     );
@@ -75,6 +83,10 @@ fn a_backtick_in_a_key_does_not_close_its_code_span() {
         format!(
             "- **error** `primary-key` at `{d}:3:1`: `id` = ```\"``a`b\"```: duplicates the id of line 2\n  \
              - hint: every row needs its own key\\: give this row a new id (never reuse a retired one)\n\
+             \n\
+             | rule | errors | warnings |\n\
+             |---|---:|---:|\n\
+             | `primary-key` | 1 | 0 |\n\
              \n\
              **INVALID**: 1 file(s), 2 row(s) checked (`{d}`); 1 error(s), 0 warning(s)\n"
         )
