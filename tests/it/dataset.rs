@@ -9,9 +9,14 @@ use serde_json::{json, Value};
 use std::process::Command;
 
 fn run(program: &std::path::Path, args: &[&str]) {
+    run_in(&root(), program, args);
+}
+
+/// Runs `program` in `dir` and fails the test with its output unless it succeeds.
+fn run_in(dir: &std::path::Path, program: &std::path::Path, args: &[&str]) {
     let out = Command::new(program)
         .args(args)
-        .current_dir(root())
+        .current_dir(dir)
         .output()
         .unwrap_or_else(|e| panic!("{}: {e}", program.display()));
     assert!(
@@ -50,12 +55,7 @@ fn audit_check_fails_on_the_uncorrected_data() {
     let dir = tempfile::tempdir().unwrap();
     let old = dir.path().join("events-1.0.0.csv");
     // The commit recorded for 1.0.0 in releases.csv (works in a clone without tags).
-    let commit = std::fs::read_to_string(root().join("dataset/releases.csv"))
-        .unwrap()
-        .lines()
-        .find(|l| l.starts_with("1.0.0,"))
-        .and_then(|l| l.split(',').nth(2).map(str::to_owned))
-        .expect("1.0.0 in releases.csv");
+    let commit = recorded_commit("1.0.0");
     let git = Command::new("git")
         .args(["show", &format!("{commit}:dataset/events.csv")])
         .current_dir(root())
@@ -254,16 +254,11 @@ fn tree_at(version: &str) -> tempfile::TempDir {
 #[test]
 fn the_2_0_events_and_actors_are_the_migration_of_the_1x_events_and_the_drafts() {
     let tree = tree_at("2.0.0");
-    let out = Command::new(require_tool("Python 3", "python3"))
-        .args(["scripts/migrate/to_2_0.py", "--check"])
-        .current_dir(tree.path())
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let python = require_tool("Python 3", "python3");
+    run_in(
+        tree.path(),
+        &python,
+        &["scripts/migrate/to_2_0.py", "--check"],
     );
 }
 
@@ -271,24 +266,15 @@ fn the_2_0_events_and_actors_are_the_migration_of_the_1x_events_and_the_drafts()
 fn migration_tests_pass() {
     // The 2.0 migration's own tests, on the tree it was published with.
     let tree = tree_at("2.0.0");
-    let out = Command::new(geo_python())
-        .args([
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "scripts/migrate",
-        ])
-        .current_dir(tree.path())
-        .output()
-        .expect("pytest runs");
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let args = [
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "scripts/migrate",
+    ];
+    run_in(tree.path(), &geo_python(), &args);
 }
 
 #[test]
