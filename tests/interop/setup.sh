@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates the virtualenvs the Python tests use (.venv, .venv-cff, .venv-geo and .venv-ci at the repository
+# Creates the virtualenvs the Python tests use (.venv, .venv-cff, .venv-geo and .venv-ci with maturin at the repository
 # root) from the pinned requirements, and installs R for the READMEs' R blocks. Safe to run again: it only installs what is missing.
 # `bash .ci/run` runs it before the tests.
 set -euo pipefail
@@ -14,6 +14,8 @@ python3 -m venv .venv-geo
 .venv-geo/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/places/requirements.txt
 python3 -m venv .venv-ci
 .venv-ci/bin/python -m pip install --quiet --disable-pip-version-check -r tests/interop/requirements-ci.txt
+# maturin builds the aabc wheel (pyproject.toml) that tests/it/wheel.rs installs and runs.
+.venv-ci/bin/python -m pip install --quiet --disable-pip-version-check maturin==1.16.0
 # The R blocks of the READMEs (tests/it/readme_blocks.rs): Debian's R, when missing.
 if ! command -v Rscript >/dev/null; then
   if [ "$(id -u)" = 0 ]; then
