@@ -12,7 +12,7 @@ pub struct Options {
     pub name: String,
     /// Human title of the dataset.
     pub title: String,
-    /// Git URL the CI workflow installs aabc from; empty leaves it for the user to fill.
+    /// Git URL the CI workflow builds aabc from; empty installs the published wheel from PyPI.
     pub aabc_git: String,
     /// The date of the first changelog entry.
     pub today: chrono::NaiveDate,
@@ -132,10 +132,21 @@ fn fill(template: &str, marks: &[(&str, &str)]) -> String {
     out
 }
 
-/// The Rust release the scaffold's CI installs aabc with: the one aabc is built and tested
-/// with (this repository's CI pins the same), so that CI does not change compiler on its own.
-/// Not `rust-version`: that is older than some locked dependencies need.
+/// The Rust release aabc is built and tested with: this repository's workflows pin it, so that
+/// CI does not change compiler on its own. Not `rust-version`, the oldest that builds aabc. (A
+/// scaffolded repository needs no Rust: its CI installs the aabc wheel.)
 pub const RUST_TOOLCHAIN: &str = "1.95.0";
+
+/// The pip requirement the scaffold's CI installs aabc by: this release's wheel from PyPI (no
+/// Rust needed), or, given a git URL, this release's tag built from source (a fork, say).
+pub fn aabc_requirement(aabc_git: &str) -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    if aabc_git.is_empty() {
+        format!("aabc=={version}")
+    } else {
+        format!("aabc @ git+{aabc_git}@aabc-v{version}")
+    }
+}
 
 /// What `aabc init` did about git: releases record the commit of their data, so a new
 /// repository needs one.
@@ -185,13 +196,12 @@ pub fn init(dir: &Path, opts: &Options) -> Result<Vec<PathBuf>> {
     check(opts)?;
     check_target(dir)?;
     let today = opts.today.to_string();
+    let requirement = aabc_requirement(&opts.aabc_git);
     let marks = [
         ("name", opts.name.as_str()),
         ("title", opts.title.as_str()),
-        ("aabc_git", opts.aabc_git.as_str()),
+        ("aabc_requirement", requirement.as_str()),
         ("today", today.as_str()),
-        ("aabc_version", env!("CARGO_PKG_VERSION")),
-        ("rust_version", RUST_TOOLCHAIN),
     ];
     let rendered: Vec<(&str, String)> = FILES
         .iter()

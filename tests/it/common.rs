@@ -556,3 +556,17 @@ pub fn errors(problems: &[serde_json::Value]) -> Vec<&serde_json::Value> {
         .filter(|p| p["severity"] != "warning")
         .collect()
 }
+
+/// A YAML file (a workflow, an action, a pre-commit configuration) read by the pinned PyYAML
+/// (`.venv-ci`), as JSON.
+pub fn yaml_json(path: &Path) -> Value {
+    let python = require_tool("PyYAML", ".venv-ci/bin/python");
+    let code = "import json, sys, yaml\nprint(json.dumps(yaml.safe_load(open(sys.argv[1]))))";
+    let out = std::process::Command::new(python)
+        .args(["-c", code])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}

@@ -11,19 +11,15 @@ use std::path::Path;
 /// The steps of every job of a workflow, read by PyYAML, as JSON: `{job: [step, …]}`, with the
 /// workflow's top-level `permissions` under the key `"permissions"`.
 fn workflow(path: &Path) -> serde_json::Value {
-    let python = require_tool("PyYAML", ".venv-ci/bin/python");
-    let code = "import json, sys, yaml\n\
-                w = yaml.safe_load(open(sys.argv[1]))\n\
-                out = {k: v['steps'] for k, v in w['jobs'].items()}\n\
-                out['permissions'] = w.get('permissions')\n\
-                print(json.dumps(out))";
-    let out = std::process::Command::new(python)
-        .args(["-c", code])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    serde_json::from_slice(&out.stdout).unwrap()
+    let w = yaml_json(path);
+    let mut out: serde_json::Map<String, serde_json::Value> = w["jobs"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v["steps"].clone()))
+        .collect();
+    out.insert("permissions".into(), w["permissions"].clone());
+    out.into()
 }
 
 /// The `run:` scripts of the workflow's `dataset` job, in order (name, script).
@@ -52,13 +48,14 @@ struct Job {
 }
 
 /// Runs the workflow's steps with bash as a pull request against `main` (`origin/main`), with
-/// this build of aabc on the PATH in place of the install (which needs the network).
+/// this build of aabc on the PATH in place of the install (which needs the network; the wheel's
+/// tests run it: `wheel::`).
 fn run_job(dir: &Path) -> Job {
     let steps = run_steps(&dir.join(".github/workflows/validate.yml"));
     assert!(steps
         .iter()
-        .any(|(_, s)| s.contains("cargo install --locked --git")));
-    run_scripts(dir, &steps, |s| !s.contains("cargo install"))
+        .any(|(_, s)| s.contains("pip install \"$AABC_REQUIREMENT\"")));
+    run_scripts(dir, &steps, |s| !s.contains("pip install"))
 }
 
 /// Runs the `steps` that `wanted` picks, as [`run_job`] does, in order, up to the first that
@@ -150,7 +147,7 @@ fn init_makes_a_git_repository_and_says_so() {
     let (_tmp, d, out) = scaffolded(&[]);
     assert!(d.join(".git").is_dir());
     assert!(out.contains("initialised a git repository"), "{out}");
-    // Nothing is committed: the user fills in AABC_GIT and the first rows first.
+    // Nothing is committed: the user adds the first rows first.
     assert_eq!(git(&d, &["status", "--porcelain"]).lines().count(), 6);
 }
 
@@ -320,15 +317,24 @@ fn the_workflows_read_only_and_pin_one_rust_release() {
             }
         }
     }
-    assert_eq!(pins, 4);
-    // The scaffold installs one tagged aabc, cached under that tag.
+    // This repository's workflows build aabc; the scaffold's installs the wheel, without Rust.
+    assert_eq!(pins, 3);
     let text = std::fs::read_to_string(d.join(".github/workflows/validate.yml")).unwrap();
-    let tag = format!("AABC_TAG: \"aabc-v{}\"", env!("CARGO_PKG_VERSION"));
-    assert!(text.contains(&tag), "{text}");
-    assert!(text.contains("--tag \"$AABC_TAG\"") && text.contains("actions/cache@v4"));
-    let key = format!(
-        "key: aabc-${{{{ runner.os }}}}-rust-{}-${{{{ env.AABC_TAG }}}}",
-        aabc::scaffold::RUST_TOOLCHAIN
+    let pin = format!("AABC_REQUIREMENT: \"aabc=={}\"", env!("CARGO_PKG_VERSION"));
+    assert!(text.contains(&pin), "{text}");
+    assert!(
+        text.contains("cache: pip") && !text.contains("cargo") && !text.contains("rust-toolchain"),
+        "{text}"
     );
-    assert!(text.contains(&key), "{text}");
+}
+
+#[test]
+fn a_fork_named_at_init_is_built_from_its_tag_of_this_release() {
+    let (_tmp, d, _) = scaffolded(&["--aabc-git", "https://example.org/aabc.git"]);
+    let text = std::fs::read_to_string(d.join(".github/workflows/validate.yml")).unwrap();
+    let pin = format!(
+        "AABC_REQUIREMENT: \"aabc @ git+https://example.org/aabc.git@aabc-v{}\"",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(text.contains(&pin), "{text}");
 }
