@@ -201,6 +201,7 @@ pub fn init(dir: &Path, opts: &Options) -> Result<Vec<PathBuf>> {
         ("name", opts.name.as_str()),
         ("title", opts.title.as_str()),
         ("aabc_requirement", requirement.as_str()),
+        ("aabc_version", env!("CARGO_PKG_VERSION")),
         ("today", today.as_str()),
     ];
     let rendered: Vec<(&str, String)> = FILES
