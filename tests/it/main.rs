@@ -34,5 +34,6 @@ mod trace;
 mod validate;
 mod verify;
 mod versions;
+mod wheel;
 mod workdir;
 mod workflows;

@@ -1,35 +1,10 @@
 //! The files around the data that GitHub and contributors run: the pull-request job summary (run
-//! as the workflow runs it), every workflow, action and issue form checked against GitHub's
-//! schemas, and the pre-commit hooks tried as another project would try them.
+//! as the workflow runs it), and every workflow, action and issue form checked against GitHub's
+//! schemas. (The pre-commit hooks, which install the wheel, are tried in `wheel::`.)
 
 use crate::common::*;
 use crate::workdir::Workdir;
 use std::path::Path;
-
-fn try_repo(dir: &Path, hook: &str) -> (bool, String) {
-    let tool = require_tool("pre-commit", ".venv-ci/bin/pre-commit");
-    let out = std::process::Command::new(tool)
-        .args(["try-repo"])
-        .arg(root())
-        .args([hook, "--all-files", "--color", "never"])
-        .current_dir(dir)
-        .env("PRE_COMMIT_HOME", root().join("target/pre-commit/home"))
-        .env("CARGO_TARGET_DIR", root().join("target/pre-commit/build"))
-        .env("CARGO_NET_OFFLINE", "true")
-        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
-        .env("CARGO_PROFILE_RELEASE_LTO", "off")
-        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
-        .env("CARGO_PROFILE_RELEASE_DEBUG", "0")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    eprintln!("pre-commit try-repo {hook}:\n{text}");
-    (out.status.success(), text)
-}
 
 /// The `run:` script of the workflow step named `step` (a `run: |` block).
 fn step_script(workflow: &Path, step: &str) -> String {
@@ -98,60 +73,6 @@ fn yaml_files(dir: &str) -> Vec<std::path::PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-#[test]
-fn the_hooks_pass_a_good_dataset_and_stop_a_bad_one() {
-    let w = Workdir::init(
-        "hooks",
-        "events",
-        &["--aabc-git", "https://example.org/aabc.git"],
-    );
-    let d = w.path().to_path_buf();
-    let events = d.join("dataset/events.csv");
-    let header = std::fs::read_to_string(&events).unwrap();
-    std::fs::write(
-        &events,
-        format!("{header}EV-0001,2024-03-01,2024-03-01,day,protest,ML,Bamako,Protesters (Mali),,0,https://example.org/a,\n"),
-    )
-    .unwrap();
-    git(&d, &["init", "-q"]);
-    git(&d, &["add", "-A"]);
-    git(&d, &["commit", "-qm", "first row"]);
-
-    let (ok, out) = try_repo(&d, "aabc-validate");
-    assert!(
-        ok && out.contains("aabc validate") && out.contains("Passed"),
-        "{out}"
-    );
-
-    // A row out of order: fmt rewrites it (and the hook fails, as pre-commit hooks that
-    // change files do); an impossible date: validate stops the commit and says where.
-    let text = std::fs::read_to_string(&events).unwrap();
-    std::fs::write(
-        &events,
-        format!("{text}EV-0002,2023-02-30,2023-02-30,day,protest,ML,Bamako,Protesters (Mali),,,https://example.org/b,\n"),
-    )
-    .unwrap();
-    let (ok, out) = try_repo(&d, "aabc-validate");
-    assert!(!ok, "{out}");
-    assert!(
-        out.contains("dataset/events.csv:3:") && out.contains("date_start"),
-        "{out}"
-    );
-
-    let before = std::fs::read_to_string(&events).unwrap();
-    std::fs::write(&events, before.replace("2023-02-30", "2023-02-28")).unwrap();
-    let (ok, out) = try_repo(&d, "aabc-fmt");
-    assert!(
-        !ok && out.contains("files were modified by this hook"),
-        "{out}"
-    );
-    let after = std::fs::read_to_string(&events).unwrap();
-    let first = after.lines().nth(1).unwrap();
-    assert!(first.starts_with("EV-0002,2023-02-28"), "{after}");
-    let (ok, out) = try_repo(&d, "aabc-validate");
-    assert!(ok, "{out}");
 }
 
 #[test]
