@@ -248,7 +248,11 @@ impl<'s> Plan<'s> {
         for (c, cell) in cells.iter_mut().enumerate() {
             *cell = value(schema, c, rng, day);
         }
-        if let Some(k) = self.pk {
+        if let Some(k) = self.pk.filter(|&k| schema.columns[k].kind == Kind::Integer) {
+            // An integer key is written canonically (no zero padding), from its minimum.
+            let first = schema.columns[k].bounds().0.map_or(1, |m| m.ceil() as i64);
+            cells[k] = first.saturating_add(i as i64).to_string();
+        } else if let Some(k) = self.pk {
             let width = self.id_width;
             cells[k] = (self.id_example.as_deref())
                 .map(|e| {

@@ -388,6 +388,46 @@ fn the_version_policy_sees_the_items_type_and_bounds() {
     );
 }
 
+#[test]
+fn synth_writes_valid_integer_items() {
+    let w = fatal_force("list-synth", 6);
+    // Without examples, items are drawn from the items' bounds.
+    edit_json(&w, "schema/incidents.schema.json", |v| {
+        let ids = &mut v["properties"]["agency_ids"];
+        ids.as_object_mut().unwrap().remove("examples");
+        ids["items"]["maximum"] = json!(9);
+    });
+    let out = w.join("synth.csv");
+    w.stdout(&[
+        "synth",
+        "--schema",
+        "schema/incidents.schema.json",
+        "--rows",
+        "200",
+        "--seed",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    w.stdout(&[
+        "validate",
+        "--schema",
+        "schema/incidents.schema.json",
+        out.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let cells: Vec<String> = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap()[3].to_string())
+        .collect();
+    assert!(cells.iter().any(|c| c.contains(';')), "{text}");
+    for c in cells {
+        assert!(c
+            .split(';')
+            .all(|i| (1..=9).contains(&i.parse::<i64>().unwrap())));
+    }
+}
+
 /// A one-column table of integer lists, in a temporary directory: its schema and CSV paths.
 fn integer_list_table(rows: &[Vec<i64>]) -> (tempfile::TempDir, PathBuf, Schema) {
     let dir = tempfile::tempdir().unwrap();
