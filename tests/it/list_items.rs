@@ -468,29 +468,29 @@ fn errors(schema: &Schema, path: &Path) -> Vec<aabc::validate::report::Problem> 
     problems
 }
 
+/// The Parquet export of a table's CSV, as `aabc export` writes it.
+fn parquet_of(schema: &Schema, csv: impl std::io::Read + Send) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let options = aabc::release::export::Options::default();
+    let parquet = aabc::release::export::Format::Parquet;
+    aabc::release::export::export(schema, csv, "t", parquet, &options, &mut bytes).unwrap();
+    bytes
+}
+
+/// The record batches of a Parquet file, read by arrow-rs.
+fn batches(bytes: Vec<u8>) -> Vec<arrow::record_batch::RecordBatch> {
+    parquet::arrow::arrow_reader::ParquetRecordBatchReader::try_new(bytes::Bytes::from(bytes), 8192)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
 /// The lists of column `ids` of a Parquet export of the table.
 fn exported_lists(schema: &Schema, path: &Path) -> Vec<Vec<i64>> {
     use arrow::array::{Array, AsArray};
-    let mut bytes = Vec::new();
-    let source = std::fs::File::open(path).unwrap();
-    let options = aabc::release::export::Options::default();
-    aabc::release::export::export(
-        schema,
-        source,
-        "t",
-        aabc::release::export::Format::Parquet,
-        &options,
-        &mut bytes,
-    )
-    .unwrap();
-    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReader::try_new(
-        bytes::Bytes::from(bytes),
-        1024,
-    )
-    .unwrap();
+    let bytes = parquet_of(schema, std::fs::File::open(path).unwrap());
     let mut out = Vec::new();
-    for batch in reader {
-        let batch = batch.unwrap();
+    for batch in batches(bytes) {
         let lists = batch.column(1).as_list::<i32>();
         for r in 0..lists.len() {
             let items = lists.value(r);
@@ -547,4 +547,93 @@ proptest! {
             .is_valid(&aabc::schema::row_object(&schema, &cells, None));
         prop_assert_eq!(fast.is_valid(&schema, &cells, &[true]), whole, "{}", cell);
     }
+}
+
+/// A table of two lists of strings with a vocabulary, one required and one that may be blank,
+/// `rows` rows long: its schema and CSV, and the expected lists (`None`: blank).
+#[allow(clippy::type_complexity)]
+fn vocabulary_lists(
+    rows: usize,
+) -> (
+    Schema,
+    String,
+    Vec<(Vec<&'static str>, Option<Vec<&'static str>>)>,
+) {
+    const TERMS: [&str; 5] = ["a", "b", "c", "d", "never"];
+    let schema = Schema::from_value(
+        Path::new("t.json"),
+        json!({"properties": {
+            "all": {"type": "array", "items": {"enum": TERMS}},
+            "some": {"type": ["array", "null"], "items": {"type": "string", "enum": TERMS}}
+        }}),
+    )
+    .unwrap();
+    let mut csv = "all,some\n".to_string();
+    let mut expected = Vec::new();
+    for r in 0..rows {
+        // Lists of one to four items, runs of blanks, and a term no row has.
+        let all: Vec<&str> = (0..1 + r % 4).map(|k| TERMS[(r + k) % 4]).collect();
+        let some = (r % 7 != 0 && r % 1000 > 20).then(|| vec![TERMS[r % 3]; 1 + r % 2]);
+        csv.push_str(&format!(
+            "{},{}\n",
+            all.join(";"),
+            some.as_ref().map_or(String::new(), |s| s.join(";"))
+        ));
+        expected.push((all, some));
+    }
+    (schema, csv, expected)
+}
+
+#[test]
+fn list_vocabularies_span_pages_and_batches_and_read_back_exactly() {
+    use arrow::array::{Array, AsArray};
+    let rows = 45_000;
+    let (schema, csv, expected) = vocabulary_lists(rows);
+    let bytes = parquet_of(&schema, csv.as_bytes());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.parquet");
+    std::fs::write(&file, &bytes).unwrap();
+    let mut got = Vec::new();
+    for batch in batches(bytes) {
+        let lists = |c: usize| -> Vec<Option<Vec<String>>> {
+            let l = batch.column(c).as_list::<i32>();
+            (0..l.len())
+                .map(|r| {
+                    (!l.is_null(r)).then(|| {
+                        let items = l.value(r);
+                        let d = items.as_dictionary::<arrow::datatypes::Int32Type>();
+                        let values = d.values().as_string::<i32>();
+                        assert_eq!(values.len(), 5, "the whole vocabulary");
+                        d.keys()
+                            .iter()
+                            .map(|k| values.value(k.unwrap() as usize).to_string())
+                            .collect()
+                    })
+                })
+                .collect()
+        };
+        got.extend(lists(0).into_iter().zip(lists(1)));
+    }
+    assert_eq!(got.len(), rows);
+    for (r, ((all, some), (want_all, want_some))) in got.into_iter().zip(expected).enumerate() {
+        assert_eq!(all.unwrap(), want_all, "row {r}");
+        assert_eq!(
+            some,
+            want_some.map(|s| s.iter().map(|x| x.to_string()).collect()),
+            "row {r}"
+        );
+    }
+    let said = python(
+        dir.path(),
+        r#"
+import os, pyarrow.parquet as pq
+t = pq.read_table(os.environ["BUNDLE"] + "/t.parquet")
+print(t.num_rows, t.column("all").combine_chunks().values.dictionary.to_pylist(), t.column("some").null_count)
+"#,
+    );
+    let blanks = (0..rows).filter(|r| r % 7 == 0 || r % 1000 <= 20).count();
+    assert_eq!(
+        said.trim(),
+        format!("{rows} ['a', 'b', 'c', 'd', 'never'] {blanks}")
+    );
 }
