@@ -9,7 +9,7 @@
 mod form;
 
 use crate::error::{Error, Result};
-use crate::schema::{ForbidWhen, Kind, RuleSpec, Schema};
+use crate::schema::{ForbidWhen, Item, Kind, RuleSpec, Schema};
 use chrono::{Datelike, NaiveDate};
 use std::io::Write;
 
@@ -107,21 +107,13 @@ fn numbered(example: &str, n: u64, min_width: usize) -> Option<String> {
 }
 
 fn examples(schema: &Schema, c: usize) -> Vec<String> {
-    let col = &schema.columns[c];
-    col.schema
+    schema.columns[c]
+        .schema
         .get("examples")
         .and_then(|e| e.as_array())
         .into_iter()
         .flatten()
-        .map(|v| match v {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Array(items) => items
-                .iter()
-                .filter_map(|i| i.as_str())
-                .collect::<Vec<_>>()
-                .join(&col.delimiter),
-            other => other.to_string(),
-        })
+        .map(|v| schema.json_to_cell(c, v))
         .collect()
 }
 
@@ -256,7 +248,11 @@ impl<'s> Plan<'s> {
         for (c, cell) in cells.iter_mut().enumerate() {
             *cell = value(schema, c, rng, day);
         }
-        if let Some(k) = self.pk {
+        if let Some(k) = self.pk.filter(|&k| schema.columns[k].kind == Kind::Integer) {
+            // An integer key is written canonically (no zero padding), from its minimum.
+            let first = schema.columns[k].bounds().0.map_or(1, |m| m.ceil() as i64);
+            cells[k] = first.saturating_add(i as i64).to_string();
+        } else if let Some(k) = self.pk {
             let width = self.id_width;
             cells[k] = (self.id_example.as_deref())
                 .map(|e| {
@@ -409,43 +405,83 @@ fn filled(schema: &Schema, c: usize, rng: &mut Rng, day: NaiveDate) -> String {
         },
         Kind::Boolean => if rng.chance(0.5) { "true" } else { "false" }.to_string(),
         Kind::Date => day.to_string(),
-        Kind::StringList | Kind::String => {
+        Kind::List(Item::String) if col.item_terms.is_none() => text(schema, c, rng, day),
+        Kind::List(_) => {
             let ex = examples(schema, c);
             if !ex.is_empty() {
                 return ex[rng.below(ex.len() as u64) as usize].clone();
             }
-            if let Some(s) = col.schema.get("const").and_then(|v| v.as_str()) {
-                return s.to_string();
-            }
-            let pattern = col.schema.get("pattern").and_then(|v| v.as_str());
-            let format = col.schema.get("format").and_then(|v| v.as_str());
-            if pattern.is_some() || format.is_some() {
-                // A blank is always of the form, where allowed; otherwise a value of the form
-                // is generated, or, failing that, a placeholder the row's check then names.
-                if col.nullable {
-                    return String::new();
+            let values: Vec<String> = match &col.item_terms {
+                Some(terms) => terms.iter().map(|t| t.value.clone()).collect(),
+                None => {
+                    let items = col.schema.get("items").unwrap_or(&serde_json::Value::Null);
+                    let get = |k: &str| items.get(k).and_then(|v| v.as_f64());
+                    let (lo, hi) = small_range((get("minimum"), get("maximum"))).unwrap_or((0, 0));
+                    (lo..=hi).map(|n| n.to_string()).collect()
                 }
-                return (pattern.map(|p| form::matching(p, rng)))
-                    .unwrap_or_else(|| format.and_then(|f| form::formatted(f, rng, day)))
-                    .unwrap_or_else(|| "x".into());
-            }
-            let max = col
-                .schema
-                .get("maxLength")
-                .and_then(|v| v.as_u64())
-                .unwrap_or(200) as usize;
-            let words = 1 + rng.below(12) as usize;
-            let mut s = String::new();
-            for k in 0..words {
-                if k > 0 {
-                    s.push(' ');
-                }
-                s.push_str(WORDS[rng.below(WORDS.len() as u64) as usize]);
-            }
-            s.truncate(max);
-            s.trim_end().to_string()
+            };
+            list_of(col, &values, rng)
         }
+        Kind::String => text(schema, c, rng, day),
     }
+}
+
+/// A list cell of one to three of `values` (as many as `minItems` asks, within `maxItems`),
+/// without repeats, in a random order.
+fn list_of(col: &crate::schema::Column, values: &[String], rng: &mut Rng) -> String {
+    let get = |k: &str| col.schema.get(k).and_then(|v| v.as_u64());
+    let least = get("minItems").unwrap_or(1).max(1);
+    let most = get("maxItems").unwrap_or(u64::MAX).max(least);
+    let n = (least + rng.below(3)).min(most).min(values.len() as u64);
+    let mut pool = values.to_vec();
+    let mut out = Vec::new();
+    for _ in 0..n.max(1) {
+        if pool.is_empty() {
+            break;
+        }
+        out.push(pool.swap_remove(rng.below(pool.len() as u64) as usize));
+    }
+    out.join(&col.delimiter)
+}
+
+/// A value for a string column (or a list of strings without a vocabulary): an example, the
+/// constant, a value of its pattern or format, or words.
+fn text(schema: &Schema, c: usize, rng: &mut Rng, day: NaiveDate) -> String {
+    let col = &schema.columns[c];
+    let ex = examples(schema, c);
+    if !ex.is_empty() {
+        return ex[rng.below(ex.len() as u64) as usize].clone();
+    }
+    if let Some(s) = col.schema.get("const").and_then(|v| v.as_str()) {
+        return s.to_string();
+    }
+    let pattern = col.schema.get("pattern").and_then(|v| v.as_str());
+    let format = col.schema.get("format").and_then(|v| v.as_str());
+    if pattern.is_some() || format.is_some() {
+        // A blank is always of the form, where allowed; otherwise a value of the form
+        // is generated, or, failing that, a placeholder the row's check then names.
+        if col.nullable {
+            return String::new();
+        }
+        return (pattern.map(|p| form::matching(p, rng)))
+            .unwrap_or_else(|| format.and_then(|f| form::formatted(f, rng, day)))
+            .unwrap_or_else(|| "x".into());
+    }
+    let max = col
+        .schema
+        .get("maxLength")
+        .and_then(|v| v.as_u64())
+        .unwrap_or(200) as usize;
+    let words = 1 + rng.below(12) as usize;
+    let mut s = String::new();
+    for k in 0..words {
+        if k > 0 {
+            s.push(' ');
+        }
+        s.push_str(WORDS[rng.below(WORDS.len() as u64) as usize]);
+    }
+    s.truncate(max);
+    s.trim_end().to_string()
 }
 
 /// A small range of whole numbers inside a column's bounds (from its `minimum`, or from 0 when

@@ -81,6 +81,7 @@ pub fn run(args: Args) -> Result<u8> {
         hash_source: args.target.schema.is_none() || args.hash_source,
         adaptive_dictionary: true,
         categories: true,
+        list_dictionaries: true,
     };
     if expansion.is_some() && options.hash_source {
         // The exported rows are expanded: record the hash of the table's own CSV.

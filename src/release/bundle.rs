@@ -234,7 +234,8 @@ impl BundleDir<'_> {
 /// One table in every format, and its schema; returns its entry in the bundle's metadata.
 /// From release format 2 on, the typed formats carry the convenience columns of the table's
 /// `expand` (with their schema in `schema/<table>.expanded.schema.json`), the Parquet files
-/// their full category sets, and a table with coordinates also comes as GeoJSON.
+/// their full category sets, and a table with coordinates also comes as GeoJSON; from format 6
+/// the items of a list with a string vocabulary are categories too.
 fn write_table(out: &mut BundleDir<'_>, meta: &Metadata, t: &Table) -> Result<Resource> {
     let format2 = meta.format().has_expansions();
     out.put(&format!("{}.csv", t.name), &t.csv)?;
@@ -248,6 +249,7 @@ fn write_table(out: &mut BundleDir<'_>, meta: &Metadata, t: &Table) -> Result<Re
         hash_source: false,
         adaptive_dictionary: false,
         categories: format2,
+        list_dictionaries: meta.format().has_list_dictionaries(),
     };
     let (schema, typed) = t.typed()?;
     let geo = t.has_geojson(meta);

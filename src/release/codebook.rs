@@ -4,10 +4,11 @@
 //!
 //! Release format 1 shows whether a column may be blank ("yes"/"no"); from format 2 the table
 //! says what a blank cell means, for typed columns (`x-blank`) as for vocabularies, and the
-//! dataset's unit of analysis comes first.
+//! dataset's unit of analysis comes first. From format 6 the vocabulary of a list column's
+//! items is listed as a vocabulary column's is.
 
 use crate::error::Result;
-use crate::schema::metadata::{nonempty, Dataset, Metadata};
+use crate::schema::metadata::{nonempty, Dataset, Metadata, ReleaseFormat};
 use crate::schema::{Aggregate, Kind, RuleSpec, Schema};
 use std::fmt::Write;
 
@@ -96,7 +97,7 @@ pub fn markdown_for(release_format: u32, schema: &Schema, heading: &str) -> Stri
     for (i, c) in schema.columns.iter().enumerate() {
         let kind = match (c.kind, &c.terms) {
             (Kind::String, Some(_)) => "vocabulary".to_string(),
-            (Kind::StringList, _) => format!("list of strings, separated by `{}`", c.delimiter),
+            (k @ Kind::List(_), _) => format!("{}, separated by `{}`", k.name(), c.delimiter),
             (k, _) => k.name().to_string(),
         };
         let blank = match (release_format >= 2, c.nullable) {
@@ -118,8 +119,12 @@ pub fn markdown_for(release_format: u32, schema: &Schema, heading: &str) -> Stri
             cell(c.description.as_deref().unwrap_or(""))
         );
     }
-    for c in schema.columns.iter().filter(|c| c.terms.is_some()) {
-        let terms = c.terms.as_ref().expect("filtered");
+    let items = ReleaseFormat(release_format).has_list_vocabularies();
+    let vocabularies = schema.columns.iter().filter_map(|c| {
+        let terms = c.terms.as_ref().or(c.item_terms.as_ref().filter(|_| items));
+        Some((c, terms?))
+    });
+    for (c, terms) in vocabularies {
         let _ = writeln!(s, "\n### `{}` values\n", c.name);
         let titled = terms.iter().any(|t| t.title.is_some());
         if titled {

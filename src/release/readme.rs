@@ -230,7 +230,7 @@ fn loading(s: &mut String, meta: &Metadata, tables: &Tables) {
                 Kind::Integer => "pl.Int64",
                 Kind::Number => "pl.Float64",
                 Kind::Boolean => "pl.Boolean",
-                Kind::String | Kind::StringList => return None,
+                Kind::String | Kind::List(_) => return None,
             };
             Some(format!("\"{}\": {ty}", c.name))
         })

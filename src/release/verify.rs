@@ -642,14 +642,14 @@ pub fn read_parquet(path: &Path, schema: &Schema) -> std::result::Result<Vec<Val
 }
 
 /// A column converted to the few types [`value`] reads: Utf8, Int64, Float64, Boolean,
-/// Date32, or a List of Utf8.
+/// Date32, or a List (whose items [`value`] converts in turn).
 fn normalize(col: &ArrayRef) -> std::result::Result<ArrayRef, String> {
     use arrow::compute::{cast_with_options, CastOptions};
     let to = match col.data_type() {
         DataType::Utf8 | DataType::Int64 | DataType::Float64 | DataType::Boolean => {
             return Ok(col.clone())
         }
-        DataType::Date32 | DataType::Int32 => return Ok(col.clone()),
+        DataType::Date32 | DataType::Int32 | DataType::List(_) => return Ok(col.clone()),
         DataType::Dictionary(_, values) => {
             let decoded = cast_with_options(col, values, &CastOptions::default())
                 .map_err(|e| e.to_string())?;
@@ -664,11 +664,7 @@ fn normalize(col: &ArrayRef) -> std::result::Result<ArrayRef, String> {
         | DataType::UInt64 => DataType::Int64,
         DataType::Float16 | DataType::Float32 => DataType::Float64,
         DataType::Date64 => DataType::Date32,
-        DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) => {
-            DataType::List(std::sync::Arc::new(
-                f.as_ref().clone().with_data_type(DataType::Utf8),
-            ))
-        }
+        DataType::LargeList(f) | DataType::FixedSizeList(f, _) => DataType::List(f.clone()),
         other => return Err(format!("type {other} has no counterpart in the schema")),
     };
     // Not "safe": a value that does not fit is an error, not a silent null.
@@ -725,17 +721,11 @@ fn value(
         }
         DataType::List(_) => {
             let items = col.as_list_opt::<i32>().ok_or_else(unexpected)?.value(row);
-            let s = items.as_string_opt::<i32>().ok_or_else(unexpected)?;
+            let items = normalize(&items)?;
             Value::Array(
-                (0..s.len())
-                    .map(|i| {
-                        if s.is_null(i) {
-                            Value::Null
-                        } else {
-                            Value::from(s.value(i))
-                        }
-                    })
-                    .collect(),
+                (0..items.len())
+                    .map(|i| value(&items, i, epoch))
+                    .collect::<std::result::Result<_, String>>()?,
             )
         }
         _ => return Err(unexpected()),

@@ -1,7 +1,9 @@
 //! Reading a row schema: the JSON Schema document turned into [`Schema`]'s columns, keys and
 //! rules, refusing a schema no row could satisfy or whose rules name unknown columns.
 
-use super::{Aggregate, Column, Expand, ForbidWhen, ForeignKey, Kind, RuleSpec, Schema, Term};
+use super::{
+    Aggregate, Column, Expand, ForbidWhen, ForeignKey, Item, Kind, RuleSpec, Schema, Term,
+};
 use crate::error::{Error, Result};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -291,6 +293,10 @@ fn column(name: &str, prop: &Value) -> Result<Column, String> {
         return Err("x-delimiter must not be empty".into());
     }
     satisfiable(prop, kind, nullable, vocabulary.terms.as_deref())?;
+    let item_terms = match (kind, prop.get("items")) {
+        (Kind::List(item), Some(items)) => item_vocabulary(items, item)?,
+        _ => None,
+    };
     let Vocabulary {
         terms,
         null_description,
@@ -306,6 +312,7 @@ fn column(name: &str, prop: &Value) -> Result<Column, String> {
             .filter_map(|t| Some((t.value.clone(), t.title.clone()?)))
             .collect(),
         terms,
+        item_terms,
         // A typed column says what its blank means in `x-blank`; a vocabulary in its null branch.
         null_description: null_description.or_else(|| text(prop, "x-blank")),
         delimiter,
@@ -405,16 +412,38 @@ fn kind(prop: &Value, mut types: Vec<String>) -> Result<Kind, String> {
         [t] if t == "number" => Kind::Number,
         [a, b] if a == "integer" && b == "number" => Kind::Number,
         [t] if t == "boolean" => Kind::Boolean,
-        [t] if t == "array" => {
-            let item_types = prop.get("items").map(declared_types).unwrap_or_default();
-            if item_types != ["string"] {
-                return Err("an array column must have \"items\": {\"type\": \"string\"}".into());
-            }
-            Kind::StringList
-        }
+        [t] if t == "array" => Kind::List(item(prop)?),
         [] => return Err("no \"type\" (or vocabulary) is declared".into()),
         other => return Err(format!("one non-null type is needed, found {other:?}")),
     })
+}
+
+/// The type of an array column's items: `items` of `"type": "string"` or `"integer"`, or a
+/// vocabulary of such constants.
+fn item(prop: &Value) -> Result<Item, String> {
+    let needed = "an array column needs \"items\" of \"type\": \"string\" or \"integer\"";
+    let items = prop.get("items").ok_or_else(|| needed.to_string())?;
+    let mut types = declared_types(items);
+    vocabulary(items, &mut types).map_err(|m| format!("\"items\": {m}"))?;
+    types.sort();
+    types.dedup();
+    match types.as_slice() {
+        [t] if t == "string" => Ok(Item::String),
+        [t] if t == "integer" => Ok(Item::Integer),
+        [t] if t == "number" || t == "boolean" => Err(format!(
+            "\"items\" of \"type\": {t:?} are not supported ({needed}): items are compared with keys and with each other by their text, which only strings and canonical integers allow"
+        )),
+        [] => Err(format!("{needed}; \"items\" declares no \"type\"")),
+        other => Err(format!("{needed}; \"items\" allows {other:?}")),
+    }
+}
+
+/// The vocabulary of a list column's items, refused when no item could satisfy them.
+fn item_vocabulary(items: &Value, item: Item) -> Result<Option<Vec<Term>>, String> {
+    let terms = vocabulary(items, &mut Vec::new())?.terms;
+    satisfiable(items, item.kind(), true, terms.as_deref())
+        .map_err(|m| format!("\"items\": {m}"))?;
+    Ok(terms)
 }
 
 /// Refuses a column no cell can satisfy: an empty vocabulary, bounds that exclude every
@@ -758,7 +787,7 @@ mod tests {
                 Kind::Date,
                 Kind::Integer,
                 Kind::Boolean,
-                Kind::StringList,
+                Kind::List(Item::String),
                 Kind::String
             ]
         );

@@ -358,8 +358,10 @@ pub struct SiteSeries {
 /// 3. the page (`site/`) and the pictures (`timeline.svg`, `map.svg`);
 /// 4. the page lays out only the rows it shows (the whole table is kept for readers without
 ///    JavaScript) and the sections below the first screen when they come into view;
-/// 5. the pinned source texts, the quotes on the page, bounds from claims in the typed exports.
-pub const RELEASE_FORMAT: u32 = 5;
+/// 5. the pinned source texts, the quotes on the page, bounds from claims in the typed exports;
+/// 6. the vocabularies of list columns' items: listed in the codebook, and dictionary-encoded
+///    items (categories) in the Parquet files.
+pub const RELEASE_FORMAT: u32 = 6;
 
 impl Metadata {
     /// The bundle layout of this dataset: 1 when the metadata names none.
@@ -413,6 +415,20 @@ impl ReleaseFormat {
     /// README loading code that runs on the bundle as built.
     pub fn has_evidence(self) -> bool {
         self.0 >= 5
+    }
+
+    /// Format 6: the items of a list column with a string vocabulary are dictionary-encoded in
+    /// the Parquet files (`List<Dictionary<Int32, Utf8>>`, the whole vocabulary in codebook
+    /// order in the dictionary pages and the category metadata), so that pandas, pyarrow and
+    /// polars read them as categories.
+    pub fn has_list_dictionaries(self) -> bool {
+        self.0 >= 6
+    }
+
+    /// Format 6 also: the codebook lists the vocabulary of a list column's items as it lists a
+    /// vocabulary column's.
+    pub fn has_list_vocabularies(self) -> bool {
+        self.0 >= 6
     }
 }
 

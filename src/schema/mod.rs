@@ -9,8 +9,9 @@
 //! - a property's type is its `type` (with `"null"` allowed for a nullable column), or, for a
 //!   vocabulary written as `oneOf` of `const` branches (each with a `description`, optionally a
 //!   `title`), the type of its constants; a `{"type": "null"}` branch makes it nullable;
-//! - `"format": "date"` marks an ISO date; an array of strings is written in one CSV cell,
-//!   joined by `x-delimiter` (default `;`);
+//! - `"format": "date"` marks an ISO date; an array of strings or of integers is written in one
+//!   CSV cell, joined by `x-delimiter` (default `;`), each item spelt as a cell of its type is
+//!   (an integer item canonically: `7`, never `07` or `+7`);
 //! - `x-primaryKey`, `x-sortKey`, `x-foreignKeys` and `x-rules` declare table-level rules.
 
 pub mod canonical;
@@ -34,8 +35,41 @@ pub enum Kind {
     Number,
     Boolean,
     Date,
-    /// An array of strings, written in one cell joined by the column's delimiter.
-    StringList,
+    /// An array, written in one cell with its items joined by the column's delimiter.
+    List(Item),
+}
+
+/// The type of the items of a [`Kind::List`] column (`items.type`). Numbers and booleans are
+/// refused as items: a number has several spellings of one value (`1`, `1.0`, `1e0`), so keys
+/// and repeats could not be compared by their text as they are for these two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Item {
+    String,
+    /// Written as an integer cell is, canonically (see [`parse_integer`]), so that an item
+    /// matches a key of an integer column by its text.
+    Integer,
+}
+
+impl Item {
+    /// The scalar kind one item is read as.
+    pub fn kind(self) -> Kind {
+        match self {
+            Item::String => Kind::String,
+            Item::Integer => Kind::Integer,
+        }
+    }
+
+    /// Converts one item's text to the JSON value the row schema expects: an item that does
+    /// not parse stays a string (an empty item too), so that the schema reports it.
+    pub fn to_json(self, item: &str) -> Value {
+        match self {
+            Item::Integer => match parse_integer(item) {
+                Some(n) => Value::from(n),
+                None => Value::String(item.to_string()),
+            },
+            Item::String => Value::String(item.to_string()),
+        }
+    }
 }
 
 impl Kind {
@@ -46,8 +80,14 @@ impl Kind {
             Kind::Number => "number",
             Kind::Boolean => "boolean",
             Kind::Date => "date",
-            Kind::StringList => "list of strings",
+            Kind::List(Item::String) => "list of strings",
+            Kind::List(Item::Integer) => "list of integers",
         }
+    }
+
+    /// Whether cells of this kind are lists split by the column's delimiter.
+    pub fn is_list(self) -> bool {
+        matches!(self, Kind::List(_))
     }
 }
 
@@ -68,10 +108,13 @@ pub struct Column {
     pub description: Option<String>,
     /// Allowed values with their definitions, when the column is a closed vocabulary.
     pub terms: Option<Vec<Term>>,
+    /// Allowed values of a list column's items with their definitions, when they are a closed
+    /// vocabulary (`items.enum`, or `items.oneOf`/`anyOf` of `const`s).
+    pub item_terms: Option<Vec<Term>>,
     /// What a blank cell means: a vocabulary's `{"type": "null"}` branch description, or the
     /// property's `x-blank` text.
     pub null_description: Option<String>,
-    /// Separator of the items of a [`Kind::StringList`] cell.
+    /// Separator of the items of a [`Kind::List`] cell.
     pub delimiter: String,
     /// The property's own schema, for exporters that need more than the above.
     pub schema: Value,
@@ -283,18 +326,20 @@ impl Schema {
         &self.validator
     }
 
-    /// Converts one CSV cell to the JSON value the row schema expects: blank is null, integers,
-    /// numbers and booleans are typed, lists are split. A cell that does not parse as its type
-    /// (see [`parse_integer`], [`parse_number`]) stays a string, so that the schema reports it
-    /// as a type error with its value.
     /// Whether a cell converts to its column's type (a blank is null): `Err` names the type it
     /// is not. The typed exports refuse a row that does not; validation says why in detail.
     pub fn check_cell(&self, column: usize, cell: &str) -> std::result::Result<(), &'static str> {
         if cell.is_empty() {
             return Ok(());
         }
-        let (ok, kind) = match self.columns[column].kind {
-            Kind::String | Kind::StringList => return Ok(()),
+        let col = &self.columns[column];
+        let (ok, kind) = match col.kind {
+            Kind::String | Kind::List(Item::String) => return Ok(()),
+            Kind::List(Item::Integer) => (
+                cell.split(col.delimiter.as_str())
+                    .all(|item| parse_integer(item).is_some()),
+                "list of integers",
+            ),
             Kind::Integer => (parse_integer(cell).is_some(), "integer"),
             Kind::Number => (parse_number(cell).is_some(), "number"),
             Kind::Boolean => (matches!(cell, "true" | "false"), "boolean"),
@@ -303,6 +348,10 @@ impl Schema {
         ok.then_some(()).ok_or(kind)
     }
 
+    /// Converts one CSV cell to the JSON value the row schema expects: blank is null, integers,
+    /// numbers and booleans are typed, lists are split and their items typed. A cell or item
+    /// that does not parse as its type (see [`parse_integer`], [`parse_number`]) stays a
+    /// string, so that the schema reports it as a type error with its value.
     pub fn cell_to_json(&self, column: usize, cell: &str) -> Value {
         let col = &self.columns[column];
         if cell.is_empty() {
@@ -323,9 +372,9 @@ impl Schema {
                 "false" => Value::Bool(false),
                 _ => Value::String(cell.to_string()),
             },
-            Kind::StringList => Value::Array(
+            Kind::List(item) => Value::Array(
                 cell.split(col.delimiter.as_str())
-                    .map(|s| Value::String(s.to_string()))
+                    .map(|s| item.to_json(s))
                     .collect(),
             ),
         }

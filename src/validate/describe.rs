@@ -12,17 +12,30 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
 /// The first of a column's `examples`, as it would be written in a cell.
-fn example(col: &crate::schema::Column) -> Option<String> {
-    let ex = col.schema.get("examples")?.as_array()?.first()?;
-    Some(match ex {
+fn example(schema: &Schema, c: usize) -> Option<String> {
+    let ex = schema.columns[c]
+        .schema
+        .get("examples")?
+        .as_array()?
+        .first()?;
+    Some(schema.json_to_cell(c, ex))
+}
+
+/// The item of a list cell an error is about (its instance path goes below the column, as
+/// `/agency_ids/1`), as its text; `None` for an error on the whole cell.
+fn item_of(e: &jsonschema::ValidationError<'_>) -> Option<String> {
+    if e.instance_path().as_str().matches('/').count() < 2 {
+        return None;
+    }
+    Some(match e.instance().as_ref() {
         Value::String(s) => s.clone(),
-        Value::Array(items) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join(&col.delimiter),
         other => other.to_string(),
     })
+}
+
+/// "item X " before a message about one item of a list, nothing for a whole cell.
+fn item_words(item: Option<&str>) -> String {
+    item.map_or(String::new(), |i| format!("item {} ", shown(i)))
 }
 
 /// Turns a JSON Schema error on one cell into a message and a hint.
@@ -39,7 +52,10 @@ pub(crate) fn describe(
             "is blank, but the column is required".into(),
             format!("fill it in: {about}"),
         ),
-        ValidationErrorKind::Type { kind } => describe_type(col, cell, kind),
+        ValidationErrorKind::Type { kind } => match item_of(e) {
+            Some(item) => describe_item_type(col, &item, kind),
+            None => describe_type(col, cell, kind),
+        },
         ValidationErrorKind::OneOfNotValid { .. }
         | ValidationErrorKind::Enum { .. }
         | ValidationErrorKind::Constant { .. } => describe_vocabulary(col, cell, e),
@@ -52,12 +68,8 @@ pub(crate) fn describe(
             format!("write a valid {format}"),
         ),
         ValidationErrorKind::Pattern { pattern } => {
-            let item = if e.instance_path().as_str().matches('/').count() > 1 {
-                format!("item {} ", e.instance())
-            } else {
-                String::new()
-            };
-            let hint = match example(col) {
+            let item = item_words(item_of(e).as_deref());
+            let hint = match example(schema, c) {
                 Some(ex) => format!("write it in the form {ex}"),
                 None => format!("follow the form the column requires: {about}"),
             };
@@ -74,11 +86,16 @@ pub(crate) fn describe(
 
 /// A cell that is not of its column's type, with the canonical spelling when there is one.
 fn describe_type(col: &Column, cell: &str, kind: &TypeKind) -> (String, String) {
+    describe_type_as(col.kind, cell, kind)
+}
+
+/// A value that is not of type `of`, with the canonical spelling when there is one.
+fn describe_type_as(of: Kind, cell: &str, kind: &TypeKind) -> (String, String) {
     let want = match kind {
         TypeKind::Single(t) => t.to_string(),
-        TypeKind::Multiple(_) => col.kind.name().to_string(),
+        TypeKind::Multiple(_) => of.name().to_string(),
     };
-    let hint = match (crate::schema::canonical_spelling(col.kind, cell), col.kind) {
+    let hint = match (crate::schema::canonical_spelling(of, cell), of) {
         (Some(canonical), _) => format!(
             "write {canonical}: numbers are written without a plus sign or leading zeros (a spreadsheet would run the sign as a formula and drop the zeros)"
         ),
@@ -88,6 +105,18 @@ fn describe_type(col: &Column, cell: &str, kind: &TypeKind) -> (String, String) 
         (None, k) => format!("write a {}", k.name()),
     };
     (format!("is not a valid {want}"), hint)
+}
+
+/// An item of a list cell that is not of the items' type (`12;x` in a list of integers).
+fn describe_item_type(col: &Column, item: &str, kind: &TypeKind) -> (String, String) {
+    let Kind::List(of) = col.kind else {
+        return describe_type(col, item, kind);
+    };
+    let (message, hint) = describe_type_as(of.kind(), item, kind);
+    (
+        format!("{}{message}", item_words(Some(item))),
+        format!("{hint}; items are separated by {}", shown(&col.delimiter)),
+    )
 }
 
 /// A value outside its vocabulary (or outside what the row's other values allow), with the
@@ -111,15 +140,21 @@ fn describe_vocabulary(
         _ => col
             .terms
             .as_ref()
+            .or(col.item_terms.as_ref())
             .map(|t| t.iter().map(|t| t.value.clone()).collect())
             .unwrap_or_default(),
     };
+    let item = item_of(e);
     let message = if conditional {
         "is not allowed together with the other values of this row".to_string()
     } else {
-        format!("is not in the vocabulary of {}", col.name)
+        format!(
+            "{}is not in the vocabulary of {}",
+            item_words(item.as_deref()),
+            col.name
+        )
     };
-    let hint = match closest(cell, &terms) {
+    let hint = match closest(item.as_deref().unwrap_or(cell), &terms) {
         Some(t) => format!("did you mean {t:?}? allowed here: {}", allowed(&terms)),
         None => format!("use one of: {}", allowed(&terms)),
     };

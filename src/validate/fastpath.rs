@@ -11,7 +11,7 @@
 //! back to the whole-row validator. Either way, a row found invalid
 //! is then validated whole, so that its errors are described exactly as before.
 
-use crate::schema::{Kind, Schema};
+use crate::schema::{Item, Kind, Schema};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashSet};
@@ -34,8 +34,8 @@ enum Cell<'a> {
     Int(i64),
     Num(f64),
     Str(&'a str),
-    /// A list cell: its items, split by the delimiter.
-    List(&'a str),
+    /// A list cell: its items, split by the delimiter, and their type.
+    List(&'a str, Item),
 }
 
 /// JSON types, as bits of a set (`type`).
@@ -249,7 +249,7 @@ impl Native {
             Cell::Num(x) if x.fract() == 0.0 => T_INT | T_NUM,
             Cell::Num(_) => T_NUM,
             Cell::Str(_) => T_STR,
-            Cell::List(_) => T_ARRAY,
+            Cell::List(..) => T_ARRAY,
         };
         if self.types & ty == 0 {
             return false;
@@ -275,7 +275,7 @@ impl Native {
                 };
                 holds(&self.lower, Ordering::Greater) && holds(&self.upper, Ordering::Less)
             }
-            Cell::List(text) => self.list_ok(text, delimiter),
+            Cell::List(text, item) => self.list_ok(text, item, delimiter),
             Cell::Null | Cell::Bool => true,
         }
     }
@@ -305,7 +305,7 @@ impl Native {
         self.pattern.as_ref().is_none_or(|p| p.is_match(s))
     }
 
-    fn list_ok(&self, text: &str, delimiter: &str) -> bool {
+    fn list_ok(&self, text: &str, item: Item, delimiter: &str) -> bool {
         let count = text.split(delimiter).count() as u64;
         if self.min_items.is_some_and(|m| count < m) || self.max_items.is_some_and(|m| count > m) {
             return false;
@@ -313,7 +313,7 @@ impl Native {
         if let Some(items) = &self.items {
             if !text
                 .split(delimiter)
-                .all(|item| items.is_valid(Cell::Str(item), delimiter))
+                .all(|i| items.is_valid(item_cell(item, i), delimiter))
             {
                 return false;
             }
@@ -351,9 +351,18 @@ fn cell(kind: Kind, text: &str) -> Cell<'_> {
             "true" | "false" => Some(Cell::Bool),
             _ => None,
         },
-        Kind::StringList => Some(Cell::List(text)),
+        Kind::List(item) => Some(Cell::List(text, item)),
     };
     parsed.unwrap_or(Cell::Str(text))
+}
+
+/// The JSON value [`Item::to_json`] makes of one item of a list, as a [`Cell`]: an item is
+/// never null (an empty item is an empty string).
+fn item_cell(item: Item, text: &str) -> Cell<'_> {
+    match item {
+        Item::Integer => crate::schema::parse_integer(text).map_or(Cell::Str(text), Cell::Int),
+        Item::String => Cell::Str(text),
+    }
 }
 
 /// Compares a number cell with a bound, exactly (an `i64` is not rounded to `f64`).

@@ -505,46 +505,26 @@ fn pattern_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
 /// Closed vocabularies: a value removed or redefined (or a vocabulary introduced) is major, a
 /// value added (or the vocabulary opened) minor.
 fn vocabulary_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
-    let terms = |c: &Column| -> Option<Terms> {
-        c.terms.as_ref().map(|list| {
+    let terms = |list: &Option<Vec<crate::schema::Term>>| -> Option<Terms> {
+        list.as_ref().map(|list| {
             list.iter()
                 .map(|t| (t.value.clone(), t.description.clone()))
                 .collect()
         })
     };
     let n = &b.name;
-    compare_vocabularies(&format!("column {n}"), terms(a), terms(b), add);
+    compare_vocabularies(
+        &format!("column {n}"),
+        terms(&a.terms),
+        terms(&b.terms),
+        add,
+    );
     let items = format!("column {n}, items");
-    compare_vocabularies(&items, item_terms(a), item_terms(b), add);
+    compare_vocabularies(&items, terms(&a.item_terms), terms(&b.item_terms), add);
 }
 
 /// A vocabulary: each allowed value with its definition, if it has one.
 type Terms = BTreeMap<String, Option<String>>;
-
-/// The vocabulary of a list column's items (`items.enum`, or `items.oneOf`/`anyOf` of
-/// `const`s with their descriptions), when the items are a closed vocabulary.
-fn item_terms(c: &Column) -> Option<Terms> {
-    let items = c.schema.get("items")?;
-    let text = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    if let Some(values) = items.get("enum").and_then(Value::as_array) {
-        return Some(values.iter().map(|v| (text(v), None)).collect());
-    }
-    let branches = ["oneOf", "anyOf"]
-        .iter()
-        .find_map(|k| items.get(*k).and_then(Value::as_array))?;
-    let consts: Option<Terms> = branches
-        .iter()
-        .map(|b| {
-            let description = b.get("description").and_then(Value::as_str);
-            b.get("const")
-                .map(|v| (text(v), description.map(str::to_string)))
-        })
-        .collect();
-    consts
-}
 
 /// What a change of vocabulary requires: a value removed or redefined, or a vocabulary closed,
 /// is major (rows valid before may not be); a value added, or a vocabulary opened, is minor.

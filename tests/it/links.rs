@@ -55,12 +55,12 @@ fn agencies_schema() -> Value {
 }
 
 /// Writes `v` as the JSON file `rel`.
-fn put_json(w: &Workdir, rel: &str, v: &Value) {
+pub fn put_json(w: &Workdir, rel: &str, v: &Value) {
     w.create(rel, serde_json::to_string_pretty(v).unwrap());
 }
 
 /// Edits the JSON file `rel` in place.
-fn edit_json(w: &Workdir, rel: &str, f: impl FnOnce(&mut Value)) {
+pub fn edit_json(w: &Workdir, rel: &str, f: impl FnOnce(&mut Value)) {
     let mut v: Value = serde_json::from_str(&w.read(rel)).unwrap();
     f(&mut v);
     put_json(w, rel, &v);

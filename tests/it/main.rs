@@ -16,6 +16,7 @@ mod geography;
 mod init;
 mod interop;
 mod links;
+mod list_items;
 mod loader;
 mod mass_errors;
 mod next_id;

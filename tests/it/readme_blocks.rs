@@ -111,13 +111,13 @@ fn current_bundle() -> (tempfile::TempDir, PathBuf) {
 }
 
 /// The outside tools the blocks need, found once (a missing one fails naming the setup step).
-struct Runners {
-    python: PathBuf,
-    rscript: Option<PathBuf>,
+pub struct Runners {
+    pub python: PathBuf,
+    pub rscript: Option<PathBuf>,
 }
 
 /// Runs one block in `dir`; `Err` holds what it printed.
-fn run_block(b: &Block, how: How, dir: &Path, tools: &mut Runners) -> Result<(), String> {
+pub fn run_block(b: &Block, how: How, dir: &Path, tools: &mut Runners) -> Result<(), String> {
     let script = dir.join(format!(".readme-block-{}", b.line));
     std::fs::write(&script, &b.code).unwrap();
     let mut cmd = match how {

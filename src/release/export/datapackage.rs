@@ -27,7 +27,7 @@ pub fn field(schema: &Schema, i: usize) -> Value {
         Kind::Number => "number",
         Kind::Boolean => "boolean",
         Kind::Date => "date",
-        Kind::StringList => "list",
+        Kind::List(_) => "list",
     };
     f.insert("type".into(), json!(ty));
     if let Some(d) = &c.description {
@@ -38,9 +38,9 @@ pub fn field(schema: &Schema, i: usize) -> Value {
             f.insert("trueValues".into(), json!(["true"]));
             f.insert("falseValues".into(), json!(["false"]));
         }
-        Kind::StringList => {
+        Kind::List(item) => {
             f.insert("delimiter".into(), json!(c.delimiter));
-            f.insert("itemType".into(), json!("string"));
+            f.insert("itemType".into(), json!(item.kind().name()));
         }
         _ => {}
     }
@@ -55,7 +55,7 @@ pub fn field(schema: &Schema, i: usize) -> Value {
         if let Some(v) = c.schema.get(key) {
             // Frictionless supports no constraint but `required` on a list column (the items are
             // checked through the link table's foreign key instead).
-            if c.kind != Kind::StringList {
+            if !c.kind.is_list() {
                 k.insert(key.into(), v.clone());
             }
         }
@@ -95,7 +95,7 @@ pub fn foreign_keys(schema: &Schema) -> Vec<Value> {
     schema
         .foreign_keys
         .iter()
-        .filter(|fk| schema.columns[fk.field].kind != Kind::StringList)
+        .filter(|fk| !schema.columns[fk.field].kind.is_list())
         .map(|fk| {
             json!({
                 "fields": schema.columns[fk.field].name,

@@ -1,5 +1,6 @@
 //! Parquet files whose vocabulary columns carry the full vocabulary, in codebook order, in the
-//! dictionary page of every column chunk (release format 2 on, and `aabc export`).
+//! dictionary page of every column chunk (release format 2 on, and `aabc export`), and, from
+//! release format 6, so do the items of list columns with a string vocabulary.
 //!
 //! arrow-rs builds a chunk's dictionary from the values it meets, in the order it meets them,
 //! through an encoder it keeps private: categories without rows vanish and the order is the
@@ -7,15 +8,15 @@
 //! arrow-rs) take that dictionary as the category set. So this writer lets arrow-rs encode
 //! every other column, and encodes each vocabulary column chunk itself: a PLAIN dictionary page
 //! holding every term of the column's vocabulary in codebook order, then data pages (format
-//! v1) of RLE_DICTIONARY indices into it, with RLE definition levels for nullable columns;
-//! pages are ZSTD-compressed like the rest of the file, and the chunk carries min/max
-//! statistics and an offset index. A vocabulary column is a flat string column, so one
-//! column, one leaf, one chunk per row group.
+//! v1) of RLE_DICTIONARY indices into it, with RLE repetition levels for a list and RLE
+//! definition levels for a nullable column or a list; pages are ZSTD-compressed like the rest
+//! of the file, and the chunk carries min/max statistics and an offset index. A vocabulary
+//! column is a flat string column or a list of strings, so one column, one leaf, one chunk per
+//! row group.
 
-use super::arrow::data_type;
-use crate::schema::{Column, Schema};
+use crate::schema::{Column, Schema, Term};
 use arrow::array::{Array, AsArray};
-use arrow::datatypes::{DataType, Int32Type, SchemaRef};
+use arrow::datatypes::{DataType, Field, Int32Type, SchemaRef};
 use arrow::record_batch::RecordBatch;
 use bytes::Bytes;
 use parquet::arrow::arrow_writer::{compute_leaves, ArrowColumnWriter, ArrowRowGroupWriterFactory};
@@ -46,19 +47,27 @@ struct Vocabulary {
     index: HashMap<String, u32>,
 }
 
-/// Whether a column is written as a dictionary of its vocabulary (a string vocabulary; an
-/// integer one stays an integer column).
-fn is_dictionary(c: &Column) -> bool {
-    c.terms.is_some() && matches!(data_type(c), DataType::Dictionary(..))
+/// The vocabulary column `c` is written as a dictionary of, given its Arrow field: a string
+/// vocabulary (an integer one stays an integer column), or the items' of a list whose items
+/// are a dictionary.
+fn dictionary_terms<'c>(c: &'c Column, field: &Field) -> Option<&'c [Term]> {
+    match field.data_type() {
+        DataType::Dictionary(..) => c.terms.as_deref(),
+        DataType::List(f) if matches!(f.data_type(), DataType::Dictionary(..)) => {
+            c.item_terms.as_deref()
+        }
+        _ => None,
+    }
 }
 
 /// The vocabulary of every Arrow field (`None` for a column that is not a dictionary).
-fn vocabularies(schema: &Schema) -> Vec<Option<Arc<Vocabulary>>> {
+fn vocabularies(schema: &Schema, aschema: &SchemaRef) -> Vec<Option<Arc<Vocabulary>>> {
     schema
         .columns
         .iter()
-        .map(|c| {
-            c.terms.as_ref().filter(|_| is_dictionary(c)).map(|terms| {
+        .zip(aschema.fields())
+        .map(|(c, f)| {
+            dictionary_terms(c, f).map(|terms| {
                 let terms: Vec<String> = terms.iter().map(|t| t.value.clone()).collect();
                 let index = terms
                     .iter()
@@ -71,9 +80,10 @@ fn vocabularies(schema: &Schema) -> Vec<Option<Arc<Vocabulary>>> {
         .collect()
 }
 
-/// Whether a table has a string vocabulary column (this writer is only needed then).
-pub fn has_vocabulary(schema: &Schema) -> bool {
-    schema.columns.iter().any(is_dictionary)
+/// Whether a table, with its Arrow schema, has a column written as a dictionary of its
+/// vocabulary (this writer is only needed then).
+pub fn has_vocabulary(schema: &Schema, aschema: &SchemaRef) -> bool {
+    vocabularies(schema, aschema).iter().any(Option::is_some)
 }
 
 /// A Parquet writer with the interface of arrow-rs's `ArrowWriter` (write batches, add
@@ -123,11 +133,12 @@ impl<W: Write + Send> Writer<W> {
         let roots = (0..descr.num_columns())
             .map(|leaf| descr.get_column_root_idx(leaf))
             .collect();
+        let vocabularies = vocabularies(table, &schema);
         Ok(Writer {
             file,
             factory,
             schema,
-            vocabularies: vocabularies(table),
+            vocabularies,
             roots,
             max_rows,
             group: None,
@@ -219,29 +230,32 @@ impl<W: Write + Send> Writer<W> {
 }
 
 /// One vocabulary column chunk being encoded: dictionary indices (codebook order) of the
-/// non-blank values, and whether each row is blank.
+/// values, and the levels of every entry (a row of a flat column; an item, or a blank or empty
+/// list, of a list column).
 struct Chunk {
     descr: ColumnDescPtr,
     vocabulary: Arc<Vocabulary>,
-    nullable: bool,
-    /// Per row: 1 when it has a value, 0 when blank (nullable columns only).
-    defined: Vec<u32>,
+    /// Per entry, its definition level, when the column has them (nullable, or a list): the
+    /// leaf's maximum when it holds a value.
+    defs: Vec<u32>,
+    /// Per entry, its repetition level, for a list: 0 where a row starts.
+    reps: Vec<u32>,
     indices: Vec<u32>,
     /// Which terms occur (for min/max).
     seen: Vec<bool>,
     rows: usize,
+    /// Entries without a value (blank cells).
     nulls: u64,
 }
 
 impl Chunk {
     fn new(descr: ColumnDescPtr, vocabulary: Arc<Vocabulary>) -> Chunk {
-        let nullable = descr.max_def_level() > 0;
         let seen = vec![false; vocabulary.terms.len()];
         Chunk {
             descr,
             vocabulary,
-            nullable,
-            defined: Vec::new(),
+            defs: Vec::new(),
+            reps: Vec::new(),
             indices: Vec::new(),
             seen,
             rows: 0,
@@ -249,14 +263,84 @@ impl Chunk {
         }
     }
 
-    /// Appends a column of a batch: a dictionary array of strings, whose own dictionary (the
-    /// values of the batch, in order of appearance) is mapped to the vocabulary.
+    /// Appends a column of a batch: a dictionary array of strings, or a list of them, whose own
+    /// dictionary (the values of the batch, in order of appearance) is mapped to the
+    /// vocabulary.
     fn write(&mut self, column: &dyn Array) -> PqResult<()> {
-        let dict = column.as_dictionary_opt::<Int32Type>().ok_or_else(|| {
-            ParquetError::General("a vocabulary column is not a dictionary".into())
-        })?;
+        if let Some(list) = column.as_list_opt::<i32>() {
+            return self.write_list(list);
+        }
+        let dict = self.dictionary(column)?;
+        let map = self.map(dict)?;
+        let keys = dict.keys();
+        let nullable = self.descr.max_def_level() > 0;
+        for r in 0..keys.len() {
+            if keys.is_null(r) {
+                if !nullable {
+                    return Err(self.blank_in_required());
+                }
+                self.defs.push(0);
+                self.nulls += 1;
+            } else {
+                self.value(map[keys.value(r) as usize]);
+                if nullable {
+                    self.defs.push(1);
+                }
+            }
+        }
+        self.rows += keys.len();
+        Ok(())
+    }
+
+    /// Appends a list column: one entry per item, or one for a blank (or empty) list.
+    fn write_list(&mut self, list: &arrow::array::ListArray) -> PqResult<()> {
+        let dict = self.dictionary(list.values().as_ref())?;
+        let map = self.map(dict)?;
+        let keys = dict.keys();
+        let max = self.descr.max_def_level() as u32;
+        let offsets = list.value_offsets();
+        for r in 0..list.len() {
+            let (start, end) = (offsets[r] as usize, offsets[r + 1] as usize);
+            if list.is_null(r) || start == end {
+                // A list that may be blank has two levels above its items.
+                if list.is_null(r) && max < 2 {
+                    return Err(self.blank_in_required());
+                }
+                // A blank list is undefined at the list; an empty one at its items.
+                self.defs.push(if list.is_null(r) { 0 } else { max - 1 });
+                self.reps.push(0);
+                self.nulls += 1;
+                continue;
+            }
+            for k in start..end {
+                self.value(map[keys.value(k) as usize]);
+                self.defs.push(max);
+                self.reps.push(u32::from(k > start));
+            }
+        }
+        self.rows += list.len();
+        Ok(())
+    }
+
+    /// Records one value by its index in the vocabulary.
+    fn value(&mut self, i: u32) {
+        self.seen[i as usize] = true;
+        self.indices.push(i);
+    }
+
+    fn dictionary<'a>(
+        &self,
+        column: &'a dyn Array,
+    ) -> PqResult<&'a arrow::array::DictionaryArray<Int32Type>> {
+        column
+            .as_dictionary_opt::<Int32Type>()
+            .ok_or_else(|| ParquetError::General("a vocabulary column is not a dictionary".into()))
+    }
+
+    /// The index in the vocabulary of each value of a batch's dictionary.
+    fn map(&self, dict: &arrow::array::DictionaryArray<Int32Type>) -> PqResult<Vec<u32>> {
         let values = dict.values().as_string::<i32>();
-        let map = (0..values.len())
+        (0..values.len())
             .map(|i| {
                 let v = values.value(i);
                 self.vocabulary.index.get(v).copied().ok_or_else(|| {
@@ -266,29 +350,26 @@ impl Chunk {
                     ))
                 })
             })
-            .collect::<PqResult<Vec<u32>>>()?;
-        let keys = dict.keys();
-        for r in 0..keys.len() {
-            if keys.is_null(r) {
-                if !self.nullable {
-                    return Err(ParquetError::General(format!(
-                        "column {}: a blank in a required column",
-                        self.descr.name()
-                    )));
-                }
-                self.defined.push(0);
-                self.nulls += 1;
-            } else {
-                let i = map[keys.value(r) as usize];
-                self.seen[i as usize] = true;
-                self.indices.push(i);
-                if self.nullable {
-                    self.defined.push(1);
-                }
-            }
+            .collect()
+    }
+
+    fn blank_in_required(&self) -> ParquetError {
+        ParquetError::General(format!(
+            "column {}: a blank in a required column",
+            self.descr.name()
+        ))
+    }
+
+    /// Where each row's entries start, and the end: rows + 1 offsets into the entries.
+    fn row_starts(&self) -> Vec<usize> {
+        if self.reps.is_empty() {
+            return (0..=self.rows).collect();
         }
-        self.rows += keys.len();
-        Ok(())
+        let mut starts: Vec<usize> = (0..self.reps.len())
+            .filter(|&e| self.reps[e] == 0)
+            .collect();
+        starts.push(self.reps.len());
+        starts
     }
 
     /// The chunk's bytes (pages with their headers, the dictionary page first) and what the
@@ -320,19 +401,33 @@ impl Chunk {
 
         // At least one bit, so that a one-term vocabulary needs no zero-width special case.
         let width = (32 - (terms.len().max(2) as u32 - 1).leading_zeros()) as u8;
+        let level_width = |max: i16| (32 - (max.max(0) as u32).leading_zeros()) as u8;
+        let (def_width, rep_width) = (
+            level_width(self.descr.max_def_level()),
+            level_width(self.descr.max_rep_level()),
+        );
+        let starts = self.row_starts();
         let mut locations = Vec::new();
         let mut data_offset = None;
         let (mut row, mut value) = (0usize, 0usize);
         while row < self.rows {
             let n = PAGE_ROWS.min(self.rows - row);
+            let entries = starts[row]..starts[row + n];
             let mut page = Vec::new();
-            let values = if self.nullable {
-                let defined = &self.defined[row..row + n];
-                let mut levels = Vec::new();
-                hybrid(defined, 1, &mut levels);
-                page.extend_from_slice(&(levels.len() as u32).to_le_bytes());
-                page.extend_from_slice(&levels);
-                defined.iter().filter(|&&d| d == 1).count()
+            for (levels, width) in [(&self.reps, rep_width), (&self.defs, def_width)] {
+                if width > 0 {
+                    let mut encoded = Vec::new();
+                    hybrid(&levels[entries.clone()], width, &mut encoded);
+                    page.extend_from_slice(&(encoded.len() as u32).to_le_bytes());
+                    page.extend_from_slice(&encoded);
+                }
+            }
+            let values = if def_width > 0 {
+                let max = self.descr.max_def_level() as u32;
+                self.defs[entries.clone()]
+                    .iter()
+                    .filter(|&&d| d == max)
+                    .count()
             } else {
                 n
             };
@@ -342,7 +437,7 @@ impl Chunk {
             let spec = pages.write_page(CompressedPage::new(
                 Page::DataPage {
                     buf,
-                    num_values: n as u32,
+                    num_values: entries.len() as u32,
                     encoding: Encoding::RLE_DICTIONARY,
                     def_level_encoding: Encoding::RLE,
                     rep_level_encoding: Encoding::RLE,
@@ -393,7 +488,7 @@ impl Chunk {
             ])
             .set_total_compressed_size(compressed)
             .set_total_uncompressed_size(uncompressed)
-            .set_num_values(self.rows as i64)
+            .set_num_values(starts[self.rows] as i64)
             .set_dictionary_page_offset(Some(0))
             .set_data_page_offset(data_offset.unwrap_or(0))
             .set_statistics(Statistics::ByteArray(statistics))

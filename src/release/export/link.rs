@@ -24,7 +24,7 @@ pub fn link_tables(tables: &Tables) -> Result<Vec<Table>> {
         for fk in &t.schema.foreign_keys {
             let Some(link) = &fk.link else { continue };
             let col = &t.schema.columns[fk.field];
-            if col.kind != Kind::StringList || t.schema.primary_key.len() != 1 {
+            if !col.kind.is_list() || t.schema.primary_key.len() != 1 {
                 continue;
             }
             match links.iter_mut().find(|(l, _)| *l == link.as_str()) {

@@ -76,6 +76,11 @@ pub struct Options {
     /// for `aabc export` and bundles of release format 2 on; off for older bundles, whose bytes
     /// are fixed.
     pub categories: bool,
+    /// Dictionary-encode the items of list columns with a string vocabulary (Arrow
+    /// `List<Dictionary<Int32, Utf8>>`), with the vocabulary whole in the Parquet dictionaries
+    /// and in the category metadata, as vocabulary columns are. On for `aabc export` and
+    /// bundles of release format 6 on; off for older bundles, whose bytes are fixed.
+    pub list_dictionaries: bool,
 }
 
 impl Default for Options {
@@ -86,6 +91,7 @@ impl Default for Options {
             hash_source: false,
             adaptive_dictionary: true,
             categories: true,
+            list_dictionaries: true,
         }
     }
 }

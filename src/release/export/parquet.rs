@@ -24,7 +24,8 @@ pub const BATCH_ROWS: usize = 32 * 1024;
 pub const ROW_GROUP_ROWS: usize = 128 * 1024;
 
 /// Key-value metadata stored in every Parquet file.
-pub fn key_values(schema: &Schema, p: &Provenance, categories: bool) -> Vec<KeyValue> {
+pub fn key_values(schema: &Schema, options: &Options) -> Vec<KeyValue> {
+    let p = &options.provenance;
     let mut kv = Vec::new();
     let mut add = |k: &str, v: Option<&String>| {
         if let Some(v) = v {
@@ -35,21 +36,25 @@ pub fn key_values(schema: &Schema, p: &Provenance, categories: bool) -> Vec<KeyV
     add("version", p.version.as_ref());
     add("schema_id", schema.id.as_ref());
     add("source_csv_sha256", p.source_sha256.as_ref());
-    if categories {
-        add("categories", super::arrow::categories_json(schema).as_ref());
+    if options.categories {
+        let categories = super::arrow::categories_json(schema, options.list_dictionaries);
+        add("categories", categories.as_ref());
     }
     kv
 }
 
 /// The `pandas` metadata pyarrow reads to restore pandas dtypes: with it, a plain
 /// `pd.read_parquet` gives nullable integer columns (`Int32`, `Int64`) instead of floats.
-pub fn pandas_metadata(schema: &Schema) -> String {
+/// `aschema` is the table's Arrow schema, whose types it describes.
+pub fn pandas_metadata(schema: &Schema, aschema: &arrow::datatypes::Schema) -> String {
     use crate::schema::Kind;
+    use arrow::datatypes::DataType;
     let columns: Vec<serde_json::Value> = schema
         .columns
         .iter()
-        .map(|c| {
-            let (pandas_type, numpy_type) = match super::arrow::data_type(c) {
+        .zip(aschema.fields())
+        .map(|(c, field)| {
+            let (pandas_type, numpy_type) = match field.data_type() {
                 arrow::datatypes::DataType::Int32 => {
                     ("int32", if c.nullable { "Int32" } else { "int32" })
                 }
@@ -61,7 +66,15 @@ pub fn pandas_metadata(schema: &Schema) -> String {
                     Kind::Number => ("float64", "float64"),
                     Kind::Boolean => ("bool", if c.nullable { "boolean" } else { "bool" }),
                     Kind::Date => ("date", "object"),
-                    Kind::StringList => ("list[unicode]", "object"),
+                    Kind::List(_) => match field.data_type() {
+                        DataType::List(f) => match f.data_type() {
+                            DataType::Int32 => ("list[int32]", "object"),
+                            DataType::Int64 => ("list[int64]", "object"),
+                            DataType::Dictionary(..) => ("list[categorical]", "object"),
+                            _ => ("list[unicode]", "object"),
+                        },
+                        _ => ("list[unicode]", "object"),
+                    },
                     _ => ("unicode", "object"),
                 },
             };
@@ -124,9 +137,10 @@ fn high_cardinality(schema: &Schema, batch: &RecordBatch) -> Vec<String> {
 /// The Arrow schema written into every file: the table's, with the pandas metadata (pyarrow
 /// takes it from the Arrow schema stored in the file).
 pub(crate) fn file_schema(schema: &Schema, options: &Options) -> Arc<arrow::datatypes::Schema> {
+    let aschema = arrow_schema(schema, options);
     let mut meta = std::collections::HashMap::new();
-    meta.insert("pandas".to_string(), pandas_metadata(schema));
-    Arc::new(arrow_schema(schema, options.categories).with_metadata(meta))
+    meta.insert("pandas".to_string(), pandas_metadata(schema, &aschema));
+    Arc::new(aschema.with_metadata(meta))
 }
 
 /// Writer properties; `first` (the first batch) lets free-text columns skip dictionaries.
@@ -143,11 +157,7 @@ pub(crate) fn properties(
         .set_statistics_enabled(EnabledStatistics::Page)
         .set_max_row_group_row_count(Some(row_group_rows))
         .set_created_by(format!("aabc {CREATOR_VERSION}"))
-        .set_key_value_metadata(Some(key_values(
-            schema,
-            &options.provenance,
-            options.categories,
-        )));
+        .set_key_value_metadata(Some(key_values(schema, options)));
     if options.adaptive_dictionary {
         for name in first
             .map(|b| high_cardinality(schema, b))
@@ -176,7 +186,7 @@ impl<W: Write + Send> TableWriter<W> {
         options: &Options,
     ) -> parquet::errors::Result<Self> {
         Ok(
-            if options.categories && super::dictionary::has_vocabulary(schema) {
+            if options.categories && super::dictionary::has_vocabulary(schema, &aschema) {
                 TableWriter::Dictionary(super::dictionary::Writer::try_new(
                     out, schema, aschema, props,
                 )?)

@@ -233,7 +233,7 @@ impl<'i> References<'i> {
                 continue;
             }
             let used = self.used.entry(resource.clone()).or_default();
-            let items = cell.split(if col.kind == Kind::StringList {
+            let items = cell.split(if col.kind.is_list() {
                 col.delimiter.as_str()
             } else {
                 "\u{0}"
