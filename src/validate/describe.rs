@@ -84,7 +84,13 @@ fn describe_type(col: &Column, cell: &str, kind: &TypeKind) -> (String, String) 
         ),
         (None, Kind::Integer) => "write a whole number with digits only (no spaces, separators or words); leave blank when not reported".into(),
         (None, Kind::Number) => "write a number with a dot for decimals; leave blank when not reported".into(),
-        (None, Kind::Boolean) => "write true or false, in lower case".into(),
+        (None, Kind::Boolean) if col.booleans.is_default() => {
+            "write true or false, in lower case".into()
+        }
+        (None, Kind::Boolean) => format!(
+            "write one of the spellings the column declares: {}",
+            col.booleans.listed()
+        ),
         (None, k) => format!("write a {}", k.name()),
     };
     (format!("is not a valid {want}"), hint)

@@ -1,6 +1,7 @@
 //! The integration tests, in one binary (one link for the whole suite): a module per command or
 //! concern, sharing the helpers of `common`.
 
+mod booleans;
 mod bounds;
 mod browser;
 mod cite;

@@ -1,14 +1,14 @@
 //! Arrow types derived from the row schema, and record batches built from CSV rows.
 //!
-//! integer → Int32 (or Int64 when the declared range needs it), number → Float64, boolean →
-//! Boolean, date → Date32, a string with a vocabulary → Dictionary(Int32, Utf8), other strings →
+//! integer → Int32 (or Int64 when the declared range needs it), number → Float64, boolean (in
+//! its declared spellings) → Boolean, date → Date32, a string with a vocabulary → Dictionary(Int32, Utf8), other strings →
 //! Utf8, array of strings → List(Utf8). Nullability follows the schema; each field carries the
 //! column's description in its metadata.
 
 use super::Rows;
 use crate::error::Result;
 use crate::schema::rows::bad_cell;
-use crate::schema::{parse_integer, parse_number, Column, Kind, Schema};
+use crate::schema::{parse_integer, parse_number, Column, Kind, Schema, Spellings};
 use arrow::array::{
     ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, Int64Builder,
     ListBuilder, StringBuilder, StringDictionaryBuilder,
@@ -102,7 +102,7 @@ enum Builder {
     I32(Int32Builder),
     I64(Int64Builder),
     F64(Float64Builder),
-    Bool(BooleanBuilder),
+    Bool(BooleanBuilder, Spellings),
     Date(Date32Builder),
     List(ListBuilder<StringBuilder>, String),
 }
@@ -117,7 +117,9 @@ impl Builder {
             DataType::Int32 => Builder::I32(Int32Builder::with_capacity(capacity)),
             DataType::Int64 => Builder::I64(Int64Builder::with_capacity(capacity)),
             DataType::Float64 => Builder::F64(Float64Builder::with_capacity(capacity)),
-            DataType::Boolean => Builder::Bool(BooleanBuilder::with_capacity(capacity)),
+            DataType::Boolean => {
+                Builder::Bool(BooleanBuilder::with_capacity(capacity), c.booleans.clone())
+            }
             DataType::Date32 => Builder::Date(Date32Builder::with_capacity(capacity)),
             DataType::List(f) => Builder::List(
                 ListBuilder::new(StringBuilder::new()).with_field(f),
@@ -147,12 +149,8 @@ impl Builder {
             Builder::I64(b) => b.append_value(parse_integer(cell).ok_or("integer")?),
             Builder::F64(b) if blank => b.append_null(),
             Builder::F64(b) => b.append_value(parse_number(cell).ok_or("number")?),
-            Builder::Bool(b) if blank => b.append_null(),
-            Builder::Bool(b) => b.append_value(match cell {
-                "true" => true,
-                "false" => false,
-                _ => return Err("boolean"),
-            }),
+            Builder::Bool(b, _) if blank => b.append_null(),
+            Builder::Bool(b, spellings) => b.append_value(spellings.read(cell).ok_or("boolean")?),
             Builder::Date(b) if blank => b.append_null(),
             Builder::Date(b) => {
                 let d = crate::schema::parse_date(cell).ok_or("date")?;
@@ -176,7 +174,7 @@ impl Builder {
             Builder::I32(b) => Arc::new(b.finish()),
             Builder::I64(b) => Arc::new(b.finish()),
             Builder::F64(b) => Arc::new(b.finish()),
-            Builder::Bool(b) => Arc::new(b.finish()),
+            Builder::Bool(b, _) => Arc::new(b.finish()),
             Builder::Date(b) => Arc::new(b.finish()),
             Builder::List(b, _) => Arc::new(b.finish()),
         }
