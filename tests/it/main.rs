@@ -13,6 +13,7 @@ mod evidence;
 mod export;
 mod files;
 mod fmt;
+mod fmt_check;
 mod geography;
 mod init;
 mod interop;
