@@ -8,6 +8,9 @@
 //! number of fields than the header, invalid UTF-8) or whose header lacks or adds columns is
 //! refused with where and why: those need a person, not a formatter.
 //!
+//! [`differences`] says where a file departs from its canonical form, by kind and line, for
+//! `aabc fmt --check`.
+//!
 //! Canonical bytes are what the release checksums are computed from, so the same rows always
 //! give the same bytes. `aabc fmt` replaces files through [`crate::table::atomic`]: a failure leaves the old file intact.
 

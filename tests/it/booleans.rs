@@ -222,6 +222,23 @@ fn spellings() -> impl Strategy<Value = (Vec<String>, Vec<String>)> {
     })
 }
 
+/// The `ok` column of a Parquet file, which must be Arrow booleans.
+fn parquet_booleans(p: &std::path::Path) -> Vec<Value> {
+    use arrow::array::AsArray;
+    let file = std::fs::File::open(p).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut values = Vec::new();
+    for batch in reader {
+        let batch = batch.unwrap();
+        let column = batch.column_by_name("ok").unwrap().as_boolean();
+        values.extend(column.iter().map(|b| json!(b)));
+    }
+    values
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
@@ -253,6 +270,10 @@ proptest! {
         let (code, out, err) = export_with(&s, std::path::Path::new(&file), &["--format", "jsonl", "--out", jsonl.to_str().unwrap()]);
         prop_assert_eq!(code, 0, "{}{}", out, err);
         let got: Vec<Value> = crate::common::jsonl(&jsonl).iter().map(|r| r["ok"].clone()).collect();
-        prop_assert_eq!(got, expected);
+        prop_assert_eq!(&got, &expected);
+        let parquet = dir.path().join("t.parquet");
+        let (code, out, err) = export_with(&s, std::path::Path::new(&file), &["--format", "parquet", "--out", parquet.to_str().unwrap()]);
+        prop_assert_eq!(code, 0, "{}{}", out, err);
+        prop_assert_eq!(parquet_booleans(&parquet), expected);
     }
 }
