@@ -22,7 +22,7 @@ use std::io::Write;
 /// Rewrite the dataset's CSV files in canonical form (--check only reports).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Only report files that are not canonical; change nothing.
+    /// Only report files that are not canonical, with what differs and where; change nothing.
     #[arg(long)]
     check: bool,
     #[command(flatten)]
@@ -55,8 +55,15 @@ pub fn run(args: Args) -> Result<u8> {
     for (schema, path) in &tables {
         let (current, snapshot) = Snapshot::read(path)?;
         let canonical = canonical(schema, path)?;
-        let found = differences(schema, &current, &canonical);
-        let differs = first_difference(&current, &canonical.bytes).map(|line| (line, found));
+        // Where the file differs is worked out only for --check, which says it.
+        let differs = first_difference(&current, &canonical.bytes).map(|line| {
+            let found = if args.check {
+                differences(schema, &current, &canonical)
+            } else {
+                Vec::new()
+            };
+            (line, found)
+        });
         read.push((snapshot, canonical.bytes, differs));
     }
     let mut stdout = crate::cmd::report_stdout();

@@ -163,16 +163,28 @@ fn split_fields(text: &[u8]) -> Vec<&[u8]> {
 }
 
 /// A field's content: without its quotes, doubled quotes made single.
-fn unquote(field: &[u8]) -> String {
-    let text = String::from_utf8_lossy(field);
-    match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-        Some(inner) => inner.replace("\"\"", "\""),
-        None => text.into_owned(),
+fn unquote(field: &[u8]) -> std::borrow::Cow<'_, str> {
+    let (inner, quoted) = match field {
+        [b'"', inner @ .., b'"'] => (inner, true),
+        _ => (field, false),
+    };
+    let text = String::from_utf8_lossy(inner);
+    if quoted && text.contains('"') {
+        text.replace("\"\"", "\"").into()
+    } else {
+        text
     }
 }
 
-/// How the canonical writer writes one field.
-fn written(content: &str) -> Vec<u8> {
+/// How the canonical writer writes one field. Only a field holding a quote, a comma or a line
+/// end is quoted, so the writer is asked only about those.
+fn written(content: &str) -> std::borrow::Cow<'_, [u8]> {
+    if !content
+        .bytes()
+        .any(|b| matches!(b, b'"' | b',' | b'\r' | b'\n'))
+    {
+        return std::borrow::Cow::Borrowed(content.as_bytes());
+    }
     let mut out = Vec::new();
     {
         let mut w = crate::table::writer(&mut out);
@@ -181,7 +193,7 @@ fn written(content: &str) -> Vec<u8> {
         let _ = w.flush();
     }
     out.truncate(out.len().saturating_sub(2));
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// A column named for a message: its header name, or its number in the header itself.
@@ -197,17 +209,18 @@ fn cells(line: u64, header: bool, fields: &[&[u8]], names: &[String], out: &mut 
     for (j, raw) in fields.iter().enumerate() {
         let content = unquote(raw);
         let trimmed = content.trim();
-        let column = column_name(names, header, j);
+        let column = || column_name(names, header, j);
         let (kind, what) = if trimmed != content {
             (
                 DifferenceKind::WhiteSpace,
                 format!(
-                    "{column}: white space around the cell: written {}; canonical {}",
+                    "{}: white space around the cell: written {}; canonical {}",
+                    column(),
                     shown(&content),
                     shown(trimmed)
                 ),
             )
-        } else if written(&content) != *raw {
+        } else if *written(&content) != **raw {
             let canonical = written(&content);
             let how = if raw.starts_with(b"\"") {
                 "quoted where it need not be"
@@ -217,7 +230,8 @@ fn cells(line: u64, header: bool, fields: &[&[u8]], names: &[String], out: &mut 
             (
                 DifferenceKind::Quoting,
                 format!(
-                    "{column}: {how}: written {}; canonical {}",
+                    "{}: {how}: written {}; canonical {}",
+                    column(),
                     shown(&String::from_utf8_lossy(raw)),
                     shown(&String::from_utf8_lossy(&canonical))
                 ),
@@ -373,8 +387,9 @@ mod tests {
         let f = split_fields(b"a,\"b,\"\"c\"\"\",");
         assert_eq!(f, [&b"a"[..], b"\"b,\"\"c\"\"\"", b""]);
         assert_eq!(unquote(f[1]), "b,\"c\"");
-        assert_eq!(written("b,\"c\""), b"\"b,\"\"c\"\"\"");
-        assert_eq!(written("plain"), b"plain");
-        assert_eq!(written(""), b"");
+        assert_eq!(*written("b,\"c\""), *b"\"b,\"\"c\"\"\"");
+        assert_eq!(*written("x\r\ny"), *b"\"x\r\ny\"");
+        assert_eq!(*written("plain"), *b"plain");
+        assert_eq!(*written(""), *b"");
     }
 }
