@@ -82,7 +82,7 @@ pub fn differences(schema: &Schema, current: &[u8], canonical: &Canonical) -> Ve
                 .iter()
                 .map(|f| unquote(f).trim().to_string())
                 .collect();
-            column_order(schema, &names, &mut out);
+            column_order(schema, &names, r.line, &mut out);
         }
         cells(r.line, i == 0, &fields, &names, &mut out);
         ending(r, i + 1 == records.len(), &mut out);
@@ -243,8 +243,9 @@ fn cells(line: u64, header: bool, fields: &[&[u8]], names: &[String], out: &mut 
     }
 }
 
-/// The header's columns in another order than the schema's: the first column out of place.
-fn column_order(schema: &Schema, names: &[String], out: &mut Vec<Difference>) {
+/// The header's columns (on `line`) in another order than the schema's: the first column out
+/// of place.
+fn column_order(schema: &Schema, names: &[String], line: u64, out: &mut Vec<Difference>) {
     let expected: Vec<&str> = schema.column_names().collect();
     let Some(j) =
         (0..expected.len()).find(|&j| names.get(j).map(String::as_str) != Some(expected[j]))
@@ -257,7 +258,7 @@ fn column_order(schema: &Schema, names: &[String], out: &mut Vec<Difference>) {
         .map_or_else(|| "absent".to_string(), |k| format!("column {}", k + 1));
     out.push(Difference {
         kind: DifferenceKind::ColumnOrder,
-        line: 1,
+        line,
         what: format!(
             "the columns are in another order than the schema's: {} is {here}; canonical: column {}",
             shown(expected[j]),
