@@ -374,7 +374,13 @@ fn value(schema: &Schema, c: usize, rng: &mut Rng, day: NaiveDate) -> String {
 fn filled(schema: &Schema, c: usize, rng: &mut Rng, day: NaiveDate) -> String {
     let col = &schema.columns[c];
     if let Some(terms) = &col.terms {
-        return terms[rng.below(terms.len() as u64) as usize].value.clone();
+        let value = terms[rng.below(terms.len() as u64) as usize].value.as_str();
+        // A boolean vocabulary's values read `true`/`false`; the cell takes the column's spelling.
+        return match col.kind {
+            Kind::Boolean => col.booleans.write(value == "true"),
+            _ => value,
+        }
+        .to_string();
     }
     match col.kind {
         // A number with two decimals, so that float columns hold fractions.
@@ -403,7 +409,7 @@ fn filled(schema: &Schema, c: usize, rng: &mut Rng, day: NaiveDate) -> String {
                 serde_json::Value::from((a + b) / 2.0).to_string()
             }
         },
-        Kind::Boolean => if rng.chance(0.5) { "true" } else { "false" }.to_string(),
+        Kind::Boolean => col.booleans.write(rng.chance(0.5)).to_string(),
         Kind::Date => day.to_string(),
         Kind::List(Item::String) if col.item_terms.is_none() => text(schema, c, rng, day),
         Kind::List(_) => {

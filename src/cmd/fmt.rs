@@ -5,12 +5,13 @@
 //! records and the bytes inside each cell (line ends included) stay as they are. A file that
 //! is not well-formed CSV, or whose header lacks or adds columns, is refused (exit 1, nothing
 //! rewritten) with where and why. `--check` changes nothing: it names each file that is not
-//! canonical, with the first line that differs, and exits 1. Files are replaced atomically,
+//! canonical with the kinds of difference it holds (quoting, white space, line ends, row order,
+//! …) and the first few places, line by line, and exits 1. Files are replaced atomically,
 //! and only if nothing else wrote to them while fmt ran: a file changed meanwhile is left as
 //! the other program wrote it, and fmt stops with exit 2. File names are printed escaped.
 
 use crate::cmd::{FOUND, OK};
-use aabc::schema::canonical::{canonical_bytes, first_difference};
+use aabc::schema::canonical::{canonical, differences, first_difference, Difference};
 use aabc::schema::metadata::Dataset;
 use aabc::schema::Schema;
 use aabc::table::atomic::{not_a_file, replace_unchanged, Snapshot};
@@ -21,7 +22,7 @@ use std::io::Write;
 /// Rewrite the dataset's CSV files in canonical form (--check only reports).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Only report files that are not canonical; change nothing.
+    /// Only report files that are not canonical, with what differs and where; change nothing.
     #[arg(long)]
     check: bool,
     #[command(flatten)]
@@ -53,9 +54,17 @@ pub fn run(args: Args) -> Result<u8> {
     let mut read = Vec::with_capacity(tables.len());
     for (schema, path) in &tables {
         let (current, snapshot) = Snapshot::read(path)?;
-        let canonical = canonical_bytes(schema, path)?;
-        let differs = first_difference(&current, &canonical);
-        read.push((snapshot, canonical, differs));
+        let canonical = canonical(schema, path)?;
+        // Where the file differs is worked out only for --check, which says it.
+        let differs = first_difference(&current, &canonical.bytes).map(|line| {
+            let found = if args.check {
+                differences(schema, &current, &canonical)
+            } else {
+                Vec::new()
+            };
+            (line, found)
+        });
+        read.push((snapshot, canonical.bytes, differs));
     }
     let mut stdout = crate::cmd::report_stdout();
     let mut differing = 0;
@@ -66,13 +75,9 @@ pub fn run(args: Args) -> Result<u8> {
                     outln!(stdout, "{}: already canonical", printable(path))?;
                 }
             }
-            Some(line) if args.check => {
+            Some((line, found)) if args.check => {
                 differing += 1;
-                outln!(
-                    stdout,
-                    "{}: not canonical (first difference at line {line}); run `aabc fmt` to rewrite it",
-                    printable(path)
-                )?;
+                out!(stdout, "{}", report(&printable(path), line, &found))?;
             }
             Some(_) => {
                 replace_unchanged(path, &snapshot, &canonical, "fmt")?;
@@ -81,4 +86,42 @@ pub fn run(args: Args) -> Result<u8> {
         }
     }
     Ok(if differing > 0 { FOUND } else { OK })
+}
+
+/// Places listed for a file that is not canonical; the rest are counted.
+const SHOWN_PLACES: usize = 5;
+
+/// What `--check` says of a file that is not canonical: the kinds of difference with their
+/// counts, then the first [`SHOWN_PLACES`] places and how many more there are. `line`, the
+/// first line that differs, is said when no place was found (the file changed meanwhile).
+fn report(file: &str, line: u64, found: &[Difference]) -> String {
+    let rewrite = "run `aabc fmt` to rewrite it";
+    if found.is_empty() {
+        return format!("{file}: not canonical (first difference at line {line}); {rewrite}\n");
+    }
+    let mut kinds: Vec<(aabc::schema::canonical::DifferenceKind, usize)> = Vec::new();
+    for d in found {
+        match kinds.iter_mut().find(|(k, _)| *k == d.kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((d.kind, 1)),
+        }
+    }
+    kinds.sort();
+    let kinds: Vec<String> = kinds
+        .iter()
+        .map(|(k, n)| format!("{} ({n})", k.name()))
+        .collect();
+    let mut s = format!("{file}: not canonical: {}; {rewrite}\n", kinds.join(", "));
+    for d in found.iter().take(SHOWN_PLACES) {
+        s.push_str(&format!(
+            "  line {}: {}: {}\n",
+            d.line,
+            d.kind.name(),
+            d.what
+        ));
+    }
+    if found.len() > SHOWN_PLACES {
+        s.push_str(&format!("  and {} more\n", found.len() - SHOWN_PLACES));
+    }
+    s
 }

@@ -10,6 +10,7 @@
 use crate::error::Result;
 use crate::schema::metadata::{nonempty, Dataset, Metadata, ReleaseFormat};
 use crate::schema::{Aggregate, Kind, RuleSpec, Schema};
+use crate::validate::report::code_span;
 use std::fmt::Write;
 
 /// The codebook of every table of a dataset (what `aabc codebook` prints), in the layout of
@@ -98,6 +99,7 @@ pub fn markdown_for(release_format: u32, schema: &Schema, heading: &str) -> Stri
         let kind = match (c.kind, &c.terms) {
             (Kind::String, Some(_)) => "vocabulary".to_string(),
             (k @ Kind::List(_), _) => format!("{}, separated by `{}`", k.name(), c.delimiter),
+            (Kind::Boolean, _) if !c.booleans.is_default() => boolean_spellings(&c.booleans),
             (k, _) => k.name().to_string(),
         };
         let blank = match (release_format >= 2, c.nullable) {
@@ -203,6 +205,20 @@ fn typed_exports(schema: &Schema) -> String {
         let _ = writeln!(s, "- after `{list}`: {}.", added.join(", "));
     }
     s
+}
+
+/// A boolean column's declared spellings, for its type cell: `boolean: true is `True`, false
+/// is `False``. The default spellings are not stated, so published codebooks stay as they were.
+fn boolean_spellings(b: &crate::schema::Spellings) -> String {
+    let spans = |list: &[String]| {
+        let spans: Vec<String> = list.iter().map(|v| cell(&code_span(v))).collect();
+        spans.join(" or ")
+    };
+    format!(
+        "boolean: true is {}, false is {}",
+        spans(&b.true_values),
+        spans(&b.false_values)
+    )
 }
 
 fn cell(text: &str) -> String {

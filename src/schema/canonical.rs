@@ -8,28 +8,85 @@
 //! number of fields than the header, invalid UTF-8) or whose header lacks or adds columns is
 //! refused with where and why: those need a person, not a formatter.
 //!
+//! [`differences`] says where a file departs from its canonical form, by kind and line, for
+//! `aabc fmt --check`.
+//!
 //! Canonical bytes are what the release checksums are computed from, so the same rows always
 //! give the same bytes. `aabc fmt` replaces files through [`crate::table::atomic`]: a failure leaves the old file intact.
 
 use crate::error::{CsvError, CsvFault, CsvFaultKind, Error, Result};
 use crate::schema::Schema;
-use crate::table::{check_header, CsvReader};
+use crate::table::{check_header, CsvReader, RecordPos};
 use std::path::Path;
+
+mod differences;
+
+pub use differences::{differences, Difference, DifferenceKind};
+
+/// A table's canonical form, with what [`differences`] needs to say where the file departs
+/// from it.
+#[derive(Debug, Clone)]
+pub struct Canonical {
+    /// The canonical bytes.
+    pub bytes: Vec<u8>,
+    /// Where each record of the file starts, the header first, in file order.
+    positions: Vec<RecordPos>,
+    /// The data rows in canonical order, as their indexes in file order.
+    order: Vec<usize>,
+}
 
 /// Reads a table and returns its canonical bytes. Refuses (with where and why) a file that is
 /// not well-formed CSV or whose header lacks or adds columns.
 pub fn canonical_bytes(schema: &Schema, path: &Path) -> Result<Vec<u8>> {
+    Ok(canonical(schema, path)?.bytes)
+}
+
+/// Reads a table and returns its canonical form (see [`canonical_bytes`]).
+pub fn canonical(schema: &Schema, path: &Path) -> Result<Canonical> {
+    let fail = |e: CsvError| Error::csv(path, e);
+    let (rows, positions) = read_rows(schema, path)?;
+    let kinds = schema.sort_kinds();
+    let key: Vec<usize> = schema.sort_key.clone();
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    // Stable: rows with equal keys keep their order.
+    order.sort_by(|&a, &b| {
+        let ka: Vec<&str> = key.iter().map(|&c| rows[a][c].as_str()).collect();
+        let kb: Vec<&str> = key.iter().map(|&c| rows[b][c].as_str()).collect();
+        crate::schema::compare_keys(&kinds, &ka, &kb)
+    });
+    let mut bytes = Vec::new();
+    {
+        let mut w = crate::table::writer(&mut bytes);
+        w.write_record(schema.column_names())
+            .map_err(|e| fail(e.into()))?;
+        for &r in &order {
+            w.write_record(&rows[r]).map_err(|e| fail(e.into()))?;
+        }
+        w.flush().map_err(|e| Error::io(path, e))?;
+    }
+    Ok(Canonical {
+        bytes,
+        positions,
+        order,
+    })
+}
+
+/// The data rows of a table (cells trimmed, in the schema's column order) in file order, and
+/// where each record starts (the header first).
+fn read_rows(schema: &Schema, path: &Path) -> Result<(Vec<Vec<String>>, Vec<RecordPos>)> {
     let fail = |e: CsvError| Error::csv(path, e);
     let mut reader = CsvReader::open(path)?;
     let mut record = csv::ByteRecord::new();
     let mut header: Option<Vec<String>> = None;
     let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut positions = Vec::new();
     let mut map = None;
     while reader
         .read_strict(&mut record)
         .map_err(|e| Error::io(path, e))?
         .map_err(|f| fail(f.into()))?
     {
+        positions.push(reader.position());
         let mut fields = Vec::with_capacity(record.len());
         for (i, f) in record.iter().enumerate() {
             let s = std::str::from_utf8(f).map_err(|e| {
@@ -79,24 +136,7 @@ pub fn canonical_bytes(schema: &Schema, path: &Path) -> Result<Vec<u8>> {
             ),
         }));
     }
-    let kinds = schema.sort_kinds();
-    let key: Vec<usize> = schema.sort_key.clone();
-    rows.sort_by(|a, b| {
-        let ka: Vec<&str> = key.iter().map(|&c| a[c].as_str()).collect();
-        let kb: Vec<&str> = key.iter().map(|&c| b[c].as_str()).collect();
-        crate::schema::compare_keys(&kinds, &ka, &kb)
-    });
-    let mut out = Vec::new();
-    {
-        let mut w = crate::table::writer(&mut out);
-        w.write_record(schema.column_names())
-            .map_err(|e| fail(e.into()))?;
-        for r in &rows {
-            w.write_record(r).map_err(|e| fail(e.into()))?;
-        }
-        w.flush().map_err(|e| Error::io(path, e))?;
-    }
-    Ok(out)
+    Ok((rows, positions))
 }
 
 /// The first line on which two byte strings differ (1-based), or `None` when equal.

@@ -2,7 +2,8 @@
 //! rules, refusing a schema no row could satisfy or whose rules name unknown columns.
 
 use super::{
-    Aggregate, Column, Expand, ForbidWhen, ForeignKey, Item, Kind, RuleSpec, Schema, Term,
+    Aggregate, Column, Expand, ForbidWhen, ForeignKey, Item, Kind, RuleSpec, Schema, Spellings,
+    Term,
 };
 use crate::error::{Error, Result};
 use serde_json::Value;
@@ -297,6 +298,7 @@ fn column(name: &str, prop: &Value) -> Result<Column, String> {
         (Kind::List(item), Some(items)) => item_vocabulary(items, item)?,
         _ => None,
     };
+    let booleans = spellings(prop, kind)?;
     let Vocabulary {
         terms,
         null_description,
@@ -316,8 +318,74 @@ fn column(name: &str, prop: &Value) -> Result<Column, String> {
         // A typed column says what its blank means in `x-blank`; a vocabulary in its null branch.
         null_description: null_description.or_else(|| text(prop, "x-blank")),
         delimiter,
+        booleans,
         schema: prop.clone(),
     })
+}
+
+/// The keywords that declare a boolean column's spellings, named after Frictionless'
+/// `trueValues` and `falseValues`.
+pub(crate) const SPELLING_KEYS: [&str; 2] = ["x-trueValues", "x-falseValues"];
+
+/// The spellings a boolean column declares (`x-trueValues`, `x-falseValues`; each defaults to
+/// `["true"]` or `["false"]`). Refused when a cell could not be read back as exactly one value:
+/// a list that is empty or not of strings, a blank spelling (a blank cell is null) or a padded
+/// one (`fmt` trims cells), one listed twice or in both lists, or the keywords on a column that
+/// is not boolean (where they would be ignored).
+fn spellings(prop: &Value, kind: Kind) -> Result<Spellings, String> {
+    let mut s = Spellings::default();
+    if kind != Kind::Boolean {
+        return match SPELLING_KEYS.iter().find(|k| prop.get(**k).is_some()) {
+            Some(k) => Err(format!(
+                "{k} is declared on a {} column; it applies to boolean columns only",
+                kind.name()
+            )),
+            None => Ok(s),
+        };
+    }
+    for (key, list) in SPELLING_KEYS
+        .iter()
+        .zip([&mut s.true_values, &mut s.false_values])
+    {
+        if let Some(v) = prop.get(*key) {
+            *list = spelling_list(key, v)?;
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    let listed_twice = (s.true_values.iter())
+        .chain(&s.false_values)
+        .find(|v| !seen.insert(*v));
+    match listed_twice {
+        Some(v) => Err(format!(
+            "the spelling {} is listed twice in x-trueValues/x-falseValues; each spelling names one value",
+            crate::table::text::shown(v)
+        )),
+        None => Ok(s),
+    }
+}
+
+/// One of `x-trueValues`/`x-falseValues`: a non-empty array of non-blank, unpadded strings.
+fn spelling_list(key: &str, v: &Value) -> Result<Vec<String>, String> {
+    let items = v
+        .as_array()
+        .ok_or_else(|| format!("{key} must be an array of strings"))?;
+    if items.is_empty() {
+        return Err(format!("{key} is empty: list at least one spelling"));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            Value::String(t) if !t.is_empty() && t.trim() == t => Ok(t.clone()),
+            Value::String(_) => Err(format!(
+                "{key}[{i}] is blank or has white space around it: a blank cell is null and fmt trims cells"
+            )),
+            other => Err(format!(
+                "{key}[{i}] is {}, not a string",
+                crate::table::text::cut(&other.to_string(), crate::table::text::SHOWN_CHARS)
+            )),
+        })
+        .collect()
 }
 
 /// A string member of a JSON object.
@@ -982,6 +1050,62 @@ mod tests {
                 .to_string();
             assert!(err.starts_with("t.schema.json: x-rules: rule"), "{err}");
             assert!(err.contains(what), "{err}");
+        }
+    }
+
+    #[test]
+    fn declared_boolean_spellings_are_read_and_bad_ones_refused() {
+        let s = schema(json!({"properties": {
+            "ok": {"type": ["boolean", "null"], "x-trueValues": ["True", "T"], "x-falseValues": ["False"]},
+            "plain": {"type": "boolean"}
+        }}))
+        .unwrap();
+        assert_eq!(s.cell_to_json(0, "T"), json!(true));
+        assert_eq!(s.cell_to_json(0, "False"), json!(false));
+        assert_eq!(s.cell_to_json(0, "true"), json!("true"));
+        assert_eq!(s.json_to_cell(0, &json!(true)), "True");
+        assert!(s.columns[1].booleans.is_default());
+        assert_eq!(s.check_cell(1, "True"), Err("boolean"));
+        let cases = [
+            (
+                json!({"type": "boolean", "x-trueValues": []}),
+                "x-trueValues is empty",
+            ),
+            (
+                json!({"type": "boolean", "x-falseValues": "no"}),
+                "x-falseValues must be an array",
+            ),
+            (
+                json!({"type": "boolean", "x-trueValues": ["Y", 1]}),
+                "x-trueValues[1] is 1, not a string",
+            ),
+            (
+                json!({"type": "boolean", "x-trueValues": [""]}),
+                "x-trueValues[0] is blank",
+            ),
+            (
+                json!({"type": "boolean", "x-trueValues": [" Y"]}),
+                "white space",
+            ),
+            (
+                json!({"type": "boolean", "x-trueValues": ["Y"], "x-falseValues": ["Y"]}),
+                "\"Y\" is listed twice",
+            ),
+            (
+                json!({"type": "boolean", "x-trueValues": ["false"]}),
+                "\"false\" is listed twice",
+            ),
+            (
+                json!({"type": "string", "x-trueValues": ["Y"]}),
+                "x-trueValues is declared on a string column",
+            ),
+        ];
+        for (prop, what) in cases {
+            let err = schema(json!({"properties": {"ok": prop}}))
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with("t.schema.json: property \"ok\": "), "{err}");
+            assert!(err.contains(what), "{what}: {err}");
         }
     }
 

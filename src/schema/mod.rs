@@ -12,6 +12,8 @@
 //! - `"format": "date"` marks an ISO date; an array of strings or of integers is written in one
 //!   CSV cell, joined by `x-delimiter` (default `;`), each item spelt as a cell of its type is
 //!   (an integer item canonically: `7`, never `07` or `+7`);
+//! - a boolean column is written `true`/`false` unless it declares its spellings in
+//!   `x-trueValues` and `x-falseValues` (as Frictionless' `trueValues`/`falseValues`);
 //! - `x-primaryKey`, `x-sortKey`, `x-foreignKeys` and `x-rules` declare table-level rules.
 
 pub mod canonical;
@@ -91,6 +93,69 @@ impl Kind {
     }
 }
 
+/// How a boolean column writes its two values in a cell: `x-trueValues` and `x-falseValues`
+/// (`["true"]` and `["false"]` when not declared). Every listed spelling reads as its value;
+/// the first of a list is the one written for a value the toolkit makes up (`synth`). The
+/// lists are non-empty, disjoint, and hold no blank or padded text (checked at load).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spellings {
+    pub true_values: Vec<String>,
+    pub false_values: Vec<String>,
+}
+
+impl Default for Spellings {
+    fn default() -> Spellings {
+        Spellings {
+            true_values: vec!["true".into()],
+            false_values: vec!["false".into()],
+        }
+    }
+}
+
+impl Spellings {
+    /// The value a cell spells, or `None` when it is not one of the declared spellings.
+    pub fn read(&self, cell: &str) -> Option<bool> {
+        let has = |list: &[String]| list.iter().any(|v| v == cell);
+        if has(&self.true_values) {
+            Some(true)
+        } else if has(&self.false_values) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    /// The spelling written for a value: the first declared one.
+    pub fn write(&self, value: bool) -> &str {
+        let list = if value {
+            &self.true_values
+        } else {
+            &self.false_values
+        };
+        list.first()
+            .map_or(if value { "true" } else { "false" }, String::as_str)
+    }
+
+    /// Whether these are the default spellings (`true`, `false`), declared or not: the
+    /// outputs of a column that declares nothing stay as they were before spellings existed.
+    pub fn is_default(&self) -> bool {
+        *self == Spellings::default()
+    }
+
+    /// Every spelling, true ones first, each shown safely: `"True", "T" or "False"`.
+    pub fn listed(&self) -> String {
+        let all: Vec<String> = (self.true_values.iter())
+            .chain(&self.false_values)
+            .map(|v| crate::table::text::shown(v))
+            .collect();
+        match all.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        }
+    }
+}
+
 /// One allowed value of a vocabulary column, with its definition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Term {
@@ -116,6 +181,8 @@ pub struct Column {
     pub null_description: Option<String>,
     /// Separator of the items of a [`Kind::List`] cell.
     pub delimiter: String,
+    /// How a [`Kind::Boolean`] cell spells its values (the defaults on other columns).
+    pub booleans: Spellings,
     /// The property's own schema, for exporters that need more than the above.
     pub schema: Value,
     /// Titles of the vocabulary values that have one, for lookups on every row.
@@ -342,16 +409,20 @@ impl Schema {
             ),
             Kind::Integer => (parse_integer(cell).is_some(), "integer"),
             Kind::Number => (parse_number(cell).is_some(), "number"),
-            Kind::Boolean => (matches!(cell, "true" | "false"), "boolean"),
+            Kind::Boolean => (
+                self.columns[column].booleans.read(cell).is_some(),
+                "boolean",
+            ),
             Kind::Date => (parse_date(cell).is_some(), "date"),
         };
         ok.then_some(()).ok_or(kind)
     }
 
     /// Converts one CSV cell to the JSON value the row schema expects: blank is null, integers,
-    /// numbers and booleans are typed, lists are split and their items typed. A cell or item
-    /// that does not parse as its type (see [`parse_integer`], [`parse_number`]) stays a
-    /// string, so that the schema reports it as a type error with its value.
+    /// numbers and booleans (in the column's declared [`Spellings`]) are typed, lists are split
+    /// and their items typed. A cell or item that does not parse as its type (see
+    /// [`parse_integer`], [`parse_number`]) stays a string, so that the schema reports it as a
+    /// type error with its value.
     pub fn cell_to_json(&self, column: usize, cell: &str) -> Value {
         let col = &self.columns[column];
         if cell.is_empty() {
@@ -367,10 +438,9 @@ impl Schema {
                 Some(x) => Value::from(x),
                 None => Value::String(cell.to_string()),
             },
-            Kind::Boolean => match cell {
-                "true" => Value::Bool(true),
-                "false" => Value::Bool(false),
-                _ => Value::String(cell.to_string()),
+            Kind::Boolean => match col.booleans.read(cell) {
+                Some(b) => Value::Bool(b),
+                None => Value::String(cell.to_string()),
             },
             Kind::List(item) => Value::Array(
                 cell.split(col.delimiter.as_str())
@@ -387,7 +457,7 @@ impl Schema {
         match value {
             Value::Null => String::new(),
             Value::String(s) => s.clone(),
-            Value::Bool(b) => b.to_string(),
+            Value::Bool(b) => col.booleans.write(*b).to_string(),
             Value::Number(n) => n.to_string(),
             Value::Array(items) => items
                 .iter()

@@ -115,7 +115,7 @@ fn trim_terminator(raw: &[u8]) -> &[u8] {
 }
 
 /// Line ends in `raw` (LF, CRLF and a lone CR each count once).
-pub(super) fn count_lines(raw: &[u8]) -> u64 {
+pub fn count_lines(raw: &[u8]) -> u64 {
     let mut n = 0;
     for (i, &b) in raw.iter().enumerate() {
         if b == b'\n' || (b == b'\r' && raw.get(i + 1) != Some(&b'\n')) {

@@ -6,7 +6,7 @@
 use super::report::Severity;
 use super::rules::Finding;
 use crate::error::Error;
-use crate::schema::{Column, Kind, Schema};
+use crate::schema::{Column, Kind, Schema, Spellings};
 use crate::table::text::{message, shown};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
@@ -86,11 +86,16 @@ pub(crate) fn describe(
 
 /// A cell that is not of its column's type, with the canonical spelling when there is one.
 fn describe_type(col: &Column, cell: &str, kind: &TypeKind) -> (String, String) {
-    describe_type_as(col.kind, cell, kind)
+    describe_type_as(col.kind, &col.booleans, cell, kind)
 }
 
 /// A value that is not of type `of`, with the canonical spelling when there is one.
-fn describe_type_as(of: Kind, cell: &str, kind: &TypeKind) -> (String, String) {
+fn describe_type_as(
+    of: Kind,
+    booleans: &Spellings,
+    cell: &str,
+    kind: &TypeKind,
+) -> (String, String) {
     let want = match kind {
         TypeKind::Single(t) => t.to_string(),
         TypeKind::Multiple(_) => of.name().to_string(),
@@ -101,7 +106,13 @@ fn describe_type_as(of: Kind, cell: &str, kind: &TypeKind) -> (String, String) {
         ),
         (None, Kind::Integer) => "write a whole number with digits only (no spaces, separators or words); leave blank when not reported".into(),
         (None, Kind::Number) => "write a number with a dot for decimals; leave blank when not reported".into(),
-        (None, Kind::Boolean) => "write true or false, in lower case".into(),
+        (None, Kind::Boolean) if booleans.is_default() => {
+            "write true or false, in lower case".into()
+        }
+        (None, Kind::Boolean) => format!(
+            "write one of the spellings the column declares: {}",
+            booleans.listed()
+        ),
         (None, k) => format!("write a {}", k.name()),
     };
     (format!("is not a valid {want}"), hint)
@@ -112,7 +123,7 @@ fn describe_item_type(col: &Column, item: &str, kind: &TypeKind) -> (String, Str
     let Kind::List(of) = col.kind else {
         return describe_type(col, item, kind);
     };
-    let (message, hint) = describe_type_as(of.kind(), item, kind);
+    let (message, hint) = describe_type_as(of.kind(), &col.booleans, item, kind);
     (
         format!("{}{message}", item_words(Some(item))),
         format!("{hint}; items are separated by {}", shown(&col.delimiter)),

@@ -11,7 +11,7 @@
 //! back to the whole-row validator. Either way, a row found invalid
 //! is then validated whole, so that its errors are described exactly as before.
 
-use crate::schema::{Item, Kind, Schema};
+use crate::schema::{Column, Item, Kind, Schema};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashSet};
@@ -338,19 +338,17 @@ impl Native {
     }
 }
 
-/// The JSON value [`Schema::cell_to_json`] makes of a cell, as a [`Cell`].
-fn cell(kind: Kind, text: &str) -> Cell<'_> {
+/// The JSON value [`Schema::cell_to_json`] makes of a cell, as a [`Cell`] (a boolean in the
+/// column's declared spellings).
+fn cell<'a>(col: &Column, text: &'a str) -> Cell<'a> {
     if text.is_empty() {
         return Cell::Null;
     }
-    let parsed = match kind {
+    let parsed = match col.kind {
         Kind::String | Kind::Date => None,
         Kind::Integer => crate::schema::parse_integer(text).map(Cell::Int),
         Kind::Number => crate::schema::parse_number(text).map(Cell::Num),
-        Kind::Boolean => match text {
-            "true" | "false" => Some(Cell::Bool),
-            _ => None,
-        },
+        Kind::Boolean => col.booleans.read(text).map(|_| Cell::Bool),
         Kind::List(item) => Some(Cell::List(text, item)),
     };
     parsed.unwrap_or(Cell::Str(text))
@@ -616,7 +614,7 @@ impl FastSchema {
             let ok = match check {
                 ColumnCheck::Native(n) => {
                     let col = &schema.columns[i];
-                    n.is_valid(cell(col.kind, cells[i]), &col.delimiter)
+                    n.is_valid(cell(col, cells[i]), &col.delimiter)
                 }
                 ColumnCheck::Schema(v) => v.is_valid(&schema.cell_to_json(i, cells[i])),
             };

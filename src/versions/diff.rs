@@ -397,11 +397,44 @@ fn column_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
     if a.delimiter != b.delimiter {
         add(Bump::Major, format!("column {n}: list delimiter changed"));
     }
+    spelling_changes(a, b, add);
     bound_changes(a, b, add);
     pattern_changes(a, b, add);
     vocabulary_changes(a, b, add);
     if a.description != b.description {
         add(Bump::Patch, format!("column {n}: description reworded"));
+    }
+}
+
+/// A boolean column's spellings (`x-trueValues`, `x-falseValues`): one removed is major (a cell
+/// written that way no longer reads), one added minor. Moving a spelling to the other value is
+/// both, so major.
+fn spelling_changes(a: &Column, b: &Column, add: &mut dyn FnMut(Bump, String)) {
+    use crate::schema::Kind;
+    if a.kind != Kind::Boolean || b.kind != Kind::Boolean {
+        return;
+    }
+    let n = &b.name;
+    let sides = |c: &Column| {
+        let b = &c.booleans;
+        [
+            (true, b.true_values.clone()),
+            (false, b.false_values.clone()),
+        ]
+    };
+    for ((value, old), (_, new)) in sides(a).into_iter().zip(sides(b)) {
+        for v in old.iter().filter(|v| !new.contains(v)) {
+            add(
+                Bump::Major,
+                format!("column {n}: spelling {} of {value} removed", shown(v)),
+            );
+        }
+        for v in new.iter().filter(|v| !old.contains(v)) {
+            add(
+                Bump::Minor,
+                format!("column {n}: spelling {} of {value} added", shown(v)),
+            );
+        }
     }
 }
 

@@ -40,7 +40,15 @@ fn check_names_the_file_and_line_then_fmt_rewrites_it() {
     let (code, text, _) = w.output(&["fmt", "--check"]);
     assert_eq!(code, 1);
     assert!(
-        text.contains("dataset/events.csv: not canonical (first difference at line 1)"),
+        text.contains("dataset/events.csv: not canonical: white space (1), line ends ("),
+        "{text}"
+    );
+    assert!(
+        text.contains(", row order (1); run `aabc fmt` to rewrite it"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  line 1: line ends: the line ends with CRLF; canonical: LF\n"),
         "{text}"
     );
     // --check changes nothing.

@@ -1,6 +1,7 @@
 //! The integration tests, in one binary (one link for the whole suite): a module per command or
 //! concern, sharing the helpers of `common`.
 
+mod booleans;
 mod bounds;
 mod browser;
 mod cite;
@@ -12,6 +13,7 @@ mod evidence;
 mod export;
 mod files;
 mod fmt;
+mod fmt_check;
 mod geography;
 mod init;
 mod interop;

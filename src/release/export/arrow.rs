@@ -1,16 +1,16 @@
 //! Arrow types derived from the row schema, and record batches built from CSV rows.
 //!
-//! integer → Int32 (or Int64 when the declared range needs it), number → Float64, boolean →
-//! Boolean, date → Date32, a string with a vocabulary → Dictionary(Int32, Utf8), other strings →
-//! Utf8, a list → List of its items' type (strings Utf8, integers as integer columns are; items
-//! with a string vocabulary Dictionary(Int32, Utf8) from release format 6, Utf8 before).
-//! Nullability follows the schema; each field carries the column's description in its
-//! metadata.
+//! integer → Int32 (or Int64 when the declared range needs it), number → Float64, boolean (in
+//! its declared spellings) → Boolean, date → Date32, a string with a vocabulary →
+//! Dictionary(Int32, Utf8), other strings → Utf8, a list → List of its items' type (strings
+//! Utf8, integers as integer columns are; items with a string vocabulary Dictionary(Int32,
+//! Utf8) from release format 6, Utf8 before). Nullability follows the schema; each field
+//! carries the column's description in its metadata.
 
 use super::{Options, Rows};
 use crate::error::Result;
 use crate::schema::rows::bad_cell;
-use crate::schema::{parse_integer, parse_number, Column, Item, Kind, Schema, Term};
+use crate::schema::{parse_integer, parse_number, Column, Item, Kind, Schema, Spellings, Term};
 use arrow::array::{
     ArrayBuilder, ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder,
     Int64Builder, ListBuilder, StringBuilder, StringDictionaryBuilder,
@@ -136,7 +136,7 @@ enum Builder {
     I32(Int32Builder),
     I64(Int64Builder),
     F64(Float64Builder),
-    Bool(BooleanBuilder),
+    Bool(BooleanBuilder, Spellings),
     Date(Date32Builder),
     /// A list column: its items' builder, and the delimiter that splits a cell.
     List(List, String),
@@ -226,7 +226,9 @@ impl Builder {
             DataType::Int32 => Builder::I32(Int32Builder::with_capacity(capacity)),
             DataType::Int64 => Builder::I64(Int64Builder::with_capacity(capacity)),
             DataType::Float64 => Builder::F64(Float64Builder::with_capacity(capacity)),
-            DataType::Boolean => Builder::Bool(BooleanBuilder::with_capacity(capacity)),
+            DataType::Boolean => {
+                Builder::Bool(BooleanBuilder::with_capacity(capacity), c.booleans.clone())
+            }
             DataType::Date32 => Builder::Date(Date32Builder::with_capacity(capacity)),
             DataType::List(f) => Builder::List(List::new(f), c.delimiter.clone()),
             other => unreachable!("no builder for {other}"),
@@ -253,12 +255,8 @@ impl Builder {
             Builder::I64(b) => b.append_value(parse_integer(cell).ok_or("integer")?),
             Builder::F64(b) if blank => b.append_null(),
             Builder::F64(b) => b.append_value(parse_number(cell).ok_or("number")?),
-            Builder::Bool(b) if blank => b.append_null(),
-            Builder::Bool(b) => b.append_value(match cell {
-                "true" => true,
-                "false" => false,
-                _ => return Err("boolean"),
-            }),
+            Builder::Bool(b, _) if blank => b.append_null(),
+            Builder::Bool(b, spellings) => b.append_value(spellings.read(cell).ok_or("boolean")?),
             Builder::Date(b) if blank => b.append_null(),
             Builder::Date(b) => {
                 let d = crate::schema::parse_date(cell).ok_or("date")?;
@@ -276,7 +274,7 @@ impl Builder {
             Builder::I32(b) => Arc::new(b.finish()),
             Builder::I64(b) => Arc::new(b.finish()),
             Builder::F64(b) => Arc::new(b.finish()),
-            Builder::Bool(b) => Arc::new(b.finish()),
+            Builder::Bool(b, _) => Arc::new(b.finish()),
             Builder::Date(b) => Arc::new(b.finish()),
             Builder::List(b, _) => b.finish(),
         }

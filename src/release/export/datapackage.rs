@@ -35,8 +35,8 @@ pub fn field(schema: &Schema, i: usize) -> Value {
     }
     match c.kind {
         Kind::Boolean => {
-            f.insert("trueValues".into(), json!(["true"]));
-            f.insert("falseValues".into(), json!(["false"]));
+            f.insert("trueValues".into(), json!(c.booleans.true_values));
+            f.insert("falseValues".into(), json!(c.booleans.false_values));
         }
         Kind::List(item) => {
             f.insert("delimiter".into(), json!(c.delimiter));

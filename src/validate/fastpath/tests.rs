@@ -200,3 +200,38 @@ fn the_derived_plain_schema_is_checked_natively() {
         .collect();
     assert!(not_native.is_empty(), "{not_native:?}");
 }
+
+/// A boolean column with declared spellings is checked natively, and the native check accepts
+/// exactly what the whole-row validator accepts: the declared spellings, not `true`.
+#[test]
+fn declared_boolean_spellings_are_checked_natively_and_agree() {
+    let s = Schema::from_value(
+        Path::new("t.json"),
+        serde_json::json!({"properties": {
+            "ok": {"type": ["boolean", "null"], "x-trueValues": ["True", "Y"], "x-falseValues": ["False"]},
+            "plain": {"type": "boolean"}
+        }}),
+    )
+    .unwrap();
+    let fast = FastSchema::new(&s);
+    assert!(fast.is_native(0) && fast.is_native(1));
+    let all = [true, true];
+    for (ok, valid) in [
+        ("True", true),
+        ("Y", true),
+        ("False", true),
+        ("", true),
+        ("true", false),
+        ("false", false),
+        ("TRUE", false),
+        ("N", false),
+    ] {
+        let cells = [ok, "true"];
+        let whole = s
+            .validator()
+            .is_valid(&crate::schema::row_object(&s, &cells, None));
+        assert_eq!(whole, valid, "{ok:?}");
+        assert_eq!(fast.is_valid(&s, &cells, &all), valid, "{ok:?}");
+    }
+    assert!(!fast.is_valid(&s, &["True", "True"], &all));
+}

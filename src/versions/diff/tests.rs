@@ -235,3 +235,48 @@ fn a_new_release_format_is_named_as_a_reason_for_a_minor_bump() {
     );
     assert!(diff(&snap(4), &snap(4)).is_empty());
 }
+
+#[test]
+fn a_boolean_spelling_added_is_minor_and_one_removed_or_moved_is_major() {
+    let ok = |t: Value, f: Value| json!({"ok": {"type": "boolean", "x-trueValues": t, "x-falseValues": f}});
+    let plain = json!({"ok": {"type": "boolean"}});
+    assert_eq!(
+        bumps(plain.clone(), ok(json!(["true", "True"]), json!(["false"]))),
+        [(
+            Bump::Minor,
+            "column ok: spelling \"True\" of true added".into()
+        )]
+    );
+    assert_eq!(
+        bumps(ok(json!(["True"]), json!(["False"])), plain.clone()),
+        [
+            (
+                Bump::Major,
+                "column ok: spelling \"True\" of true removed".into()
+            ),
+            (
+                Bump::Minor,
+                "column ok: spelling \"true\" of true added".into()
+            ),
+            (
+                Bump::Major,
+                "column ok: spelling \"False\" of false removed".into()
+            ),
+            (
+                Bump::Minor,
+                "column ok: spelling \"false\" of false added".into()
+            ),
+        ]
+    );
+    let moved = bumps(
+        ok(json!(["Y"]), json!(["N", "0"])),
+        ok(json!(["Y", "0"]), json!(["N"])),
+    );
+    assert!(
+        moved
+            .iter()
+            .any(|(b, c)| *b == Bump::Major && c.contains("\"0\" of false removed")),
+        "{moved:?}"
+    );
+    assert!(bumps(plain.clone(), plain).is_empty());
+}
