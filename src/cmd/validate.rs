@@ -90,18 +90,7 @@ pub fn run(args: Args) -> Result<u8> {
             )?
         }
     };
-    renderer
-        .summary(&files, tally)
-        .and_then(|_| renderer.flush())
-        .map_err(crate::cmd::stdout_error)?;
-    if args.format == Format::Json && renderer.hidden() > 0 {
-        eprintln!(
-            "aabc: {} more problem(s) not shown (--max-errors); {} error(s), {} warning(s) in all",
-            renderer.hidden(),
-            tally.errors,
-            tally.warnings
-        );
-    }
+    crate::cmd::close_report(&mut renderer, args.format, &files, tally)?;
     let failed = tally.errors > 0 || (args.strict && tally.warnings > 0);
     Ok(if failed { FOUND } else { OK })
 }

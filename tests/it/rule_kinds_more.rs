@@ -2,6 +2,8 @@
 //! (The Washington Post's Fatal Force): `count` (an agency's count of incidents is the number
 //! of incidents citing it), `unique` (no ORI code on two agencies) and `equal` (an incident is
 //! in the state of its agencies). Each fires at the cells that break it and nowhere else.
+//! And `aabc verify --format github`, bounded by validate's printer: a bundle with many
+//! problems gets ten annotations and one notice that counts them all.
 
 use crate::workdir::Workdir;
 use aabc::schema::{RuleSpec, Schema};
@@ -465,4 +467,90 @@ proptest! {
         prop_assert_eq!(out.len(), differ);
         prop_assert!(out.iter().all(|f| f.rule == "agency-state" && f.column == Some(2)));
     }
+}
+
+/// A copy of the shipped bundle whose events table has every row's precision misspelt: many
+/// rows break the bundle's schema, and the other formats disagree with the CSV.
+fn bundle_with_many_problems() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dist, name) = crate::common::shipped_bundle();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join(name);
+    crate::common::copy_tree(&dist.path().join(name), &dir);
+    let csv = dir.join("events.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    std::fs::write(
+        &csv,
+        text.replace(",month,", ",mnth,").replace(",day,", ",dy,"),
+    )
+    .unwrap();
+    (tmp, dir)
+}
+
+fn verify(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = crate::common::aabc()
+        .arg("verify")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code().unwrap(), s(&out.stdout), s(&out.stderr))
+}
+
+#[test]
+fn verify_github_annotations_are_bounded_like_validate_s() {
+    let (_tmp, dir) = bundle_with_many_problems();
+    let (code, all, _) = verify(&dir, &["--format", "json"]);
+    assert_eq!(code, 1);
+    let total = all.lines().count();
+    assert!(total > 50, "{total} problems");
+    let (code, out, _) = verify(&dir, &["--format", "github"]);
+    assert_eq!(code, 1, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 11, "{out}");
+    assert!(
+        lines[..10].iter().all(|l| l.starts_with("::error ")),
+        "{out}"
+    );
+    let notice = lines[10];
+    assert!(
+        notice.starts_with(&format!(
+            "::notice title=aabc verify summary::{total} error(s), 0 warning(s); by rule: "
+        )) && notice.ends_with(&format!(
+            ". {} more problem(s) not shown (the first 10; `--max-errors N` shows N)",
+            total - 10
+        )),
+        "{notice}"
+    );
+    // --max-errors sets the bound, as for validate.
+    let (_, out, _) = verify(&dir, &["--format", "github", "--max-errors", "3"]);
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("::error ")).count(),
+        3,
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "{} more problem(s) not shown (the first 3;",
+            total - 3
+        )),
+        "{out}"
+    );
+    // JSON Lines stays one problem a line; what was left out is said on standard error.
+    let (_, out, err) = verify(&dir, &["--format", "json", "--max-errors", "2"]);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(
+        err.contains(&format!("{} more problem(s) not shown", total - 2)),
+        "{err}"
+    );
+    // The human list is bounded too, and its summary still counts every finding.
+    let (_, out, _) = verify(&dir, &["--max-errors", "1"]);
+    assert_eq!(out.matches("MISMATCH: ").count(), 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "{} more mismatch(es) not shown (--max-errors)",
+            total - 1
+        )) && out.contains(&format!("; {total} problem(s)\n")),
+        "{out}"
+    );
 }
