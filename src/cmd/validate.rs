@@ -2,8 +2,9 @@
 //!
 //! Run from the repository root with no arguments, it checks every table that
 //! `dataset/dataset.json` lists against its schema, with all declared rules. With
-//! `--schema S.json FILE.csv` it checks one file against one row schema (foreign keys and
-//! coverage need the dataset and are skipped).
+//! `--schema S.json FILE.csv` it checks one file against one row schema (foreign keys,
+//! coverage and the rules that read another table, `count` and `equal`, need the dataset and
+//! are skipped).
 //!
 //! `--max-errors N` shows the first N problems (errors and warnings alike: it bounds the
 //! output, and under `--strict` a warning is an error anyway) and only counts the rest, so the

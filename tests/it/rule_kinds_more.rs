@@ -554,3 +554,30 @@ fn verify_github_annotations_are_bounded_like_validate_s() {
         "{out}"
     );
 }
+
+#[test]
+fn synthetic_rows_keep_a_unique_rule() {
+    let w = Workdir::init(
+        "more-synth",
+        "events",
+        &["--aabc-git", "https://example.org/aabc.git"],
+    );
+    let mut schema: Value = serde_json::from_str(&w.read("schema/events.schema.json")).unwrap();
+    schema["x-rules"].as_array_mut().unwrap().push(json!({
+        "id": "one-place", "rule": "unique", "column": "location",
+        "description": "One event a place."
+    }));
+    put_json(&w, "schema/events.schema.json", &schema);
+    let (code, _, err) = w.output(&[
+        "synth",
+        "--rows",
+        "300",
+        "--schema",
+        "schema/events.schema.json",
+        "--out",
+        "dataset/events.csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("wrote 300 rows, 0 invalid"), "{err}");
+    w.stdout(&["validate"]);
+}
