@@ -3,10 +3,13 @@
 //! rows that each break one chosen rule.
 //!
 //! Values come from the schema only: vocabularies, types, bounds and `examples`; the declared
-//! rules (dates, sums, estimates, codes, sort order, keys) are then satisfied rule kind by rule
-//! kind. Nothing here names a column of this dataset.
+//! rules (dates, sums, estimates, codes, sort order, keys, unique values) are then satisfied
+//! rule kind by rule kind. The rules that read another table (`count`, `equal`) cannot be met
+//! by one table drawn alone and are left to the data. Nothing here names a column of this
+//! dataset.
 
 mod form;
+mod unique;
 
 use crate::error::{Error, Result};
 use crate::schema::{ForbidWhen, Item, Kind, RuleSpec, Schema};
@@ -141,13 +144,16 @@ pub fn write<W: Write>(
     let mut previous_key = String::new();
     let mut day = plan.start;
     let mut cells: Vec<String> = vec![String::new(); schema.columns.len()];
+    let mut uniques = unique::Uniques::new(schema);
     for i in 0..rows {
         // Dates advance slowly so that rows stay in canonical order.
         if rng.chance(plan.advance) && day < plan.last {
             day = day.succ_opt().unwrap_or(day);
         }
         plan.draw(&mut cells, &mut rng, day, i);
-        let unmet = plan.make_valid(&mut cells, &mut rng);
+        uniques.fix(schema, &mut cells, &mut rng, day);
+        let mut unmet = plan.make_valid(&mut cells, &mut rng);
+        unmet.extend(uniques.note(schema, &cells));
         let damaged = invalid_rate > 0.0
             && rng.chance(invalid_rate)
             && plan.damage(&mut cells, &mut stats, &previous_key);

@@ -97,6 +97,30 @@ pub const OK: u8 = 0;
 /// Exit code: the command ran and found problems.
 pub const FOUND: u8 = 1;
 
+/// Ends a report written in `aabc validate`'s formats (validate's and verify's): the summary
+/// by rule with what `--max-errors` left out, then, for JSON Lines, whose every line must stay
+/// a problem, that note on standard error instead.
+pub fn close_report<W: std::io::Write>(
+    renderer: &mut aabc::validate::report::Renderer<W>,
+    format: aabc::validate::report::Format,
+    files: &[(String, u64)],
+    tally: aabc::validate::report::Tally,
+) -> aabc::Result<()> {
+    renderer
+        .summary(files, tally)
+        .and_then(|_| renderer.flush())
+        .map_err(stdout_error)?;
+    if format == aabc::validate::report::Format::Json && renderer.hidden() > 0 {
+        eprintln!(
+            "aabc: {} more problem(s) not shown (--max-errors); {} error(s), {} warning(s) in all",
+            renderer.hidden(),
+            tally.errors,
+            tally.warnings
+        );
+    }
+    Ok(())
+}
+
 /// A failed write to standard output, kept as an I/O error so that `main` can tell a closed
 /// pipe from a real failure.
 pub fn stdout_error(e: std::io::Error) -> aabc::Error {

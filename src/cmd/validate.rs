@@ -2,8 +2,9 @@
 //!
 //! Run from the repository root with no arguments, it checks every table that
 //! `dataset/dataset.json` lists against its schema, with all declared rules. With
-//! `--schema S.json FILE.csv` it checks one file against one row schema (foreign keys and
-//! coverage need the dataset and are skipped).
+//! `--schema S.json FILE.csv` it checks one file against one row schema (foreign keys,
+//! coverage and the rules that read another table, `count` and `equal`, need the dataset and
+//! are skipped).
 //!
 //! `--max-errors N` shows the first N problems (errors and warnings alike: it bounds the
 //! output, and under `--strict` a warning is an error anyway) and only counts the rest, so the
@@ -90,18 +91,7 @@ pub fn run(args: Args) -> Result<u8> {
             )?
         }
     };
-    renderer
-        .summary(&files, tally)
-        .and_then(|_| renderer.flush())
-        .map_err(crate::cmd::stdout_error)?;
-    if args.format == Format::Json && renderer.hidden() > 0 {
-        eprintln!(
-            "aabc: {} more problem(s) not shown (--max-errors); {} error(s), {} warning(s) in all",
-            renderer.hidden(),
-            tally.errors,
-            tally.warnings
-        );
-    }
+    crate::cmd::close_report(&mut renderer, args.format, &files, tally)?;
     let failed = tally.errors > 0 || (args.strict && tally.warnings > 0);
     Ok(if failed { FOUND } else { OK })
 }

@@ -2,14 +2,16 @@
 //! bundle's schemas, check that the CSV, JSON, JSON Lines and Parquet copies of each table
 //! hold the same rows and values, that every other file is what the bundle's own data and
 //! metadata produce, and that a zip whose version the repository at `--root` records has the
-//! recorded SHA-256. Findings come as `MISMATCH:` lines and a summary, or with `--format json`
-//! or `github` as `aabc validate` writes its problems. Exit 0 when all holds, 1 on any
-//! mismatch or a refused archive, 2 when the bundle cannot be read.
+//! recorded SHA-256. Findings come as `MISMATCH:` lines and a summary, or with `--format json`,
+//! `github` or `markdown` as `aabc validate` writes its problems, by the same printer: bounded
+//! alike (`--max-errors N`; GitHub's annotations at 10 by default, then one notice with the
+//! totals by rule and how many were left out). Exit 0 when all holds, 1 on any mismatch or a
+//! refused archive, 2 when the bundle cannot be read.
 
 use crate::cmd::{FOUND, OK};
 use aabc::release::verify::Report;
 use aabc::table::text::{clean, message, path};
-use aabc::validate::report::{Format, Problem, Renderer};
+use aabc::validate::report::{Format, Problem, Renderer, Tally};
 use aabc::Result;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -32,9 +34,13 @@ pub struct Args {
     /// the zip's version).
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
-    /// Output format of the findings (the summary line is human only).
+    /// Output format of the findings.
     #[arg(long, default_value = "human", value_parser = crate::cmd::choice::<Format>())]
     format: Format,
+    /// Show at most N findings; the rest are counted in the summary. For `--format github`,
+    /// the default is 10 annotations.
+    #[arg(long, value_name = "N")]
+    max_errors: Option<u64>,
 }
 
 pub fn run(args: Args) -> Result<u8> {
@@ -49,13 +55,8 @@ pub fn run(args: Args) -> Result<u8> {
     let report = aabc::release::verify::verify(&bundle, Some(&args.root))?;
     let mut stdout = BufWriter::new(crate::cmd::report_stdout());
     match args.format {
-        Format::Human => human(&mut stdout, &report)?,
-        format => {
-            let mut renderer = Renderer::new(&mut stdout, format, false);
-            for p in &report.problems {
-                renderer.emit(p).map_err(crate::cmd::stdout_error)?;
-            }
-        }
+        Format::Human => human(&mut stdout, &report, args.max_errors)?,
+        format => as_validate(&mut stdout, &report, format, args.max_errors)?,
     }
     stdout.flush().map_err(crate::cmd::stdout_error)?;
     Ok(if report.problems.is_empty() {
@@ -65,10 +66,37 @@ pub fn run(args: Args) -> Result<u8> {
     })
 }
 
-/// One `MISMATCH:` line per finding, then the summary.
-fn human(out: &mut impl Write, report: &Report) -> Result<()> {
+/// The findings in one of `aabc validate`'s formats, by its printer, with its summary.
+fn as_validate(
+    out: &mut impl Write,
+    report: &Report,
+    format: Format,
+    max: Option<u64>,
+) -> Result<()> {
+    let mut renderer = Renderer::new(out, format, false)
+        .with_limit(max)
+        .for_command("aabc verify");
+    let mut tally = Tally::default();
     for p in &report.problems {
+        tally.add(p);
+        renderer.emit(p).map_err(crate::cmd::stdout_error)?;
+    }
+    let tables: Vec<(String, u64)> = report
+        .tables
+        .iter()
+        .map(|(t, n)| (t.clone(), *n as u64))
+        .collect();
+    crate::cmd::close_report(&mut renderer, format, &tables, tally)
+}
+
+/// One `MISMATCH:` line per finding (the first `max`, when given), then the summary.
+fn human(out: &mut impl Write, report: &Report, max: Option<u64>) -> Result<()> {
+    let shown = max.map_or(usize::MAX, |m| usize::try_from(m).unwrap_or(usize::MAX));
+    for p in report.problems.iter().take(shown) {
         outln!(out, "MISMATCH: {}", human_line(p))?;
+    }
+    if let Some(hidden) = report.problems.len().checked_sub(shown).filter(|&n| n > 0) {
+        outln!(out, "{hidden} more mismatch(es) not shown (--max-errors)")?;
     }
     let tables: Vec<String> = report
         .tables

@@ -296,6 +296,33 @@ fn rules(schema: &Schema) -> Vec<String> {
                 n(&f.then_column),
                 in_words(&f.then_values)
             ),
+            RuleSpec::Count(c) => format!(
+                "`{}`: {} (`{}` is the number of rows of {} whose `{}` cite the row; a blank count is not checked).",
+                c.id,
+                cell(c.description.trim_end_matches('.')),
+                schema.columns[c.column].name,
+                c.of_table,
+                c.of_column
+            ),
+            RuleSpec::Unique(u) => format!(
+                "`{}`: {} (no {} of {} is on two rows).",
+                u.id,
+                cell(u.description.trim_end_matches('.')),
+                if schema.columns[u.column].kind.is_list() {
+                    "item"
+                } else {
+                    "value"
+                },
+                n(&u.column)
+            ),
+            RuleSpec::Equal(e) => format!(
+                "`{}`: {} ({} equals the `{}` of each row {} cites, when both are given).",
+                e.id,
+                cell(e.description.trim_end_matches('.')),
+                n(&e.column),
+                e.to,
+                n(&e.via)
+            ),
         };
         // A rule is an error unless declared otherwise; only a warning says so, which keeps
         // the codebooks of earlier releases as they were built.

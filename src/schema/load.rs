@@ -2,8 +2,8 @@
 //! rules, refusing a schema no row could satisfy or whose rules name unknown columns.
 
 use super::{
-    Aggregate, Column, Expand, ForbidWhen, ForeignKey, Item, Kind, RuleSpec, Schema, Spellings,
-    Term,
+    Aggregate, Column, Count, Equal, Expand, ForbidWhen, ForeignKey, Item, Kind, RuleSpec, Schema,
+    Spellings, Term, Unique,
 };
 use crate::error::{Error, Result};
 use serde_json::Value;
@@ -64,6 +64,10 @@ impl Schema {
         let sort_key = names("x-sortKey")?;
         let foreign_keys = foreign_keys(&document, &index, &fail)?;
         let rules = rules(&document, &index, &columns, &fail)?;
+        for r in &rules {
+            keys_fit(r, &columns, &primary_key, &foreign_keys)
+                .map_err(|m| fail(format!("x-rules: {m}")))?;
+        }
         Ok(Schema {
             path: path.to_path_buf(),
             id: document
@@ -184,7 +188,10 @@ fn spec_id(spec: &RuleSpec) -> &str {
         | RuleSpec::TitleOf { id, .. }
         | RuleSpec::Trimmed { id }
         | RuleSpec::NoFormula { id }
-        | RuleSpec::ForbidWhen(ForbidWhen { id, .. }) => id,
+        | RuleSpec::ForbidWhen(ForbidWhen { id, .. })
+        | RuleSpec::Count(Count { id, .. })
+        | RuleSpec::Unique(Unique { id, .. })
+        | RuleSpec::Equal(Equal { id, .. }) => id,
     }
 }
 
@@ -680,11 +687,28 @@ fn rule(
         "trimmed" => RuleSpec::Trimmed { id },
         "no-formula" => RuleSpec::NoFormula { id },
         "forbid-when" => forbid_when(r, id, index)?,
+        "count" => count(r, id, index)?,
+        "unique" => RuleSpec::Unique(Unique {
+            column: col("column")?,
+            description: description(r, &id, kind)?,
+            id,
+        }),
+        "equal" => RuleSpec::Equal(Equal {
+            column: col("column")?,
+            via: col("via")?,
+            to: r
+                .get("to")
+                .and_then(Value::as_str)
+                .ok_or_else(|| missing("to"))?
+                .to_string(),
+            description: description(r, &id, kind)?,
+            id,
+        }),
         other => {
             return Err(Error::Schema {
                 path: PathBuf::new(),
                 message: format!(
-                    "unknown rule kind {other:?}; known: date-order, date-precision, date-coverage, sum, present-iff-any, present-if-any, only-when, code-prefix, title-of, trimmed, no-formula, forbid-when"
+                    "unknown rule kind {other:?}; known: date-order, date-precision, date-coverage, sum, present-iff-any, present-if-any, only-when, code-prefix, title-of, trimmed, no-formula, forbid-when, count, unique, equal"
                 ),
             })
         }
@@ -723,12 +747,7 @@ fn forbid_when(r: &Value, id: String, index: &Index) -> Result<RuleSpec> {
     };
     let (if_column, if_values) = side("if")?;
     let (then_column, then_values) = side("then")?;
-    let description = r
-        .get("description")
-        .and_then(Value::as_str)
-        .filter(|d| !d.trim().is_empty())
-        .ok_or_else(|| bad("needs a \"description\": it is the message of what it finds".into()))?
-        .to_string();
+    let description = description(r, &id, "forbid-when")?;
     Ok(RuleSpec::ForbidWhen(ForbidWhen {
         if_column,
         if_values,
@@ -737,6 +756,67 @@ fn forbid_when(r: &Value, id: String, index: &Index) -> Result<RuleSpec> {
         description,
         id,
     }))
+}
+
+/// The `description` of a rule that reports in the dataset's own words (it is the message).
+fn description(r: &Value, id: &str, kind: &str) -> Result<String> {
+    r.get("description")
+        .and_then(Value::as_str)
+        .filter(|d| !d.trim().is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| Error::Schema {
+            path: PathBuf::new(),
+            message: format!(
+                "rule {id:?} ({kind}) needs a \"description\": it is the message of what it finds"
+            ),
+        })
+}
+
+/// A `count` rule: `{"column": NAME, "of": {"table": NAME, "column": NAME}, "description"}`.
+/// The other table's names are kept as written, for the dataset to resolve.
+fn count(r: &Value, id: String, index: &Index) -> Result<RuleSpec> {
+    let shape = || Error::Schema {
+        path: PathBuf::new(),
+        message: format!(
+            "rule {id:?} (count) needs \"column\" and \"of\": {{\"table\": NAME, \"column\": NAME}}"
+        ),
+    };
+    let name = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    let column = name(r.get("column")).ok_or_else(shape)?;
+    let of = r.get("of").ok_or_else(shape)?;
+    Ok(RuleSpec::Count(Count {
+        column: index(&column, &format!("rule {id:?}"))?,
+        of_table: name(of.get("table")).ok_or_else(shape)?,
+        of_column: name(of.get("column")).ok_or_else(shape)?,
+        description: description(r, &id, "count")?,
+        id,
+    }))
+}
+
+/// Refuses a rule across rows that could not be checked from the schema's own keys: a count
+/// without a primary key of one column to count by, a unique rule on the primary key (unique
+/// already), an equal rule whose `via` is not a foreign key.
+fn keys_fit(
+    spec: &RuleSpec,
+    columns: &[Column],
+    primary_key: &[usize],
+    foreign_keys: &[ForeignKey],
+) -> Result<(), String> {
+    match spec {
+        RuleSpec::Count(c) if primary_key.len() != 1 => Err(format!(
+            "rule {:?} (count) needs a primary key of one column (x-primaryKey): the rows of {:?} cite it",
+            c.id, c.of_table
+        )),
+        RuleSpec::Unique(u) if primary_key == [u.column] => Err(format!(
+            "rule {:?} (unique): column {:?} is the primary key, which is unique already",
+            u.id, columns[u.column].name
+        )),
+        RuleSpec::Equal(e) if foreign_keys.iter().all(|fk| fk.field != e.via) => Err(format!(
+            "rule {:?} (equal): \"via\" column {:?} is not a foreign key (x-foreignKeys)",
+            e.id, columns[e.via].name
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Refuses a rule that can never hold or never be checked: a sum without parts, a rule on
@@ -791,6 +871,11 @@ fn rule_fits(spec: &RuleSpec, columns: &[Column]) -> Result<(), String> {
             known_values(&f.id, &columns[f.if_column], &f.if_values, "if")?;
             known_values(&f.id, &columns[f.then_column], &f.then_values, "then")
         }
+        RuleSpec::Count(c) => need(&c.id, &[c.column], Kind::Integer, "a count"),
+        RuleSpec::Equal(e) if columns[e.column].kind.is_list() => Err(format!(
+            "rule {:?}: column {:?} is a list column; equal compares one value",
+            e.id, columns[e.column].name
+        )),
         _ => Ok(()),
     }
 }

@@ -305,6 +305,51 @@ pub enum RuleSpec {
     NoFormula { id: String },
     /// "If A is x then B must not be y": see [`ForbidWhen`].
     ForbidWhen(ForbidWhen),
+    /// A parent's count equals the number of rows of another table that cite it: see [`Count`].
+    Count(Count),
+    /// No value of a column (or item of a list column) on two rows: see [`Unique`].
+    Unique(Unique),
+    /// A column equals a column of the rows a foreign key cites: see [`Equal`].
+    Equal(Equal),
+}
+
+/// A `count` rule, declared on the parent table: on each row, `column` (an integer) equals
+/// the number of rows of `of_table` whose `of_column` (a foreign key, one id or a list) cites
+/// the row's primary key. Rows are counted, not items: a row that cites the key twice counts
+/// once. A blank count is not checked (not known is not zero); one that is not an integer is
+/// left to the schema. The other table is named, not resolved, at load: the dataset resolves
+/// it ([`crate::validate::validate_dataset`] refuses an unknown table or column).
+#[derive(Debug, Clone)]
+pub struct Count {
+    pub id: String,
+    pub column: usize,
+    pub of_table: String,
+    pub of_column: String,
+    pub description: String,
+}
+
+/// A `unique` rule: no two rows hold the same non-blank value of `column`, a column outside
+/// the primary key (which is unique already). For a list column no item is on two rows; an
+/// item twice in one row is reported too, unless the column declares `uniqueItems` (the
+/// schema says so then).
+#[derive(Debug, Clone)]
+pub struct Unique {
+    pub id: String,
+    pub column: usize,
+    pub description: String,
+}
+
+/// An `equal` rule, declared on the child table: on each row, every row of the table that
+/// the foreign key `via` cites has `to` equal to this row's `column` (compared as text:
+/// cells are in canonical form). A blank on either side is not checked: a value not known
+/// does not disagree. `to` is a column of the other table, resolved by the dataset.
+#[derive(Debug, Clone)]
+pub struct Equal {
+    pub id: String,
+    pub column: usize,
+    pub via: usize,
+    pub to: String,
+    pub description: String,
 }
 
 /// A `forbid-when` rule: when `if_column` holds one of `if_values`, `then_column` holds none

@@ -1,13 +1,15 @@
 //! A whole dataset: every table its metadata lists, referenced tables first so that their
-//! keys are known when the rows that name them are checked, then the keys no row names.
+//! keys (and the cells that `equal` rules compare against) are known when the rows that name
+//! them are checked, then the keys no row names and the `count` rules, which need the rows of
+//! two tables.
 
 use super::report::{Problem, Severity};
-use super::rules::{Context, KeyIndex};
-use super::{validate_table_with_progress, Emit, TableJob};
+use super::rules::{count, Context, Declared, KeyIndex};
+use super::{validate_table_needing, validate_table_with_progress, Emit, Needs, TableJob};
 use crate::error::{Error, Result};
 use crate::progress::{Progress, Silent};
 use crate::schema::metadata::Dataset;
-use crate::schema::Schema;
+use crate::schema::{RuleSpec, Schema};
 use crate::table::paths::display;
 use crate::table::{Locator, RecordPos};
 use std::collections::{HashMap, HashSet};
@@ -41,6 +43,7 @@ pub fn validate_dataset_with_progress(
         .collect();
     // Referenced tables first, so that their keys are known when the others are checked.
     let order = referenced_first(dataset, &schemas);
+    let needs = needs(dataset, &schemas);
     let mut keys = Keys::default();
     let mut counts = Vec::new();
     let mut faults = 0;
@@ -53,10 +56,11 @@ pub fn validate_dataset_with_progress(
             ctx,
             collect_keys: referenced.contains(&r.name),
         };
-        let outcome = validate_table_with_progress(&job, &keys.indexes, emit, progress)?;
+        let outcome = validate_table_needing(&job, &needs[i], &keys.indexes, emit, progress)?;
         counts.push((display(&path), outcome.rows));
         faults += outcome.faults;
         keys.note_used(outcome.used);
+        keys.tallies.insert(r.name.clone(), outcome.tallies);
         // The keys of a table read with structure faults are not its keys: references to it
         // are not checked rather than reported as unknown.
         if let Some(k) = outcome.keys.filter(|_| outcome.faults == 0) {
@@ -71,9 +75,158 @@ pub fn validate_dataset_with_progress(
         super::evidence::check_texts(dataset, emit)?;
         return Ok(counts);
     }
-    report_unused_keys(dataset, &schemas, &keys, emit)?;
+    report_unused_keys(dataset, &schemas, &referenced, &keys, emit)?;
+    report_counts(dataset, &schemas, &keys, emit)?;
     super::evidence::check(dataset, emit)?;
     Ok(counts)
+}
+
+/// What each table must keep for the rules across tables: the cells an `equal` rule of
+/// another table compares against and the counts of its own `count` rules (by key), and the
+/// ids a `count` rule of another table counts (by row). Declarations were checked by
+/// [`across_tables`].
+fn needs(dataset: &Dataset, schemas: &[Schema]) -> Vec<Needs> {
+    let position = |name: &str| dataset.meta.resources.iter().position(|r| r.name == name);
+    let mut needs = vec![Needs::default(); schemas.len()];
+    for (i, s) in schemas.iter().enumerate() {
+        for r in &s.rules {
+            match r {
+                RuleSpec::Count(c) => {
+                    needs[i].values.push(c.column);
+                    if let Some(j) = position(&c.of_table) {
+                        needs[j]
+                            .tallies
+                            .extend(schemas[j].column_index(&c.of_column));
+                    }
+                }
+                RuleSpec::Equal(e) => {
+                    let fk = s.foreign_keys.iter().find(|fk| fk.field == e.via);
+                    if let Some(j) = fk.and_then(|fk| position(&fk.resource)) {
+                        needs[j].values.extend(schemas[j].column_index(&e.to));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for n in &mut needs {
+        n.values.sort_unstable();
+        n.values.dedup();
+        n.tallies.sort_unstable();
+        n.tallies.dedup();
+    }
+    needs
+}
+
+/// Refuses a `count` rule whose other table or column the dataset lacks, and an `equal` rule
+/// whose `to` column the cited table lacks or whose cited table has no key of one column, as
+/// faults of the schema that declares them.
+fn across_tables(dataset: &Dataset, schemas: &[Schema]) -> Result<()> {
+    let schema_of = |name: &str| {
+        let i = dataset.meta.resources.iter().position(|r| r.name == name)?;
+        Some(&schemas[i])
+    };
+    for s in schemas {
+        let fail = |message: String| Error::Schema {
+            path: s.path.clone(),
+            message: format!("x-rules: {message}"),
+        };
+        for r in &s.rules {
+            match r {
+                RuleSpec::Count(c) => {
+                    let Some(other) = schema_of(&c.of_table) else {
+                        return Err(fail(format!("rule {:?} (count) counts rows of table {:?}, which the metadata file does not list", c.id, c.of_table)));
+                    };
+                    if other.column_index(&c.of_column).is_none() {
+                        return Err(fail(format!(
+                            "rule {:?} (count): table {:?} has no column {:?}",
+                            c.id, c.of_table, c.of_column
+                        )));
+                    }
+                }
+                RuleSpec::Equal(e) => {
+                    let fk = s.foreign_keys.iter().find(|fk| fk.field == e.via);
+                    let Some((res, other)) =
+                        fk.and_then(|fk| Some((&fk.resource, schema_of(&fk.resource)?)))
+                    else {
+                        continue; // Refused with the foreign key.
+                    };
+                    if other.column_index(&e.to).is_none() {
+                        return Err(fail(format!(
+                            "rule {:?} (equal): table {res:?} has no column {:?}",
+                            e.id, e.to
+                        )));
+                    }
+                    if other.primary_key.len() != 1 {
+                        return Err(fail(format!("rule {:?} (equal): table {res:?} needs a primary key of one column (x-primaryKey) to look its rows up", e.id)));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The findings of every `count` rule, at the parent's count cells in file order: each count
+/// against the rows of the other table that cite the row. Parents or children read with
+/// structure faults are not counted (the caller returns before).
+fn report_counts(
+    dataset: &Dataset,
+    schemas: &[Schema],
+    keys: &Keys,
+    emit: &mut Emit<'_>,
+) -> Result<()> {
+    let io = |e: std::io::Error| Error::io("the report", e);
+    for (i, s) in schemas.iter().enumerate() {
+        let r = &dataset.meta.resources[i];
+        let path = dataset.data_path(r);
+        let mut locator = Locator::new(&path);
+        for (j, rule) in s.rules.iter().enumerate() {
+            let RuleSpec::Count(c) = rule else { continue };
+            let column = &s.columns[c.column].name;
+            let parent = keys
+                .indexes
+                .get(&r.name)
+                .and_then(|k| Some((k, k.values.get(column)?)));
+            let tally = keys
+                .tallies
+                .get(&c.of_table)
+                .and_then(|t| t.get(&c.of_column));
+            let (Some((index, values)), Some(tally)) = (parent, tally) else {
+                continue;
+            };
+            let mut rows: Vec<(&String, &RecordPos)> = index.keys.iter().collect();
+            rows.sort_by_key(|(_, p)| p.byte);
+            for (key, pos) in rows {
+                let declared = values.of_key.get(key).map_or("", String::as_str);
+                let found = tally.get(key).copied().unwrap_or(0);
+                let Some(f) = count::check(c, s, key, declared, found) else {
+                    continue;
+                };
+                let mut f = [f];
+                Declared::of(s, j).apply(&mut f);
+                let [f] = f;
+                let (line, col) = match values.field {
+                    Some(field) => locator.locate(*pos, field),
+                    None => (pos.line, 1),
+                };
+                emit(Problem {
+                    severity: f.severity,
+                    file: display(&path),
+                    line: Some(line),
+                    column: Some(col),
+                    field: Some(column.clone()),
+                    value: Some(declared.to_string()),
+                    rule: f.rule,
+                    message: f.message,
+                    hint: f.hint,
+                })
+                .map_err(io)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The tables in an order where each comes after the tables it refers to (a table referred to
@@ -125,6 +278,7 @@ fn load_schemas(dataset: &Dataset) -> Result<Vec<Schema>> {
             }
         }
     }
+    across_tables(dataset, &schemas)?;
     super::release_needs::check(dataset)?;
     Ok(schemas)
 }
@@ -136,6 +290,8 @@ struct Keys {
     /// The table's position in the metadata's resources.
     index_of: HashMap<String, usize>,
     used: HashMap<String, HashSet<String>>,
+    /// The rows citing each id, by table and column (see [`Needs::tallies`]).
+    tallies: HashMap<String, HashMap<String, HashMap<String, u64>>>,
 }
 
 impl Keys {
@@ -184,12 +340,18 @@ fn check_own_references(
 fn report_unused_keys(
     dataset: &Dataset,
     schemas: &[Schema],
+    referenced: &HashSet<String>,
     keys: &Keys,
     emit: &mut Emit<'_>,
 ) -> Result<()> {
     // Keeps the I/O error, so that a closed pipe is recognised (and ends quietly).
     let io = |e: std::io::Error| Error::io("the report", e);
-    let mut names: Vec<&String> = keys.indexes.keys().collect();
+    // A table is indexed for the rules across tables too, not only when it is referenced.
+    let mut names: Vec<&String> = keys
+        .indexes
+        .keys()
+        .filter(|n| referenced.contains(*n))
+        .collect();
     names.sort();
     for name in names {
         let index = &keys.indexes[name];

@@ -33,8 +33,9 @@ use crate::table::{check_header, record_pos, ColumnMap, CsvReader, Locator, RawR
 use crate::validate::describe::CostlyPattern;
 use crate::validate::fastpath::FastSchema;
 use crate::validate::report::{Problem, Severity};
+use crate::validate::rules::count::Tally;
 use crate::validate::rules::{
-    Context, Finding, KeyIndex, PrimaryKey, References, RowRules, SortOrder,
+    Context, Finding, KeyIndex, KeyValues, PrimaryKey, References, RowRules, SortOrder, TableRules,
 };
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -53,6 +54,19 @@ pub struct TableOutcome {
     /// Structure faults found (quotes, field counts, encoding): when there are any, the rows
     /// read are not the rows meant, and no key index or duplicate check was computed.
     pub faults: u64,
+    /// The rows citing each id, by the column asked for in [`Needs::tallies`].
+    pub tallies: HashMap<String, HashMap<String, u64>>,
+}
+
+/// What the rules of other tables (or a count of this one) need from a table while its rows
+/// stream by, so that no table is read twice.
+#[derive(Debug, Default, Clone)]
+pub struct Needs {
+    /// Columns whose cells are kept by key, in [`KeyIndex::values`] (the table's key index is
+    /// then returned).
+    pub values: Vec<usize>,
+    /// Columns whose ids are tallied by row, in [`TableOutcome::tallies`].
+    pub tallies: Vec<usize>,
 }
 
 /// Sink for problems as they are found.
@@ -110,11 +124,22 @@ pub fn validate_table_with_progress(
     emit: &mut Emit<'_>,
     progress: &mut dyn Progress,
 ) -> Result<TableOutcome> {
+    validate_table_needing(job, &Needs::default(), index, emit, progress)
+}
+
+/// [`validate_table_with_progress`], keeping what `needs` asks for in the outcome.
+pub fn validate_table_needing(
+    job: &TableJob<'_>,
+    needs: &Needs,
+    index: &HashMap<String, KeyIndex>,
+    emit: &mut Emit<'_>,
+    progress: &mut dyn Progress,
+) -> Result<TableOutcome> {
     let mut v = TableValidator::open(job)?;
     if !v.header(emit)? {
         return Ok(v.out);
     }
-    let mut rows = RowChecks::new(job, v.t.map.clone(), index);
+    let mut rows = RowChecks::new(job, needs, v.t.map.clone(), index);
     v.read_and_check(&mut rows, emit, progress)?;
     v.finish(rows, emit)
 }
@@ -160,14 +185,20 @@ struct RowChecks<'j> {
     sort: SortOrder,
     sort_ok: bool,
     refs: References<'j>,
+    table: TableRules<'j>,
     keys: Option<KeyIndex>,
-    /// Columns the in-order pass reads: sort key, foreign keys, collected keys.
+    /// Columns kept by key in `keys` (see [`Needs::values`]).
+    values: Vec<usize>,
+    tallies: Vec<Tally>,
+    /// Columns the in-order pass reads: sort key, foreign keys, collected keys and values,
+    /// and the columns of the rules across rows.
     ordered_cols: Vec<usize>,
 }
 
 impl<'j> RowChecks<'j> {
     fn new(
         job: &'j TableJob<'j>,
+        needs: &Needs,
         map: ColumnMap,
         index: &'j HashMap<String, KeyIndex>,
     ) -> RowChecks<'j> {
@@ -184,13 +215,22 @@ impl<'j> RowChecks<'j> {
                 .filter(|&c| present[c])
                 .collect(),
         );
-        let keys = (job.collect_keys && schema.primary_key.len() == 1).then(KeyIndex::default);
+        let collect = job.collect_keys || !needs.values.is_empty();
+        let keys =
+            (collect && schema.primary_key.len() == 1).then(|| key_index(needs, &map, schema));
+        let table = TableRules::new(schema, |c| present[c], |name| index.get(name));
+        let tallies: Vec<Tally> = needs.tallies.iter().map(|&c| Tally::new(c)).collect();
         let mut ordered_cols: Vec<usize> = schema.sort_key.clone();
         ordered_cols.extend(schema.foreign_keys.iter().map(|fk| fk.field));
         if keys.is_some() {
             ordered_cols.extend(schema.primary_key.iter().copied());
+            ordered_cols.extend(needs.values.iter().copied());
         }
+        ordered_cols.extend(table.columns());
+        ordered_cols.extend(needs.tallies.iter().copied());
         ordered_cols.retain(|&c| present[c]);
+        ordered_cols.sort_unstable();
+        ordered_cols.dedup();
         RowChecks {
             schema,
             rules,
@@ -199,7 +239,10 @@ impl<'j> RowChecks<'j> {
             sort: SortOrder::new(schema),
             sort_ok: schema.sort_key.iter().all(|&c| present[c]),
             refs: References::new(schema, |name| index.get(name)),
+            table,
             keys,
+            values: needs.values.clone(),
+            tallies,
             ordered_cols,
             map,
             present,
@@ -235,9 +278,29 @@ impl<'j> RowChecks<'j> {
             let key = cells[self.schema.primary_key[0]];
             if !k.keys.contains_key(key) {
                 k.keys.insert(key.to_string(), pos);
+                for &c in &self.values {
+                    let v = k
+                        .values
+                        .get_mut(&self.schema.columns[c].name)
+                        .expect("made");
+                    v.of_key.insert(key.to_string(), cells[c].to_string());
+                }
             }
         }
     }
+}
+
+/// An empty key index with a place for the cells of each column of `needs.values`.
+fn key_index(needs: &Needs, map: &ColumnMap, schema: &Schema) -> KeyIndex {
+    let mut k = KeyIndex::default();
+    for &c in &needs.values {
+        let v = KeyValues {
+            field: map.file_index[c],
+            of_key: HashMap::new(),
+        };
+        k.values.insert(schema.columns[c].name.clone(), v);
+    }
+    k
 }
 
 impl<'j> TableValidator<'j> {
@@ -415,6 +478,10 @@ impl<'j> TableValidator<'j> {
                 rows.sort.check(schema, &cells, pos.line, &mut findings);
             }
             rows.refs.check(schema, &cells, &mut findings);
+            rows.table.check(schema, &cells, pos.line, &mut findings);
+            for t in &mut rows.tallies {
+                t.add(schema, &cells);
+            }
             for f in findings.drain(..) {
                 let map = &rows.map;
                 if f.column
@@ -481,6 +548,11 @@ impl<'j> TableValidator<'j> {
         }
         self.out.keys = rows.keys;
         self.out.used = rows.refs.used;
+        self.out.tallies = rows
+            .tallies
+            .into_iter()
+            .map(|t| (schema.columns[t.column].name.clone(), t.rows))
+            .collect();
         Ok(self.out)
     }
 }

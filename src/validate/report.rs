@@ -151,6 +151,8 @@ pub struct Renderer<W: Write> {
     limit: Option<u64>,
     shown: u64,
     by_rule: ByRule,
+    /// The command whose problems these are, named in GitHub's summary notice.
+    command: &'static str,
 }
 
 impl<W: Write> Renderer<W> {
@@ -163,7 +165,15 @@ impl<W: Write> Renderer<W> {
             limit: None,
             shown: 0,
             by_rule: ByRule::default(),
+            command: "aabc validate",
         }
+    }
+
+    /// Names the command in GitHub's summary notice (`aabc validate` unless told), so that a
+    /// workflow running several can tell their summaries apart.
+    pub fn for_command(mut self, command: &'static str) -> Self {
+        self.command = command;
+        self
     }
 
     /// Shows at most `max` problems (`--max-errors`); without one, GitHub's format shows
@@ -294,7 +304,8 @@ impl<W: Write> Renderer<W> {
         }
         writeln!(
             self.out,
-            "::notice title=aabc validate summary::{}",
+            "::notice title={} summary::{}",
+            escape_property(self.command),
             escape_data(&msg)
         )
     }

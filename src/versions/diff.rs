@@ -352,7 +352,7 @@ fn rule_changes(old: &Schema, new: &Schema, add: &mut dyn FnMut(Bump, String)) {
 
 /// One rule's change: its checks changed (major); its severity only, error to warning
 /// (loosened, minor) or warning to error (tightened, major); or its wording only, the `hint`
-/// or the `description` a `forbid-when` rule reports (patch).
+/// or the `description` a `forbid-when`, `count`, `unique` or `equal` rule reports (patch).
 fn rule_changed(id: &str, old: &Value, new: &Value, add: &mut dyn FnMut(Bump, String)) {
     let without = |r: &Value, keys: &[&str]| {
         let mut r = r.clone();

@@ -29,6 +29,7 @@ mod readme;
 mod readme_blocks;
 mod release;
 mod rule_kinds;
+mod rule_kinds_more;
 mod scaffold_ci;
 mod schema;
 mod site;

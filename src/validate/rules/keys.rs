@@ -197,10 +197,20 @@ impl SortOrder {
     }
 }
 
-/// The keys of a referenced table, with where each one is defined.
+/// The keys of a referenced table, with where each one is defined, and the cells of the
+/// columns that rules of other tables compare or count against, by column name.
 #[derive(Debug, Default, Clone)]
 pub struct KeyIndex {
     pub keys: HashMap<String, RecordPos>,
+    pub values: HashMap<String, KeyValues>,
+}
+
+/// The cells of one column by the table's key.
+#[derive(Debug, Default, Clone)]
+pub struct KeyValues {
+    /// The column's field in the file, where a finding at its cell points.
+    pub field: Option<usize>,
+    pub of_key: HashMap<String, String>,
 }
 
 /// Foreign-key checks of one table against already indexed tables; remembers which keys were

@@ -1,6 +1,7 @@
 //! Consistency rules beyond what JSON Schema can say about one row: date order and precision,
 //! coverage, totals, codes, text hygiene (row rules), and uniqueness, order and references
-//! (table rules, which keep state across rows).
+//! (table rules, which keep state across rows), and the declared rules across rows and tables
+//! (`unique`, `equal`, `count`: [`TableRules`] and [`count`]).
 //!
 //! Each rule kind is implemented once, generically, over the columns a schema's `x-rules`,
 //! `x-primaryKey`, `x-sortKey` and `x-foreignKeys` name; see [`crate::schema::RuleSpec`].
@@ -9,14 +10,17 @@
 //! `"severity": "warning"` so that its findings are listed without failing validation.
 
 mod codes;
+pub mod count;
 mod dates;
+mod equal;
 mod forbid;
 mod hygiene;
 mod keys;
 mod totals;
+mod unique;
 mod when;
 
-pub use keys::{KeyIndex, PrimaryKey, References, SortOrder};
+pub use keys::{KeyIndex, KeyValues, PrimaryKey, References, SortOrder};
 
 use crate::schema::{RuleSpec, Schema};
 use crate::validate::report::Severity;
@@ -76,11 +80,120 @@ pub struct RowRules<'s> {
 
 /// What an `x-rules` entry says of its findings beyond the rule kind's own wording.
 #[derive(Clone, Copy)]
-struct Declared<'s> {
+pub struct Declared<'s> {
     /// Appended to the generic hint.
     hint: Option<&'s str>,
     /// [`Severity::Warning`] for a rule declared a warning.
     severity: Severity,
+}
+
+impl<'s> Declared<'s> {
+    /// What rule `i` of `schema` declares.
+    pub fn of(schema: &'s Schema, i: usize) -> Declared<'s> {
+        let hint = schema
+            .rule_entry(i)
+            .and_then(|d| d.get("hint"))
+            .and_then(|h| h.as_str());
+        let severity = match schema.rule_warns(i) {
+            true => Severity::Warning,
+            false => Severity::Error,
+        };
+        Declared { hint, severity }
+    }
+
+    /// Gives the rule's findings its severity and hint.
+    pub fn apply(self, found: &mut [Finding]) {
+        for f in found {
+            f.severity = self.severity;
+            if let Some(h) = self.hint {
+                f.hint.push_str("; ");
+                f.hint.push_str(h);
+            }
+        }
+    }
+}
+
+/// Whether a rule reads more than one row: it runs in file order ([`TableRules`]) or once
+/// the tables are read ([`count`]), not with the row rules.
+fn across_rows(rule: &RuleSpec) -> bool {
+    matches!(
+        rule,
+        RuleSpec::Count(_) | RuleSpec::Unique(_) | RuleSpec::Equal(_)
+    )
+}
+
+/// The non-blank items of a cell: the cell itself, or each item of a list column.
+pub fn items<'a>(
+    schema: &'a Schema,
+    column: usize,
+    cell: &'a str,
+) -> impl Iterator<Item = &'a str> {
+    let col = &schema.columns[column];
+    // No cell is split by a NUL (the reader refuses none, and a key holds none).
+    let delimiter = if col.kind.is_list() {
+        col.delimiter.as_str()
+    } else {
+        "\u{0}"
+    };
+    cell.split(delimiter).filter(|s| !s.is_empty())
+}
+
+/// The declared rules that run on the rows in file order: `unique` within the table and
+/// `equal` against tables read before it.
+pub struct TableRules<'s> {
+    unique: Vec<(unique::Seen<'s>, Declared<'s>)>,
+    equal: Vec<(equal::Lookup<'s>, Declared<'s>)>,
+}
+
+impl<'s> TableRules<'s> {
+    /// The schema's `unique` and `equal` rules whose columns the file has; an `equal` rule
+    /// whose cited table's cells `index` does not give is not checked.
+    pub fn new(
+        schema: &'s Schema,
+        present: impl Fn(usize) -> bool,
+        index: impl Fn(&str) -> Option<&'s KeyIndex> + Copy,
+    ) -> TableRules<'s> {
+        let mut t = TableRules {
+            unique: Vec::new(),
+            equal: Vec::new(),
+        };
+        for (i, r) in schema.rules.iter().enumerate() {
+            match r {
+                RuleSpec::Unique(u) if present(u.column) => t
+                    .unique
+                    .push((unique::Seen::new(u, schema), Declared::of(schema, i))),
+                RuleSpec::Equal(e) if present(e.column) && present(e.via) => {
+                    if let Some(l) = equal::Lookup::new(e, schema, index) {
+                        t.equal.push((l, Declared::of(schema, i)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        t
+    }
+
+    /// Columns the rules read.
+    pub fn columns(&self) -> Vec<usize> {
+        let unique = self.unique.iter().flat_map(|(s, _)| s.columns());
+        unique
+            .chain(self.equal.iter().flat_map(|(l, _)| l.columns()))
+            .collect()
+    }
+
+    /// Checks one row (cells in schema column order, on line `line`).
+    pub fn check(&mut self, schema: &Schema, cells: &[&str], line: u64, out: &mut Vec<Finding>) {
+        for (seen, declared) in &mut self.unique {
+            let before = out.len();
+            seen.check(schema, cells, line, out);
+            declared.apply(&mut out[before..]);
+        }
+        for (lookup, declared) in &self.equal {
+            let before = out.len();
+            lookup.check(schema, cells, out);
+            declared.apply(&mut out[before..]);
+        }
+    }
 }
 
 /// Most date columns parsed up front per row; more are parsed when asked.
@@ -125,18 +238,8 @@ impl<'s> RowRules<'s> {
             .rules
             .iter()
             .enumerate()
-            .filter(|(_, r)| columns_of(r).iter().all(|&c| present(c)))
-            .map(|(i, r)| {
-                let hint = schema
-                    .rule_entry(i)
-                    .and_then(|d| d.get("hint"))
-                    .and_then(|h| h.as_str());
-                let severity = match schema.rule_warns(i) {
-                    true => Severity::Warning,
-                    false => Severity::Error,
-                };
-                (r, Declared { hint, severity })
-            })
+            .filter(|(_, r)| !across_rows(r) && columns_of(r).iter().all(|&c| present(c)))
+            .map(|(i, r)| (r, Declared::of(schema, i)))
             .collect::<Vec<_>>();
         let mut date_columns: Vec<usize> = rules
             .iter()
@@ -225,15 +328,11 @@ impl<'s> RowRules<'s> {
                 RuleSpec::Trimmed { id } => hygiene::trimmed(id, cells, self.schema, out),
                 RuleSpec::NoFormula { id } => hygiene::no_formula(id, cells, self.schema, out),
                 RuleSpec::ForbidWhen(f) => forbid::check(f, cells, self.schema, out),
+                // Left out by `new`: they read more than one row.
+                RuleSpec::Count(_) | RuleSpec::Unique(_) | RuleSpec::Equal(_) => {}
             }
             // Only a failing row pays for the schema's wording.
-            for f in &mut out[before..] {
-                f.severity = declared.severity;
-                if let Some(h) = declared.hint {
-                    f.hint.push_str("; ");
-                    f.hint.push_str(h);
-                }
-            }
+            declared.apply(&mut out[before..]);
         }
     }
 }
@@ -263,6 +362,9 @@ fn columns_of(rule: &RuleSpec) -> Vec<usize> {
         RuleSpec::CodePrefix { field, prefix, .. } => vec![*field, *prefix],
         RuleSpec::TitleOf { field, code, .. } => vec![*field, *code],
         RuleSpec::ForbidWhen(f) => vec![f.if_column, f.then_column],
+        RuleSpec::Count(c) => vec![c.column],
+        RuleSpec::Unique(u) => vec![u.column],
+        RuleSpec::Equal(e) => vec![e.column, e.via],
         RuleSpec::Trimmed { .. } | RuleSpec::NoFormula { .. } => Vec::new(),
     }
 }
