@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 mod identifiers;
+pub mod layouts;
 
 /// Where the metadata file sits, relative to a repository root.
 pub const METADATA_PATH: &str = "dataset/dataset.json";
@@ -306,6 +307,10 @@ pub struct Metadata {
     /// The table of claimed figures behind the figure columns (see [`Claims`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<Claims>,
+    /// Tables written in other datasets' layouts (ACLED's, UCDP GED's), by name, each declared
+    /// in the mapping language of [`layouts`] (release format 6 on).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub layouts: std::collections::BTreeMap<String, layouts::Layout>,
 }
 
 /// The `site` section: which columns the pictures read. Every name is a column of `table` (or
@@ -358,8 +363,10 @@ pub struct SiteSeries {
 /// 3. the page (`site/`) and the pictures (`timeline.svg`, `map.svg`);
 /// 4. the page lays out only the rows it shows (the whole table is kept for readers without
 ///    JavaScript) and the sections below the first screen when they come into view;
-/// 5. the pinned source texts, the quotes on the page, bounds from claims in the typed exports.
-pub const RELEASE_FORMAT: u32 = 5;
+/// 5. the pinned source texts, the quotes on the page, bounds from claims in the typed exports;
+/// 6. the tables in other datasets' layouts that the metadata declares (`layouts`: ACLED's
+///    export, UCDP GED's), with what each loses in the README and the Frictionless descriptor.
+pub const RELEASE_FORMAT: u32 = 6;
 
 impl Metadata {
     /// The bundle layout of this dataset: 1 when the metadata names none.
@@ -413,6 +420,12 @@ impl ReleaseFormat {
     /// README loading code that runs on the bundle as built.
     pub fn has_evidence(self) -> bool {
         self.0 >= 5
+    }
+
+    /// Format 6: the tables in other datasets' layouts the metadata declares (`layouts`), in
+    /// the bundle, its checksums, its descriptor and its README (with what each layout loses).
+    pub fn has_layouts(self) -> bool {
+        self.0 >= 6
     }
 }
 
@@ -487,6 +500,7 @@ impl Dataset {
         }
         check_texts(&meta).map_err(fail)?;
         check_identifiers(&meta).map_err(fail)?;
+        layouts::check_layouts(&meta.layouts).map_err(fail)?;
         check_paths(&meta, root, path.parent().unwrap_or(Path::new(""))).map_err(fail)?;
         Ok(Dataset {
             path: path.to_path_buf(),
