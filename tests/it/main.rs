@@ -15,6 +15,7 @@ mod fmt;
 mod geography;
 mod init;
 mod interop;
+mod layouts;
 mod links;
 mod loader;
 mod mass_errors;

@@ -44,16 +44,11 @@ pub fn write_all(meta: &Metadata, tables: &Tables, released: NaiveDate) -> Resul
 pub fn find<'m>(meta: &'m Metadata, name: &str, within: &str) -> Result<&'m Layout> {
     meta.layouts.get(name).ok_or_else(|| {
         let declared: Vec<&str> = meta.layouts.keys().map(String::as_str).collect();
-        let what = if declared.is_empty() {
-            "layout (the metadata declares no \"layouts\")"
-        } else {
-            "layout"
-        };
         Error::NotFound {
-            what,
+            what: "layout",
             name: name.to_string(),
             within: if declared.is_empty() {
-                within.to_string()
+                format!("{within}, whose metadata declares no \"layouts\"")
             } else {
                 format!("{within} (it declares {})", declared.join(", "))
             },
@@ -64,11 +59,11 @@ pub fn find<'m>(meta: &'m Metadata, name: &str, within: &str) -> Result<&'m Layo
 /// Writes one layout from the typed export rows of its table.
 pub fn write(name: &str, layout: &Layout, tables: &Tables, released: NaiveDate) -> Result<Written> {
     let at = format!("layouts.{name}");
-    let refuse = |m: String| Error::Refused(format!("{at}{m}"));
-    let program = Program::parse(layout, &at).map_err(Error::Refused)?;
+    // A declaration that cannot run is the metadata's fault, not the data's (exit 2).
+    let program = Program::parse(layout, &at).map_err(Error::Other)?;
     let table = tables
         .get(&layout.table)
-        .map_err(|e| refuse(format!(".table: {e}")))?;
+        .map_err(|e| Error::Other(format!("{at}.table: {e}")))?;
     let (schema, typed) = table.typed()?;
     let compiled = Compiled::new(&program, schema, tables, &at)?;
     let key = schema.primary_key.first().copied();
@@ -171,7 +166,7 @@ impl<'p> Compiled<'p> {
         for (i, c) in program.columns.iter().enumerate() {
             let here = format!("{at}.columns[{i}]");
             nodes.push(match &c.value {
-                Some(e) => Some(scope.node(e, &here).map_err(Error::Refused)?),
+                Some(e) => Some(scope.node(e, &here).map_err(Error::Other)?),
                 None => None,
             });
             scope.outputs.push(&c.name);
@@ -180,7 +175,7 @@ impl<'p> Compiled<'p> {
             Some(c) => Some(
                 scope
                     .test(c, &format!("{at}.include"))
-                    .map_err(Error::Refused)?,
+                    .map_err(Error::Other)?,
             ),
             None => None,
         };

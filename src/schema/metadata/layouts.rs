@@ -677,6 +677,9 @@ mod tests {
         l.include = Some(json!({"value": "x", "between": [1, 2]}));
         l.left_out = Some("why".into());
         let e = Program::parse(&l, "layouts.x").unwrap_err();
-        assert!(e.starts_with("layouts.x.include: \"value\" goes with"), "{e}");
+        assert!(
+            e.starts_with("layouts.x.include: \"value\" goes with"),
+            "{e}"
+        );
     }
 }
