@@ -77,6 +77,9 @@ pub fn run(args: Args) -> Result<u8> {
                 version: Some(dataset.meta.version.clone()),
                 source_sha256: None,
             };
+            if format != Format::Csv && adds_typed_columns(&dataset, &r.name) {
+                return run_with_added_columns(&args, format, &dataset, r, p);
+            }
             let schema = Schema::load(&dataset.schema_path(r))?;
             let tables = Tables::referenced_by(&dataset, &r.name, &schema)?;
             let expansion = tables.expansion(&r.name, &schema)?;
@@ -113,6 +116,41 @@ pub fn run(args: Args) -> Result<u8> {
         }
         None => write(&args, format, &schema, source, &name, &options),
     }
+}
+
+/// Whether the metadata adds typed columns to the table (`typed_columns`, release format 6 on).
+fn adds_typed_columns(dataset: &Dataset, table: &str) -> bool {
+    let meta = &dataset.meta;
+    meta.format().has_layouts()
+        && meta
+            .typed_columns
+            .as_ref()
+            .is_some_and(|t| t.table == table)
+}
+
+/// A typed export of a table the metadata adds columns to: the added columns read the whole
+/// typed row and may look up any table, so every table is loaded and the rows are built in
+/// memory (the tables that declare them are small).
+fn run_with_added_columns(
+    args: &Args,
+    format: Format,
+    dataset: &Dataset,
+    r: &aabc::schema::metadata::Resource,
+    mut provenance: Provenance,
+) -> Result<u8> {
+    let tables = Tables::load(dataset)?;
+    let table = tables.get(&r.name)?;
+    provenance.source_sha256 = Some(aabc::release::checksum::sha256_hex(&table.csv));
+    let options = Options {
+        provenance,
+        zstd_level: args.zstd_level,
+        hash_source: false,
+        adaptive_dictionary: true,
+        categories: true,
+    };
+    let (schema, rows) = table.typed()?;
+    let name = display(&dataset.data_path(r));
+    write(args, format, schema, rows.as_ref(), &name, &options)
 }
 
 /// `--layout NAME`: the table in a declared layout, from a repository or an unpacked bundle,

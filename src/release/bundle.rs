@@ -274,8 +274,8 @@ fn write_table(out: &mut BundleDir<'_>, meta: &Metadata, t: &Table) -> Result<Re
         out.put(&format!("{}.{}", t.name, f.extension()), &bytes)?;
     }
     out.put(&format!("schema/{}", t.schema_file), &t.schema_bytes)?;
-    if let Some(x) = &t.expansion {
-        out.put(&t.expanded_schema_file(), &pretty(&x.document))?;
+    if let Some(document) = t.typed_document() {
+        out.put(&t.expanded_schema_file(), &pretty(document))?;
     }
     Ok(Resource {
         name: t.name.clone(),
@@ -334,6 +334,7 @@ fn write_metadata(
     // Layouts came with release format 6: an older bundle writes none and declares none.
     if !meta.format().has_layouts() {
         bundle_meta.layouts.clear();
+        bundle_meta.typed_columns = None;
     }
     bundle_meta.resources = resources;
     // The bundle holds neither the retired-id file nor its schema: name no path to them that

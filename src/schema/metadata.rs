@@ -311,6 +311,10 @@ pub struct Metadata {
     /// in the mapping language of [`layouts`] (release format 6 on).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub layouts: std::collections::BTreeMap<String, layouts::Layout>,
+    /// Columns added to a table's typed exports by expressions of the same language (release
+    /// format 6 on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typed_columns: Option<layouts::TypedColumns>,
 }
 
 /// The `site` section: which columns the pictures read. Every name is a column of `table` (or
@@ -365,7 +369,8 @@ pub struct SiteSeries {
 ///    JavaScript) and the sections below the first screen when they come into view;
 /// 5. the pinned source texts, the quotes on the page, bounds from claims in the typed exports;
 /// 6. the tables in other datasets' layouts that the metadata declares (`layouts`: ACLED's
-///    export, UCDP GED's), with what each loses in the README and the Frictionless descriptor.
+///    export, UCDP GED's), with what each loses in the README and the Frictionless descriptor,
+///    and the typed columns it adds (`typed_columns`: UCDP's `where_prec`, the PRIO-GRID cell).
 pub const RELEASE_FORMAT: u32 = 6;
 
 impl Metadata {
@@ -423,7 +428,8 @@ impl ReleaseFormat {
     }
 
     /// Format 6: the tables in other datasets' layouts the metadata declares (`layouts`), in
-    /// the bundle, its checksums, its descriptor and its README (with what each layout loses).
+    /// the bundle, its checksums, its descriptor and its README (with what each layout loses),
+    /// and the columns `typed_columns` adds to the typed exports.
     pub fn has_layouts(self) -> bool {
         self.0 >= 6
     }
@@ -500,7 +506,7 @@ impl Dataset {
         }
         check_texts(&meta).map_err(fail)?;
         check_identifiers(&meta).map_err(fail)?;
-        layouts::check_layouts(&meta.layouts).map_err(fail)?;
+        layouts::check_layouts(&meta.layouts, meta.typed_columns.as_ref()).map_err(fail)?;
         check_paths(&meta, root, path.parent().unwrap_or(Path::new(""))).map_err(fail)?;
         Ok(Dataset {
             path: path.to_path_buf(),

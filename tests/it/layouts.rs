@@ -80,14 +80,23 @@ fn released() -> &'static (tempfile::TempDir, PathBuf) {
     BUILT.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        repo_copy(d);
-        set_version(d, "3.1.0");
+        dated_copy(d);
         let dist = d.join("dist");
         let (code, out, err) = run(d, &["release", "--out", dist.to_str().unwrap()]);
         assert_eq!(code, 0, "{out}{err}");
         let bundle = dist.join("aabc-events-3.1.0");
         (dir, bundle)
     })
+}
+
+/// A copy of the repository's dataset, with a dated changelog section for its version when it
+/// has none yet.
+fn dated_copy(d: &Path) {
+    repo_copy(d);
+    let log = std::fs::read_to_string(d.join("CHANGELOG.md")).unwrap();
+    if !log.contains("## [3.1.0] - ") {
+        set_version(d, "3.1.0");
+    }
 }
 
 fn bundle() -> &'static Path {
@@ -273,8 +282,7 @@ fn export_layout_writes_the_bundles_table_from_the_dataset_or_the_bundle() {
 fn edited(change: impl FnOnce(&mut Value)) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    repo_copy(d);
-    set_version(d, "3.1.0");
+    dated_copy(d);
     let meta = d.join("dataset/dataset.json");
     let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
     change(&mut v);
@@ -365,5 +373,58 @@ fn an_integer_column_that_gets_text_is_refused_naming_the_row() {
     assert!(
         err.contains("layouts.acled.columns[2] (\"year\"): row \"AABC-0005\" gives \"2021-05-01\", which is not an integer"),
         "{err}"
+    );
+}
+
+#[test]
+fn typed_exports_carry_where_prec_and_the_priogrid_cell_after_geo_precision() {
+    let text = std::fs::read_to_string(bundle().join("events.jsonl")).unwrap();
+    let mut with_point = 0;
+    for line in text.lines() {
+        let row: serde_json::Map<String, Value> = serde_json::from_str(line).unwrap();
+        let keys: Vec<&str> = row.keys().map(String::as_str).collect();
+        let at = keys.iter().position(|k| *k == "geo_precision").unwrap();
+        assert_eq!(keys[at + 1..at + 3], ["where_prec", "priogrid_gid"]);
+        match (row["latitude"].as_f64(), row["longitude"].as_f64()) {
+            (Some(lat), Some(lon)) => {
+                with_point += 1;
+                let row_ = ((lat + 90.0) * 2.0).floor() as i64;
+                let col = ((lon + 180.0) * 2.0).floor() as i64;
+                assert_eq!(row["priogrid_gid"].as_i64(), Some(row_ * 720 + col + 1));
+                let w = row["where_prec"].as_i64().unwrap();
+                assert!((1..=6).contains(&w), "{line}");
+                // Never more precise than what the point stands for.
+                let geo = row["geo_precision"].as_i64().unwrap();
+                assert!(w >= [0, 1, 2, 4][geo as usize], "{line}");
+            }
+            _ => assert!(row["priogrid_gid"].is_null(), "{line}"),
+        }
+    }
+    assert!(with_point > 0);
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(bundle().join("schema/events.expanded.schema.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        schema["properties"]["priogrid_gid"]["type"],
+        json!(["integer", "null"])
+    );
+    // `aabc export` of the dataset writes the same typed rows as the bundle.
+    let (dir, b) = released();
+    let out = dir.path().join("events.jsonl");
+    let (code, said, err) = run(
+        dir.path(),
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{said}{err}");
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        std::fs::read(b.join("events.jsonl")).unwrap()
     );
 }

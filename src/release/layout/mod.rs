@@ -7,6 +7,7 @@
 //! the layout's `include` leaves out are returned by key, for the README.
 
 pub mod functions;
+pub mod typed;
 
 use crate::error::{Error, Result};
 use crate::release::tables::Tables;
@@ -142,8 +143,8 @@ enum Test {
 }
 
 /// A layout resolved against the typed schema of its table and the tables it looks up.
-struct Compiled<'p> {
-    columns: &'p [OutColumn],
+struct Compiled {
+    columns: Vec<OutColumn>,
     nodes: Vec<Option<Node>>,
     include: Option<Test>,
 }
@@ -155,8 +156,8 @@ struct Scope<'a> {
     outputs: Vec<&'a str>,
 }
 
-impl<'p> Compiled<'p> {
-    fn new(program: &'p Program, schema: &Schema, tables: &Tables, at: &str) -> Result<Self> {
+impl Compiled {
+    fn new(program: &Program, schema: &Schema, tables: &Tables, at: &str) -> Result<Self> {
         let mut scope = Scope {
             schema,
             tables,
@@ -180,7 +181,7 @@ impl<'p> Compiled<'p> {
             None => None,
         };
         Ok(Compiled {
-            columns: &program.columns,
+            columns: program.columns.clone(),
             nodes,
             include,
         })

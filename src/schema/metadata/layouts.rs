@@ -45,6 +45,76 @@ pub struct Layout {
     pub columns: Vec<Value>,
 }
 
+/// Columns added to a table's typed exports (Parquet, JSON, JSON Lines, GeoJSON) from release
+/// format 6 on, each computed by an expression of the language from the typed row (e.g. UCDP's
+/// `where_prec` and the PRIO-GRID cell), inserted in order after the column `after`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypedColumns {
+    pub table: String,
+    /// The typed column the added ones follow.
+    pub after: String,
+    /// Each `{"name", "type", "description", ...expression}`.
+    pub columns: Vec<Value>,
+}
+
+/// One added typed column, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Added {
+    pub name: String,
+    pub kind: OutType,
+    pub description: String,
+    pub value: Expr,
+}
+
+impl TypedColumns {
+    /// Reads the added columns; `at` is the block's path (`typed_columns`).
+    pub fn parse(&self, at: &str) -> Result<Vec<Added>, Refusal> {
+        let mut out: Vec<Added> = Vec::new();
+        for (i, c) in self.columns.iter().enumerate() {
+            let here = format!("{at}.columns[{i}]");
+            let o = c
+                .as_object()
+                .ok_or_else(|| format!("{here}: a column is an object with \"name\""))?;
+            let name = text(o, "name", &here)?
+                .ok_or_else(|| format!("{here}: a column needs a \"name\""))?;
+            let description = text(o, "description", &here)?
+                .filter(|d| !d.trim().is_empty())
+                .ok_or_else(|| format!("{here}: say what {} is in \"description\" (the codebook and the schema print it)", shown(&name)))?;
+            let kind = out_type(o, &here)?;
+            let value = expression(o, &["name", "type", "description"], &here)?
+                .ok_or_else(|| format!("{here}: {} needs a value (an expression)", shown(&name)))?;
+            if let Some(r) = refs(&value) {
+                return Err(format!(
+                    "{here}: ref {} has no output columns to name here",
+                    shown(&r)
+                ));
+            }
+            if out.iter().any(|a| a.name == name) {
+                return Err(format!("{here}: column {} is declared twice", shown(&name)));
+            }
+            out.push(Added {
+                name,
+                kind,
+                description,
+                value,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// The first `ref` inside an expression, if any.
+fn refs(e: &Expr) -> Option<String> {
+    let mut found = None;
+    visit(e, &mut |x| {
+        if let Expr::Ref(n) = x {
+            found.get_or_insert_with(|| n.clone());
+        }
+    });
+    found
+}
+
 /// The generic functions of the language, with how many arguments each takes (`None`: one or
 /// more) and what it does, for messages and the README.
 pub const FUNCTIONS: &[(&str, Option<usize>, &str)] = &[
@@ -260,27 +330,9 @@ fn column(v: &Value, at: &str) -> Result<OutColumn, Refusal> {
     let o = v
         .as_object()
         .ok_or_else(|| format!("{at}: a column is an object with \"name\""))?;
-    let text = |k: &str| -> Result<Option<String>, Refusal> {
-        match o.get(k) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(format!("{at}.{k} must be a string")),
-        }
-    };
-    let name = text("name")?.ok_or_else(|| format!("{at}: a column needs a \"name\""))?;
-    let kind = match text("type")?.as_deref() {
-        None | Some("string") => OutType::String,
-        Some("integer") => OutType::Integer,
-        Some("number") => OutType::Number,
-        Some("date") => OutType::Date,
-        Some(t) => {
-            return Err(format!(
-                "{at}.type {}: use string, integer, number or date",
-                shown(t)
-            ))
-        }
-    };
-    let fidelity = match text("fidelity")?.as_deref() {
+    let name = text(o, "name", at)?.ok_or_else(|| format!("{at}: a column needs a \"name\""))?;
+    let kind = out_type(o, at)?;
+    let fidelity = match text(o, "fidelity", at)?.as_deref() {
         Some("exact") => Fidelity::Exact,
         Some("approximated") => Fidelity::Approximated,
         Some("lost") => Fidelity::Lost,
@@ -292,7 +344,7 @@ fn column(v: &Value, at: &str) -> Result<OutColumn, Refusal> {
         }
         None => return Err(format!("{at}: say how faithful {} is in \"fidelity\" (exact, approximated or lost) and why in \"note\"", shown(&name))),
     };
-    let note = text("note")?.unwrap_or_default();
+    let note = text(o, "note", at)?.unwrap_or_default();
     if fidelity != Fidelity::Exact && note.trim().is_empty() {
         return Err(format!(
             "{at}: {} is {}: say what is lost and why in \"note\"",
@@ -304,16 +356,7 @@ fn column(v: &Value, at: &str) -> Result<OutColumn, Refusal> {
         None => None,
         Some(b) => Some(literal(b, &format!("{at}.blank"))?),
     };
-    let rest: Map<String, Value> = o
-        .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "name" | "type" | "fidelity" | "note" | "blank"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let value = if rest.is_empty() {
-        None
-    } else {
-        Some(object(&rest, at)?)
-    };
+    let value = expression(o, &["name", "type", "fidelity", "note", "blank"], at)?;
     Ok(OutColumn {
         name,
         kind,
@@ -322,6 +365,45 @@ fn column(v: &Value, at: &str) -> Result<OutColumn, Refusal> {
         fidelity,
         note,
     })
+}
+
+/// The text of key `k` of a column object, if given.
+fn text(o: &Map<String, Value>, k: &str, at: &str) -> Result<Option<String>, Refusal> {
+    match o.get(k) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(format!("{at}.{k} must be a string")),
+    }
+}
+
+/// A column's `type` (string when absent).
+fn out_type(o: &Map<String, Value>, at: &str) -> Result<OutType, Refusal> {
+    Ok(match text(o, "type", at)?.as_deref() {
+        None | Some("string") => OutType::String,
+        Some("integer") => OutType::Integer,
+        Some("number") => OutType::Number,
+        Some("date") => OutType::Date,
+        Some(t) => {
+            return Err(format!(
+                "{at}.type {}: use string, integer, number or date",
+                shown(t)
+            ))
+        }
+    })
+}
+
+/// The expression a column object holds besides its `own` keys (none: the column is blank).
+fn expression(o: &Map<String, Value>, own: &[&str], at: &str) -> Result<Option<Expr>, Refusal> {
+    let rest: Map<String, Value> = o
+        .iter()
+        .filter(|(k, _)| !own.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if rest.is_empty() {
+        Ok(None)
+    } else {
+        object(&rest, at).map(Some)
+    }
 }
 
 /// A constant: a string or a number, as its text.
@@ -568,10 +650,14 @@ pub fn visit(e: &Expr, f: &mut impl FnMut(&Expr)) {
     }
 }
 
-/// Every layout of the metadata parses (load-time check).
+/// Every layout and added typed column of the metadata parses (load-time check).
 pub(super) fn check_layouts(
     layouts: &std::collections::BTreeMap<String, Layout>,
+    typed: Option<&TypedColumns>,
 ) -> Result<(), Refusal> {
+    if let Some(t) = typed {
+        t.parse("typed_columns")?;
+    }
     for (name, l) in layouts {
         super::file_token(name).map_err(|why| format!("layouts.{name}: {why}"))?;
         Program::parse(l, &format!("layouts.{name}"))?;
