@@ -77,7 +77,7 @@ pub fn run(args: Args) -> Result<u8> {
                 version: Some(dataset.meta.version.clone()),
                 source_sha256: None,
             };
-            if format != Format::Csv && adds_typed_columns(&dataset, &r.name) {
+            if format != Format::Csv && dataset.meta.adds_typed_columns(&r.name) {
                 return run_with_added_columns(&args, format, &dataset, r, p);
             }
             let schema = Schema::load(&dataset.schema_path(r))?;
@@ -116,16 +116,6 @@ pub fn run(args: Args) -> Result<u8> {
         }
         None => write(&args, format, &schema, source, &name, &options),
     }
-}
-
-/// Whether the metadata adds typed columns to the table (`typed_columns`, release format 6 on).
-fn adds_typed_columns(dataset: &Dataset, table: &str) -> bool {
-    let meta = &dataset.meta;
-    meta.format().has_layouts()
-        && meta
-            .typed_columns
-            .as_ref()
-            .is_some_and(|t| t.table == table)
 }
 
 /// A typed export of a table the metadata adds columns to: the added columns read the whole

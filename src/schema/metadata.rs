@@ -383,6 +383,16 @@ impl Metadata {
     pub fn format(&self) -> ReleaseFormat {
         ReleaseFormat(self.release_format())
     }
+
+    /// Whether `typed_columns` adds columns to the typed exports of `table` (release format 6
+    /// on): then they are built from every table ([`crate::release::tables::Tables::load`]).
+    pub fn adds_typed_columns(&self, table: &str) -> bool {
+        self.format().has_layouts()
+            && self
+                .typed_columns
+                .as_ref()
+                .is_some_and(|t| t.table == table)
+    }
 }
 
 /// A bundle layout (see [`RELEASE_FORMAT`]), asked by what each number brought rather than by
