@@ -1,7 +1,8 @@
 //! Release bundles: `dist/<name>-<version>/` and `dist/<name>-<version>.zip`, holding every
 //! table as canonical CSV, Parquet, JSON and JSON Lines, the schemas, the metadata, a
 //! Frictionless descriptor, the citation, a README with the codebook, the changelog, from
-//! release format 3 the dataset's page (`site/`), from format 5 the pinned source texts, and
+//! release format 3 the dataset's page (`site/`), from format 5 the pinned source texts, from
+//! format 6 the tables in the layouts the metadata declares (`events.acled.csv`, …), and
 //! `SHA256SUMS`.
 //!
 //! Bytes are reproducible: nothing depends on the clock (the release date comes from the
@@ -186,7 +187,22 @@ fn write_bundle(inputs: &Inputs<'_>, dir: &Path) -> Result<Vec<String>> {
     if meta.format().has_evidence() {
         write_texts(&mut out, inputs.dataset)?;
     }
-    write_metadata(&mut out, inputs.dataset, resources, released, &tables)?;
+    let layouts = if meta.format().has_layouts() {
+        crate::release::layout::write_all(meta, &tables, released)?
+    } else {
+        Vec::new()
+    };
+    for l in &layouts {
+        out.put(&l.layout.file, &l.csv)?;
+    }
+    write_metadata(
+        &mut out,
+        inputs.dataset,
+        resources,
+        released,
+        &tables,
+        &layouts,
+    )?;
     write_documents(&mut out, inputs, released, &tables)?;
     if meta.format().has_site() {
         write_pictures(&mut out, meta, &tables)?;
@@ -260,8 +276,8 @@ fn write_table(out: &mut BundleDir<'_>, meta: &Metadata, t: &Table) -> Result<Re
         out.put(&format!("{}.{}", t.name, f.extension()), &bytes)?;
     }
     out.put(&format!("schema/{}", t.schema_file), &t.schema_bytes)?;
-    if let Some(x) = &t.expansion {
-        out.put(&t.expanded_schema_file(), &pretty(&x.document))?;
+    if let Some(document) = t.typed_document() {
+        out.put(&t.expanded_schema_file(), &pretty(document))?;
     }
     Ok(Resource {
         name: t.name.clone(),
@@ -313,9 +329,15 @@ fn write_metadata(
     resources: Vec<Resource>,
     released: NaiveDate,
     tables: &Tables,
+    layouts: &[crate::release::layout::Written],
 ) -> Result<()> {
     let meta = &dataset.meta;
     let mut bundle_meta = meta.clone();
+    // Layouts came with release format 6: an older bundle writes none and declares none.
+    if !meta.format().has_layouts() {
+        bundle_meta.layouts.clear();
+        bundle_meta.typed_columns = None;
+    }
     bundle_meta.resources = resources;
     // The bundle holds neither the retired-id file nor its schema: name no path to them that
     // published bundles did not name.
@@ -355,10 +377,11 @@ fn write_metadata(
             sha256: sha256_hex(&t.csv),
         })
         .collect();
-    out.put(
-        "datapackage.json",
-        &pretty(&datapackage::descriptor(meta, released, &described)),
-    )?;
+    let mut descriptor = datapackage::descriptor(meta, released, &described);
+    if let Some(list) = descriptor["resources"].as_array_mut() {
+        list.extend(layouts.iter().map(crate::release::layout::resource));
+    }
+    out.put("datapackage.json", &pretty(&descriptor))?;
     let citation = crate::release::citation::cff(meta, Some(released));
     crate::release::citation::check_cff(&citation).map_err(|why| {
         Error::Refused(format!(

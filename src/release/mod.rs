@@ -10,6 +10,7 @@ pub mod cite;
 pub mod codebook;
 pub mod coverage;
 pub mod export;
+pub mod layout;
 pub mod policy;
 pub mod publish;
 pub mod readme;

@@ -33,6 +33,10 @@ pub fn readme(meta: &Metadata, released: NaiveDate, tables: &Tables) -> Result<S
         loading_format1(&mut s, &tables[0].name);
     }
     readme_links(&mut s, meta, tables);
+    if meta.format().has_layouts() {
+        let written = crate::release::layout::write_all(meta, tables, released)?;
+        s.push_str(&layouts(&written));
+    }
     if meta.format().has_evidence() {
         s.push_str(&checking(meta, tables));
     }
@@ -104,6 +108,15 @@ fn readme_files(s: &mut String, meta: &Metadata, tables: &Tables) {
                 "| `{}` | JSON Schema of a row of the typed exports of `{}` (Parquet, JSON, JSON Lines, GeoJSON), which add convenience columns from the tables its lists reference |",
                 t.expanded_schema_file(),
                 t.name
+            );
+        }
+    }
+    if meta.format().has_layouts() {
+        for l in meta.layouts.values() {
+            let _ = writeln!(
+                s,
+                "| `{}` | the rows of `{}` in {}: see \"Other datasets' layouts\" for what each column loses |",
+                l.file, l.table, l.title
             );
         }
     }
@@ -455,4 +468,43 @@ fn quoted_claims(
         qual = c.qualifier,
         quote = e.quote,
     )
+}
+
+/// The layouts of the bundle (release format 6 on): for each, the rows it keeps and the ids it
+/// leaves out with why, and column by column what it carries exactly, approximates or loses.
+fn layouts(written: &[crate::release::layout::Written]) -> String {
+    use std::fmt::Write as _;
+    if written.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from("## Other datasets' layouts\n\n");
+    s.push_str("Each file below holds rows of a table in another dataset's layout, with its columns in that dataset's order, so that the rows can be appended to its data. The metadata declares each column (`layouts` in `dataset.json`); a cell is blank where the column gives nothing, and integer columns hold integers only.\n\n");
+    for w in written {
+        let l = &w.layout;
+        let _ = writeln!(s, "### `{}`: {}\n", l.file, l.title);
+        let _ = write!(s, "{} rows of `{}`.", w.rows, l.table);
+        if !w.left_out.is_empty() {
+            let ids: Vec<String> = w.left_out.iter().map(|i| format!("`{i}`")).collect();
+            let _ = write!(
+                s,
+                " {} left out. {} Left out: {}.",
+                w.left_out.len(),
+                l.left_out.as_deref().unwrap_or(""),
+                ids.join(", ")
+            );
+        }
+        s.push_str("\n\n| column | type | carried | how, and what is lost |\n|---|---|---|---|\n");
+        for c in &w.program.columns {
+            let _ = writeln!(
+                s,
+                "| `{}` | {} | {} | {} |",
+                c.name,
+                c.kind.name(),
+                c.fidelity.name(),
+                c.note.replace('|', "\\|")
+            );
+        }
+        s.push('\n');
+    }
+    s
 }

@@ -10,7 +10,9 @@
 use crate::error::{Error, Result};
 use crate::release::export::bounds::ClaimsSource;
 use crate::release::export::expand::{Expansion, Referenced};
+use crate::release::layout::typed::Derived;
 use crate::schema::canonical::canonical_bytes;
+use crate::schema::metadata::layouts::TypedColumns;
 use crate::schema::metadata::{Claims, Dataset, Metadata, Resource};
 use crate::schema::Schema;
 use std::borrow::Cow;
@@ -30,6 +32,8 @@ pub struct Table {
     /// The convenience columns of the typed exports, when the schema declares `expand` or the
     /// metadata's claims give the table bounds.
     pub expansion: Option<Expansion>,
+    /// The columns the metadata's `typed_columns` adds to the typed exports (format 6 on).
+    pub derived: Option<Derived>,
 }
 
 impl Table {
@@ -78,6 +82,7 @@ impl Table {
             csv,
             schema_bytes,
             expansion: None,
+            derived: None,
         })
     }
 
@@ -92,12 +97,39 @@ impl Table {
     /// The schema of the typed exports: the expanded one when the table has convenience
     /// columns.
     pub fn typed_schema(&self) -> &Schema {
+        match &self.derived {
+            Some(d) => &d.schema,
+            None => self.base_typed_schema(),
+        }
+    }
+
+    /// The typed schema before the added columns of `typed_columns`.
+    fn base_typed_schema(&self) -> &Schema {
         self.expansion.as_ref().map_or(&self.schema, |x| &x.schema)
+    }
+
+    /// The typed schema as a document, when it differs from the table's schema (a bundle writes
+    /// it as `schema/<table>.expanded.schema.json`).
+    pub fn typed_document(&self) -> Option<&serde_json::Value> {
+        match (&self.derived, &self.expansion) {
+            (Some(d), _) => Some(&d.document),
+            (None, Some(x)) => Some(&x.document),
+            (None, None) => None,
+        }
     }
 
     /// The schema and CSV rows of the typed exports (expanded when the table has convenience
     /// columns; the canonical bytes otherwise).
     pub fn typed(&self) -> Result<(&Schema, Cow<'_, [u8]>)> {
+        let (base, rows) = self.base_typed()?;
+        Ok(match &self.derived {
+            Some(d) => (&d.schema, Cow::Owned(d.apply(base, &rows, &self.name)?)),
+            None => (base, rows),
+        })
+    }
+
+    /// The typed rows before the added columns of `typed_columns`.
+    fn base_typed(&self) -> Result<(&Schema, Cow<'_, [u8]>)> {
         Ok(match &self.expansion {
             Some(x) => (
                 &x.schema,
@@ -115,6 +147,8 @@ pub struct Tables {
     within: &'static str,
     /// The claims whose bounds the typed exports carry (release format 5 on).
     claims: Option<Claims>,
+    /// The columns added to a table's typed exports (release format 6 on).
+    typed_columns: Option<TypedColumns>,
 }
 
 impl Tables {
@@ -139,10 +173,15 @@ impl Tables {
             .iter()
             .map(|r| read(dataset, r))
             .collect::<Result<Vec<_>>>()?;
+        let meta = &dataset.meta;
         let mut tables = Tables {
             list,
             within: dataset.place(),
             claims: bounded_claims(dataset),
+            typed_columns: meta
+                .typed_columns
+                .clone()
+                .filter(|_| meta.format().has_layouts()),
         };
         tables.resolve()?;
         Ok(tables)
@@ -173,6 +212,7 @@ impl Tables {
             list,
             within,
             claims,
+            typed_columns: None,
         })
     }
 
@@ -223,6 +263,7 @@ impl Tables {
     pub fn without_expansions(&mut self) {
         for t in &mut self.list {
             t.expansion = None;
+            t.derived = None;
         }
     }
 
@@ -235,6 +276,15 @@ impl Tables {
             .collect::<Result<Vec<_>>>()?;
         for (t, x) in self.list.iter_mut().zip(resolved) {
             t.expansion = x;
+            t.derived = None;
+        }
+        if let Some(tc) = &self.typed_columns {
+            let t = self.get(&tc.table)?;
+            let document = t.typed_document().unwrap_or(&t.schema.document);
+            let derived = Derived::new(tc, t.base_typed_schema(), document, self)?;
+            if let Some(t) = self.list.iter_mut().find(|t| t.name == tc.table) {
+                t.derived = Some(derived);
+            }
         }
         Ok(())
     }

@@ -472,10 +472,18 @@ fn compare_formats(
     csv_path: &Path,
 ) -> Result<(usize, Vec<Problem>)> {
     let csv = std::fs::read(csv_path).map_err(|e| Error::io(csv_path, e))?;
-    let expansion = expansion(dataset, name, table_schema)?;
-    let (schema, typed) = match &expansion {
-        Some(x) => (&x.schema, x.expand_bytes(table_schema, &csv, name)?),
-        None => (table_schema, csv.clone()),
+    let (expansion, all);
+    let (schema, typed) = if dataset.meta.adds_typed_columns(name) {
+        // The added typed columns may read every table of the bundle.
+        all = crate::release::tables::Tables::load(dataset)?;
+        let (schema, rows) = all.get(name)?.typed()?;
+        (schema, rows.into_owned())
+    } else {
+        expansion = self::expansion(dataset, name, table_schema)?;
+        match &expansion {
+            Some(x) => (&x.schema, x.expand_bytes(table_schema, &csv, name)?),
+            None => (table_schema, csv.clone()),
+        }
     };
     let mut expected = Vec::new();
     let mut rows = Rows::new(schema, typed.as_slice(), name)?;

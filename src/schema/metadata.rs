@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 mod identifiers;
+pub mod layouts;
 
 /// Where the metadata file sits, relative to a repository root.
 pub const METADATA_PATH: &str = "dataset/dataset.json";
@@ -306,6 +307,14 @@ pub struct Metadata {
     /// The table of claimed figures behind the figure columns (see [`Claims`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<Claims>,
+    /// Tables written in other datasets' layouts (ACLED's, UCDP GED's), by name, each declared
+    /// in the mapping language of [`layouts`] (release format 6 on).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub layouts: std::collections::BTreeMap<String, layouts::Layout>,
+    /// Columns added to a table's typed exports by expressions of the same language (release
+    /// format 6 on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typed_columns: Option<layouts::TypedColumns>,
 }
 
 /// The `site` section: which columns the pictures read. Every name is a column of `table` (or
@@ -360,7 +369,10 @@ pub struct SiteSeries {
 ///    JavaScript) and the sections below the first screen when they come into view;
 /// 5. the pinned source texts, the quotes on the page, bounds from claims in the typed exports;
 /// 6. the vocabularies of list columns' items: listed in the codebook, and dictionary-encoded
-///    items (categories) in the Parquet files.
+///    items (categories) in the Parquet files; the tables in other datasets' layouts that the
+///    metadata declares (`layouts`: ACLED's export, UCDP GED's), with what each loses in the
+///    README and the Frictionless descriptor, and the typed columns it adds (`typed_columns`:
+///    UCDP's `where_prec`, the PRIO-GRID cell).
 pub const RELEASE_FORMAT: u32 = 6;
 
 impl Metadata {
@@ -372,6 +384,16 @@ impl Metadata {
     /// The bundle layout of this dataset, asked what it holds (see [`ReleaseFormat`]).
     pub fn format(&self) -> ReleaseFormat {
         ReleaseFormat(self.release_format())
+    }
+
+    /// Whether `typed_columns` adds columns to the typed exports of `table` (release format 6
+    /// on): then they are built from every table ([`crate::release::tables::Tables::load`]).
+    pub fn adds_typed_columns(&self, table: &str) -> bool {
+        self.format().has_layouts()
+            && self
+                .typed_columns
+                .as_ref()
+                .is_some_and(|t| t.table == table)
     }
 }
 
@@ -422,6 +444,13 @@ impl ReleaseFormat {
     /// order in the dictionary pages and the category metadata), so that pandas, pyarrow and
     /// polars read them as categories.
     pub fn has_list_dictionaries(self) -> bool {
+        self.0 >= 6
+    }
+
+    /// Format 6: the tables in other datasets' layouts the metadata declares (`layouts`), in
+    /// the bundle, its checksums, its descriptor and its README (with what each layout loses),
+    /// and the columns `typed_columns` adds to the typed exports.
+    pub fn has_layouts(self) -> bool {
         self.0 >= 6
     }
 
@@ -503,6 +532,7 @@ impl Dataset {
         }
         check_texts(&meta).map_err(fail)?;
         check_identifiers(&meta).map_err(fail)?;
+        layouts::check_layouts(&meta.layouts, meta.typed_columns.as_ref()).map_err(fail)?;
         check_paths(&meta, root, path.parent().unwrap_or(Path::new(""))).map_err(fail)?;
         Ok(Dataset {
             path: path.to_path_buf(),

@@ -17,6 +17,7 @@ mod fmt_check;
 mod geography;
 mod init;
 mod interop;
+mod layouts;
 mod links;
 mod list_items;
 mod loader;

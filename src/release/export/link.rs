@@ -109,6 +109,7 @@ fn link_table(t: &Table, tables: &Tables, link: &str, fks: &[&ForeignKey]) -> Re
         schema_file: path.to_string_lossy().into_owned(),
         schema_bytes: crate::release::export::pretty(&doc),
         expansion: None,
+        derived: None,
     })
 }
 
