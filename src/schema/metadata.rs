@@ -338,6 +338,15 @@ pub struct Site {
     /// Values of `precision` drawn as hollow points (only the region is known).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hollow: Vec<String>,
+    /// The column of place ids (its first item is the place the coordinates are of) that names
+    /// the map's markers from release format 6. Absent: the foreign key whose `expand` gives
+    /// the coordinates, or the coordinates themselves when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// A column of the expanded rows holding the place's name, for the markers' labels (from
+    /// release format 6); absent, markers are labelled by their place ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -358,8 +367,11 @@ pub struct SiteSeries {
 /// 3. the page (`site/`) and the pictures (`timeline.svg`, `map.svg`);
 /// 4. the page lays out only the rows it shows (the whole table is kept for readers without
 ///    JavaScript) and the sections below the first screen when they come into view;
-/// 5. the pinned source texts, the quotes on the page, bounds from claims in the typed exports.
-pub const RELEASE_FORMAT: u32 = 5;
+/// 5. the pinned source texts, the quotes on the page, bounds from claims in the typed exports;
+/// 6. pictures for every reader and any dataset: a map of places (one marker per place or
+///    merged neighbours, each a link) on a basemap clipped to the data's extent, a timeline
+///    with labelled marks, colour-blind-safe colours and text readable on a phone.
+pub const RELEASE_FORMAT: u32 = 6;
 
 impl Metadata {
     /// The bundle layout of this dataset: 1 when the metadata names none.
@@ -413,6 +425,14 @@ impl ReleaseFormat {
     /// README loading code that runs on the bundle as built.
     pub fn has_evidence(self) -> bool {
         self.0 >= 5
+    }
+
+    /// Format 6: the pictures of `src/release/site/svg/format6`: a map of places drawn on the
+    /// basemap clipped to the data's extent (none without coordinates), whose markers are
+    /// links, and a timeline with labelled marks and month targets, in colour-blind-safe
+    /// colours, with captions naming only what the dataset has.
+    pub fn has_accessible_pictures(self) -> bool {
+        self.0 >= 6
     }
 }
 

@@ -87,9 +87,10 @@ fn bundle_of_format_carries_the_site(format: u32) {
 
 fn figures() -> (Figure, Figure) {
     let dataset = Dataset::open(&root()).unwrap();
-    svg::dataset_figures(&dataset)
+    let (timeline, map) = svg::dataset_figures(&dataset)
         .unwrap()
-        .expect("dataset.json has a site section")
+        .expect("dataset.json has a site section");
+    (timeline, map.expect("the dataset has coordinates"))
 }
 
 /// The dataset's events whose first place has coordinates: (id, geo_precision), the
