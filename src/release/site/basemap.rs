@@ -36,6 +36,9 @@ const REGION_SHARE: f64 = 0.9;
 pub struct Country {
     pub name: String,
     pub polygons: Vec<Vec<Vec<(f64, f64)>>>,
+    /// The box of its largest outer ring before [`Basemap::clipped`] cut it (a clipped ring
+    /// runs along the box's edges, so its own box says little of where the country is).
+    pub whole: Option<[f64; 4]>,
 }
 
 /// The clipped region: its box `[west, south, east, north]` and its countries.
@@ -123,7 +126,7 @@ pub fn for_points(points: &[(f64, f64)]) -> Result<Option<Layer>> {
 }
 
 /// The box `[west, south, east, north]` of `points`, at least 2 degrees each way, with a
-/// tenth of its size as margin on every side, widened so that the map is between 3:4 and 2:1
+/// quarter of its size as margin on every side (the places around the data), widened so that the map is between 3:4 and 2:1
 /// (an equirectangular map stretched by the cosine of its middle latitude), within the world.
 pub fn extent(points: &[(f64, f64)]) -> [f64; 4] {
     let fold = |f: fn(f64, f64) -> f64, init: f64, get: fn(&(f64, f64)) -> f64| {
@@ -138,8 +141,8 @@ pub fn extent(points: &[(f64, f64)]) -> [f64; 4] {
         fold(f64::max, -90.0, |p| p.1),
     );
     let (cx, cy) = ((w + e) / 2.0, (s + n) / 2.0);
-    let mut dx = (e - w).max(2.0) * 1.2;
-    let mut dy = (n - s).max(2.0) * 1.2;
+    let mut dx = (e - w).max(2.0) * 1.5;
+    let mut dy = (n - s).max(2.0) * 1.5;
     let stretch = cy.to_radians().cos().max(0.2);
     let aspect = dx * stretch / dy;
     if aspect < 0.75 {
@@ -171,7 +174,8 @@ impl Basemap {
                     .polygons
                     .iter()
                     .filter_map(|p| {
-                        let rings: Vec<_> = p.iter().map(|r| clip_ring(r, bbox)).collect();
+                        let rings: Vec<_> =
+                            p.iter().map(|r| clip_ring(&unwrapped(r), bbox)).collect();
                         (rings.first()?.len() >= 4)
                             .then(|| rings.into_iter().filter(|r| r.len() >= 4).collect())
                     })
@@ -179,11 +183,33 @@ impl Basemap {
                 (!polygons.is_empty()).then(|| Country {
                     name: c.name.clone(),
                     polygons,
+                    whole: c.whole.or_else(|| c.largest_box()),
                 })
             })
             .collect();
         Basemap { bbox, countries }
     }
+}
+
+/// A ring whose longitudes run on across the antimeridian (179, 181 rather than 179, −179),
+/// so that a ring crossing it (Fiji, Chukotka, Antarctica's edge) is not cut as if it spanned
+/// the whole world; the part beyond ±180 is then clipped away like any outside the box.
+fn unwrapped(ring: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut shift = 0.0;
+    let mut prev: Option<f64> = None;
+    ring.iter()
+        .map(|&(x, y)| {
+            if let Some(p) = prev {
+                if x + shift - p > 180.0 {
+                    shift -= 360.0;
+                } else if x + shift - p < -180.0 {
+                    shift += 360.0;
+                }
+            }
+            prev = Some(x + shift);
+            (x + shift, y)
+        })
+        .collect()
 }
 
 /// A ring cut to a box, closed again (Sutherland–Hodgman against each edge in turn).
@@ -265,7 +291,11 @@ pub fn parse(text: &str) -> Result<Basemap> {
                 .map(polygon)
                 .collect::<Result<Vec<_>>>()?,
         };
-        countries.push(Country { name, polygons });
+        countries.push(Country {
+            name,
+            polygons,
+            whole: None,
+        });
     }
     Ok(Basemap { bbox, countries })
 }
@@ -273,6 +303,12 @@ pub fn parse(text: &str) -> Result<Basemap> {
 impl Country {
     /// Where to write the country's name: the middle of the box of its largest outer ring.
     pub fn label_point(&self) -> Option<(f64, f64)> {
+        let [w, s, e, n] = self.whole.or_else(|| self.largest_box())?;
+        Some(((w + e) / 2.0, (s + n) / 2.0))
+    }
+
+    /// The box `[west, south, east, north]` of its largest outer ring.
+    pub fn largest_box(&self) -> Option<[f64; 4]> {
         let area = |r: &Vec<(f64, f64)>| {
             r.windows(2)
                 .map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1)
@@ -291,7 +327,7 @@ impl Country {
             s = s.min(y);
             n = n.max(y);
         }
-        Some(((w + e) / 2.0, (s + n) / 2.0))
+        Some([w, s, e, n])
     }
 }
 
@@ -318,13 +354,15 @@ mod tests {
 
     #[test]
     fn the_world_clipped_to_a_box_stays_inside_it_and_keeps_the_countries_there() {
-        let box_ = [-82.0, -56.0, -34.0, 13.0];
+        let box_ = [-82.0, -56.0, -34.0, -13.0];
         let b = super::world().unwrap().clipped(box_);
         let names: Vec<&str> = b.countries.iter().map(|c| c.name.as_str()).collect();
         for n in ["Brazil", "Argentina", "Peru"] {
             assert!(names.contains(&n), "{n} missing from {names:?}");
         }
         assert!(!names.contains(&"Armenia"), "{names:?}");
+        // Fiji's rings cross the antimeridian: they must not be read as spanning the world.
+        assert!(!names.contains(&"Fiji"), "{names:?}");
         for c in &b.countries {
             for ring in c.polygons.iter().flatten() {
                 assert!(ring.len() >= 4 && ring.first() == ring.last());

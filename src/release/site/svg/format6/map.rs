@@ -232,7 +232,16 @@ fn describe(
     listed: &[Spot],
 ) -> String {
     let [w, s, e, n] = layer.basemap.bbox;
-    let shown = layer.region.unwrap_or("the data's extent");
+    let names: Vec<&str> = layer
+        .basemap
+        .countries
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    let shown = match layer.region {
+        Some(region) => region.to_string(),
+        None => format!("the data's extent ({})", names.join(", ")),
+    };
     let mut out = format!(
         "Map of {shown} (longitude {} to {}, latitude {} to {}), with {} of {} events drawn at their place: {markers} circles, one per place or group of places too close to tell apart, each with an area that grows with its number of events, written in it when 2 or more.",
         num(w), num(e), num(s), num(n), placed.rows.len(), placed.total
@@ -343,15 +352,11 @@ fn country_names(out: &mut String, base: &Basemap, frame: &Frame) {
         };
         let (x, y) = frame.at(lon, lat);
         let half = c.name.chars().count() as f64 * CHAR_W / 2.0;
-        let xs: Vec<f64> = c
-            .polygons
-            .iter()
-            .flatten()
-            .flatten()
-            .map(|&(lon, lat)| frame.at(lon, lat).0)
-            .collect();
-        let width = xs.iter().cloned().fold(f64::MIN, f64::max)
-            - xs.iter().cloned().fold(f64::MAX, f64::min);
+        let width = c
+            .whole
+            .or_else(|| c.largest_box())
+            .map(|[w, _, e, _]| frame.at(e, 0.0).0 - frame.at(w, 0.0).0)
+            .unwrap_or(0.0);
         if width >= 2.0 * half
             && x - half >= 0.0
             && x + half <= WIDTH
