@@ -480,17 +480,19 @@ fn docs_pictures_are_up_to_date() {
     }
 }
 
-/// The vendored basemap is what `scripts/basemap/clip.mjs` makes of the pinned world-atlas
-/// package. Needs node and npm (the script fetches the pinned package from the npm registry).
+/// The vendored basemaps (the region at 1:50m, the world at 1:110m) are what
+/// `scripts/basemap/clip.mjs` makes of the pinned world-atlas package. Needs node and npm (the
+/// script fetches the pinned package from the npm registry).
 #[test]
 fn vendored_basemap_is_reproduced_by_its_script() {
     let node = require_tool("Node.js", "node");
     require_tool("npm", "npm");
     let out = tempfile::tempdir().unwrap();
-    let file = out.path().join("region.geojson");
+    let region = out.path().join("region.geojson");
+    let world = out.path().join("world.geojson");
     let run = std::process::Command::new(node)
         .arg(root().join("scripts/basemap/clip.mjs"))
-        .arg(&file)
+        .args([&region, &world])
         .current_dir(root())
         .output()
         .unwrap();
@@ -499,11 +501,16 @@ fn vendored_basemap_is_reproduced_by_its_script() {
         "clip.mjs failed: {}",
         String::from_utf8_lossy(&run.stderr)
     );
-    assert!(
-        std::fs::read(&file).unwrap()
-            == std::fs::read(root().join("vendor/natural-earth/region-50m.geojson")).unwrap(),
-        "vendor/natural-earth/region-50m.geojson differs from what scripts/basemap/clip.mjs writes: rerun it"
-    );
+    for (made, vendored) in [
+        (region, "region-50m.geojson"),
+        (world, "world-110m.geojson"),
+    ] {
+        assert!(
+            std::fs::read(&made).unwrap()
+                == std::fs::read(root().join("vendor/natural-earth").join(vendored)).unwrap(),
+            "vendor/natural-earth/{vendored} differs from what scripts/basemap/clip.mjs writes: rerun it"
+        );
+    }
 }
 
 #[test]
