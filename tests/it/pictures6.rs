@@ -492,3 +492,21 @@ fn axe_core_finds_no_nested_interactive_on_the_page() {
         assert!(shot.exists());
     }
 }
+
+#[test]
+fn a_format_6_bundle_carries_the_new_pictures_and_says_what_they_show_in_general_words() {
+    let d = tempfile::tempdir().unwrap();
+    let b = crate::site::release_at_format(d.path(), 6);
+    let timeline = std::fs::read_to_string(b.join("timeline.svg")).unwrap();
+    assert!(timeline.contains("<rect class=\"month\" data-month="));
+    let map = std::fs::read_to_string(b.join("map.svg")).unwrap();
+    assert!(map.contains("<a class=\"marker\" href=\"#places="));
+    let readme = std::fs::read_to_string(b.join("README.md")).unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("| `timeline.svg`, `map.svg` |"))
+        .unwrap();
+    for word in ["killed", "ceasefire", "region", "side"] {
+        assert!(!line.contains(word), "{line}");
+    }
+}

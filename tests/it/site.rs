@@ -159,7 +159,7 @@ fn parse(svg: &str) -> roxmltree::Document<'_> {
 
 /// A copy of the repository's dataset (metadata, tables, schemas, changelog) at
 /// `release_format`, released into `dist/`; returns the bundle directory.
-fn release_at_format(d: &std::path::Path, release_format: u32) -> std::path::PathBuf {
+pub fn release_at_format(d: &std::path::Path, release_format: u32) -> std::path::PathBuf {
     for dir in ["dataset", "schema"] {
         copy_tree(&root().join(dir), &d.join(dir));
     }
