@@ -510,3 +510,42 @@ fn a_format_6_bundle_carries_the_new_pictures_and_says_what_they_show_in_general
         assert!(!line.contains(word), "{line}");
     }
 }
+
+#[test]
+fn without_groups_the_smallest_types_share_one_colour_as_other_and_no_colour_means_two() {
+    let w = format6("pictures6-nogroups", |m| {
+        m["site"].as_object_mut().unwrap().remove("groups");
+    });
+    let (timeline, _) = pictures(w.path());
+    let doc = parse(&timeline);
+    // The legend: a 14-unit swatch and its label per entry, the events chart's first.
+    let swatches: Vec<(String, String)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("width") == Some("14"))
+        .map(|r| {
+            let label = r
+                .next_sibling_element()
+                .unwrap()
+                .text()
+                .unwrap()
+                .to_string();
+            (r.attribute("fill").unwrap().to_string(), label)
+        })
+        .collect();
+    let fills: BTreeSet<&str> = swatches.iter().map(|s| s.0.as_str()).collect();
+    assert_eq!(
+        fills.len(),
+        swatches.len(),
+        "a colour with two labels: {swatches:?}"
+    );
+    assert!(
+        swatches.iter().any(|s| s.1.starts_with("Other (")),
+        "{swatches:?}"
+    );
+    // Every column is in a colour the legend names.
+    for r in doc.descendants().filter(|n| {
+        n.has_tag_name("rect") && n.attribute("fill").is_some_and(|f| f.starts_with('#'))
+    }) {
+        assert!(fills.contains(r.attribute("fill").unwrap()), "{r:?}");
+    }
+}

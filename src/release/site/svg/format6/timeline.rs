@@ -6,6 +6,7 @@ use super::*;
 use crate::error::Result;
 use crate::release::site::svg::timeline::{series_columns, Months};
 use crate::release::site::svg::{column, month_label, nice_max, Figure, Groups};
+
 use crate::schema::metadata::Site;
 use std::collections::BTreeMap;
 
@@ -30,7 +31,8 @@ pub fn timeline(site: &Site, schema: &Schema, rows_csv: &[u8]) -> Result<Figure>
     let kind = column(schema, "type", &site.kind)?;
     let series = series_columns(site, schema)?;
     let groups = Groups::new(site, schema, kind)?.titled(site, schema, kind);
-    let months = Months::tally(schema, rows_csv, site, &groups, (date, kind), &series)?;
+    let mut months = Months::tally(schema, rows_csv, site, &groups, (date, kind), &series)?;
+    let labels = fold(groups.labels, &mut months.events);
     let with_killed = !series.is_empty();
     let title = if with_killed {
         "Events per month by type, and killed per month"
@@ -42,7 +44,7 @@ pub fn timeline(site: &Site, schema: &Schema, rows_csv: &[u8]) -> Result<Figure>
         site,
         schema,
         kind,
-        groups: &groups,
+        labels: &labels,
         months: &months,
         with_killed,
     };
@@ -55,13 +57,39 @@ pub fn timeline(site: &Site, schema: &Schema, rows_csv: &[u8]) -> Result<Figure>
     })
 }
 
+/// The colour groups, at most one per colour of [`GROUP_COLORS`] so that no colour stands for
+/// two: past that, the groups with the fewest events (the later of equals) join one last group
+/// "Other (N types)", and `events` is counted again by the groups kept.
+fn fold(labels: Vec<String>, events: &mut BTreeMap<i32, Vec<u64>>) -> Vec<String> {
+    let room = GROUP_COLORS.len();
+    if labels.len() <= room {
+        return labels;
+    }
+    let total = |g: usize| events.values().map(|v| v[g]).sum::<u64>();
+    let mut by_size: Vec<usize> = (0..labels.len()).collect();
+    by_size.sort_by_key(|&g| (std::cmp::Reverse(total(g)), g));
+    let mut kept: Vec<usize> = by_size[..room - 1].to_vec();
+    kept.sort_unstable();
+    let to = |g: usize| kept.iter().position(|&k| k == g).unwrap_or(room - 1);
+    for v in events.values_mut() {
+        let mut folded = vec![0; room];
+        for (g, n) in v.iter().enumerate() {
+            folded[to(g)] += n;
+        }
+        *v = folded;
+    }
+    let mut out: Vec<String> = kept.iter().map(|&g| labels[g].clone()).collect();
+    out.push(format!("Other ({} types)", labels.len() - kept.len()));
+    out
+}
+
 /// What the timeline draws: the `site` section, the table's schema and type column, the
 /// colour groups, the tally, and whether there is a killed chart.
 struct What<'a> {
     site: &'a Site,
     schema: &'a Schema,
     kind: usize,
-    groups: &'a Groups,
+    labels: &'a [String],
     months: &'a Months,
     with_killed: bool,
 }
@@ -74,7 +102,7 @@ fn describe(w: &What<'_>) -> String {
         months.total_events,
         month_label(months.first),
         month_label(months.last),
-        w.groups.labels.join("; "),
+        w.labels.join("; "),
     );
     s.push_str(&months.busiest());
     if w.with_killed {
@@ -123,7 +151,7 @@ struct Panel<'a> {
 }
 
 fn draw(w: &What<'_>, (title, description): (&str, &str)) -> String {
-    let (site, groups, months) = (w.site, w.groups, w.months);
+    let (site, months) = (w.site, w.months);
     let scale = Scale {
         first: months.first,
         per_month: (RIGHT - LEFT) / (months.last - months.first + 1) as f64,
@@ -132,7 +160,7 @@ fn draw(w: &What<'_>, (title, description): (&str, &str)) -> String {
     let events = Panel {
         caption: "Events per month, by type",
         data: &months.events,
-        labels: &groups.labels,
+        labels: w.labels,
         colors: &GROUP_COLORS,
         height: EVENTS_H,
     };
