@@ -549,3 +549,33 @@ fn without_groups_the_smallest_types_share_one_colour_as_other_and_no_colour_mea
         assert!(fills.contains(r.attribute("fill").unwrap()), "{r:?}");
     }
 }
+
+#[test]
+fn markers_are_named_by_the_column_the_site_section_names() {
+    // `place_name` names a column of the expanded rows (here the province, for the test):
+    // the markers' labels use it; `place` names the place-id column explicitly, as inferred.
+    let w = format6("pictures6-names", |m| {
+        m["site"]["place"] = "place_ids".into();
+        m["site"]["place_name"] = "admin1".into();
+    });
+    let (_, map) = pictures(w.path());
+    let map = map.unwrap();
+    let ms = markers(&parse(&map));
+    assert!(
+        ms.iter().any(|m| m.label.contains("Tavush")),
+        "{:?}",
+        ms.iter().map(|m| &m.label).collect::<Vec<_>>()
+    );
+    assert_counts_every_placed_event_once(&ms, &events_by_place(&w.join("dataset")));
+    let w = format6("pictures6-badname", |m| {
+        m["site"]["place_name"] = "town".into()
+    });
+    let out = tempfile::tempdir().unwrap();
+    let e = svg::write_pictures(w.path(), out.path())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("\"site\".place_name names \"town\", which is not a column here"),
+        "{e}"
+    );
+}
