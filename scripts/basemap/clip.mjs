@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // Clips the Natural Earth country borders of the AABC region out of the npm package
-// `world-atlas` (TopoJSON) and writes them as GeoJSON to vendor/natural-earth/.
+// `world-atlas` (TopoJSON) and writes them as GeoJSON to vendor/natural-earth/, with the
+// whole world at 1:110m beside them (release format 6 clips it to the data's extent).
 //
-//   node scripts/basemap/clip.mjs [OUT]      (default: vendor/natural-earth/region-50m.geojson)
+//   node scripts/basemap/clip.mjs [REGION_OUT [WORLD_OUT]]
+//
+// (defaults: vendor/natural-earth/region-50m.geojson and vendor/natural-earth/world-110m.geojson)
 //
 // The package is fetched with `npm pack` at a pinned version and checked against its pinned
 // integrity, so re-running the script gives the same bytes. Only Node's standard library and
@@ -19,6 +22,10 @@ const VERSION = "2.0.2";
 const INTEGRITY =
   "sha512-IXfV0qwlKXpckz1FhwXVwKRjiIhOnWttOskm5CtxMsjgE/MXAYRHWJqgXOpM8IkcPBoXnyTU5lFHcYa5ChG0LQ==";
 const FILE = "countries-50m.json";
+const WORLD_FILE = "countries-110m.json";
+// The world layer is coarse (1 mm of a 1:110m map is 110 km): 2 decimals (about 1 km) keep
+// every point it has and the file small.
+const WORLD_DECIMALS = 2;
 // [west, south, east, north]: Armenia, Azerbaijan with Nakhchivan, and the edges of Georgia,
 // Türkiye, Iran and Russia around them.
 const BBOX = [42.0, 37.5, 51.0, 42.5];
@@ -27,6 +34,7 @@ const COUNTRIES = ["031", "051", "268", "364", "643", "792"];
 const DECIMALS = 3;
 
 const out = process.argv[2] ?? "vendor/natural-earth/region-50m.geojson";
+const worldOut = process.argv[3] ?? "vendor/natural-earth/world-110m.geojson";
 const work = mkdtempSync(join(tmpdir(), "aabc-basemap-"));
 try {
   execFileSync("npm", ["pack", `${PACKAGE}@${VERSION}`, "--silent", "--pack-destination", work], {
@@ -38,14 +46,52 @@ try {
   if (got !== INTEGRITY) {
     throw new Error(`${tgz}: integrity ${got}, expected ${INTEGRITY}`);
   }
-  execFileSync("tar", ["xzf", join(work, tgz), "-C", work, `package/${FILE}`]);
+  execFileSync("tar", ["xzf", join(work, tgz), "-C", work, `package/${FILE}`, `package/${WORLD_FILE}`]);
   const topo = JSON.parse(readFileSync(join(work, "package", FILE), "utf8"));
   writeFileSync(out, clip(topo));
+  const world = JSON.parse(readFileSync(join(work, "package", WORLD_FILE), "utf8"));
+  writeFileSync(worldOut, whole(world));
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 
-function clip(topo) {
+// Every country of the world layer, unclipped, rounded to WORLD_DECIMALS, one per line, sorted
+// by id (features without an id, such as Northern Cyprus and Kosovo in world-atlas, after
+// the others, by name).
+function whole(topo) {
+  const ring = rings(topo);
+  const box = [-180, -90, 180, 90];
+  const lines = topo.objects.countries.geometries
+    .slice()
+    .sort((a, b) => order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0)
+    .map((g) => {
+      const polygons = g.type === "Polygon" ? [g.arcs] : g.arcs;
+      const kept = polygons
+        .map((polygon) => polygon.map((r) => round(ring(r), WORLD_DECIMALS)).filter((r) => r.length >= 4))
+        .filter((rings) => rings.length);
+      return { g, kept };
+    })
+    .filter(({ kept }) => kept.length)
+    .map(({ g, kept }) =>
+      JSON.stringify({
+        type: "Feature",
+        ...(g.id === undefined ? {} : { id: g.id }),
+        properties: { name: g.properties.name },
+        geometry: { type: "MultiPolygon", coordinates: kept },
+      }),
+    );
+  const meta = JSON.stringify({ source: `${PACKAGE}@${VERSION}/${WORLD_FILE}`, bbox: box });
+  return `{"type":"FeatureCollection","bbox":${JSON.stringify(box)},"aabc":${meta},"features":[\n${lines.join(",\n")}\n]}\n`;
+}
+
+// Sort key of a world feature: its id, or after every id, its name.
+function order(g) {
+  return g.id === undefined ? `~${g.properties.name}` : g.id;
+}
+
+// The TopoJSON's arcs decoded (delta decoding and the quantisation transform), as a function
+// from a ring's arc indexes to its points.
+function rings(topo) {
   const [sx, sy] = topo.transform.scale;
   const [tx, ty] = topo.transform.translate;
   // Delta-decoded, dequantised arcs.
@@ -57,7 +103,7 @@ function clip(topo) {
       return [x * sx + tx, y * sy + ty];
     });
   });
-  const ring = (indexes) => {
+  return (indexes) => {
     const points = [];
     for (const i of indexes) {
       const a = i >= 0 ? arcs[i] : arcs[~i].slice().reverse();
@@ -65,6 +111,10 @@ function clip(topo) {
     }
     return points;
   };
+}
+
+function clip(topo) {
+  const ring = rings(topo);
   const features = topo.objects.countries.geometries
     .filter((g) => COUNTRIES.includes(g.id))
     .sort((a, b) => a.id.localeCompare(b.id))
@@ -127,8 +177,8 @@ function cross(a, b, axis, v) {
 }
 
 // Rounded, without repeated points, closed.
-function round(ring) {
-  const f = 10 ** DECIMALS;
+function round(ring, decimals = DECIMALS) {
+  const f = 10 ** decimals;
   const r = [];
   for (const [x, y] of ring) {
     const p = [Math.round(x * f) / f, Math.round(y * f) / f];

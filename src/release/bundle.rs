@@ -316,7 +316,9 @@ fn write_pictures(out: &mut BundleDir<'_>, meta: &Metadata, tables: &Tables) -> 
     use crate::release::site::svg;
     if let Some((timeline, map)) = svg::figures(meta, tables)? {
         out.put(svg::TIMELINE_FILE, timeline.svg.as_bytes())?;
-        out.put(svg::MAP_FILE, map.svg.as_bytes())?;
+        if let Some(map) = map {
+            out.put(svg::MAP_FILE, map.svg.as_bytes())?;
+        }
     }
     Ok(())
 }

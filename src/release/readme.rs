@@ -120,7 +120,13 @@ fn readme_files(s: &mut String, meta: &Metadata, tables: &Tables) {
             );
         }
     }
-    if meta.format().has_site() && meta.site.is_some() {
+    if meta.format().has_accessible_pictures() && meta.site.is_some() {
+        // Words of no particular dataset: the pictures say what this one has.
+        let _ = writeln!(
+            s,
+            "| `timeline.svg`, `map.svg` | the data as pictures: events per month by type, with the marked events labelled; the events by place on Natural Earth borders clipped to the data (`map.svg` only when rows have coordinates) |"
+        );
+    } else if meta.format().has_site() && meta.site.is_some() {
         let _ = writeln!(
             s,
             "| `timeline.svg`, `map.svg` | the data as pictures: events per month by type and killed per month by side, with ceasefires and agreements marked; the events on a map of the region (Natural Earth borders), by type, sized by casualties, hollow where only the region is known |"

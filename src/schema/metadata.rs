@@ -347,6 +347,15 @@ pub struct Site {
     /// Values of `precision` drawn as hollow points (only the region is known).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hollow: Vec<String>,
+    /// The column of place ids (its first item is the place the coordinates are of) that names
+    /// the map's markers from release format 6. Absent: the foreign key whose `expand` gives
+    /// the coordinates, or the coordinates themselves when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// A column of the expanded rows holding the place's name, for the markers' labels (from
+    /// release format 6); absent, markers are labelled by their place ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -372,7 +381,10 @@ pub struct SiteSeries {
 ///    items (categories) in the Parquet files; the tables in other datasets' layouts that the
 ///    metadata declares (`layouts`: ACLED's export, UCDP GED's), with what each loses in the
 ///    README and the Frictionless descriptor, and the typed columns it adds (`typed_columns`:
-///    UCDP's `where_prec`, the PRIO-GRID cell).
+///    UCDP's `where_prec`, the PRIO-GRID cell); pictures for every reader and any dataset: a
+///    map of places (one marker per place or merged neighbours, each a link) on a basemap
+///    clipped to the data's extent, a timeline with labelled marks, colour-blind-safe colours
+///    and text readable on a phone.
 pub const RELEASE_FORMAT: u32 = 6;
 
 impl Metadata {
@@ -451,6 +463,14 @@ impl ReleaseFormat {
     /// the bundle, its checksums, its descriptor and its README (with what each layout loses),
     /// and the columns `typed_columns` adds to the typed exports.
     pub fn has_layouts(self) -> bool {
+        self.0 >= 6
+    }
+
+    /// Format 6: the pictures of `src/release/site/svg/format6`: a map of places drawn on the
+    /// basemap clipped to the data's extent (none without coordinates), whose markers are
+    /// links, and a timeline with labelled marks and month targets, in colour-blind-safe
+    /// colours, with captions naming only what the dataset has.
+    pub fn has_accessible_pictures(self) -> bool {
         self.0 >= 6
     }
 

@@ -34,7 +34,7 @@ fn node(args: &[&str]) -> String {
     said
 }
 
-fn target_dir() -> PathBuf {
+pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target"))
@@ -127,7 +127,7 @@ fn expectations(dataset: &Path) -> serde_json::Value {
 
 /// A scratch copy of the dataset whose events are `rows` synthetic rows (`aabc synth`), their
 /// references pointing at the dataset's own places, actors and sources.
-fn synthetic_dataset(d: &Path, rows: u64) {
+pub fn synthetic_dataset(d: &Path, rows: u64) {
     repo_copy(d);
     let events = d.join("dataset/events.csv");
     let synth = d.join("synth.csv");

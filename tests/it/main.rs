@@ -24,6 +24,7 @@ mod loader;
 mod mass_errors;
 mod next_id;
 mod page_evidence;
+mod pictures6;
 mod pipes;
 mod properties;
 mod readme;

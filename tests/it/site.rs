@@ -87,9 +87,10 @@ fn bundle_of_format_carries_the_site(format: u32) {
 
 fn figures() -> (Figure, Figure) {
     let dataset = Dataset::open(&root()).unwrap();
-    svg::dataset_figures(&dataset)
+    let (timeline, map) = svg::dataset_figures(&dataset)
         .unwrap()
-        .expect("dataset.json has a site section")
+        .expect("dataset.json has a site section");
+    (timeline, map.expect("the dataset has coordinates"))
 }
 
 /// The dataset's events whose first place has coordinates: (id, geo_precision), the
@@ -158,7 +159,7 @@ fn parse(svg: &str) -> roxmltree::Document<'_> {
 
 /// A copy of the repository's dataset (metadata, tables, schemas, changelog) at
 /// `release_format`, released into `dist/`; returns the bundle directory.
-fn release_at_format(d: &std::path::Path, release_format: u32) -> std::path::PathBuf {
+pub fn release_at_format(d: &std::path::Path, release_format: u32) -> std::path::PathBuf {
     for dir in ["dataset", "schema"] {
         copy_tree(&root().join(dir), &d.join(dir));
     }
@@ -479,17 +480,19 @@ fn docs_pictures_are_up_to_date() {
     }
 }
 
-/// The vendored basemap is what `scripts/basemap/clip.mjs` makes of the pinned world-atlas
-/// package. Needs node and npm (the script fetches the pinned package from the npm registry).
+/// The vendored basemaps (the region at 1:50m, the world at 1:110m) are what
+/// `scripts/basemap/clip.mjs` makes of the pinned world-atlas package. Needs node and npm (the
+/// script fetches the pinned package from the npm registry).
 #[test]
 fn vendored_basemap_is_reproduced_by_its_script() {
     let node = require_tool("Node.js", "node");
     require_tool("npm", "npm");
     let out = tempfile::tempdir().unwrap();
-    let file = out.path().join("region.geojson");
+    let region = out.path().join("region.geojson");
+    let world = out.path().join("world.geojson");
     let run = std::process::Command::new(node)
         .arg(root().join("scripts/basemap/clip.mjs"))
-        .arg(&file)
+        .args([&region, &world])
         .current_dir(root())
         .output()
         .unwrap();
@@ -498,11 +501,16 @@ fn vendored_basemap_is_reproduced_by_its_script() {
         "clip.mjs failed: {}",
         String::from_utf8_lossy(&run.stderr)
     );
-    assert!(
-        std::fs::read(&file).unwrap()
-            == std::fs::read(root().join("vendor/natural-earth/region-50m.geojson")).unwrap(),
-        "vendor/natural-earth/region-50m.geojson differs from what scripts/basemap/clip.mjs writes: rerun it"
-    );
+    for (made, vendored) in [
+        (region, "region-50m.geojson"),
+        (world, "world-110m.geojson"),
+    ] {
+        assert!(
+            std::fs::read(&made).unwrap()
+                == std::fs::read(root().join("vendor/natural-earth").join(vendored)).unwrap(),
+            "vendor/natural-earth/{vendored} differs from what scripts/basemap/clip.mjs writes: rerun it"
+        );
+    }
 }
 
 #[test]

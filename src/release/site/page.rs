@@ -79,8 +79,13 @@ pub fn build(inputs: &Inputs<'_>) -> Result<Vec<(String, Vec<u8>)>> {
     // the page has none.
     let (timeline, map) = match &meta.site {
         Some(site) => (
-            figure("timeline", &super::svg::timeline(site, schema, rows_csv)?),
-            figure("map", &super::svg::map(site, schema, rows_csv)?),
+            figure(
+                "timeline",
+                &super::svg::timeline(meta.format(), site, schema, rows_csv)?,
+            ),
+            super::svg::map(meta.format(), site, schema, rows_csv)?
+                .map(|m| figure("map", &m))
+                .unwrap_or_default(),
         ),
         None => (String::new(), String::new()),
     };

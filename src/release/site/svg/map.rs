@@ -1,4 +1,5 @@
-//! The map: the vendored borders and one circle per event with coordinates, with its legend.
+//! The map of release formats 3 to 5: the vendored borders of the region and one circle per
+//! event with coordinates, with its legend.
 
 use super::basemap::{self, Basemap};
 use super::*;
@@ -9,7 +10,7 @@ use crate::schema::rows::Rows;
 /// coordinates. `schema` and `events_csv` are the rows with their coordinate columns
 /// (`x-role` latitude and longitude), i.e. the expanded table when the coordinates come from a
 /// referenced table.
-pub fn map(site: &Site, schema: &Schema, events_csv: &[u8]) -> Result<Figure> {
+pub(super) fn map(site: &Site, schema: &Schema, events_csv: &[u8]) -> Result<Figure> {
     let cols = MapColumns::of(site, schema)?;
     let groups = Groups::new(site, schema, cols.kind)?;
     let base: Basemap = basemap::load()?;

@@ -6,6 +6,11 @@
 //!   event with coordinates, coloured by group of type, its area growing with the casualty
 //!   count, hollow when only the region is known.
 //!
+//! That is what release formats 3 to 5 draw, byte for byte as published. From format 6
+//! ([`ReleaseFormat::has_accessible_pictures`]) the pictures are those of [`format6`]: a map of
+//! places whose markers are links, on a basemap clipped to the data, and a timeline readable on
+//! a phone and by colour-blind readers; its module doc is the contract with the page.
+//!
 //! Which columns are read comes from the `site` section of `dataset.json` ([`Site`]) and the
 //! schema's roles (`x-role` latitude and longitude of the expanded rows): nothing here names a
 //! column of the dataset. The bytes depend only on the data: no clock, fixed float formatting,
@@ -16,17 +21,47 @@
 use super::basemap;
 use crate::error::{Error, Result};
 use crate::release::tables::Tables;
-use crate::schema::metadata::{Dataset, Metadata, Site};
+use crate::schema::metadata::{Dataset, Metadata, ReleaseFormat, Site};
 use crate::schema::Schema;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub mod format6;
 mod map;
 mod timeline;
-pub use map::map;
-pub use timeline::timeline;
+
+/// The timeline of a `site` table as release `format` draws it. `rows_csv` is the table of
+/// `schema` (canonical or expanded: only `site`'s columns are read).
+pub fn timeline(
+    format: ReleaseFormat,
+    site: &Site,
+    schema: &Schema,
+    rows_csv: &[u8],
+) -> Result<Figure> {
+    if format.has_accessible_pictures() {
+        format6::timeline(site, schema, rows_csv)
+    } else {
+        timeline::timeline(site, schema, rows_csv)
+    }
+}
+
+/// The map of a `site` table as release `format` draws it, from its expanded rows (`schema`
+/// and `rows_csv`, with the coordinate columns). From format 6, `None` when no row has
+/// coordinates; before, a table without coordinate columns is refused.
+pub fn map(
+    format: ReleaseFormat,
+    site: &Site,
+    schema: &Schema,
+    rows_csv: &[u8],
+) -> Result<Option<Figure>> {
+    if format.has_accessible_pictures() {
+        format6::map(site, schema, rows_csv)
+    } else {
+        map::map(site, schema, rows_csv).map(Some)
+    }
+}
 
 /// A picture: the SVG document, its title, and a text alternative for readers who cannot see
 /// it (also inside the SVG as `<title>` and `<desc>`).
@@ -67,21 +102,22 @@ const FONT: &str = "sans-serif";
 const MARK: RGBColor = RGBColor(0x01, 0x01, 0x01);
 
 /// The timeline and the map of a dataset's `site` table, or `None` when the metadata has no
-/// `site` section. The map reads the table's expanded rows (its places' coordinates).
-pub fn figures(meta: &Metadata, tables: &Tables) -> Result<Option<(Figure, Figure)>> {
+/// `site` section; the map is `None` when there is nothing to map (from release format 6). The
+/// map reads the table's expanded rows (its places' coordinates).
+pub fn figures(meta: &Metadata, tables: &Tables) -> Result<Option<(Figure, Option<Figure>)>> {
     let Some(site) = &meta.site else {
         return Ok(None);
     };
     let t = tables.get(&site.table)?;
-    let timeline = timeline(site, &t.schema, &t.csv)?;
+    let timeline = timeline(meta.format(), site, &t.schema, &t.csv)?;
     let (schema, rows) = t.typed()?;
-    let map = map(site, schema, &rows)?;
+    let map = map(meta.format(), site, schema, &rows)?;
     Ok(Some((timeline, map)))
 }
 
 /// The pictures of the dataset under the repository root `dataset_root`, written into
 /// `out_dir` as `timeline.svg` and `map.svg`; returns the paths written (none when the
-/// metadata has no `site` section).
+/// metadata has no `site` section, no map when there is nothing to map).
 pub fn write_pictures(dataset_root: &Path, out_dir: &Path) -> Result<Vec<PathBuf>> {
     let dataset = Dataset::open(dataset_root)?;
     let Some((timeline, map)) = dataset_figures(&dataset)? else {
@@ -89,7 +125,8 @@ pub fn write_pictures(dataset_root: &Path, out_dir: &Path) -> Result<Vec<PathBuf
     };
     std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
     let mut written = Vec::new();
-    for (file, f) in [(TIMELINE_FILE, timeline), (MAP_FILE, map)] {
+    for (file, f) in [(TIMELINE_FILE, Some(timeline)), (MAP_FILE, map)] {
+        let Some(f) = f else { continue };
         let p = out_dir.join(file);
         crate::table::atomic::write_file(&p, f.svg.as_bytes(), file)?;
         written.push(p);
@@ -98,7 +135,7 @@ pub fn write_pictures(dataset_root: &Path, out_dir: &Path) -> Result<Vec<PathBuf
 }
 
 /// [`figures`] of a dataset read from its files.
-pub fn dataset_figures(dataset: &Dataset) -> Result<Option<(Figure, Figure)>> {
+pub fn dataset_figures(dataset: &Dataset) -> Result<Option<(Figure, Option<Figure>)>> {
     if dataset.meta.site.is_none() {
         return Ok(None);
     }
@@ -175,6 +212,19 @@ impl Groups {
             labels.len() - 1
         });
         Ok(Groups { labels, of, other })
+    }
+
+    /// The labels of one colour per vocabulary value (no `groups`) in the schema's words: each
+    /// value's `title` where it has one.
+    fn titled(mut self, site: &Site, schema: &Schema, kind: usize) -> Groups {
+        if site.groups.is_empty() {
+            for (value, &i) in &self.of {
+                if let Some(t) = schema.columns[kind].title_of(value) {
+                    self.labels[i] = t.to_string();
+                }
+            }
+        }
+        self
     }
 
     fn of(&self, value: &str) -> Option<usize> {

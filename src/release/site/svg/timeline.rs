@@ -1,5 +1,6 @@
-//! The timeline: events per month stacked by group of type, killed per month stacked by side,
-//! a dashed line on the day of every marked event.
+//! The timeline of release formats 3 to 5: events per month stacked by group of type, killed
+//! per month stacked by side, a dashed line on the day of every marked event. Its month tally
+//! ([`Months`]) serves format 6 too.
 
 use super::*;
 use crate::schema::rows::Rows;
@@ -7,19 +8,10 @@ use crate::schema::rows::Rows;
 /// Events per month by type (stacked columns), killed per month by side (stacked columns),
 /// and a dashed line on the day of each row whose type is in `site.mark`. `events_csv` is the
 /// table of `schema` (canonical or expanded: only `site`'s columns are read).
-pub fn timeline(site: &Site, schema: &Schema, events_csv: &[u8]) -> Result<Figure> {
+pub(super) fn timeline(site: &Site, schema: &Schema, events_csv: &[u8]) -> Result<Figure> {
     let date = column(schema, "date", &site.date)?;
     let kind = column(schema, "type", &site.kind)?;
-    let series = site
-        .killed
-        .iter()
-        .map(|s| {
-            s.columns
-                .iter()
-                .map(|c| column(schema, "killed", c))
-                .collect::<Result<Vec<_>>>()
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let series = series_columns(site, schema)?;
     let groups = Groups::new(site, schema, kind)?;
     let months = Months::tally(schema, events_csv, site, &groups, (date, kind), &series)?;
     let title = "Events per month by type, and killed per month by side".to_string();
@@ -37,24 +29,37 @@ pub fn timeline(site: &Site, schema: &Schema, events_csv: &[u8]) -> Result<Figur
     })
 }
 
+/// The columns of each killed series of the `site` section.
+pub(super) fn series_columns(site: &Site, schema: &Schema) -> Result<Vec<Vec<usize>>> {
+    site.killed
+        .iter()
+        .map(|s| {
+            s.columns
+                .iter()
+                .map(|c| column(schema, "killed", c))
+                .collect::<Result<Vec<_>>>()
+        })
+        .collect()
+}
+
 /// What the timeline draws, month by month (months as numbers: year × 12 + month − 1).
-struct Months {
+pub(super) struct Months {
     /// Events by colour group.
-    events: BTreeMap<i32, Vec<u64>>,
+    pub(super) events: BTreeMap<i32, Vec<u64>>,
     /// Killed by series (side).
-    killed: BTreeMap<i32, Vec<u64>>,
+    pub(super) killed: BTreeMap<i32, Vec<u64>>,
     /// The marked rows: month, day, type.
-    marks: Vec<(i32, u32, String)>,
+    pub(super) marks: Vec<(i32, u32, String)>,
     /// Rows with a date.
-    total_events: u64,
+    pub(super) total_events: u64,
     /// The first and last month with events (0 and 0 when there are none).
-    first: i32,
-    last: i32,
+    pub(super) first: i32,
+    pub(super) last: i32,
 }
 
 impl Months {
     /// Reads every row once, with its date and type columns.
-    fn tally(
+    pub(super) fn tally(
         schema: &Schema,
         events_csv: &[u8],
         site: &Site,
@@ -102,11 +107,26 @@ impl Months {
     }
 
     /// The month with the highest sum (the earliest of equals), with that sum.
-    fn peak(by_month: &BTreeMap<i32, Vec<u64>>) -> Option<(i32, u64)> {
+    pub(super) fn peak(by_month: &BTreeMap<i32, Vec<u64>>) -> Option<(i32, u64)> {
         by_month
             .iter()
             .map(|(m, v)| (*m, v.iter().sum::<u64>()))
             .max_by_key(|&(m, n)| (n, -m))
+    }
+
+    /// " The busiest month is YYYY-MM (N events).", or nothing without events.
+    pub(super) fn busiest(&self) -> String {
+        Self::peak(&self.events)
+            .map(|(m, n)| format!(" The busiest month is {} ({n} events).", month_label(m)))
+            .unwrap_or_default()
+    }
+
+    /// " The deadliest month is YYYY-MM (N killed).", or nothing when none were killed.
+    pub(super) fn deadliest(&self) -> String {
+        Self::peak(&self.killed)
+            .filter(|&(_, n)| n > 0)
+            .map(|(m, n)| format!(" The deadliest month is {} ({n} killed).", month_label(m)))
+            .unwrap_or_default()
     }
 
     /// The text alternative: what the charts show, in words.
@@ -118,12 +138,7 @@ impl Months {
             self.total_events,
             groups.labels.join("; "),
         );
-        if let Some((m, n)) = Self::peak(&self.events) {
-            s.push_str(&format!(
-                " The busiest month is {} ({n} events).",
-                month_label(m)
-            ));
-        }
+        s.push_str(&self.busiest());
         if with_killed {
             let total: u64 = self.killed.values().flatten().sum();
             let sides: Vec<&str> = site.killed.iter().map(|s| s.label.as_str()).collect();
@@ -131,12 +146,7 @@ impl Months {
                 " Bottom: {total} killed, per month, stacked by side ({}).",
                 sides.join("; ")
             ));
-            if let Some((m, n)) = Self::peak(&self.killed).filter(|&(_, n)| n > 0) {
-                s.push_str(&format!(
-                    " The deadliest month is {} ({n} killed).",
-                    month_label(m)
-                ));
-            }
+            s.push_str(&self.deadliest());
         }
         if !self.marks.is_empty() {
             s.push_str(&format!(
