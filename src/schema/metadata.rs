@@ -358,8 +358,13 @@ pub struct SiteSeries {
 /// 3. the page (`site/`) and the pictures (`timeline.svg`, `map.svg`);
 /// 4. the page lays out only the rows it shows (the whole table is kept for readers without
 ///    JavaScript) and the sections below the first screen when they come into view;
-/// 5. the pinned source texts, the quotes on the page, bounds from claims in the typed exports.
-pub const RELEASE_FORMAT: u32 = 5;
+/// 5. the pinned source texts, the quotes on the page, bounds from claims in the typed exports;
+/// 6. the page for everyone: labels from the schemas' titles, search over ids, dates, places,
+///    actors and notes, filters by actor, date range and place kept in the URL, charts that
+///    follow the filters, the shown rows as CSV, an event card that leads with the event, a
+///    phone layout, print and dark styles, downloads with a "start here", and no Timeline or
+///    Map section without the metadata's `site` section.
+pub const RELEASE_FORMAT: u32 = 6;
 
 impl Metadata {
     /// The bundle layout of this dataset: 1 when the metadata names none.
@@ -413,6 +418,12 @@ impl ReleaseFormat {
     /// README loading code that runs on the bundle as built.
     pub fn has_evidence(self) -> bool {
         self.0 >= 5
+    }
+
+    /// Format 6: the page for everyone (see [`RELEASE_FORMAT`]), with its own template,
+    /// stylesheet and script; format 5 pages keep the ones they were published with.
+    pub fn has_page_for_everyone(self) -> bool {
+        self.0 >= 6
     }
 }
 

@@ -19,6 +19,7 @@ mod links;
 mod loader;
 mod mass_errors;
 mod next_id;
+mod page6;
 mod page_evidence;
 mod pipes;
 mod properties;

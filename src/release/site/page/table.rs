@@ -4,9 +4,10 @@
 //! format 5 the rendered rows end with their quotes from the source.
 
 use super::evidence::{self, Quotes};
-use super::{esc, shown_value, Layout};
+use super::{column_title, esc, shown_value, term_labels, Layout};
 use crate::schema::metadata::ReleaseFormat;
 use crate::schema::{Kind, Schema};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// The events table. Up to release format 3 every row is a row of the table, which the script
@@ -29,24 +30,34 @@ pub(super) fn table(
     let more = "<p><button type=\"button\" id=\"more\" hidden>Show more rows</button></p>\n";
     if !format.has_lazy_page() {
         s.push_str("<div class=\"scroll\"><table id=\"events-table\"><caption>Every row of the table (follow an id for the full record)</caption>");
-        head(&mut s, schema, layout, Head::Format3);
-        body(&mut s, schema, rows, layout, None);
+        head(&mut s, schema, layout, Head::Format3, false);
+        body(&mut s, schema, rows, layout, None, false);
         s.push_str("</table></div>\n");
         s.push_str(more);
         return s;
     }
-    s.push_str("<div class=\"scroll\" id=\"events-box\" hidden><table id=\"events-table\"><caption>The rows that match the filters (follow an id for the full record)</caption>");
-    head(&mut s, schema, layout, Head::Script);
+    // From release format 6 the columns and values are in the schema's words, and each box
+    // that scrolls sideways can be scrolled from the keyboard.
+    let words = format.has_page_for_everyone();
+    let region = |label: &str| {
+        if words {
+            format!(" tabindex=\"0\" role=\"region\" aria-label=\"{label}\"")
+        } else {
+            String::new()
+        }
+    };
+    let _ = write!(s, "<div class=\"scroll\" id=\"events-box\"{} hidden><table id=\"events-table\"><caption>The rows that match the filters (follow an id for the full record)</caption>", region("The events"));
+    head(&mut s, schema, layout, Head::Script, words);
     s.push_str("<tbody></tbody></table></div>\n");
     s.push_str(more);
-    s.push_str("<noscript><div class=\"scroll\"><table id=\"events-table-all\"><caption>Every row of the table</caption>");
-    head(&mut s, schema, layout, Head::Plain);
+    let _ = write!(s, "<noscript><div class=\"scroll\"{}><table id=\"events-table-all\"><caption>Every row of the table</caption>", region("Every event"));
+    head(&mut s, schema, layout, Head::Plain, words);
     if quotes.is_some() {
         // The last column, the row's quotes (release format 5 on).
         let at = s.len() - "</tr></thead>\n".len();
         s.insert_str(at, "<th scope=\"col\">quotes from the source</th>");
     }
-    body(&mut s, schema, rows, layout, quotes);
+    body(&mut s, schema, rows, layout, quotes, words);
     s.push_str("</table></div></noscript>\n");
     s
 }
@@ -71,10 +82,16 @@ fn cell_class(schema: &Schema, layout: &Layout, i: usize) -> &'static str {
     }
 }
 
-fn head(s: &mut String, schema: &Schema, layout: &Layout, kind: Head) {
+/// The header; in `words` (release format 6 on) each column named by its title.
+fn head(s: &mut String, schema: &Schema, layout: &Layout, kind: Head, words: bool) {
     s.push_str("<thead><tr>");
     for &i in &layout.shown {
         let c = &schema.columns[i];
+        let label = if words {
+            column_title(schema, i)
+        } else {
+            c.name.clone()
+        };
         let tip = c
             .description
             .as_deref()
@@ -95,10 +112,10 @@ fn head(s: &mut String, schema: &Schema, layout: &Layout, kind: Head) {
                 let label = if sortable {
                     format!(
                         "<button type=\"button\" class=\"sort\">{}</button>",
-                        esc(&c.name)
+                        esc(&label)
                     )
                 } else {
-                    esc(&c.name)
+                    esc(&label)
                 };
                 let _ = write!(
                     s,
@@ -107,26 +124,40 @@ fn head(s: &mut String, schema: &Schema, layout: &Layout, kind: Head) {
                 );
             }
             Head::Format3 | Head::Plain => {
-                let _ = write!(s, "<th scope=\"col\"{tip}>{}</th>", esc(&c.name));
+                let _ = write!(s, "<th scope=\"col\"{tip}>{}</th>", esc(&label));
             }
         }
     }
     s.push_str("</tr></thead>\n");
 }
 
-/// The rows, each with its quotes in a last cell when `quotes` is given.
+/// The rows, each with its quotes in a last cell when `quotes` is given; in `words` (release
+/// format 6 on) each vocabulary value shown by its title.
 fn body(
     s: &mut String,
     schema: &Schema,
     rows: &[Vec<String>],
     layout: &Layout,
     quotes: Option<&Quotes>,
+    words: bool,
 ) {
     s.push_str("<tbody>\n");
+    // The values in words, by shown column (release format 6 on).
+    let labels: Vec<BTreeMap<String, String>> = layout
+        .shown
+        .iter()
+        .map(|&i| {
+            if words {
+                term_labels(&schema.columns[i])
+            } else {
+                BTreeMap::new()
+            }
+        })
+        .collect();
     for (n, r) in rows.iter().enumerate() {
         let key = r.get(layout.key).map(String::as_str).unwrap_or("");
         let _ = write!(s, "<tr id=\"{0}\" data-i=\"{n}\">", esc(key));
-        for &i in &layout.shown {
+        for (&i, labels) in layout.shown.iter().zip(&labels) {
             let v = r.get(i).map(String::as_str).unwrap_or("");
             if i == layout.key {
                 let _ = write!(s, "<th scope=\"row\"><a href=\"#{0}\">{0}</a></th>", esc(v));
@@ -135,7 +166,11 @@ fn body(
                     "" => String::new(),
                     c => format!(" class=\"{c}\""),
                 };
-                let _ = write!(s, "<td{class}>{}</td>", shown_value(schema, i, v));
+                let shown = match labels.get(v) {
+                    Some(t) => esc(t),
+                    None => shown_value(schema, i, v),
+                };
+                let _ = write!(s, "<td{class}>{shown}</td>");
             }
         }
         if let Some(q) = quotes {
