@@ -89,8 +89,7 @@ async function phone(shots, name) {
     const cards = await page.locator("#events-table tbody tr").first().evaluate((tr) => getComputedStyle(tr).display);
     check(cards === "block", `${name}, phone: the events are cards (a row is display ${cards})`);
     await page.screenshot({ path: join(shots, `page6-${name}-phone-${scheme}.png`) });
-    await page.locator("#events").scrollIntoViewIfNeeded();
-    await page.evaluate(() => document.getElementById("events").scrollIntoView());
+    await page.evaluate(() => document.getElementById("count").scrollIntoView());
     await page.screenshot({ path: join(shots, `page6-${name}-phone-${scheme}-events.png`) });
     // axe-core reads the stylesheet, which file:// refuses with a console error: the page's
     // own errors are counted before it runs.
@@ -100,9 +99,16 @@ async function phone(shots, name) {
     check(found.length === 0, `${name}, ${scheme}: axe-core finds no serious or critical violation`);
     await context.close();
   }
-  const { context, page } = await open({ viewport: { width: 1440, height: 2400 } });
-  await page.screenshot({ path: join(shots, `page6-${name}-desktop.png`) });
-  await context.close();
+  for (const scheme of ["light", "dark"]) {
+    const { context, page } = await open({ viewport: { width: 1440, height: 2400 }, colorScheme: scheme });
+    await page.screenshot({ path: join(shots, `page6-${name}-desktop-${scheme}.png`) });
+    for (const part of ["timeline", "events"]) {
+      if (!(await page.locator(`#${part}`).count())) continue;
+      await page.evaluate((id) => document.getElementById(id).scrollIntoView(), part);
+      await page.screenshot({ path: join(shots, `page6-${name}-desktop-${scheme}-${part}.png`) });
+    }
+    await context.close();
+  }
 }
 
 async function nosite() {
@@ -126,6 +132,18 @@ async function checks(expect, shots) {
   await words(expect);
   await charts(expect);
   await printed();
+  await withoutScript(expect);
+}
+
+/// Without JavaScript: every row, in words, and a phone still does not scroll sideways.
+async function withoutScript(expect) {
+  const { context, page } = await open({ javaScriptEnabled: false, viewport: PHONE });
+  const rows = await page.locator("#events-table-all tbody tr").count();
+  check(rows === expect.rows, `without JavaScript: ${rows} rows, expected ${expect.rows}`);
+  const cells = await page.locator(`#events-table-all tr[id="${expect.card.id}"] td`).allTextContents();
+  check(cells.includes(expect.card.type), `without JavaScript: the type in words ("${expect.card.type}" in ${JSON.stringify(cells)})`);
+  await noSideways(page, "without JavaScript, phone");
+  await context.close();
 }
 
 /// Search finds a place's name; the address keeps it, and a fresh page opened at that address

@@ -57,6 +57,7 @@ fn expectations(dataset: &Path) -> serde_json::Value {
     // The event at Jermuk, which the search must find by the place's name.
     let (card, word) = ("AABC-0093", "Jermuk");
     let event = events.iter().find(|e| id(e) == card).unwrap();
+    assert_eq!(event[col(&h, "event_type")], "offensive");
     let place = places
         .iter()
         .find(|p| p[col(&ph, "name")] == word)
@@ -94,7 +95,11 @@ fn expectations(dataset: &Path) -> serde_json::Value {
             "file": "events.csv", "months": months,
         },
         "sort": "killed_total",
-        "card": {"id": card, "shows": [word, date, actor_name], "notes": event[col(&h, "notes")]},
+        "card": {
+            "id": card, "shows": [word, date, actor_name], "notes": event[col(&h, "notes")],
+            "type": "Offensive",
+        },
+        "rows": events.len(),
         "unknown": "AABC-9999",
         "raw": ["event_type", "geo_precision", "killed_am_military", "armed_clash"],
         "titles": ["Type of event", "Armenian servicemen killed", "Armed clash"],

@@ -31,6 +31,7 @@ use std::fmt::Write;
 mod everyone;
 mod evidence;
 mod labels;
+mod pack;
 mod table;
 use labels::{column_title, term_labels};
 use table::table;
@@ -741,9 +742,11 @@ fn data_json(
     if let Some(q) = quotes {
         v["evidence"] = evidence::json(q);
     }
-    // Release format 6 on: how to write the shown rows as the main
+    // Release format 6 on: the rows packed by column, and how to write the shown rows as the main
     // table's CSV (its header, and where each of its columns is in the rows).
     if labelled {
+        v.as_object_mut().expect("an object").remove("rows");
+        v["packed"] = pack::pack(rows, schema.columns.len());
         let canonical = &inputs.tables.get(&main_name)?.schema;
         let header: Vec<&str> = canonical.columns.iter().map(|c| c.name.as_str()).collect();
         let at: Vec<Option<usize>> = header.iter().map(|n| schema.column_index(n)).collect();

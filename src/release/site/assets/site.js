@@ -7,7 +7,28 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("data").textContent);
-  var rows = data.rows;
+  var rows = unpack(data.packed);
+  // The rows, from their columns (see page/pack.rs): a plain column is its cells; a packed one
+  // its values and, for each row, a code of `width` digits naming one.
+  function unpack(p) {
+    var ALPHABET = "!#$%&'()*+,-./0123456789:;=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+    var digit = Object.create(null), out = new Array(p.n);
+    for (var d = 0; d < ALPHABET.length; d++) digit[ALPHABET[d]] = d;
+    for (var n = 0; n < p.n; n++) out[n] = new Array(p.columns.length);
+    p.columns.forEach(function (col, c) {
+      var n;
+      if (Array.isArray(col)) {
+        for (n = 0; n < p.n; n++) out[n][c] = col[n];
+        return;
+      }
+      var codes = col.codes, values = col.values, w = col.width;
+      for (n = 0; n < p.n; n++) {
+        var code = w === 1 ? digit[codes[n]] : digit[codes[2 * n]] * ALPHABET.length + digit[codes[2 * n + 1]];
+        out[n][c] = values[code];
+      }
+    });
+    return out;
+  }
   var cols = data.columns;
   var titles = cols.map(function (c) { return c.title || c.name; });
   var keyCol = data.key;
@@ -334,12 +355,14 @@
       var m = (rows[n][dateCol] || "").slice(0, 7);
       if (at[m] !== undefined) max = Math.max(max, ++at[m]);
     });
-    var W = 10, H = 100, svg = svgEl("svg", { viewBox: "0 0 " + months.length * W + " " + (H + 14), preserveAspectRatio: "none", role: "group", "aria-label": "Rows that match the filters, by month of " + titles[dateCol] });
+    var W = 10, H = 100, svg = svgEl("svg", { viewBox: "0 0 " + months.length * W + " " + H, preserveAspectRatio: "none", role: "group", "aria-label": "Rows that match the filters, by month of " + titles[dateCol] });
+    // The years under the bars, in the page's own type (the bars stretch; words must not).
+    var years = el("div", null, "years");
     months.forEach(function (m, k) {
       if (m.slice(5) === "01" || k === 0) {
-        var t = svgEl("text", { x: k * W + 1, y: H + 12 });
-        t.textContent = m.slice(0, 4);
-        svg.appendChild(t);
+        var y = el("span", m.slice(0, 4));
+        y.style.left = (100 * k / months.length) + "%";
+        years.appendChild(y);
       }
       if (!at[m]) return;
       var h = Math.max(2, Math.round(H * at[m] / max));
@@ -354,6 +377,7 @@
     live.textContent = "";
     live.appendChild(el("p", "Rows that match the filters, by month. Select a month to show only its rows.", "note"));
     live.appendChild(svg);
+    live.appendChild(years);
   }
   // The published timeline's month hit targets filter too.
   var timelineBox = document.getElementById("timeline");
