@@ -4,13 +4,14 @@
 //   node page6.mjs check SITE_DIR EXPECT_JSON SHOTS_DIR   # a format 6 page of a dataset
 //   node page6.mjs phone SITE_DIR SHOTS_DIR NAME          # layout and axe-core only (any size)
 //   node page6.mjs nosite SITE_DIR                        # a page without pictures
+//   node page6.mjs contract SITE_DIR EXPECT_JSON          # the pictures' links (see below)
 //
 // EXPECT_JSON (computed by page6.rs from the CSV files) gives a search word and the id it must
 // find, a filter with the exact CSV its rows download as, and ids for the card. Screenshots go
 // to SHOTS_DIR. Any console error or any request that is not a file:// URL fails. Exit 0 when
 // every check passes; otherwise the failures are printed and the exit code is 1.
 import { chromium } from "playwright-core";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL, fileURLToPath } from "node:url";
 import { dirname, join, resolve } from "node:path";
 
@@ -31,6 +32,7 @@ try {
   if (mode === "check") await checks(JSON.parse(readFileSync(rest[0], "utf8")), rest[1]);
   else if (mode === "phone") await phone(rest[0], rest[1]);
   else if (mode === "nosite") await nosite();
+  else if (mode === "contract") await contract(JSON.parse(readFileSync(rest[0], "utf8")));
   else throw new Error(`unknown mode ${mode}`);
 } finally {
   await browser.close();
@@ -133,6 +135,18 @@ async function checks(expect, shots) {
   await charts(expect);
   await printed();
   await withoutScript(expect);
+  await skipLink();
+}
+
+/// The skip link, once focused, is in sight and clear of the title.
+async function skipLink() {
+  const { context, page } = await open({ viewport: PHONE });
+  await page.keyboard.press("Tab");
+  const [skip, title] = await page.evaluate(() => [document.activeElement, document.querySelector("h1")]
+    .map((e) => { const r = e.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, left: r.left, text: e.textContent }; }));
+  check(skip.text === "Skip to the events", `Tab first reaches the skip link ("${skip.text}")`);
+  check(skip.left >= 0 && skip.bottom <= title.top, `the skip link (${skip.top} to ${skip.bottom}) is above the title (from ${title.top})`);
+  await context.close();
 }
 
 /// Without JavaScript: every row, in words, and a phone still does not scroll sideways.
@@ -306,5 +320,41 @@ async function printed() {
   check(!(await page.locator("#filters").isVisible()), "the filters do not print");
   const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
   check(sw <= iw, `the printed page is not wider than the paper (${sw} px, ${iw} px)`);
+  await context.close();
+}
+
+/// The pictures of release format 6 link to the page's views: a map marker is
+/// `<a class="marker" href="#places=ID1,ID2" data-places="ID1 ID2" data-n="N">` and a month of
+/// the timeline a `<rect class="month" data-month="YYYY-MM">`. A hand-written marker and month
+/// are added to the page: the marker counts the rows that match at its places (hidden at 0),
+/// following it shows those rows, and a click on the month shows that month's rows.
+async function contract(expect) {
+  const m = expect.marker;
+  const marker = `<svg role="group" data-bbox="42 37.5 51 42.5" viewBox="0 0 100 40" aria-label="Places"><a class="marker" href="#places=${m.places.join(",")}" data-places="${m.places.join(" ")}" data-n="0" aria-label="${m.label}"><circle cx="20" cy="20" r="15"></circle><text x="20" y="24">0</text></a></svg>`;
+  const month = `<svg viewBox="0 0 100 20" role="img" aria-label="Months"><rect class="month" data-month="${expect.month.month}" x="0" y="0" width="100" height="20" fill="transparent"></rect></svg>`;
+  const html = readFileSync(join(siteDir, "index.html"), "utf8")
+    .replace('<figure id="fig-map"', `${marker}<figure id="fig-map"`)
+    .replace('<figure id="fig-timeline"', `${month}<figure id="fig-timeline"`);
+  const file = join(siteDir, "index-contract.html");
+  writeFileSync(file, html);
+  const { context, page, errors } = await open({}, pathToFileURL(resolve(file)).href);
+  const a = page.locator("a.marker");
+  check((await a.getAttribute("data-n")) === String(m.rows), `the marker counts ${await a.getAttribute("data-n")} rows, expected ${m.rows}`);
+  check((await a.locator("text").textContent()) === String(m.rows), "the marker's label says the count");
+  await page.locator(`#filters select[name="${expect.filter.col}"]`).selectOption(expect.filter.value);
+  const n = await a.getAttribute("data-n");
+  check(n === String(m.filtered), `filtered, the marker counts ${n} rows, expected ${m.filtered}`);
+  check((await a.evaluate((e) => getComputedStyle(e).display === "none")) === (m.filtered === 0), "a marker of no matching row is hidden, others shown");
+  await page.locator("#filters button[type=reset]").click();
+  await a.click();
+  await page.waitForFunction(() => location.hash.startsWith("#places="));
+  const ids = await shownIds(page);
+  check(ids.length === m.rows, `following the marker shows its ${m.rows} rows (${ids.length})`);
+  await page.locator("#filters button[type=reset]").click();
+  await page.locator(`rect.month[data-month="${expect.month.month}"]`).first().click();
+  await page.waitForFunction(() => location.hash.includes("from="));
+  const inMonth = await shownIds(page);
+  check(inMonth.length === expect.month.count, `a click on the month ${expect.month.month} shows its ${expect.month.count} rows (${inMonth.length})`);
+  check(errors.length === 0, `no console errors (${errors.join(" | ")})`);
   await context.close();
 }

@@ -84,7 +84,21 @@ fn expectations(dataset: &Path) -> serde_json::Value {
     let months: Vec<String> = chosen.iter().map(|e| month_of(e)).collect();
     let all_months: Vec<String> = events.iter().map(month_of).collect();
     let (month, in_month) = most_frequent(all_months.iter().map(String::as_str));
+    // A marker of the first two places of the card's event: the rows at either, and those of
+    // the filter's type.
+    let marker: Vec<&str> = event[col(&h, "place_ids")].split(';').take(2).collect();
+    let at = |e: &Vec<String>| {
+        e[col(&h, "place_ids")]
+            .split(';')
+            .any(|p| marker.contains(&p))
+    };
+    let marker_rows = events.iter().filter(|e| at(e)).count();
+    let marker_filtered = chosen.iter().filter(|e| at(e)).count();
     json!({
+        "marker": {
+            "places": marker, "label": "Two places", "rows": marker_rows,
+            "filtered": marker_filtered,
+        },
         "search": {
             "word": word,
             "id": card,
@@ -128,6 +142,10 @@ fn page_for_everyone_in_chromium() {
     );
     let bytes = std::fs::metadata(site.join("index.html")).unwrap().len();
     println!("index.html: {bytes} bytes");
+    node_script(
+        "page6.mjs",
+        &["contract", site.to_str().unwrap(), file.to_str().unwrap()],
+    );
 }
 
 #[test]

@@ -401,20 +401,33 @@
     matched.forEach(function (n) { on[rows[n][keyCol]] = true; });
     markers.forEach(function (m) { m.style.display = on[m.getAttribute("data-id")] ? "" : "none"; });
     if (placeMarkers.length === 0) return;
-    var at = Object.create(null);
-    var placeLinks = links.filter(function (l) { return placeMarkers.length && l.resource === "places"; });
+    // Each marker counts the matching rows at any of its places, each row once.
+    var counts = placeMarkers.map(function () { return 0; });
     matched.forEach(function (n) {
-      placeLinks.forEach(function (l) { idsIn(rows[n], l).forEach(function (id) { at[id] = (at[id] || 0) + 1; }); });
+      var hit = Object.create(null);
+      links.forEach(function (l) {
+        var mk = markersAt[l.resource];
+        if (!mk) return;
+        idsIn(rows[n], l).forEach(function (id) {
+          (mk[id] || []).forEach(function (k) { if (!hit[k]) { hit[k] = true; counts[k]++; } });
+        });
+      });
     });
-    placeMarkers.forEach(function (m) {
-      var k = 0;
-      m.getAttribute("data-places").split(" ").forEach(function (id) { k += at[id] || 0; });
-      m.setAttribute("data-n", k);
-      m.style.display = k ? "" : "none";
+    placeMarkers.forEach(function (m, k) {
+      m.setAttribute("data-n", counts[k]);
+      m.style.display = counts[k] ? "" : "none";
       var label = m.querySelector("text");
-      if (label) label.textContent = k;
+      if (label) label.textContent = counts[k];
     });
   }
+  // The markers at each linked row, by linked table: a marker's link names the table its ids
+  // are of (#places=…).
+  var markersAt = Object.create(null);
+  placeMarkers.forEach(function (m, k) {
+    var res = (m.getAttribute("href") || "").slice(1).split("=")[0];
+    var by = markersAt[res] || (markersAt[res] = Object.create(null));
+    m.getAttribute("data-places").split(" ").forEach(function (id) { (by[id] || (by[id] = [])).push(k); });
+  });
   function markerOf(e) {
     var m = e.target.closest ? e.target.closest(".event[data-id]") : null;
     return m && mapBox.contains(m) ? m : null;
