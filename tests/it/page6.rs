@@ -217,3 +217,32 @@ fn a_format_5_page_keeps_its_published_template_stylesheet_and_script() {
     assert!(html.contains("crisis vocabulary.\">event_type</th>"));
     assert!(!html.contains("Start here"));
 }
+
+#[test]
+fn a_format_6_page_keeps_markup_in_the_data_as_text() {
+    // In the lean table, the packed data and the filters' options alike.
+    let w = crate::workdir::Workdir::with_dataset("page6-markup");
+    set_format(w.path(), 6);
+    let hostile = "</noscript></script><script>alert(1)</script><!-- <b>x</b>";
+    let events = w.path().join("dataset/events.csv");
+    let (h, mut rows) = read_csv(&events);
+    rows[0][col(&h, "notes")] = hostile.to_string();
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_path(&events)
+        .unwrap();
+    out.write_record(&h).unwrap();
+    for r in &rows {
+        out.write_record(r).unwrap();
+    }
+    out.flush().unwrap();
+    let site = w.path().join("site");
+    build_site(w.path(), &site);
+    let html = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(!html.contains(hostile));
+    assert!(!html.contains("<script>alert"));
+    assert!(html.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("\\u003c/noscript>\\u003c/script>\\u003cscript>alert(1)"));
+    assert_eq!(html.matches("<script").count(), 3);
+    assert_eq!(html.matches("</noscript>").count(), 1);
+}

@@ -57,14 +57,21 @@ pub(super) fn human_size(bytes: u64) -> String {
 }
 
 /// The files to download, as a list: first "start here" (the main table's files, whose names
-/// start with `main`), then the rest in the bundle's order; each with its size and its SHA-256
+/// start with `main`: its CSV, its Parquet, the others), then the rest in the bundle's order; each with its size and its SHA-256
 /// (wrapped, and copyable).
 pub(super) fn downloads(list: &[Download], main: &str) -> String {
     let starts = |d: &Download| {
         let name = d.path.rsplit('/').next().unwrap_or(&d.path);
         name.starts_with(main)
     };
-    let (first, rest): (Vec<&Download>, Vec<&Download>) = list.iter().partition(|d| starts(d));
+    let (mut first, rest): (Vec<&Download>, Vec<&Download>) = list.iter().partition(|d| starts(d));
+    // The CSV (any spreadsheet), then the Parquet (typed), then the main table's other files.
+    let rank = |d: &Download| match d.path.rsplit('.').next() {
+        Some("csv") => 0,
+        Some("parquet") => 1,
+        _ => 2,
+    };
+    first.sort_by_key(|d| rank(d));
     let mut s = String::new();
     if !first.is_empty() {
         s.push_str("<h3>Start here</h3>\n<p class=\"note\">The main table, as CSV (opens in any spreadsheet) and in the typed formats.</p>\n");
@@ -287,6 +294,32 @@ mod tests {
         assert_eq!(human_size(559_904), "559.9 kB");
         assert_eq!(human_size(13_471_000), "13.5 MB");
         assert_eq!(human_size(2_000_000_000_000), "2000.0 GB");
+    }
+
+    #[test]
+    fn downloads_start_with_the_main_tables_csv_and_parquet() {
+        let file = |path: &str| Download {
+            href: path.into(),
+            path: path.into(),
+            bytes: 1,
+            sha256: "0".into(),
+        };
+        let list = [
+            "README.md",
+            "events.geojson",
+            "events.parquet",
+            "events.csv",
+            "events_actors.csv",
+        ]
+        .map(file);
+        let html = downloads(&list, "events.");
+        let at = |name: &str| html.find(&format!(">{name}<")).unwrap();
+        assert!(at("events.csv") < at("events.parquet"));
+        assert!(at("events.parquet") < at("events.geojson"));
+        assert!(html.find("Start here").unwrap() < at("events.csv"));
+        assert!(at("events.geojson") < html.find("The other 2 files").unwrap());
+        assert!(html.find("The other 2 files").unwrap() < at("README.md"));
+        assert!(at("README.md") < at("events_actors.csv"));
     }
 
     #[test]
