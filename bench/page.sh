@@ -18,6 +18,7 @@ ROOT=$(pwd)
 SIZES=${SIZES:-125 1000 10000}
 FORMAT=${FORMAT:-}
 WORK=${WORK:-$(mktemp -d)}
+mkdir -p "$WORK"
 if [ -z "${AABC:-}" ]; then
   cargo build --release --locked -q
   AABC=${CARGO_TARGET_DIR:-$ROOT/target}/release/aabc

@@ -395,11 +395,17 @@
   var markers = mapBox ? Array.prototype.slice.call(mapBox.querySelectorAll(".event[data-id]")) : [];
   var placeMarkers = mapBox ? Array.prototype.slice.call(mapBox.querySelectorAll("a.marker[data-places]")) : [];
   var marked = null;
+  var markerIds = markers.map(function (m) { return m.getAttribute("data-id"); });
+  var shownMarker = markers.map(function () { return true; });
   function drawMap() {
     if (!mapBox) return;
     var on = Object.create(null);
     matched.forEach(function (n) { on[rows[n][keyCol]] = true; });
-    markers.forEach(function (m) { m.style.display = on[m.getAttribute("data-id")] ? "" : "none"; });
+    // Only the points that change are touched (a map may have thousands).
+    markers.forEach(function (m, k) {
+      var show = on[markerIds[k]] === true;
+      if (shownMarker[k] !== show) m.style.display = (shownMarker[k] = show) ? "" : "none";
+    });
     if (placeMarkers.length === 0) return;
     // Each marker counts the matching rows at any of its places, each row once.
     var counts = placeMarkers.map(function () { return 0; });
