@@ -57,24 +57,26 @@ pub(super) fn human_size(bytes: u64) -> String {
 }
 
 /// The files to download, as a list: first "start here" (the main table's files, whose names
-/// start with `main`: its CSV, its Parquet, the others), then the rest in the bundle's order; each with its size and its SHA-256
+/// start with `main`: its CSV, its Parquet, the others; then the README), then the rest in the
+/// bundle's order; each with its size and its SHA-256
 /// (wrapped, and copyable).
 pub(super) fn downloads(list: &[Download], main: &str) -> String {
-    let starts = |d: &Download| {
-        let name = d.path.rsplit('/').next().unwrap_or(&d.path);
-        name.starts_with(main)
-    };
+    // The main table's own files beside the page's folder (not its schemas), and the README
+    // (the codebook).
+    let starts =
+        |d: &Download| !d.path.contains('/') && (d.path.starts_with(main) || d.path == "README.md");
     let (mut first, rest): (Vec<&Download>, Vec<&Download>) = list.iter().partition(|d| starts(d));
     // The CSV (any spreadsheet), then the Parquet (typed), then the main table's other files.
     let rank = |d: &Download| match d.path.rsplit('.').next() {
         Some("csv") => 0,
         Some("parquet") => 1,
+        Some("md") => 3,
         _ => 2,
     };
     first.sort_by_key(|d| rank(d));
     let mut s = String::new();
     if !first.is_empty() {
-        s.push_str("<h3>Start here</h3>\n<p class=\"note\">The main table, as CSV (opens in any spreadsheet) and in the typed formats.</p>\n");
+        s.push_str("<h3>Start here</h3>\n<p class=\"note\">The main table's files (the CSV opens in any spreadsheet) and the README that explains them.</p>\n");
         item_list(&mut s, &first, 0);
     }
     if !rest.is_empty() {
@@ -310,16 +312,18 @@ mod tests {
             "events.parquet",
             "events.csv",
             "events_actors.csv",
+            "schema/events.schema.json",
         ]
         .map(file);
         let html = downloads(&list, "events.");
         let at = |name: &str| html.find(&format!(">{name}<")).unwrap();
+        assert!(html.find("Start here").unwrap() < at("events.csv"));
         assert!(at("events.csv") < at("events.parquet"));
         assert!(at("events.parquet") < at("events.geojson"));
-        assert!(html.find("Start here").unwrap() < at("events.csv"));
-        assert!(at("events.geojson") < html.find("The other 2 files").unwrap());
-        assert!(html.find("The other 2 files").unwrap() < at("README.md"));
-        assert!(at("README.md") < at("events_actors.csv"));
+        assert!(at("events.geojson") < at("README.md"));
+        assert!(at("README.md") < html.find("The other 2 files").unwrap());
+        assert!(html.find("The other 2 files").unwrap() < at("events_actors.csv"));
+        assert!(at("events_actors.csv") < at("schema/events.schema.json"));
     }
 
     #[test]
