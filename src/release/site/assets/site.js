@@ -106,7 +106,9 @@
         cell.appendChild(a);
       } else {
         cell = el("td", shownValue(s.col, v));
-        if (s.cls) cell.className = s.cls;
+        // A number in words (a vocabulary's title) reads as text; a date does not break.
+        if (cols[s.col].kind === "date") cell.className = "date";
+        else if (s.cls && !(s.cls === "num" && termTitles[s.col][v] !== undefined)) cell.className = s.cls;
         if (v !== "") cell.setAttribute("data-label", s.label);
       }
       tr.appendChild(cell);
