@@ -5,6 +5,7 @@
 #
 #   bash bench/page.sh                 # the real dataset; 125, 1,000 and 10,000 events
 #   SIZES="10000 50000" bash bench/page.sh
+#   FORMAT=6 bash bench/page.sh        # every page in release format 6 (the page for everyone)
 #
 # Time to interactive is from the navigation until the page's script has run (the filters,
 # search, sort and permalinks work), median of three fresh loads (`tests/browser/test.mjs tti`).
@@ -15,12 +16,38 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 SIZES=${SIZES:-125 1000 10000}
+FORMAT=${FORMAT:-}
 WORK=${WORK:-$(mktemp -d)}
+mkdir -p "$WORK"
 if [ -z "${AABC:-}" ]; then
   cargo build --release --locked -q
   AABC=${CARGO_TARGET_DIR:-$ROOT/target}/release/aabc
 fi
 [ -d tests/browser/node_modules/playwright-core ] || bash tests/browser/setup.sh
+
+# Sets the release format of the dataset at $1 to $FORMAT, when given.
+set_format() {
+  [ -n "$FORMAT" ] || return 0
+  python3 - "$1/dataset/dataset.json" "$FORMAT" <<'PY'
+import json, sys
+path, fmt = sys.argv[1], int(sys.argv[2])
+with open(path) as f:
+    meta = json.load(f)
+meta["release_format"] = fmt
+with open(path, "w") as f:
+    json.dump(meta, f, indent=2, ensure_ascii=False)
+    f.write("\n")
+PY
+}
+
+# A copy of the dataset (data, schemas, changelog) at $1.
+copy_dataset() {
+  rm -rf "$1"
+  mkdir -p "$1"
+  cp -r dataset schema CHANGELOG.md "$1/"
+  [ -f LICENSE.md ] && cp LICENSE.md "$1/"
+  set_format "$1"
+}
 
 # One row of the table: events, bytes of index.html, what tti said.
 measure() {
@@ -37,13 +64,11 @@ out=$WORK/page.md
 {
   echo "| events | index.html bytes | time to interactive |"
   echo "|---|---|---|"
-  measure "$(($(wc -l <dataset/events.csv) - 1)) (the dataset)" "$ROOT"
+  copy_dataset "$WORK/repo-dataset"
+  measure "$(($(wc -l <dataset/events.csv) - 1)) (the dataset)" "$WORK/repo-dataset"
   for n in $SIZES; do
     repo=$WORK/repo-$n
-    rm -rf "$repo"
-    mkdir -p "$repo"
-    cp -r dataset schema CHANGELOG.md "$repo/"
-    [ -f LICENSE.md ] && cp LICENSE.md "$repo/"
+    copy_dataset "$repo"
     "$AABC" synth --rows "$n" --seed 1 --out "$WORK/synth-$n.csv" >/dev/null 2>&1
     python3 - "$repo/dataset" "$WORK/synth-$n.csv" <<'PY'
 import csv, sys

@@ -384,7 +384,11 @@ pub struct SiteSeries {
 ///    UCDP's `where_prec`, the PRIO-GRID cell); pictures for every reader and any dataset: a
 ///    map of places (one marker per place or merged neighbours, each a link) on a basemap
 ///    clipped to the data's extent, a timeline with labelled marks, colour-blind-safe colours
-///    and text readable on a phone.
+///    and text readable on a phone; the page for everyone: labels from the schemas' titles,
+///    search over ids, dates, places, actors and notes, filters by actor, date range and place
+///    kept in the URL, charts that follow the filters, the shown rows as CSV, an event card
+///    that leads with the event, a phone layout, print and dark styles, downloads with a
+///    "start here", and no Timeline or Map section without the metadata's `site` section.
 pub const RELEASE_FORMAT: u32 = 6;
 
 impl Metadata {
@@ -477,6 +481,12 @@ impl ReleaseFormat {
     /// Format 6 also: the codebook lists the vocabulary of a list column's items as it lists a
     /// vocabulary column's.
     pub fn has_list_vocabularies(self) -> bool {
+        self.0 >= 6
+    }
+
+    /// Format 6: the page for everyone (see [`RELEASE_FORMAT`]), with its own template,
+    /// stylesheet and script; format 5 pages keep the ones they were published with.
+    pub fn has_page_for_everyone(self) -> bool {
         self.0 >= 6
     }
 }

@@ -10,13 +10,18 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn col(header: &[String], name: &str) -> usize {
+pub(crate) fn col(header: &[String], name: &str) -> usize {
     header.iter().position(|h| h == name).unwrap()
 }
 
-/// Runs `node tests/browser/test.mjs ARGS`, prints what it said, and fails the test when it
-/// fails. Chromium and playwright-core come from `tests/browser/setup.sh`.
+/// Runs `node tests/browser/test.mjs ARGS` (see [`node_script`]).
 fn node(args: &[&str]) -> String {
+    node_script("test.mjs", args)
+}
+
+/// Runs `node tests/browser/SCRIPT ARGS`, prints what it said, and fails the test when it
+/// fails. Chromium and playwright-core come from `tests/browser/setup.sh`.
+pub(crate) fn node_script(script: &str, args: &[&str]) -> String {
     let dir = root().join("tests/browser");
     require_tool("Chromium", "chromium");
     require_tool(
@@ -24,7 +29,7 @@ fn node(args: &[&str]) -> String {
         "tests/browser/node_modules/playwright-core",
     );
     let out = Command::new(require_tool("Node.js 18 or later", "node"))
-        .arg(dir.join("test.mjs"))
+        .arg(dir.join(script))
         .args(args)
         .output()
         .expect("node runs (Node.js 18 or later)");
@@ -38,6 +43,20 @@ pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target"))
+}
+
+/// The most frequent of `values` (the first in sort order among equals), and how often it
+/// occurs.
+pub(crate) fn most_frequent<'a>(values: impl Iterator<Item = &'a str>) -> (String, usize) {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for v in values {
+        *counts.entry(v).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+        .map(|(k, v)| (k.to_string(), v))
+        .unwrap()
 }
 
 /// What the page must show, computed from the CSV files alone.
@@ -56,15 +75,7 @@ fn expectations(dataset: &Path) -> serde_json::Value {
         .collect();
     // The most frequent event type, and how many rows have it.
     let ty = col(&h, "event_type");
-    let mut by_type: HashMap<&str, usize> = HashMap::new();
-    for e in &events {
-        *by_type.entry(e[ty].as_str()).or_default() += 1;
-    }
-    let (type_value, type_count) = by_type
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-        .map(|(k, v)| (k.to_string(), *v))
-        .unwrap();
+    let (type_value, type_count) = most_frequent(events.iter().map(|e| e[ty].as_str()));
     let word = "ceasefire";
     let notes = col(&h, "notes");
     let search_count = events

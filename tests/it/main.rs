@@ -23,6 +23,7 @@ mod list_items;
 mod loader;
 mod mass_errors;
 mod next_id;
+mod page6;
 mod page_evidence;
 mod pictures6;
 mod pipes;

@@ -28,13 +28,22 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 use std::fmt::Write;
 
+mod everyone;
 mod evidence;
+mod labels;
+mod pack;
 mod table;
+use labels::{column_title, term_labels};
 use table::table;
 
 const TEMPLATE: &str = include_str!("assets/index.html");
 const CSS: &str = include_str!("assets/site.css");
 const JS: &str = include_str!("assets/site.js");
+/// The template, stylesheet and script of release formats 3 to 5 (the template) and of format 5
+/// (the stylesheet and script), kept as published (3.0.0 rebuilds with them).
+const TEMPLATE_FORMAT5: &str = include_str!("assets/format5/index.html");
+const CSS_FORMAT5: &str = include_str!("assets/format5/site.css");
+const JS_FORMAT5: &str = include_str!("assets/format5/site.js");
 /// The stylesheet and script of release format 3, kept as published (2.1.0 rebuilds with them).
 const CSS_FORMAT3: &str = include_str!("assets/format3/site.css");
 const JS_FORMAT3: &str = include_str!("assets/format3/site.js");
@@ -75,8 +84,10 @@ pub fn build(inputs: &Inputs<'_>) -> Result<Vec<(String, Vec<u8>)>> {
     let quotes = evidence::quotes(meta, inputs.tables, &main_name, &main.schema)?;
 
     let title = esc(&meta.title);
+    let format = meta.format();
+    let everyone = format.has_page_for_everyone();
     // The pictures need the metadata's `site` section (which columns draw what); without it
-    // the page has none.
+    // the page has none (and, from release format 6, no heading or link for them either).
     let (timeline, map) = match &meta.site {
         Some(site) => (
             figure(
@@ -89,19 +100,15 @@ pub fn build(inputs: &Inputs<'_>) -> Result<Vec<(String, Vec<u8>)>> {
         ),
         None => (String::new(), String::new()),
     };
-    let parts: Vec<(&str, String)> = vec![
+    let mut parts: Vec<(&str, String)> = vec![
         ("title", format!("{title} {}", esc(&meta.version))),
         ("heading", title.clone()),
         ("about", about(meta, inputs.released, rows.len())),
         ("cite", citation_section(meta, inputs.released)),
-        ("downloads", downloads(inputs.downloads)),
-        ("figures", figures(meta, main, &rows.len())?),
-        ("timeline", timeline),
-        ("map", map),
-        ("filters", filters(schema, &rows, &layout)),
+        ("figures", figures(meta, main, &rows.len(), everyone)?),
         (
             "table",
-            table(schema, &rows, &layout, meta.format(), quotes.as_ref()),
+            table(schema, &rows, &layout, format, quotes.as_ref()),
         ),
         (
             "data",
@@ -109,14 +116,38 @@ pub fn build(inputs: &Inputs<'_>) -> Result<Vec<(String, Vec<u8>)>> {
         ),
         ("footer", footer(meta)),
     ];
-    let html = fill(TEMPLATE, &parts);
-    let (css, js) = if meta.format().has_evidence() {
-        (CSS, JS)
-    } else if meta.format().has_lazy_page() {
-        (CSS_FORMAT4, JS_FORMAT4)
+    if everyone {
+        let main_download = format!("{main_name}.");
+        parts.extend([
+            ("nav", everyone::nav(meta.site.is_some())),
+            ("pictures", everyone::pictures(&timeline, &map)),
+            (
+                "downloads",
+                everyone::downloads(inputs.downloads, &main_download),
+            ),
+            (
+                "filters",
+                everyone::filters(inputs.tables, main, schema, &rows, &layout)?,
+            ),
+        ]);
     } else {
-        (CSS_FORMAT3, JS_FORMAT3)
+        parts.extend([
+            ("downloads", downloads(inputs.downloads)),
+            ("timeline", timeline),
+            ("map", map),
+            ("filters", filters(schema, &rows, &layout)),
+        ]);
+    }
+    let (template, css, js) = if everyone {
+        (TEMPLATE, CSS, JS)
+    } else if format.has_evidence() {
+        (TEMPLATE_FORMAT5, CSS_FORMAT5, JS_FORMAT5)
+    } else if format.has_lazy_page() {
+        (TEMPLATE_FORMAT5, CSS_FORMAT4, JS_FORMAT4)
+    } else {
+        (TEMPLATE_FORMAT5, CSS_FORMAT3, JS_FORMAT3)
     };
+    let html = fill(template, &parts);
     Ok(vec![
         ("index.html".into(), html.into_bytes()),
         ("site.css".into(), css.as_bytes().to_vec()),
@@ -401,22 +432,37 @@ fn downloads(list: &[Download]) -> String {
     s
 }
 
-fn figures(meta: &Metadata, main: &Table, rows: &usize) -> Result<String> {
+/// The headline figures and the coverage of the source's totals. In `words` (release format 6
+/// on) the figures and columns are named by their schema titles and the wide coverage table
+/// scrolls in its own box; before, as published.
+fn figures(meta: &Metadata, main: &Table, rows: &usize, words: bool) -> Result<String> {
     let mut s = String::new();
+    let named = |name: &str| -> String {
+        match main.schema.column_index(name).filter(|_| words) {
+            Some(i) => column_title(&main.schema, i),
+            None => name.to_string(),
+        }
+    };
     if let Some(spec) = meta.summary.as_ref().filter(|sp| sp.table == main.name) {
         let c = crate::release::summary::counts(&main.schema, spec, &main.csv)?;
         s.push_str("<dl class=\"headline\">");
-        let _ = write!(s, "<div><dt>rows</dt><dd>{rows}</dd></div>");
+        let rows_word = if words { "Rows" } else { "rows" };
+        let _ = write!(s, "<div><dt>{rows_word}</dt><dd>{rows}</dd></div>");
         for (name, total, n) in &c.sums {
             let _ = write!(
                 s,
                 "<div title=\"sum over the {n} rows that give a figure\"><dt>{}</dt><dd>{total}</dd></div>",
-                esc(name)
+                esc(&named(name))
             );
         }
         s.push_str("</dl>\n<p class=\"note\">Sums of the figures the rows give: a blank cell is \"not reported\" and adds nothing.</p>\n");
         if !c.by_year.is_empty() {
-            s.push_str("<table class=\"small\"><caption>Rows by year</caption><thead><tr><th scope=\"col\">year</th><th scope=\"col\">rows</th></tr></thead><tbody>");
+            let head = if words {
+                "<th scope=\"col\">Year</th><th scope=\"col\">Rows</th>"
+            } else {
+                "<th scope=\"col\">year</th><th scope=\"col\">rows</th>"
+            };
+            let _ = write!(s, "<table class=\"small\"><caption>Rows by year</caption><thead><tr>{head}</tr></thead><tbody>");
             for (y, n) in &c.by_year {
                 let _ = write!(s, "<tr><td>{}</td><td class=\"num\">{n}</td></tr>", esc(y));
             }
@@ -430,11 +476,41 @@ fn figures(meta: &Metadata, main: &Table, rows: &usize) -> Result<String> {
         .filter(|t| t.table == main.name)
     {
         let lines = coverage::compute(&main.schema, totals, main.csv.as_slice())?;
-        let _ = writeln!(
+        let head = if words {
+            [
+                "Side",
+                "Category",
+                "Source says",
+                "Where",
+                "Columns summed",
+                "Event rows",
+                "Rows giving a figure",
+                "Share",
+            ]
+        } else {
+            [
+                "side",
+                "category",
+                "source says",
+                "where",
+                "columns summed",
+                "event rows",
+                "rows giving a figure",
+                "share",
+            ]
+        };
+        if words {
+            s.push_str("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Coverage of the source's totals\">");
+        }
+        let _ = write!(
             s,
-            "<table class=\"coverage\"><caption>Coverage of the source's totals. Source: {}</caption><thead><tr><th scope=\"col\">side</th><th scope=\"col\">category</th><th scope=\"col\">source says</th><th scope=\"col\">where</th><th scope=\"col\">columns summed</th><th scope=\"col\">event rows</th><th scope=\"col\">rows giving a figure</th><th scope=\"col\">share</th></tr></thead><tbody>",
+            "<table class=\"coverage\"><caption>Coverage of the source's totals. Source: {}</caption><thead><tr>",
             esc(&totals.source)
         );
+        for h in head {
+            let _ = write!(s, "<th scope=\"col\">{h}</th>");
+        }
+        s.push_str("</tr></thead><tbody>\n");
         for l in &lines {
             let (sum, share) = match l.rows_sum {
                 None => ("—".to_string(), "not recorded by any column".to_string()),
@@ -450,18 +526,26 @@ fn figures(meta: &Metadata, main: &Table, rows: &usize) -> Result<String> {
                 .as_deref()
                 .map(|n| format!(" title=\"{}\"", esc(n)))
                 .unwrap_or_default();
+            let summed: Vec<String> = l.total.columns.iter().map(|c| named(c)).collect();
+            let summed = if words {
+                esc(&summed.join(" + "))
+            } else {
+                format!("<code>{}</code>", esc(&summed.join(" + ")))
+            };
             let _ = writeln!(
                 s,
-                "<tr{note}><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td><code>{}</code></td><td class=\"num\">{sum}</td><td class=\"num\">{}</td><td class=\"num\">{share}</td></tr>",
+                "<tr{note}><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{summed}</td><td class=\"num\">{sum}</td><td class=\"num\">{}</td><td class=\"num\">{share}</td></tr>",
                 esc(&l.total.side),
                 esc(&l.total.category),
                 esc(&l.stated()),
                 esc(&l.total.section),
-                esc(&l.total.columns.join(" + ")),
                 l.rows_giving
             );
         }
         s.push_str("</tbody></table>\n");
+        if words {
+            s.push_str("</div>\n");
+        }
     }
     Ok(s)
 }
@@ -575,12 +659,26 @@ fn filters(schema: &Schema, rows: &[Vec<String>], layout: &Layout) -> String {
     s
 }
 
-fn columns_json(schema: &Schema) -> Value {
+/// The columns as the script reads them. `labelled` (release format 6 on): each with its
+/// title, and each vocabulary value's title in the page's words (see `labels`).
+fn columns_json(schema: &Schema, labelled: bool) -> Value {
     Value::Array(
         schema
             .columns
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(i, c)| {
+                if labelled {
+                    let labels = term_labels(c);
+                    return json!({
+                        "name": c.name,
+                        "title": column_title(schema, i),
+                        "kind": c.kind.name(),
+                        "description": c.description,
+                        "blank": c.null_description,
+                        "terms": c.terms.as_ref().map(|ts| ts.iter().map(|t| json!([t.value, labels.get(&t.value), t.description])).collect::<Vec<_>>()),
+                    });
+                }
                 json!({
                     "name": c.name,
                     "kind": c.kind.name(),
@@ -602,6 +700,7 @@ fn data_json(
     quotes: Option<&evidence::Quotes>,
 ) -> Result<String> {
     let main_name = main_table(inputs.meta);
+    let labelled = inputs.meta.format().has_page_for_everyone();
     let mut tables = serde_json::Map::new();
     let mut links = Vec::new();
     for t in inputs.tables.iter() {
@@ -624,7 +723,7 @@ fn data_json(
         let label = label_column(&t.schema);
         tables.insert(
             t.name.to_string(),
-            json!({"key": key, "label": label, "columns": columns_json(&t.schema), "rows": rows}),
+            json!({"key": key, "label": label, "columns": columns_json(&t.schema, labelled), "rows": rows}),
         );
     }
     let cite_text = cite(inputs.meta, inputs.released, Some(EVENT_MARK), Style::Text);
@@ -638,7 +737,7 @@ fn data_json(
         "name": main_name,
         "key": layout.key,
         "date": layout.date,
-        "columns": columns_json(schema),
+        "columns": columns_json(schema, labelled),
         "rows": rows,
         "links": links,
         "tables": tables,
@@ -647,6 +746,16 @@ fn data_json(
     // Release format 5 on: the quotes behind each row (a format 4 page keeps its bytes).
     if let Some(q) = quotes {
         v["evidence"] = evidence::json(q);
+    }
+    // Release format 6 on: the rows packed by column, and how to write the shown rows as the main
+    // table's CSV (its header, and where each of its columns is in the rows).
+    if labelled {
+        v.as_object_mut().expect("an object").remove("rows");
+        v["packed"] = pack::pack(rows, schema.columns.len());
+        let canonical = &inputs.tables.get(&main_name)?.schema;
+        let header: Vec<&str> = canonical.columns.iter().map(|c| c.name.as_str()).collect();
+        let at: Vec<Option<usize>> = header.iter().map(|n| schema.column_index(n)).collect();
+        v["csv"] = json!({"header": header, "cols": at});
     }
     let text = serde_json::to_string(&v).map_err(|e| Error::Other(e.to_string()))?;
     // Nothing in the data may close the script element or open a comment: no `<` at all
@@ -740,6 +849,13 @@ mod tests {
             "footer",
         ];
         let parts: Vec<(&str, String)> = names.iter().map(|n| (*n, String::new())).collect();
+        assert!(!fill(TEMPLATE_FORMAT5, &parts).contains("{{"));
+        let mut parts: Vec<(&str, String)> = names
+            .iter()
+            .filter(|n| !["timeline", "map"].contains(n))
+            .map(|n| (*n, String::new()))
+            .collect();
+        parts.extend([("nav", String::new()), ("pictures", String::new())]);
         assert!(!fill(TEMPLATE, &parts).contains("{{"));
     }
 
