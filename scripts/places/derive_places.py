@@ -79,8 +79,8 @@ INPUT_COLUMNS = [
     "lookup_admin1_code", "belongs_to", "geo_precision", "note",
 ]
 OUTPUT_COLUMNS = [
-    "place_id", "name", "kind", "country", "admin1", "admin1_code", "admin2", "latitude",
-    "longitude", "geo_precision", "geonames_id", "note",
+    "place_id", "name", "kind", "country", "admin1", "admin1_code", "latitude", "longitude",
+    "geo_precision", "geonames_id", "note", "admin2",
 ]
 
 # Kinds of place. Point-like kinds may have precision 1; the rest never do.
