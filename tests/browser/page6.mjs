@@ -295,9 +295,12 @@ async function charts(expect) {
   const { context, page, errors } = await open({ viewport: { width: 1440, height: 2000 } });
   await page.locator(`#filters select[name="${expect.filter.col}"]`).selectOption(expect.filter.value);
   const matched = new Set(await shownIds(page));
-  const markers = await page.locator("#map .event[data-id]").evaluateAll((ms) => ms.map((m) => [m.getAttribute("data-id"), getComputedStyle(m).display !== "none"]));
-  const wrong = markers.filter(([id, on]) => on !== matched.has(id));
-  check(markers.length > 0 && wrong.length === 0, `the map shows the points of the matching rows only (${wrong.length} wrong of ${markers.length})`);
+  // One marker per place: each counts the matching rows at its places (its name says so) and
+  // is hidden when none match.
+  const markers = await page.locator("#map a.marker[data-places]").evaluateAll((ms) => ms.map((m) => [Number(m.getAttribute("data-n")), getComputedStyle(m).display !== "none", m.getAttribute("aria-label") || ""]));
+  const total = markers.reduce((sum, [n]) => sum + n, 0);
+  const wrong = markers.filter(([n, on, label]) => (n > 0) !== on || !label.startsWith(`${n} event`));
+  check(markers.length > 0 && wrong.length === 0 && total > 0 && markers.every(([n]) => n <= matched.size), `the map's markers count the matching rows (${total} in all, of ${matched.size} rows; ${wrong.length} of ${markers.length} markers wrong)`);
   const bars = await page.locator("#timeline-live rect.bar").evaluateAll((bs) => bs.map((b) => b.getAttribute("data-month")));
   const months = [...new Set(expect.filter.months)].sort();
   check(JSON.stringify(bars) === JSON.stringify(months), `the timeline draws the months of the matching rows (${bars.length}, expected ${months.length})`);
@@ -330,7 +333,7 @@ async function printed() {
 /// following it shows those rows, and a click on the month shows that month's rows.
 async function contract(expect) {
   const m = expect.marker;
-  const marker = `<svg role="group" data-bbox="42 37.5 51 42.5" viewBox="0 0 100 40" aria-label="Places"><a class="marker" href="#places=${m.places.join(",")}" data-places="${m.places.join(" ")}" data-n="0" aria-label="${m.label}"><circle cx="20" cy="20" r="15"></circle><text x="20" y="24">0</text></a></svg>`;
+  const marker = `<svg role="group" data-bbox="42 37.5 51 42.5" viewBox="0 0 100 40" aria-label="Places"><a id="contract-marker" class="marker" href="#places=${m.places.join(",")}" data-places="${m.places.join(" ")}" data-n="0" aria-label="${m.label}"><circle cx="20" cy="20" r="15"></circle><text x="20" y="24">0</text></a></svg>`;
   const month = `<svg viewBox="0 0 100 20" role="img" aria-label="Months"><rect class="month" data-month="${expect.month.month}" x="0" y="0" width="100" height="20" fill="transparent"></rect></svg>`;
   const html = readFileSync(join(siteDir, "index.html"), "utf8")
     .replace('<figure id="fig-map"', `${marker}<figure id="fig-map"`)
@@ -338,7 +341,7 @@ async function contract(expect) {
   const file = join(siteDir, "index-contract.html");
   writeFileSync(file, html);
   const { context, page, errors } = await open({}, pathToFileURL(resolve(file)).href);
-  const a = page.locator("a.marker");
+  const a = page.locator("#contract-marker");
   check((await a.getAttribute("data-n")) === String(m.rows), `the marker counts ${await a.getAttribute("data-n")} rows, expected ${m.rows}`);
   check((await a.locator("text").textContent()) === String(m.rows), "the marker's label says the count");
   await page.locator(`#filters select[name="${expect.filter.col}"]`).selectOption(expect.filter.value);

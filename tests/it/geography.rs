@@ -236,7 +236,11 @@ fn the_real_dataset_exports_vardenis_at_precision_3_and_cross_border_rows_with_b
         })
         .count();
     assert!(both >= 3, "{both} rows touch more than one country");
-    // The map draws what the expanded rows say: AABC-0093 is hollow (only the region is known).
+    // The map draws what the expanded rows say: AABC-0093 is hollow (only the region is known),
+    // one marker per event as release format 5 draws it.
+    let mut meta: Value = serde_json::from_str(&w.read("dataset/dataset.json")).unwrap();
+    meta["release_format"] = json!(5);
+    w.create("dataset/dataset.json", meta.to_string());
     let site = w.join("site-out");
     w.stdout(&["site", "--out", site.to_str().unwrap()]);
     let map = std::fs::read_to_string(site.join("index.html")).unwrap();

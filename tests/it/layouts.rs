@@ -253,9 +253,7 @@ fn the_bundle_lists_describes_and_sums_the_layouts() {
         );
     }
     // The loss table says what each column loses, the left-out rows are named.
-    assert!(
-        readme.contains("| `admin2` | string | lost | AABC records no second-level division. |")
-    );
+    assert!(readme.contains("| `admin3` | string | lost | AABC records no third-level division. |"));
     assert!(readme.contains("UCDP GED records only organised violence with at least one death"));
     assert!(readme.contains("Left out: `AABC-0001`"));
 }

@@ -409,7 +409,8 @@
       if (shownMarker[k] !== show) m.style.display = (shownMarker[k] = show) ? "" : "none";
     });
     if (placeMarkers.length === 0) return;
-    // Each marker counts the matching rows at any of its places, each row once.
+    // Each marker counts the matching rows at any of its places, each row once: the rows that
+    // following it shows (the drawn count is of the rows whose first place it is).
     var counts = placeMarkers.map(function () { return 0; });
     matched.forEach(function (n) {
       var hit = Object.create(null);
@@ -426,7 +427,17 @@
       m.style.display = counts[k] ? "" : "none";
       var label = m.querySelector("text");
       if (label) label.textContent = counts[k];
+      m.setAttribute("aria-label", markerLabel(k, counts[k]));
     });
+  }
+  // A marker's name with its count of matching rows: the drawn name when all its rows match,
+  // else the count and the places (the drawn figures are of all its rows).
+  var drawnLabels = placeMarkers.map(function (m) { return m.getAttribute("aria-label") || ""; });
+  var drawnCounts = placeMarkers.map(function (m) { return m.getAttribute("data-n"); });
+  function markerLabel(k, count) {
+    if (String(count) === drawnCounts[k]) return drawnLabels[k];
+    var at = drawnLabels[k].replace(/^[^ ]+ events? /, "").replace(/; [^;]*$/, "");
+    return count + (count === 1 ? " event " : " events ") + at;
   }
   // The markers at each linked row, by linked table: a marker's link names the table its ids
   // are of (#places=…).
