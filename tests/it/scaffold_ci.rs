@@ -182,6 +182,8 @@ fn a_pull_request_that_keeps_the_version_passes_and_names_the_bump_it_needs() {
     let (_tmp, d) = published_scaffold();
     pull_request(&d, &[row(2, "Gao")], None);
     let job = run_job(&d);
+    // Shown with `--nocapture`: the simulated run and its job summary.
+    println!("{}\n== job summary\n{}", job.log, job.summary);
     assert_eq!(job.code, 0, "{}", job.log);
     assert!(
         job.summary.contains("Unreleased changes")
@@ -196,6 +198,7 @@ fn a_pull_request_that_raises_the_version_is_checked_as_a_release() {
     let (_tmp, d) = published_scaffold();
     pull_request(&d, &[row(2, "Gao")], Some("0.2.0"));
     let job = run_job(&d);
+    println!("{}\n== job summary\n{}", job.log, job.summary);
     assert_eq!(job.code, 0, "{}", job.log);
     assert!(
         job.summary.contains("ok: 0.2.0 may be released"),
