@@ -4,6 +4,7 @@ Usage: python bench/peers.py TOOL INPUT.csv OUTPUT
   duckdb    COPY (SELECT * FROM read_csv(INPUT)) TO OUTPUT (FORMAT parquet, COMPRESSION zstd)
   pyarrow   pyarrow.csv.read_csv + pyarrow.parquet.write_table(compression="zstd")
   polars    polars.scan_csv(INPUT).sink_parquet(OUTPUT, compression="zstd")
+  polars-eager  polars.read_csv(INPUT).write_parquet(OUTPUT, compression="zstd")
 """
 import sys
 
@@ -21,5 +22,9 @@ elif tool == "polars":
     import polars as pl
 
     pl.scan_csv(src).sink_parquet(out, compression="zstd")
+elif tool == "polars-eager":
+    import polars as pl
+
+    pl.read_csv(src).write_parquet(out, compression="zstd")
 else:
     sys.exit(f"unknown tool {tool}")
