@@ -294,6 +294,8 @@ fn a_dataset_without_layouts_writes_none_and_export_layout_says_so() {
         v.as_object_mut().unwrap().remove("layouts");
     });
     let d = dir.path();
+    // Other metadata than the published 3.1.0's: another version.
+    set_version(d, "4.0.0");
     let out = d.join("acled.csv");
     let (code, _, err) = run(
         d,
@@ -314,7 +316,7 @@ fn a_dataset_without_layouts_writes_none_and_export_layout_says_so() {
     let dist = d.join("dist");
     let (code, said, err) = run(d, &["release", "--out", dist.to_str().unwrap()]);
     assert_eq!(code, 0, "{said}{err}");
-    let bundle = dist.join("aabc-events-3.1.0");
+    let bundle = dist.join("aabc-events-4.0.0");
     assert!(bundle.join("events.csv").exists());
     assert!(!bundle.join("events.acled.csv").exists());
     let readme = std::fs::read_to_string(bundle.join("README.md")).unwrap();
