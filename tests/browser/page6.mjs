@@ -133,6 +133,7 @@ async function checks(expect, shots) {
   await permalinks(expect);
   await words(expect);
   await charts(expect);
+  await markersFilter();
   await printed();
   await withoutScript(expect);
   await skipLink();
@@ -310,6 +311,25 @@ async function charts(expect) {
   await page.waitForFunction((m) => location.hash.includes(`from=${m}-01`), month.month);
   const ids = await shownIds(page);
   check(ids.length === month.count, `a click on ${month.month} shows its ${month.count} rows (${ids.length})`);
+  check(errors.length === 0, `no console errors (${errors.join(" | ")})`);
+  await context.close();
+}
+
+/// Every map marker, activated, shows exactly the rows at its places, as many as it counts.
+async function markersFilter() {
+  const { context, page, errors } = await open({ viewport: { width: 1440, height: 2000 } });
+  const markers = await page.locator("#map a.marker[data-places]").evaluateAll((ms) =>
+    ms.map((m) => [m.getAttribute("href"), Number(m.getAttribute("data-n")), m.getAttribute("data-places").split(" ")]));
+  check(markers.length > 0, `the map has ${markers.length} markers`);
+  const wrong = [];
+  for (const [href, n, places] of markers) {
+    await page.locator(`#map a.marker[href="${href}"]`).click();
+    await page.waitForFunction((h) => location.hash === h, href);
+    const ids = await shownIds(page);
+    if (ids.length !== n || ids.length === 0) wrong.push(`${href}: ${ids.length} rows, counted ${n}`);
+    await page.locator("#filters button[type=reset]").click();
+  }
+  check(wrong.length === 0, `each of the ${markers.length} markers shows the rows it counts (${wrong.join("; ")})`);
   check(errors.length === 0, `no console errors (${errors.join(" | ")})`);
   await context.close();
 }
