@@ -428,3 +428,50 @@ fn typed_exports_carry_where_prec_and_the_priogrid_cell_after_geo_precision() {
         std::fs::read(b.join("events.jsonl")).unwrap()
     );
 }
+
+#[test]
+fn a_hostile_layout_name_or_output_folder_is_refused_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    dated_copy(d);
+    // A name that climbs out of the repository is only a name: no such layout.
+    let out = d.join("x.csv");
+    let (code, _, err) = run(
+        d,
+        &[
+            "export",
+            "--layout",
+            "../etc",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("no layout \"../etc\" in the dataset (it declares acled, ucdp)"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    // An option-looking name is refused by the argument parser, not taken for a layout.
+    let (code, _, err) = run(
+        d,
+        &["export", "--layout", "-x", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("unexpected argument '-x'"), "{err}");
+    // An output folder that does not exist: named, and nothing is left behind.
+    let missing = d.join("missing");
+    let (code, _, err) = run(
+        d,
+        &[
+            "export",
+            "--layout",
+            "acled",
+            "--out",
+            missing.join("a.csv").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("missing"), "{err}");
+    assert!(!missing.exists());
+}
